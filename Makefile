@@ -1,0 +1,32 @@
+# SmilePress: `make build` and `make test` do all the set-up on a fresh machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: build test serve bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/smilepress build --profile public
+	$(BIN)/smilepress build --profile internal
+	@echo "公开网站 (public):   $(CURDIR)/site/public/index.html"
+	@echo "员工手册 (internal): $(CURDIR)/site/internal/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	SMILEPRESS_PROFILE=preview $(BIN)/mkdocs serve
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_build.py
+
+clean:
+	rm -rf site .pytest_cache

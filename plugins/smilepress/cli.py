@@ -1,0 +1,247 @@
+"""The `smilepress` command: thin glue over the library. Messages to staff are in Chinese.
+
+Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the command line is wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import SmilePressError
+from .gate import PROFILES
+from .project import Project, find_root, parse_as_of
+
+EXAMPLES = """\
+例子：
+  smilepress new --type education --title "种植牙术后护理"
+  smilepress submit content/education/zhongzhiya-shuhou-huli.md
+  smilepress approve --role dentist content/education/zhongzhiya-shuhou-huli.md
+  smilepress request-changes --reason "第二段剂量写错了" content/education/x.md
+  smilepress list --status review --format json
+  smilepress build --profile public --strict
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smilepress", description="口腔网络运营部的内容发布工具",
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--as-of", help="按某一天（YYYY-MM-DD）判断定时发布与过期，默认今天")
+    parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    new = sub.add_parser("new", help="从模板新建一篇文章（在 git 仓库中同时新建分支 content/<slug>）")
+    new.add_argument("--type", required=True, help="education | ad | faq | case | page")
+    new.add_argument("--title", required=True)
+    new.add_argument("--slug", help="网址名（小写字母、数字、连字符）；默认由标题拼音生成")
+    new.add_argument("--no-branch", action="store_true", help="不新建分支")
+
+    for name, text in (("submit", "提交审核（作者）"), ("publish", "发布（部门经理）"), ("archive", "归档下线（部门经理）")):
+        sub.add_parser(name, help=text).add_argument("file")
+    approve = sub.add_parser("approve", help="以某个角色批准（批准记录当前内容的摘要）")
+    approve.add_argument("--role", required=True)
+    approve.add_argument("file")
+    changes = sub.add_parser("request-changes", help="退回修改（状态回到草稿）")
+    changes.add_argument("--reason", required=True)
+    changes.add_argument("file")
+
+    lister = sub.add_parser("list", help="列出文章")
+    lister.add_argument("--status")
+    lister.add_argument("--type")
+    lister.add_argument("--author", help="人员 id")
+    lister.add_argument("--reviewer", help="人员 id：列出等待此人（按其角色）审批的文章")
+    lister.add_argument("--format", choices=("text", "json"), default="text")
+
+    show = sub.add_parser("show", help="一篇文章的发布判断：批准是否有效、为什么不公开")
+    show.add_argument("file")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+
+    log = sub.add_parser("log", help="一篇文章的审计记录（来自 git 历史）")
+    log.add_argument("file")
+    log.add_argument("--format", choices=("text", "json"), default="text")
+
+    build = sub.add_parser("build", help="构建网站")
+    build.add_argument("--profile", choices=PROFILES, default="public")
+    build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
+    build.add_argument("--strict", action="store_true", help="有标为 published 却未通过检查的文章时失败（CI 用）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SmilePressError as exc:
+        for problem in exc.problems:
+            print(f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback to a user
+        if args.debug:
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}\n请把这条信息告诉维护人员（加 --debug 可看详细信息）。", file=sys.stderr)
+        return 2
+
+
+def _project(args) -> Project:
+    return Project(find_root(Path.cwd()), as_of=parse_as_of(args.as_of, "--as-of"))
+
+
+def _article_path(project: Project, file: str) -> Path:
+    path = Path(file).resolve()
+    if not path.is_file():
+        raise SmilePressError(f"找不到文件 {file}")
+    if project.content_root not in path.parents:
+        raise SmilePressError(f"{file} 不在 {project.content_root.relative_to(project.root)}/ 目录下")
+    return path
+
+
+def _run(args) -> int:
+    if args.command == "build":
+        return _build(args)
+    project = _project(args)
+    if args.command == "list":
+        return _list(project, args)
+    if args.command == "show":
+        return _show(project, _article_path(project, args.file), args.format)
+    if args.command == "log":
+        return _log(project, _article_path(project, args.file), args.format)
+    from .workflow import create_article, current_actor, run_event
+
+    actor = current_actor(project.root, project.policies)
+    if args.command == "new":
+        outcome = create_article(project, args.type, args.title, actor, args.slug, branch=not args.no_branch)
+    else:
+        outcome = run_event(project, _article_path(project, args.file), args.command, actor,
+                            role=getattr(args, "role", None), reason=getattr(args, "reason", None))
+    print(outcome.message)
+    print(f"已提交 {outcome.commit[:7]}（作者 {actor.email}）" if outcome.commit else "（不在 git 仓库中：未提交，批准无法被证明）")
+    return 0
+
+
+def _row(project: Project, entry) -> dict:
+    a, p = entry.article, project.policies
+    public = entry.decision("public", project.today)
+    return {"path": a.path, "title": a.display_title, "type": a.type, "status": a.status, "authors": list(a.authors),
+            "public": public.public, "reasons": list(public.reasons), "warnings": list(public.warnings),
+            "missing_approvals": list(entry.approvals.missing),
+            "waiting_for": [pid for r in entry.approvals.missing for pid in (h.id for h in p.holders(r))
+                            if pid not in a.authors] if a.status == "review" else [],
+            "publish_date": a.publish_date.isoformat() if a.publish_date else None,
+            "problems": [str(x) for x in a.problems]}
+
+
+def _list(project: Project, args) -> int:
+    rows = [_row(project, e) for e in project.entries]
+    if args.status:
+        rows = [r for r in rows if r["status"] == args.status]
+    if args.type:
+        rows = [r for r in rows if r["type"] == args.type]
+    if args.author:
+        rows = [r for r in rows if args.author in r["authors"]]
+    if args.reviewer:
+        rows = [r for r in rows if args.reviewer in r["waiting_for"]]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    p = project.policies
+    for r in rows:
+        mark = "公开" if r["public"] else "未公开"
+        missing = f"  缺：{'、'.join(p.role_name(x) for x in r['missing_approvals'])}" if r["missing_approvals"] else ""
+        print(f"{p.states.get(r['status'], r['status'] or '?'):<4} {mark:<3} {p.types[r['type']].name if r['type'] in p.types else '?':<4} "
+              f"{r['path']}  {r['title']}{missing}")
+    print(f"共 {len(rows)} 篇（截至 {project.today.isoformat()}）")
+    return 0
+
+
+def _show(project: Project, path: Path, fmt: str) -> int:
+    from .audit import stale_since
+
+    article = project.load(path)
+    entry = project.entry(article)
+    row = _row(project, entry)
+    row["approvals"] = []
+    for v in entry.approvals.verdicts:
+        reason = v.reason
+        if v.code == "stale" and project.history.available:
+            reason += "：" + stale_since(project, article, v.approval)
+        row["approvals"].append({"by": v.approval.by, "role": v.approval.role, "at": v.approval.at,
+                                 "counts": v.counts, "reason": reason,
+                                 "commit": v.commit.sha if v.commit else None})
+    row["profiles"] = {p: entry.decision(p, project.today).included for p in PROFILES}
+    if fmt == "json":
+        print(json.dumps(row, ensure_ascii=False, indent=2))
+        return 0
+    p = project.policies
+    print(f"{row['path']}  {row['title']}")
+    print(f"类型：{p.types[article.type].name if article.type in p.types else article.type}  "
+          f"状态：{p.states.get(article.status, article.status)}  作者：{'、'.join(_name(p, x) for x in article.authors)}")
+    print("需要批准：" + ("、".join(p.role_name(r) for r in entry.approvals.required) or "无"))
+    for a in row["approvals"]:
+        mark = "有效" if a["counts"] else "无效"
+        print(f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{a['at']}" + (f"：{a['reason']}" if a["reason"] else ""))
+    print("公开网站：" + ("收录" if row["public"] else "不收录"))
+    for reason in row["reasons"]:
+        print(f"  - {reason}")
+    for warning in row["warnings"]:
+        print(f"  ! {warning}")
+    for problem in row["problems"]:
+        print(f"  ✗ {problem}")
+    return 0
+
+
+def _log(project: Project, path: Path, fmt: str) -> int:
+    from .audit import trail
+
+    history = project.history
+    if not history.available:
+        raise SmilePressError(f"没有审计记录：{history.reason}")
+    events = trail(project, project.load(path))
+    if fmt == "json":
+        print(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
+        return 0
+    for e in events:
+        proof = "" if e.proven is None else ("  ✓ 本人提交" if e.proven else "  ✗ 非本人提交，不算数")
+        print(f"{e.commit.date[:16].replace('T', ' ')}  {e.commit.short}  {e.commit.name} <{e.commit.email}>  {e.what}{proof}")
+    if history.shallow:
+        print(f"注意：{history.reason}")
+    return 0
+
+
+def _name(p, pid: str) -> str:
+    return p.people[pid].name if pid in p.people else pid
+
+
+def _build(args) -> int:
+    """Run MkDocs with the SmilePress plugin for one profile."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    root = find_root(Path.cwd())
+    os.environ["SMILEPRESS_PROFILE"] = args.profile
+    if args.as_of:
+        os.environ["SMILEPRESS_AS_OF"] = parse_as_of(args.as_of, "--as-of").isoformat()
+    if args.strict:
+        os.environ["SMILEPRESS_STRICT"] = "1"
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site" / args.profile
+    logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+        build(config)
+    except (PluginError, ConfigurationError, Abort) as exc:
+        print(f"构建失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"已构建 {args.profile} 版：{site_dir}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The publication gate: THE predicate that decides whether an article belongs in a build profile.
+
+It takes facts, never code: status, audience, channels, dates, which approvals are still missing
+and the error-level problems and findings already found. Everything that needs the decision (the
+MkDocs plugin, the CLI, reports, the leak guard's list) asks `decide`; nothing re-derives it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+PROFILES = ("public", "internal", "preview")
+
+
+@dataclass(frozen=True)
+class Facts:
+    status: str
+    publishable_states: frozenset[str]
+    audience: str                 # public | internal
+    channels: tuple[str, ...]
+    publish_date: dt.date | None
+    expiry_date: dt.date | None
+    review_by: dt.date | None
+    missing_approvals: tuple[str, ...] = ()   # role names still missing
+    approval_reasons: tuple[str, ...] = ()    # why present approvals do not count
+    errors: tuple[str, ...] = ()              # error-level problems and findings
+    review_warning_days: int = 30
+
+
+@dataclass(frozen=True)
+class Decision:
+    profile: str
+    included: bool
+    public: bool                  # would be on the public website
+    reasons: tuple[str, ...]      # why it is not public (Chinese), in order of importance
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return "；".join(self.reasons)
+
+
+def blocking_reasons(facts: Facts, today: dt.date) -> list[str]:
+    """Everything that keeps an article off every published site (public and internal)."""
+    reasons = list(facts.errors)
+    if facts.status not in facts.publishable_states:
+        reasons.append(f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布")
+    if facts.missing_approvals:
+        reasons.append(f"缺少有效批准：{'、'.join(facts.missing_approvals)}")
+        reasons.extend(facts.approval_reasons)
+    if facts.publish_date and facts.publish_date > today:
+        reasons.append(f"定时发布：{facts.publish_date.isoformat()} 起才公开")
+    if facts.expiry_date and facts.expiry_date < today:
+        reasons.append(f"已过期：expiry_date 为 {facts.expiry_date.isoformat()}")
+    if facts.review_by and facts.review_by < today:
+        reasons.append(f"医学内容复审已逾期：review_by 为 {facts.review_by.isoformat()}，请医师复审后重新批准")
+    if "website" not in facts.channels:
+        reasons.append(f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站")
+    return reasons
+
+
+def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
+    """Whether an article with these facts goes into `profile` as of `today`."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")
+    reasons = blocking_reasons(facts, today)
+    published_somewhere = not reasons
+    public = published_somewhere and facts.audience == "public"
+    if published_somewhere and not public:
+        reasons.append("内部页面，只在员工手册中显示")
+    warnings = []
+    if facts.review_by and today <= facts.review_by <= today + dt.timedelta(days=facts.review_warning_days):
+        warnings.append(f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审")
+    included = {"public": public, "internal": published_somewhere, "preview": True}[profile]
+    return Decision(profile, included, public, tuple(reasons), tuple(warnings))

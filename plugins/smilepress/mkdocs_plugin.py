@@ -1,0 +1,256 @@
+"""MkDocs glue: the gate decides, this plugin only applies the decisions to a MkDocs build.
+
+Articles live in content/, outside MkDocs' docs_dir (which holds only static assets). The plugin
+adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
+mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
+
+Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, strict check),
+on_nav (Chinese section titles), on_page_markdown (preview banners), on_post_build (leak guard),
+on_serve (watch content/ and policies/).
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as etree
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Section
+
+from . import guard
+from .errors import SmilePressError
+from .gate import PROFILES, Decision
+from .project import Entry, Project, parse_as_of
+
+log = get_plugin_logger(__name__)
+PROFILE_ENV = "SMILEPRESS_PROFILE"
+STRICT_ENV = "SMILEPRESS_STRICT"
+
+
+class SmilePressConfig(Config):
+    enabled = c.Type(bool, default=True)
+    profile = c.Optional(c.Choice(PROFILES))
+    """Build profile; the SMILEPRESS_PROFILE environment variable overrides it. Default: public."""
+    content_dir = c.Type(str, default="content")
+    as_of = c.Optional(c.Type(str))
+    """Build as of this date (YYYY-MM-DD) instead of today."""
+    strict = c.Type(bool, default=False)
+    """Fail when an article claims `published` but fails the gate (also on with `mkdocs build --strict`)."""
+    guard = c.Type(bool, default=True)
+    """Scan every public build for traces of what must not be public."""
+    site_names = c.Type(dict, default={})
+    """Site name per profile, e.g. {internal: 员工手册}."""
+    section_titles = c.Type(dict, default={})
+    """Nav section titles per content folder; defaults to the content types' Chinese names."""
+
+
+class _UnpublishedLinks(Treeprocessor):
+    """Turns links to pages left out of this profile into plain text, before MkDocs resolves links."""
+
+    def __init__(self, plugin: SmilePressPlugin):
+        super().__init__()
+        self.plugin = plugin
+
+    def run(self, root: etree.Element) -> None:
+        page_uri = self.plugin.current_page
+        for a in root.iter("a"):
+            hidden = [t for t in _page_targets(page_uri, a.get("href", "")) if t in self.plugin.excluded_uris]
+            if hidden:
+                target = hidden[0]
+                a.tag = "span"
+                a.attrib.clear()
+                log.warning("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
+
+
+def _resolve(page_uri: str, href: str) -> str | None:
+    """The content-relative path a local link points to, or None for external links and anchors."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(page_uri)
+    return posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+
+
+def _page_targets(page_uri: str, href: str) -> tuple[str, ...]:
+    """The Markdown files a link may mean: draft.md, or draft.md / draft/index.md for ../draft/."""
+    target = _resolve(page_uri, href)
+    if target is None:
+        return ()
+    if target.endswith(".md"):
+        return (target,)
+    return (target + ".md", posixpath.join(target, "index.md"))
+
+
+_ASSET_REF = re.compile(r'\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|src="([^"]+)"')
+
+
+class _Extension(Extension):
+    def __init__(self, plugin: SmilePressPlugin):
+        super().__init__()
+        self.plugin = plugin
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the link.
+        md.treeprocessors.register(_UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5)
+
+
+class SmilePressPlugin(BasePlugin[SmilePressConfig]):
+    def __init__(self):
+        self.project: Project | None = None
+        self.profile = "public"
+        self.decisions: dict[str, tuple[Entry, Decision]] = {}
+        self.excluded_uris: set[str] = set()
+        self.current_page = ""
+        self.strict = False
+
+    # -- configuration ---------------------------------------------------------------------
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.profile = os.environ.get(PROFILE_ENV) or self.config.profile or "public"
+        if self.profile not in PROFILES:
+            raise PluginError(f"未知的构建版本 {self.profile!r}（{PROFILE_ENV}），可用的有：{', '.join(PROFILES)}")
+        self.strict = self.config.strict or bool(config.strict) or os.environ.get(STRICT_ENV) == "1"
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter is not for staff
+        root = Path(config.config_file_path).parent
+        try:
+            self.project = Project(root, as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
+                                   content_dir=self.config.content_dir)
+            decisions = self.project.decisions(self.profile)
+        except SmilePressError as exc:
+            raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
+        self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
+        self.excluded_uris = {uri for uri, (_, d) in self.decisions.items() if not d.included}
+        if Path(config.site_dir) == root / "site":  # the default: keep each profile's site apart
+            config.site_dir = str(root / "site" / self.profile)
+        if self.profile in self.config.site_names:
+            config.site_name = self.config.site_names[self.profile]
+        config.markdown_extensions.append(_Extension(self))
+        return config
+
+    # -- which pages -------------------------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.project is None:
+            return files
+        for problem in self.project.problems():
+            log.warning("%s", problem)
+        refused = []
+        for uri, (entry, decision) in sorted(self.decisions.items()):
+            for warning in decision.warnings:
+                log.warning("%s: %s", entry.article.path, warning)
+            if decision.included:
+                files.append(File(uri, str(self.project.content_root), config.site_dir, config.use_directory_urls))
+            elif entry.article.status == "published" or not entry.article.ok:
+                refused.append(f"  {entry.article.path}: {decision.summary}")
+        if refused and self.strict:
+            raise PluginError("严格模式：以下文件有错误，或标为 published 却没有通过发布检查：\n" + "\n".join(refused))
+        self._add_referenced_assets(files, config)
+        if config.nav:
+            config.nav = self._prune_nav(config.nav)
+        self._log_summary()
+        return files
+
+    def _add_referenced_assets(self, files: Files, config) -> None:
+        """Images and downloads under content/ that an included page links to (and nothing else)."""
+        root = self.project.content_root
+        for uri, (entry, decision) in self.decisions.items():
+            if not decision.included:
+                continue
+            for a, b in _ASSET_REF.findall(entry.article.body):
+                target = _resolve(uri, a or b)
+                if target and not target.endswith(".md") and (root / target).is_file() and not files.get_file_from_path(target):
+                    files.append(File(target, str(root), config.site_dir, config.use_directory_urls))
+
+    def _prune_nav(self, items):
+        kept = []
+        for item in items:
+            if isinstance(item, dict):
+                (title, value), = item.items()
+                if isinstance(value, list):
+                    value = self._prune_nav(value)
+                    if value:
+                        kept.append({title: value})
+                elif value not in self.excluded_uris:
+                    kept.append(item)
+            elif item not in self.excluded_uris:
+                kept.append(item)
+        return kept
+
+    def _log_summary(self) -> None:
+        included = sum(1 for _, d in self.decisions.values() if d.included)
+        log.info("SmilePress %s 版：收录 %d 篇，排除 %d 篇（截至 %s）", self.profile, included,
+                 len(self.decisions) - included, self.project.today.isoformat())
+        proofs = self.project.proofs
+        if not proofs.available and self.profile != "preview":
+            log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
+
+    def on_nav(self, nav, config, files):
+        if not self.config.enabled or self.project is None:
+            return nav
+        titles = {t.dir: t.name for t in self.project.policies.types.values()} | self.config.section_titles
+        for item in nav.items:
+            _retitle(item, titles)
+        return nav
+
+    # -- pages ------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        self.current_page = page.file.src_uri
+        found = self.decisions.get(page.file.src_uri)
+        if self.profile == "preview" and found:
+            entry, decision = found
+            if not decision.public or decision.warnings:
+                return _banner(entry, decision, self.project) + "\n\n" + markdown
+        return markdown
+
+    # -- after the build --------------------------------------------------------------------
+    def on_post_build(self, config):
+        if not self.config.enabled or not self.config.guard or self.profile != "public" or self.project is None:
+            return
+        site = Path(config.site_dir)
+        leaks = guard.check_site(self.project, site)
+        if leaks:
+            aside = site.with_name(site.name + ".leak")
+            shutil.rmtree(aside, ignore_errors=True)
+            shutil.move(site, aside)
+            raise PluginError("防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
+                              f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50]))
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled and self.project is not None:
+            server.watch(str(self.project.content_root))
+            server.watch(str(self.project.root / "policies"))
+        return server
+
+
+def _retitle(item, titles: dict) -> None:
+    if isinstance(item, Section):
+        key = item.title.lower().replace(" ", "-")
+        for raw, name in titles.items():
+            if key == raw.lower():
+                item.title = name
+        for child in item.children:
+            _retitle(child, titles)
+
+
+def _banner(entry: Entry, decision: Decision, project: Project) -> str:
+    policies = project.policies
+    status = policies.states.get(entry.article.status, entry.article.status or "未知")
+    head = "不会公开" if not decision.public else "提醒"
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in (*decision.reasons, *decision.warnings))
+    return (f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
+            f"<ul>{items}</ul></div>")

@@ -1,0 +1,218 @@
+"""The department's decisions as data: roles, people and the editorial workflow (policies/*.yml)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, SmilePressError
+from .source import read_source
+from .yamlload import Loaded, load_yaml
+
+AUTHOR = "author"  # pseudo-role in transitions: one of the article's own authors
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    group: str = ""
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    sources: tuple[str, ...]
+    dest: str
+    by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    id: str
+    name: str
+    approvals: tuple[str, ...]
+    required_fields: tuple[str, ...] = ()
+    dir: str = ""                         # folder under content/ for new articles of this type
+
+
+@dataclass(frozen=True)
+class Policies:
+    roles: dict[str, str]                 # id -> Chinese name
+    people: dict[str, Person]
+    states: dict[str, str]                # id -> Chinese name
+    publishable_states: frozenset[str]
+    transitions: dict[str, Transition]
+    types: dict[str, TypeRule]
+    channels: tuple[str, ...]
+    timezone: str = "Asia/Shanghai"
+    review_warning_days: int = 30
+    by_email: dict[str, Person] = field(default_factory=dict)
+
+    def person_by_email(self, email: str) -> Person | None:
+        return self.by_email.get(email.strip().lower())
+
+    def role_name(self, role: str) -> str:
+        return self.roles.get(role, role)
+
+    def holders(self, role: str) -> list[Person]:
+        return [p for p in self.people.values() if role in p.roles]
+
+
+class _Reader:
+    """Validates one policy file, collecting problems that point at lines."""
+
+    def __init__(self, loaded: Loaded, path: str):
+        self.loaded, self.path, self.problems = loaded, path, []
+
+    def fail(self, where: tuple, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, self.loaded.line_of(*where), message, hint))
+
+    def mapping(self, value: Any, where: tuple, what: str) -> dict:
+        if isinstance(value, dict):
+            return value
+        self.fail(where, f"{what} 应该是“键: 值”的映射")
+        return {}
+
+    def strings(self, value: Any, where: tuple, what: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(where, f"{what} 应该是文本列表，例如 [a, b]")
+            return ()
+        return tuple(value)
+
+    def known(self, value: str, allowed, where: tuple, what: str) -> bool:
+        if value in allowed:
+            return True
+        close = difflib.get_close_matches(value, list(allowed), n=1)
+        self.fail(where, f"未知的{what} '{value}'", f"是否想写 '{close[0]}'？" if close else f"可用的有：{', '.join(allowed)}")
+        return False
+
+    def unknown_keys(self, data: dict, allowed: set[str], where: tuple) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                self.fail((*where, key), f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(sorted(allowed))}")
+
+
+def _load_file(root: Path, name: str, problems: list[Problem]) -> _Reader | None:
+    rel = f"policies/{name}"
+    source = read_source(root / rel, rel)
+    if isinstance(source, Problem):
+        problems.append(source if (root / rel).exists() else Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份"))
+        return None
+    loaded = load_yaml(source.text, rel)
+    if isinstance(loaded, Problem):
+        problems.append(loaded)
+        return None
+    reader = _Reader(loaded, rel)
+    if not isinstance(loaded.data, dict):
+        reader.fail((), "策略文件的顶层应该是映射")
+        problems.extend(reader.problems)
+        return None
+    return reader
+
+
+def _read_roles(r: _Reader) -> dict[str, str]:
+    roles = {}
+    for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
+        spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")
+        r.unknown_keys(spec, {"name", "description"}, ("roles", role_id))
+        roles[str(role_id)] = str(spec.get("name", role_id))
+    return roles
+
+
+def _read_people(r: _Reader, roles: dict[str, str]) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    emails: dict[str, str] = {}
+    for pid, spec in r.mapping(r.loaded.data.get("people"), ("people",), "people").items():
+        where = ("people", pid)
+        spec = r.mapping(spec, where, f"人员 {pid}")
+        r.unknown_keys(spec, {"name", "email", "roles", "group", "public", "forge"}, where)
+        email = str(spec.get("email", "")).strip().lower()
+        if "@" not in email:
+            r.fail((*where, "email"), f"人员 {pid} 缺少有效的 email", "写上他提交 git 时使用的邮箱")
+        elif email in emails:
+            r.fail((*where, "email"), f"email {email} 已属于 {emails[email]}", "每人一个邮箱，批准靠它证明")
+        emails[email] = str(pid)
+        person_roles = r.strings(spec.get("roles", []), (*where, "roles"), "roles")
+        for i, role in enumerate(person_roles):
+            r.known(role, roles, (*where, "roles", i), "角色")
+        people[str(pid)] = Person(str(pid), str(spec.get("name", pid)), email, person_roles,
+                                  str(spec.get("group", "")), spec.get("public") is True)
+    return people
+
+
+def _read_workflow(r: _Reader, roles: dict[str, str]) -> dict[str, Any]:
+    data = r.loaded.data
+    r.unknown_keys(data, {"version", "timezone", "states", "publishable_states", "transitions", "types",
+                          "channels", "review_warning_days"}, ())
+    states = {str(k): str(r.mapping(v, ("states", k), f"状态 {k}").get("name", k))
+              for k, v in r.mapping(data.get("states"), ("states",), "states").items()}
+    publishable = r.strings(data.get("publishable_states", []), ("publishable_states",), "publishable_states")
+    for i, s in enumerate(publishable):
+        r.known(s, states, ("publishable_states", i), "状态")
+    transitions = {}
+    for event, spec in r.mapping(data.get("transitions"), ("transitions",), "transitions").items():
+        where = ("transitions", event)
+        spec = r.mapping(spec, where, f"流转 {event}")
+        r.unknown_keys(spec, {"from", "to", "by"}, where)
+        sources = r.strings(spec.get("from", []), (*where, "from"), "from")
+        for i, s in enumerate(sources):
+            r.known(s, states, (*where, "from", i), "状态")
+        dest = str(spec.get("to", ""))
+        r.known(dest, states, (*where, "to"), "状态")
+        by = r.strings(spec.get("by", []), (*where, "by"), "by")
+        for i, role in enumerate(by):
+            r.known(role, {**roles, AUTHOR: ""}, (*where, "by", i), "角色")
+        transitions[str(event)] = Transition(str(event), sources, dest, by)
+    types = {}
+    for type_id, spec in r.mapping(data.get("types"), ("types",), "types").items():
+        where = ("types", type_id)
+        spec = r.mapping(spec, where, f"类型 {type_id}")
+        r.unknown_keys(spec, {"name", "dir", "approvals", "required_fields"}, where)
+        needed = r.strings(spec.get("approvals", []), (*where, "approvals"), "approvals")
+        for i, role in enumerate(needed):
+            r.known(role, roles, (*where, "approvals", i), "角色")
+        types[str(type_id)] = TypeRule(str(type_id), str(spec.get("name", type_id)), needed,
+                                       r.strings(spec.get("required_fields", []), (*where, "required_fields"), "required_fields"),
+                                       str(spec.get("dir", type_id)))
+    for needed in ("submit", "approve", "request-changes", "publish", "archive"):
+        if needed not in transitions:
+            r.fail(("transitions",), f"缺少流转 {needed}", "编辑流程的命令需要它")
+    warn_days = data.get("review_warning_days", 30)
+    if not isinstance(warn_days, int) or warn_days < 0:
+        r.fail(("review_warning_days",), "review_warning_days 应该是非负整数")
+        warn_days = 30
+    return dict(states=states, publishable_states=frozenset(publishable), transitions=transitions, types=types,
+                channels=r.strings(data.get("channels", []), ("channels",), "channels"),
+                timezone=str(data.get("timezone", "Asia/Shanghai")), review_warning_days=warn_days)
+
+
+def load_policies(root: Path) -> Policies:
+    """Load and cross-check policies/roles.yml, people.yml and workflow.yml; raise with every problem."""
+    problems: list[Problem] = []
+    roles_r = _load_file(root, "roles.yml", problems)
+    roles = _read_roles(roles_r) if roles_r else {}
+    people_r = _load_file(root, "people.yml", problems)
+    people = _read_people(people_r, roles) if people_r else {}
+    workflow_r = _load_file(root, "workflow.yml", problems)
+    workflow = _read_workflow(workflow_r, roles) if workflow_r else None
+    for reader in (roles_r, people_r, workflow_r):
+        if reader:
+            problems.extend(reader.problems)
+    if problems or workflow is None:
+        raise SmilePressError(problems)
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(workflow["timezone"])
+    except Exception:
+        raise SmilePressError(Problem("policies/workflow.yml", workflow_r.loaded.line_of("timezone"),
+                                      f"未知时区 '{workflow['timezone']}'", "例如 Asia/Shanghai")) from None
+    return Policies(roles=roles, people=people, by_email={p.email: p for p in people.values()}, **workflow)

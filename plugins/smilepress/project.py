@@ -1,0 +1,111 @@
+"""A SmilePress project: its policies, its articles, the git facts about them, and the gate's view."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .approvals import ApprovalState, Proofs, evaluate
+from .errors import Problem, SmilePressError
+from .gate import Decision, Facts, decide
+from .history import History
+from .model import Article, load_article
+from .policies import Policies, load_policies
+
+CONTENT_DIR = "content"
+AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article with everything the gate needs to know about it."""
+
+    article: Article
+    approvals: ApprovalState
+    facts: Facts
+
+    def decision(self, profile: str, today: dt.date) -> Decision:
+        return decide(self.facts, profile, today)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above `start` that holds policies/workflow.yml."""
+    for candidate in (start, *start.parents):
+        if (candidate / "policies" / "workflow.yml").is_file():
+            return candidate
+    raise SmilePressError(Problem(str(start), 0, "这里不是 SmilePress 项目：找不到 policies/workflow.yml",
+                                  "请在项目目录中运行"))
+
+
+def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise SmilePressError(Problem(source, 0, f"日期 '{value}' 无效", "请写成 YYYY-MM-DD")) from None
+
+
+class Project:
+    def __init__(self, root: Path, as_of: dt.date | None = None, content_dir: str = CONTENT_DIR):
+        self.root = root.resolve()
+        self.content_root = self.root / content_dir
+        self.policies: Policies = load_policies(self.root)
+        self.today = as_of or parse_as_of(os.environ.get(AS_OF_ENV)) or dt.datetime.now(ZoneInfo(self.policies.timezone)).date()
+
+    # -- loading -----------------------------------------------------------------------------
+    def markdown_files(self) -> list[Path]:
+        if not self.content_root.is_dir():
+            return []
+        return sorted(p for p in self.content_root.rglob("*.md")
+                      if not any(part.startswith(".") for part in p.relative_to(self.content_root).parts))
+
+    def load(self, path: Path) -> Article:
+        path = path.resolve()
+        return load_article(path, path.relative_to(self.root).as_posix(), path.relative_to(self.content_root).as_posix(),
+                            self.policies)
+
+    @cached_property
+    def articles(self) -> list[Article]:
+        return [self.load(p) for p in self.markdown_files()]
+
+    @cached_property
+    def history(self) -> History:
+        return History.open(self.root)
+
+    @cached_property
+    def proofs(self) -> Proofs:
+        if not any(a.approvals for a in self.articles):
+            return Proofs({}, True)
+        h = self.history
+        if not h.available or h.shallow:
+            return Proofs({}, False, h.reason)
+        return Proofs(h.approval_commits(self.content_root.relative_to(h.root).as_posix()), True)
+
+    # -- the gate's view ---------------------------------------------------------------------
+    def entry(self, article: Article) -> Entry:
+        approvals = evaluate(article, self.policies, self.proofs)
+        p = self.policies
+        facts = Facts(
+            status=article.status, publishable_states=p.publishable_states, audience=article.audience,
+            channels=article.channels, publish_date=article.publish_date, expiry_date=article.expiry_date,
+            review_by=article.review_by,
+            missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
+            approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
+            errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error"),
+            review_warning_days=p.review_warning_days,
+        )
+        return Entry(article, approvals, facts)
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        return [self.entry(a) for a in self.articles]
+
+    def decisions(self, profile: str) -> list[tuple[Entry, Decision]]:
+        return [(e, e.decision(profile, self.today)) for e in self.entries]
+
+    def problems(self) -> list[Problem]:
+        return [p for a in self.articles for p in a.problems]

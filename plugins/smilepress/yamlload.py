@@ -1,0 +1,101 @@
+"""Strict YAML loading that keeps line numbers: the one loader for front matter and policy files.
+
+Strict means: no duplicate keys, no tabs in indentation, no anchors or aliases (a "billion laughs"
+document would expand to gigabytes), and no implicit timestamps (dates stay text so the model can
+parse them itself and point at the line of a bad one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from .errors import Problem
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str, hint: str = ""):
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
+class _StrictLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or (isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
+            raise YamlProblem(event.start_mark.line, "不允许使用 YAML 锚点或别名（& 和 *）",
+                              "请把内容直接写出来；别名可能被用来制造超大文档")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise YamlProblem(key_node.start_mark.line, "键必须是简单文本", "请把键写成一个词，例如 title")
+            if key in seen:
+                raise YamlProblem(key_node.start_mark.line, f"键 '{key}' 重复出现（第一次在第 {seen[key] + 1} 行）",
+                                  "删除其中一个，只保留正确的值")
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data: Any
+    node: Node | None
+    first_line: int  # file line number of the YAML text's first line (1-based)
+
+    def line_of(self, *path: Any) -> int:
+        """File line of the value at `path` (keys and list indexes), or of its nearest parent."""
+        node, line = self.node, 0
+        for step in path:
+            if node is None:
+                break
+            line = node.start_mark.line
+            child = None
+            if isinstance(node, MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == step or key_node.value == str(step):
+                        child, line = value_node, key_node.start_mark.line
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+                child = node.value[step]
+                line = child.start_mark.line
+            node = child
+        else:
+            if node is not None and not path:
+                line = node.start_mark.line
+        return self.first_line + line
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
+    """Parse `text` (which starts at `first_line` of file `path`) strictly."""
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return Problem(path, number, "YAML 中用了制表符（Tab）缩进", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except YamlProblem as exc:
+        return Problem(path, first_line + exc.line, exc.message, exc.hint)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = exc.problem or exc.context or "无法解析"
+        return Problem(path, line, f"YAML 语法错误：{what}", "检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        return Problem(path, first_line, f"YAML 无法解析：{exc}", "检查 YAML 语法")
+    finally:
+        loader.dispose()
+    return Loaded(data, node, first_line)

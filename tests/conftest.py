@@ -1,0 +1,30 @@
+"""Shared fixtures: throwaway SmilePress projects with their own git history."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import ProjectFactory
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch):
+    for name in ("SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF", "SMILEPRESS_STRICT", "GIT_AUTHOR_EMAIL",
+                 "GIT_AUTHOR_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def factory(tmp_path, monkeypatch) -> ProjectFactory:
+    """A new project in tmp_path (policies and theme copied from this repository), a git repo."""
+    f = ProjectFactory(tmp_path / "proj", REPO)
+    monkeypatch.chdir(f.root)
+    return f
