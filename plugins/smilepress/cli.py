@@ -237,7 +237,7 @@ def _build(args) -> int:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
         build(config)
     except (PluginError, ConfigurationError, Abort) as exc:
-        print(f"构建失败：{exc}", file=sys.stderr)
+        print(f"构建失败（原因见上方日志）：{exc}", file=sys.stderr)
         return 1
     print(f"已构建 {args.profile} 版：{site_dir}")
     return 0

@@ -32,6 +32,7 @@ class Decision:
     profile: str
     included: bool
     public: bool                  # would be on the public website
+    publishable: bool             # passes the gate (public, or internal for handbook pages)
     reasons: tuple[str, ...]      # why it is not public (Chinese), in order of importance
     warnings: tuple[str, ...] = ()
 
@@ -72,4 +73,4 @@ def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
     if facts.review_by and today <= facts.review_by <= today + dt.timedelta(days=facts.review_warning_days):
         warnings.append(f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审")
     included = {"public": public, "internal": published_somewhere, "preview": True}[profile]
-    return Decision(profile, included, public, tuple(reasons), tuple(warnings))
+    return Decision(profile, included, public, published_somewhere, tuple(reasons), tuple(warnings))

@@ -149,11 +149,11 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             log.warning("%s", problem)
         refused = []
         for uri, (entry, decision) in sorted(self.decisions.items()):
-            for warning in decision.warnings:
-                log.warning("%s: %s", entry.article.path, warning)
             if decision.included:
+                for warning in decision.warnings:
+                    log.warning("%s: %s", entry.article.path, warning)
                 files.append(File(uri, str(self.project.content_root), config.site_dir, config.use_directory_urls))
-            elif entry.article.status == "published" or not entry.article.ok:
+            if not entry.article.ok or (entry.article.status == "published" and not decision.publishable):
                 refused.append(f"  {entry.article.path}: {decision.summary}")
         if refused and self.strict:
             raise PluginError("严格模式：以下文件有错误，或标为 published 却没有通过发布检查：\n" + "\n".join(refused))

@@ -53,7 +53,7 @@ class Article:
     expiry_date: dt.date | None = None
     review_by: dt.date | None = None
     tags: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ("website",)
     audience: str = "public"
     approvals: tuple[Approval, ...] = ()
     digest: str = ""

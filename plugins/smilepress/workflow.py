@@ -157,7 +157,7 @@ def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: s
     except git.GitCommandError as exc:
         _write_atomically(path, original)  # nothing half-done: the file goes back as it was
         raise SmilePressError(Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.stderr.strip() or exc}")) from None
-    return Outcome(article.path, message.splitlines()[0], sha)
+    return Outcome(article.path, f"{article.path}：{message.split(chr(10))[2]}", sha)
 
 
 def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Policies, text: str,

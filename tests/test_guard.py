@@ -1,0 +1,74 @@
+"""The leak guard catches what must not be public even when the gate itself is wrong."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import smilepress.project
+from smilepress import guard
+from smilepress.cli import main
+from smilepress.gate import decide
+
+
+def _build(factory, caplog) -> tuple[int, str]:
+    code = main(["--as-of", "2026-11-28", "build", "--profile", "public"])
+    return code, caplog.text
+
+
+@pytest.fixture
+def site(factory):
+    factory.article("index.md", title="首页", type="page", status="published", body="欢迎来到微笑口腔科普网站首页。")
+    factory.article("education/draft.md", title="尚未审核的草稿文章", body="这篇草稿文章的独特句子绝不能出现在公开网站上。")
+    factory.commit_all("稿件", "lixiaoyu")
+    return factory
+
+
+def test_clean_build_passes_the_guard(site, caplog):
+    code, log = _build(site, caplog)
+    assert code == 0, log
+    assert (site.root / "site/public/index.html").exists()
+
+
+def test_guard_catches_a_gate_that_lets_everything_through(site, caplog, monkeypatch):
+    def broken_gate(facts, profile, today):  # a bug: every article "passes"
+        d = decide(facts, profile, today)
+        return d.__class__(profile, True, True, True, (), ())
+
+    monkeypatch.setattr(smilepress.project, "decide", broken_gate)
+    code, log = _build(site, caplog)
+    assert code == 1
+    assert "防泄漏检查失败" in log and "尚未审核的草稿文章" in log
+    assert not (site.root / "site/public").exists()  # moved aside, never left where deploy would take it
+    assert (site.root / "site/public.leak").is_dir()
+
+
+def test_guard_catches_a_staff_email_in_public_text(site, caplog):
+    site.article("about.md", title="关于我们", type="page", status="published",
+                 body="投稿请联系 zhaomin@example.com 获取更多信息。")
+    site.commit_all("关于", "lixiaoyu")
+    code, log = _build(site, caplog)
+    assert code == 1 and "zhaomin@example.com" in log
+
+
+def test_public_staff_may_be_named(site, caplog):
+    site.article("about.md", title="关于我们", type="page", status="published", body="本站文章由王立明医师审核。")
+    site.commit_all("关于", "lixiaoyu")
+    code, log = _build(site, caplog)
+    assert code == 0, log
+
+
+def test_scan_sees_through_markup_entities_and_zero_width_spaces(tmp_path):
+    (tmp_path / "a.html").write_text("<p>这是<strong>一段</strong>&#x4E0D;该\u200b出现的文字</p>", encoding="utf-8")
+    (tmp_path / "search_index.json").write_text(json.dumps({"docs": [{"text": "另一段\u200b秘密\u200b内容在此"}]}),
+                                                encoding="utf-8")
+    leaks = guard.scan(tmp_path, {"这是一段不该出现的文字": "x.md", "另一段秘密内容在此": "y.md", "没有的句子": "z.md"})
+    assert sorted((leak.site_file, leak.source) for leak in leaks) == [("a.html", "x.md"), ("search_index.json", "y.md")]
+
+
+def test_fragments_skip_markup_and_short_pieces():
+    body = "## 标题\n\n这是**很长的一句**用于检测泄漏的文字，短句。\n\n[链接文字在这里也算正文内容](x.md)"
+    frags = guard.fragments(body)
+    assert "这是很长的一句用于检测泄漏的文字" in frags
+    assert "链接文字在这里也算正文内容" in frags
+    assert all(len(f) >= guard.MIN_FRAGMENT for f in frags)
