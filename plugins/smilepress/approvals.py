@@ -80,7 +80,7 @@ def evaluate(article: Article, policies: Policies, proofs: Proofs) -> ApprovalSt
     verdicts, counted_by = [], {}
     for approval in article.approvals:
         verdict = judge(approval, article, policies, proofs)
-        if verdict.counts and approval.role not in required:
+        if verdict.counts and required and approval.role not in required:
             verdict = Verdict(approval, False, f"{policies.role_name(approval.role)}的批准不是此类型所需的", "not-required")
         elif verdict.counts and counted_by.get(approval.by, approval.role) != approval.role:
             name = policies.people[approval.by].name
