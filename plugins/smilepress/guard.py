@@ -84,16 +84,17 @@ def forbidden_markers(project: Project) -> dict[str, str]:
     return markers
 
 
-def _site_text(path: Path) -> str:
+def _site_lines(path: Path) -> list[str]:
+    """The text of one output file, line by line (JSON files: one line per string value)."""
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".json":
         try:
             strings: list[str] = []
             _collect_strings(json.loads(raw), strings)
-            raw = "\n".join(strings)
+            return strings
         except json.JSONDecodeError:
             pass
-    return normalise(raw) + "\x00" + normalise(_TAG.sub("", raw))
+    return raw.splitlines()
 
 
 def _collect_strings(value, out: list[str]) -> None:
@@ -108,22 +109,30 @@ def _collect_strings(value, out: list[str]) -> None:
 
 
 def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:
-    """Every place in `site_dir` where one of `markers` occurs (one Leak per file and marker)."""
+    """Every place in `site_dir` where one of `markers` occurs (one Leak per file and marker).
+
+    Markers come from single source lines, so they never span an output line; each distinct line is
+    scanned once for the whole site (the navigation repeated in every page is read once, not N times).
+    """
     if not markers:
         return []
     automaton = ahocorasick.Automaton()
     for marker, source in markers.items():
         automaton.add_word(marker, (marker, source))
     automaton.make_automaton()
+    hits_by_line: dict[str, tuple[tuple[str, str], ...]] = {}
     leaks = []
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in SCANNED_SUFFIXES or not path.is_file():
             continue
-        seen = set()
-        for _, (marker, source) in automaton.iter(_site_text(path)):
-            if marker not in seen:
-                seen.add(marker)
-                leaks.append(Leak(path.relative_to(site_dir).as_posix(), marker, source))
+        found: dict[str, str] = {}
+        for line in _site_lines(path):
+            hits = hits_by_line.get(line)
+            if hits is None:
+                text = normalise(line) + "\x00" + normalise(_TAG.sub("", line))
+                hits = hits_by_line[line] = tuple({m: s for _, (m, s) in automaton.iter(text)}.items())
+            found.update(hits)
+        leaks += [Leak(path.relative_to(site_dir).as_posix(), m, s) for m, s in found.items()]
     return leaks
 
 
