@@ -42,9 +42,14 @@ def normalise(text: str) -> str:
     return _SPACE.sub("", html.unescape(text))
 
 
+def without_markup(body: str) -> str:
+    """Markdown as a reader sees it, roughly: link texts kept, markup characters and tags dropped."""
+    return _MARKUP.sub(lambda m: m.group(1) or "", body)
+
+
 def fragments(body: str) -> list[str]:
     """The longest sentence fragments of a Markdown body, without markup: what would show on a page."""
-    text = _MARKUP.sub(lambda m: m.group(1) or "", body)
+    text = without_markup(body)
     pieces = {normalise(p) for line in text.splitlines() for p in _FRAGMENT_SPLIT.split(line)}
     return sorted((p for p in pieces if len(p) >= MIN_FRAGMENT), key=len, reverse=True)[:FRAGMENTS_PER_ARTICLE]
 
@@ -68,7 +73,7 @@ def forbidden_markers(project: Project) -> dict[str, str]:
         a = entry.article
         raw = _raw_status(project.root / a.path)
         if decision.included and raw in project.policies.publishable_states:
-            public_text.append(normalise(a.title + a.body))
+            public_text.append(normalise(a.title + "\n" + without_markup(a.body)))
         else:
             hidden.append(a)
     markers: dict[str, str] = {}
