@@ -79,7 +79,7 @@ def test_request_changes_needs_a_reason(draft, capsys):
 # (who, command, extra args, state before, word in the refusal)
 REFUSALS = [
     ("sunhao", "submit", [], "draft", "只有 作者本人"),                     # not an author
-    ("lixiaoyu", "submit", [], "review", "只有“草稿”状态"),
+    ("lixiaoyu", "submit", [], "review", "只有“草稿、已批准、已发布”状态"),
     ("lixiaoyu", "approve", ["--role", "dentist"], "review", "本文作者"),    # self-approval
     ("liufang", "approve", ["--role", "manager"], "review", "没有“部门经理”角色"),
     ("zhaomin", "approve", ["--role", "compliance"], "review", "不需要“合规专员”批准"),
@@ -121,6 +121,22 @@ def test_publish_refused_when_an_approval_went_stale(draft, capsys):
     with draft.acting_as("chensiyuan"):
         code, _, err = run(capsys, "publish", A)
     assert code == 1 and "批准不全" in err
+
+
+def test_an_edited_article_is_resubmitted_and_approved_again(draft, capsys):
+    to_review(draft, capsys)
+    approve(draft, capsys, "wangliming", "dentist")
+    approve(draft, capsys, "chensiyuan", "manager")
+    path = draft.root / A
+    path.write_text(path.read_text(encoding="utf-8").replace("24 小时", "48 小时"), encoding="utf-8")
+    draft.commit_all("改正文", "lixiaoyu")
+    assert not approvals(draft).approvals.complete
+    to_review(draft, capsys)
+    assert approve(draft, capsys, "wangliming", "dentist")[0] == 0
+    assert approve(draft, capsys, "chensiyuan", "manager")[0] == 0
+    entry = approvals(draft)
+    assert entry.approvals.complete and entry.article.status == "approved"
+    assert [v.code for v in entry.approvals.verdicts] == ["stale", "stale", "", ""]
 
 
 def test_reviewer_cannot_approve_uncommitted_changes(draft, capsys):
@@ -302,3 +318,5 @@ def test_log_is_the_audit_trail_from_git(draft, capsys):
         ("wangliming@example.com", "批准：王立明（口腔医师）", True),
         ("lixiaoyu@example.com", "批准：陈思远（部门经理）", False),
     ]
+    code, out, _ = run(capsys, "log", A)
+    assert "✗ 非本人提交，不算数" in out and "✓ 本人提交" in out

@@ -47,19 +47,19 @@ def trail(project: Project, article: Article) -> list[Event]:
             previous = None
             continue
         status, approvals, digest = state
+        before = previous[1] if previous else set()
         if previous is None:
             events.append(Event(commit, f"创建（状态 {status}）"))
-        else:
-            if status != previous[0]:
-                events.append(Event(commit, f"状态 {previous[0]} → {status}"))
-            if digest != previous[2]:
-                events.append(Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容"))
-            for by, role, _ in sorted(previous[1] - approvals, key=str):
-                events.append(Event(commit, f"移除批准：{_who(p, by)}（{p.role_name(role)}）"))
-        for by, role, _ in sorted(approvals - (previous[1] if previous else set()), key=str):
+        elif digest != previous[2]:
+            events.append(Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容"))
+        for by, role, _ in sorted(before - approvals, key=str):
+            events.append(Event(commit, f"移除批准：{_who(p, by)}（{p.role_name(role)}）"))
+        for by, role, _ in sorted(approvals - before, key=str):
             person = p.people.get(by)
             proven = bool(person and person.email == commit.email.lower())
             events.append(Event(commit, f"批准：{_who(p, by)}（{p.role_name(role)}）", proven))
+        if previous is not None and status != previous[0]:
+            events.append(Event(commit, f"状态 {previous[0]} → {status}"))
         previous = state
     return events
 

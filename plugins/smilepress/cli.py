@@ -5,10 +5,12 @@ Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .errors import SmilePressError
 from .gate import PROFILES
@@ -203,9 +205,11 @@ def _log(project: Project, path: Path, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return 0
+    zone = ZoneInfo(project.policies.timezone)
     for e in events:
         proof = "" if e.proven is None else ("  ✓ 本人提交" if e.proven else "  ✗ 非本人提交，不算数")
-        print(f"{e.commit.date[:16].replace('T', ' ')}  {e.commit.short}  {e.commit.name} <{e.commit.email}>  {e.what}{proof}")
+        when = dt.datetime.fromisoformat(e.commit.date).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        print(f"{when}  {e.commit.short}  {e.commit.name} <{e.commit.email}>  {e.what}{proof}")
     if history.shallow:
         print(f"注意：{history.reason}")
     return 0
