@@ -66,6 +66,11 @@ def test_review_warning_starts_30_days_before(review_by, warned):
     assert bool(d.warnings) is warned
 
 
+def test_preview_leaves_out_only_files_that_cannot_be_rendered():
+    assert decide(facts(status="draft"), "preview", TODAY).included
+    assert not decide(facts(readable=False, errors=("文件不是 UTF-8 编码",)), "preview", TODAY).included
+
+
 def test_unknown_profile_is_a_programming_error():
     with pytest.raises(ValueError):
         decide(facts(), "staging", TODAY)

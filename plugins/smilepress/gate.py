@@ -25,6 +25,7 @@ class Facts:
     approval_reasons: tuple[str, ...] = ()    # why present approvals do not count
     errors: tuple[str, ...] = ()              # error-level problems and findings
     review_warning_days: int = 30
+    readable: bool = True                     # false: the file cannot even be rendered in a preview
 
 
 @dataclass(frozen=True)
@@ -72,5 +73,5 @@ def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
     warnings = []
     if facts.review_by and today <= facts.review_by <= today + dt.timedelta(days=facts.review_warning_days):
         warnings.append(f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审")
-    included = {"public": public, "internal": published_somewhere, "preview": True}[profile]
+    included = {"public": public, "internal": published_somewhere, "preview": facts.readable}[profile]
     return Decision(profile, included, public, published_somewhere, tuple(reasons), tuple(warnings))

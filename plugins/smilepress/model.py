@@ -61,6 +61,11 @@ class Article:
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> file line
 
     @property
+    def readable(self) -> bool:
+        """The file was read and its front matter parsed (it may still have invalid fields)."""
+        return bool(self.meta)
+
+    @property
     def ok(self) -> bool:
         return not any(p.level == "error" for p in self.problems)
 

@@ -96,7 +96,7 @@ class Project:
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
             approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
             errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error"),
-            review_warning_days=p.review_warning_days,
+            review_warning_days=p.review_warning_days, readable=article.readable,
         )
         return Entry(article, approvals, facts)
 
