@@ -19,7 +19,7 @@ import yaml
 
 from .project import Project
 
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]+>|[*_`~#>|]")
+_MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<[^>\n]+>|[*_`~#>|]")
 _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）()\[\]【】]+")
 _SPACE = re.compile(r"[\s\u200b\u00a0]+")
 _TAG = re.compile(r"<[^>]+>")
@@ -65,28 +65,40 @@ def _raw_status(path: Path) -> str | None:
         return None
 
 
+def _automaton(markers: dict[str, str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for marker, source in markers.items():
+        automaton.add_word(marker, (marker, source))
+    automaton.make_automaton()
+    return automaton
+
+
 def forbidden_markers(project: Project) -> dict[str, str]:
-    """marker text -> where it comes from, for everything that must not appear on the public site."""
+    """marker text -> where it comes from, for everything that must not appear on the public site.
+
+    A sentence that a public article also contains (a shared disclaimer, a clinic's opening hours) is
+    not a trace of the hidden one, so markers found in the public articles' sources are dropped.
+    """
     public_text: list[str] = []
-    hidden = []
+    candidates: dict[str, str] = {}
     for entry, decision in project.decisions("public"):
         a = entry.article
-        raw = _raw_status(project.root / a.path)
-        if decision.included and raw in project.policies.publishable_states:
-            public_text.append(normalise(a.title + "\n" + without_markup(a.body)))
-        else:
-            hidden.append(a)
-    markers: dict[str, str] = {}
-    for a in hidden:
+        if decision.included and _raw_status(project.root / a.path) in project.policies.publishable_states:
+            public_text.append(normalise(a.title + "\n" + a.body) + "\x00" + normalise(without_markup(a.body)))
+            continue
         for marker in [normalise(a.title), *fragments(a.body)]:
-            if len(marker) >= 4 and not any(marker in t for t in public_text):
-                markers.setdefault(marker, a.path)
+            if len(marker) >= 4:
+                candidates.setdefault(marker, a.path)
     for person in project.policies.people.values():
         if not person.public:
-            markers.setdefault(person.email, f"人员 {person.id} 的邮箱")
-            if not any(person.name in t for t in public_text):
-                markers.setdefault(person.name, f"人员 {person.id} 的姓名（未标记 public）")
-    return markers
+            candidates.setdefault(person.name, f"人员 {person.id} 的姓名（未标记 public）")
+    if candidates and public_text:
+        shared = {marker for _, (marker, _) in _automaton(candidates).iter("\x00".join(public_text))}
+        candidates = {m: s for m, s in candidates.items() if m not in shared}
+    for person in project.policies.people.values():
+        if not person.public:  # an e-mail address is never shared text: always a leak
+            candidates[person.email] = f"人员 {person.id} 的邮箱"
+    return candidates
 
 
 def _site_lines(path: Path) -> list[str]:
@@ -121,10 +133,7 @@ def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:
     """
     if not markers:
         return []
-    automaton = ahocorasick.Automaton()
-    for marker, source in markers.items():
-        automaton.add_word(marker, (marker, source))
-    automaton.make_automaton()
+    automaton = _automaton(markers)
     hits_by_line: dict[str, tuple[tuple[str, str], ...]] = {}
     leaks = []
     for path in sorted(site_dir.rglob("*")):
