@@ -59,7 +59,7 @@ def _raw_status(path: Path) -> str | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
         head = text.split("\n---", 1)[0].removeprefix("---")
-        meta = yaml.safe_load(head)
+        meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return str(meta.get("status")) if isinstance(meta, dict) else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
         return None
@@ -101,17 +101,17 @@ def forbidden_markers(project: Project) -> dict[str, str]:
     return candidates
 
 
-def _site_lines(path: Path) -> list[str]:
-    """The text of one output file, line by line (JSON files: one line per string value)."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
+def site_file_content(path: Path) -> bytes:
+    """The content of one output file (JSON files, such as the search index: their string values)."""
+    raw = path.read_bytes()
     if path.suffix == ".json":
         try:
             strings: list[str] = []
             _collect_strings(json.loads(raw), strings)
-            return strings
-        except json.JSONDecodeError:
+            return "\n".join(strings).encode("utf-8")
+        except (json.JSONDecodeError, UnicodeDecodeError):
             pass
-    return raw.splitlines()
+    return raw
 
 
 def _collect_strings(value, out: list[str]) -> None:
@@ -125,29 +125,46 @@ def _collect_strings(value, out: list[str]) -> None:
             _collect_strings(v, out)
 
 
-def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:
-    """Every place in `site_dir` where one of `markers` occurs (one Leak per file and marker).
+class Scanner:
+    """Looks for markers in the files of a site, each distinct line once for the whole site.
 
-    Markers come from single source lines, so they never span an output line; each distinct line is
-    scanned once for the whole site (the navigation repeated in every page is read once, not N times).
+    Markers come from single source lines, so they never span an output line. Reading each distinct
+    line once makes the navigation that every page repeats cost one page, not N. A leak is reported
+    at the first file where its line appears.
     """
-    if not markers:
-        return []
-    automaton = _automaton(markers)
-    hits_by_line: dict[str, tuple[tuple[str, str], ...]] = {}
-    leaks = []
-    for path in sorted(site_dir.rglob("*")):
-        if path.suffix not in SCANNED_SUFFIXES or not path.is_file():
-            continue
-        found: dict[str, str] = {}
-        for line in _site_lines(path):
-            hits = hits_by_line.get(line)
-            if hits is None:
-                text = normalise(line) + "\x00" + normalise(_TAG.sub("", line))
-                hits = hits_by_line[line] = tuple({m: s for _, (m, s) in automaton.iter(text)}.items())
-            found.update(hits)
-        leaks += [Leak(path.relative_to(site_dir).as_posix(), m, s) for m, s in found.items()]
-    return leaks
+
+    def __init__(self, markers: dict[str, str]):
+        self.automaton = _automaton(markers) if markers else None
+        self.seen: set[bytes] = set()
+        self.found: dict[str, Leak] = {}
+
+    def feed(self, site_file: str, content: bytes) -> None:
+        if self.automaton is None:
+            return
+        lines = set(content.split(b"\n"))  # bytes: only the new lines are ever decoded
+        lines -= self.seen
+        self.seen |= lines
+        joined = b"\x00".join(lines).decode("utf-8", errors="replace")
+        for _, (marker, source) in self.automaton.iter(normalise(joined) + "\x00" + normalise(_TAG.sub("", joined))):
+            self.found.setdefault(marker, Leak(site_file, marker, source))
+
+    def leaks(self) -> list[Leak]:
+        return sorted(self.found.values(), key=lambda leak: (leak.site_file, leak.marker))
+
+
+def site_files(site_dir: Path) -> list[Path]:
+    return sorted(p for p in site_dir.rglob("*") if p.suffix in SCANNED_SUFFIXES and p.is_file())
+
+
+def scan(site_dir: Path, markers: dict[str, str], already_scanned: Scanner | None = None,
+         skip: set[str] = frozenset()) -> list[Leak]:
+    """Every marker found in `site_dir` (files named in `skip` were fed to `already_scanned` before)."""
+    scanner = already_scanned or Scanner(markers)
+    for path in site_files(site_dir):
+        rel = path.relative_to(site_dir).as_posix()
+        if rel not in skip:
+            scanner.feed(rel, site_file_content(path))
+    return scanner.leaks()
 
 
 def check_site(project: Project, site_dir: Path) -> list[Leak]:
