@@ -72,3 +72,15 @@ def test_fragments_skip_markup_and_short_pieces():
     assert "这是很长的一句用于检测泄漏的文字" in frags
     assert "链接文字在这里也算正文内容" in frags
     assert all(len(f) >= guard.MIN_FRAGMENT for f in frags)
+
+
+@pytest.mark.parametrize(("marker", "expected"), [("newton", False), ("bracket", False), ("种植牙护理", True),
+                                                  ("三个字", False), ("a-much-longer-title", True)])
+def test_only_distinctive_text_is_a_marker(marker, expected):
+    assert guard.distinctive(marker) is expected
+
+
+def test_tags_never_join_separate_lines(tmp_path):
+    (tmp_path / "a.html").write_text("<p>甲乙丙丁<span\n>戊己庚辛</p>\nx <b>壬癸</b>", encoding="utf-8")
+    assert guard.scan(tmp_path, {"甲乙丙丁戊己庚辛": "x.md"}) == []
+    assert [leak.marker for leak in guard.scan(tmp_path, {"x壬癸": "y.md"})] == ["x壬癸"]

@@ -21,8 +21,9 @@ from .project import Project
 
 _MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<[^>\n]+>|[*_`~#>|]")
 _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）()\[\]【】]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"[\s\u200b\u00a0]+")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^>\x00\n]*>")  # never across lines: they are joined in no particular order
 SCANNED_SUFFIXES = (".html", ".json", ".xml", ".txt")
 MIN_FRAGMENT = 10      # characters: shorter fragments are too likely to occur by chance
 FRAGMENTS_PER_ARTICLE = 6
@@ -65,6 +66,12 @@ def _raw_status(path: Path) -> str | None:
         return None
 
 
+def distinctive(marker: str) -> bool:
+    """Long enough not to occur by chance: four Chinese characters, or twelve characters of any kind
+    (a short English title such as "newton" is also a heading anchor in some other page)."""
+    return len(_HAN.findall(marker)) >= 4 or len(marker) >= 12
+
+
 def _automaton(markers: dict[str, str]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for marker, source in markers.items():
@@ -87,7 +94,7 @@ def forbidden_markers(project: Project) -> dict[str, str]:
             public_text.append(normalise(a.title + "\n" + a.body) + "\x00" + normalise(without_markup(a.body)))
             continue
         for marker in [normalise(a.title), *fragments(a.body)]:
-            if len(marker) >= 4:
+            if distinctive(marker):
                 candidates.setdefault(marker, a.path)
     for person in project.policies.people.values():
         if not person.public:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
+
 from .errors import Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # an article is a few KB; anything this large is a mistake or an attack
@@ -17,20 +19,19 @@ class SourceText:
     newline: str   # "\n" or "\r\n": the style edits use for new lines
 
 
+_ENCODING_NAMES = {"gb18030": "GBK/GB18030", "gbk": "GBK/GB18030", "gb2312": "GBK/GB18030", "big5": "Big5",
+                   "big5hkscs": "Big5", "cp950": "Big5", "utf_16": "UTF-16", "utf_16_le": "UTF-16",
+                   "utf_16_be": "UTF-16", "shift_jis": "Shift_JIS", "cp932": "Shift_JIS", "euc_jp": "EUC-JP"}
+
+
 def guess_encoding(data: bytes) -> str:
     """Name the encoding a non-UTF-8 file most likely uses, for the error message."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
-    for name, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-        try:
-            if any("\u4e00" <= ch <= "\u9fff" for ch in data.decode(name)):
-                return label
-        except UnicodeDecodeError:
-            continue
-    import charset_normalizer
-
     best = charset_normalizer.from_bytes(data[:65536]).best()
-    return best.encoding.upper() if best else "未知编码"
+    if best is None:
+        return "未知编码"
+    return _ENCODING_NAMES.get(best.encoding.lower(), best.encoding.upper())
 
 
 def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText | Problem:

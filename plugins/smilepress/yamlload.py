@@ -16,9 +16,11 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from .errors import Problem
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str, hint: str = ""):
+    """A problem found while loading; lines are 0-based within the YAML text, made file lines later."""
+
+    def __init__(self, line: int, message: str, hint: str = "", first_seen: int | None = None):
         super().__init__(message)
-        self.line, self.message, self.hint = line, message, hint
+        self.line, self.message, self.hint, self.first_seen = line, message, hint, first_seen
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -36,8 +38,8 @@ class _StrictLoader(yaml.SafeLoader):
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise YamlProblem(key_node.start_mark.line, "键必须是简单文本", "请把键写成一个词，例如 title")
             if key in seen:
-                raise YamlProblem(key_node.start_mark.line, f"键 '{key}' 重复出现（第一次在第 {seen[key] + 1} 行）",
-                                  "删除其中一个，只保留正确的值")
+                raise YamlProblem(key_node.start_mark.line, f"键 '{key}' 重复出现", "删除其中一个，只保留正确的值",
+                                  first_seen=seen[key])
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
@@ -88,7 +90,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except YamlProblem as exc:
-        return Problem(path, first_line + exc.line, exc.message, exc.hint)
+        message = exc.message if exc.first_seen is None else f"{exc.message}（第一次在第 {first_line + exc.first_seen} 行）"
+        return Problem(path, first_line + exc.line, message, exc.hint)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
