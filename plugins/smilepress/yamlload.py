@@ -57,12 +57,10 @@ class Loaded:
     first_line: int  # file line number of the YAML text's first line (1-based)
 
     def line_of(self, *path: Any) -> int:
-        """File line of the value at `path` (keys and list indexes), or of its nearest parent."""
-        node, line = self.node, 0
+        """File line of the value at `path` (keys and list indexes), or of its nearest parent's key."""
+        node = self.node
+        line = node.start_mark.line if node is not None else 0
         for step in path:
-            if node is None:
-                break
-            line = node.start_mark.line
             child = None
             if isinstance(node, MappingNode):
                 for key_node, value_node in node.value:
@@ -72,10 +70,9 @@ class Loaded:
             elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
                 child = node.value[step]
                 line = child.start_mark.line
+            if child is None:
+                break
             node = child
-        else:
-            if node is not None and not path:
-                line = node.start_mark.line
         return self.first_line + line
 
 
