@@ -147,25 +147,27 @@ def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: s
     if event != "submit" and file_is_dirty(project.root, article.path):
         problems.append("文件有未提交的改动：审核人只能处理已提交的版本，请先让作者提交")
     if problems:
-        raise SmilePressError([Problem(article.path, 1, r) for r in problems])
+        raise SmilePressError([Problem(article.path, article.lines.get("status", 1), r) for r in problems])
     with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         original = handle.read()
-    text, message = _edit_for(event, article, entry, actor, p, original, role, reason)
+    text, what = _edit_for(event, article, entry, actor, p, original, role, reason)
+    message = (f"{event}: {article.display_title}\n\n{what}\n\n"
+               f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n" + (f"SmilePress-Role: {role}\n" if role else ""))
     _write_atomically(path, text)
     try:
         sha = commit_file(project.root, article.path, message)
     except git.GitCommandError as exc:
         _write_atomically(path, original)  # nothing half-done: the file goes back as it was
         raise SmilePressError(Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.stderr.strip() or exc}")) from None
-    return Outcome(article.path, f"{article.path}：{message.split(chr(10))[2]}", sha)
+    return Outcome(article.path, f"{article.path}：{what}", sha)
 
 
 def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Policies, text: str,
               role: str | None, reason: str | None) -> tuple[str, str]:
+    """The edited text and what happened, in Chinese."""
     person = actor.person
     assert person is not None
     dest = p.transitions[event].dest
-    title = article.display_title
     if event == "approve":
         assert role is not None
         item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest}
@@ -180,10 +182,7 @@ def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Polic
         what = f"{person.name}：状态 {article.status} → {dest}"
         if event == "request-changes":
             what += f"，退回修改：{reason.strip()}"
-    message = f"{event}: {title}\n\n{what}\n\nSmilePress-Event: {event}\nSmilePress-File: {article.path}\n"
-    if role:
-        message += f"SmilePress-Role: {role}\n"
-    return text, message
+    return text, what
 
 
 def make_slug(title: str) -> str:
