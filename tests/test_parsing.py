@@ -150,3 +150,32 @@ def test_outside_a_project(tmp_path, monkeypatch, capsys):
 def test_bad_as_of_date(factory, capsys):
     assert main(["--as-of", "2026-02-30", "list"]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("extra", "word"), [
+    ('run: !!python/object/apply:os.system ["echo hi"]\n', "constructor"),
+    ("deep: " + "[" * 3000 + "]" * 3000 + "\n", "嵌套"),
+    ("nul: a\x00b\n", "YAML"),
+    ("? [a, b]\n: c\n", "键"),
+])
+def test_hostile_yaml_is_refused_cleanly(factory, extra, word):
+    problem = one_problem(factory, f"---\n{GOOD}{extra}---\n\n正文\n")
+    assert word in problem.message
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=400),
+                 st.text(max_size=400).map(lambda t: ("---\n" + t).encode("utf-8", "surrogatepass")),
+                 st.lists(st.sampled_from(["---", "title: 甲", "type: faq", "status: draft", "author: wujia",
+                                           "  - x", "tags: [", "approvals:", "- {by: a}", "\t", "&a [1]", "*a", ""]),
+                          max_size=12).map(lambda ls: "\n".join(ls).encode())))
+def test_no_input_makes_the_loader_raise(factory, data):
+    path = factory.root / "content" / "fuzz.md"
+    path.write_bytes(data)
+    article = Project(factory.root).load(path)
+    for problem in article.problems:
+        assert problem.path == "content/fuzz.md" and problem.line >= 1 and problem.message

@@ -82,8 +82,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             return Problem(path, number, "YAML 中用了制表符（Tab）缩进", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except YamlProblem as exc:
@@ -94,8 +95,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "无法解析"
         return Problem(path, line, f"YAML 语法错误：{what}", "检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
+    except RecursionError:
+        return Problem(path, first_line, "YAML 嵌套层次过深", "front matter 只需要简单的“字段: 值”和列表")
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return Problem(path, first_line, f"YAML 无法解析：{exc}", "检查 YAML 语法")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Loaded(data, node, first_line)
