@@ -111,25 +111,25 @@ def test_unregistered_identity_is_refused(draft, capsys, monkeypatch):
     assert code == 1 and "stranger@example.org" in err and "people.yml" in err
 
 
-def test_publish_refused_when_an_approval_went_stale(draft, capsys):
+def approve_then_edit(draft, capsys):
+    """Both approvals made, then the writer changes the body and commits."""
     to_review(draft, capsys)
     approve(draft, capsys, "wangliming", "dentist")
     approve(draft, capsys, "chensiyuan", "manager")
     path = draft.root / A
     path.write_text(path.read_text(encoding="utf-8").replace("24 小时", "48 小时"), encoding="utf-8")
     draft.commit_all("改正文", "lixiaoyu")
+
+
+def test_publish_refused_when_an_approval_went_stale(draft, capsys):
+    approve_then_edit(draft, capsys)
     with draft.acting_as("chensiyuan"):
         code, _, err = run(capsys, "publish", A)
     assert code == 1 and "批准不全" in err
 
 
 def test_an_edited_article_is_resubmitted_and_approved_again(draft, capsys):
-    to_review(draft, capsys)
-    approve(draft, capsys, "wangliming", "dentist")
-    approve(draft, capsys, "chensiyuan", "manager")
-    path = draft.root / A
-    path.write_text(path.read_text(encoding="utf-8").replace("24 小时", "48 小时"), encoding="utf-8")
-    draft.commit_all("改正文", "lixiaoyu")
+    approve_then_edit(draft, capsys)
     assert not approvals(draft).approvals.complete
     to_review(draft, capsys)
     assert approve(draft, capsys, "wangliming", "dentist")[0] == 0
