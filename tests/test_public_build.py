@@ -192,7 +192,7 @@ def test_preview_has_everything_with_banners(corpus):
         if rel not in ("education/broken.md", "education/gbk.md"):  # cannot be rendered: named in the build log
             assert marker in text, rel
     stale = (site / "education/stale/index.html").read_text(encoding="utf-8")
-    assert "smilepress-banner" in stale and "批准后内容又有改动" in stale
+    assert "smilepress-banner" in stale and "批准后内容又有改动" in stale and "批准后改正文" in stale
     typed = (site / "education/typed/index.html").read_text(encoding="utf-8")
     assert "李晓雨" in typed and "不是 wangliming@example.com 本人" in typed
     good = (site / "education/good/index.html").read_text(encoding="utf-8")

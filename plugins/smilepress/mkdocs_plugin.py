@@ -30,6 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
 from . import guard
+from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
 from .project import Entry, Project, parse_as_of
@@ -251,6 +252,10 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
     policies = project.policies
     status = policies.states.get(entry.article.status, entry.article.status or "未知")
     head = "不会公开" if not decision.public else "提醒"
-    items = "".join(f"<li>{html.escape(r)}</li>" for r in (*decision.reasons, *decision.warnings))
+    notes = [*decision.reasons, *decision.warnings]
+    if project.history.available:  # which commit made each stale approval stale (preview only: costs git calls)
+        notes += [f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
+                  + stale_since(project, entry.article, v.approval) for v in entry.approvals.verdicts if v.code == "stale"]
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in notes)
     return (f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
             f"<ul>{items}</ul></div>")
