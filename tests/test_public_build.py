@@ -238,3 +238,17 @@ def test_plain_mkdocs_build_with_the_plugin_reads_the_profile_from_the_environme
     subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-d", str(tmp_path / "out")],
                    check=True, cwd=corpus.root, env=env)
     assert CASES["handbook/rules.md"][1] in site_text(tmp_path / "out")
+
+
+def test_sites_load_nothing_from_outside_hosts(corpus):
+    """No script, stylesheet, font, image or frame from another host (canonical links are not loads)."""
+    import re
+
+    loads = re.compile(r"<(?:script|img|iframe|source)\b[^>]*\bsrc=\"(https?:)?//|"
+                       r"<link\b(?![^>]*rel=\"(?:canonical|alternate)\")[^>]*href=\"(https?:)?//|url\((['\"]?)(https?:)?//")
+    for profile in ("public", "internal", "preview"):
+        for path in (corpus.root / "site" / profile).rglob("*"):
+            if path.suffix in (".html", ".css"):
+                text = path.read_text(encoding="utf-8")
+                assert not loads.search(text), (path, loads.search(text).group(0))
+                assert "fonts.googleapis" not in text and "unpkg.com" not in text
