@@ -1,0 +1,163 @@
+"""Built-in detectors of personal data, secrets and unsafe HTML, for the compliance checks.
+
+Each detector is a pure function from text to Detections (half-open spans into the text it was
+given). Candidates found by a pattern are kept only if they pass the identifier's own check:
+GB 11643 for resident ID numbers, Luhn for bank cards, a real date of birth, a mobile prefix. Text is
+normalised first (full-width digits, letters and punctuation to ASCII) without changing its length,
+so spans point at the writer's own characters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one: offsets stay valid.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+@dataclass(frozen=True)
+class Detection:
+    kind: str    # phone | id-card | bank-card | email | secret | unsafe-html
+    start: int
+    end: int
+    value: str   # the matched text as the writer wrote it
+    detail: str = ""
+
+    def __repr__(self) -> str:
+        return f"Detection({self.kind}, {self.start}:{self.end}, {self.value!r})"
+
+
+def normalise_width(text: str) -> str:
+    """Full-width forms to ASCII, character for character (１３８ → 138, ＠ → @)."""
+    return text.translate(_WIDTH)
+
+
+# -- checksums ---------------------------------------------------------------------------------
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check used by bank cards. `digits` holds digits only."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643-1999 check character (ISO 7064 MOD 11-2) of an 18-character resident ID number."""
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def id_number_valid(number: str, today: dt.date | None = None) -> bool:
+    """An 18-character resident ID number: plausible region, real birth date, correct check character."""
+    number = number.upper()
+    if not re.fullmatch(r"[1-9]\d{16}[\dX]", number):
+        return False
+    if number[:2] not in _PROVINCES:
+        return False
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    if not dt.date(1900, 1, 1) <= born <= (today or dt.date.today()):
+        return False
+    return id_check_digit(number[:17]) == number[17]
+
+
+_PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+              "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"}
+
+# -- detectors ----------------------------------------------------------------------------------
+
+_NOT_DIGIT_BEFORE = r"(?<![\dA-Za-z])"
+_NOT_DIGIT_AFTER = r"(?![\dA-Za-z])"
+_MOBILE = re.compile(_NOT_DIGIT_BEFORE + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _NOT_DIGIT_AFTER)
+_LANDLINE = re.compile(_NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}" + _NOT_DIGIT_AFTER)
+_ID = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER)
+# 16-19 digits written together, or in groups of four with one kind of separator (6222 0212 3456 7890 12).
+_CARD = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _NOT_DIGIT_AFTER)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+ROLE_MAILBOXES = frozenset({"service", "services", "info", "contact", "support", "help", "hr", "jobs", "admin",
+                            "noreply", "no-reply", "webmaster", "press", "media", "kefu", "market", "marketing",
+                            "office", "hello", "feedback", "complaint", "complaints", "privacy", "legal"})
+_SECRETS = (
+    ("AWS 访问密钥", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("GitHub 令牌", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("阿里云 AccessKey", re.compile(r"\bLTAI[A-Za-z0-9]{12,20}\b")),
+    ("Slack 令牌", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
+    ("私钥", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----")),
+    ("密钥或密码", re.compile(r"(?i)\b(?:api[_-]?key|app[_-]?secret|secret[_-]?key|access[_-]?token|password|passwd|pwd)"
+                          r"\s*[:=]\s*['\"]?([A-Za-z0-9_\-+/=!@#$%^&*]{8,})")),
+)
+_UNSAFE_HTML = (
+    ("script 标签", re.compile(r"<\s*script\b", re.I)),
+    ("事件处理属性", re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)),
+    ("javascript: 链接", re.compile(r"(?:href|src|action)\s*=\s*['\"]?\s*javascript:|\]\(\s*javascript:", re.I)),
+    ("iframe/object/embed 标签", re.compile(r"<\s*(?:iframe|object|embed)\b", re.I)),
+)
+
+
+def find_phones(text: str) -> list[Detection]:
+    """Mainland mobile and landline numbers; 400/800 service lines are the clinic's, not personal data."""
+    norm = normalise_width(text)
+    found = [Detection("phone", m.start(), m.end(), text[m.start():m.end()]) for m in _MOBILE.finditer(norm)]
+    for m in _LANDLINE.finditer(norm):
+        if not any(d.start <= m.start() < d.end for d in found):
+            found.append(Detection("phone", m.start(), m.end(), text[m.start():m.end()]))
+    return sorted(found, key=lambda d: d.start)
+
+
+def find_id_numbers(text: str, today: dt.date | None = None) -> list[Detection]:
+    norm = normalise_width(text)
+    return [Detection("id-card", m.start(), m.end(), text[m.start():m.end()]) for m in _ID.finditer(norm)
+            if id_number_valid(m.group(0), today)]
+
+
+def find_bank_cards(text: str) -> list[Detection]:
+    norm = normalise_width(text)
+    found = []
+    for m in _CARD.finditer(norm):
+        digits = re.sub(r"[ -]", "", m.group(0))
+        if 16 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 2:
+            found.append(Detection("bank-card", m.start(), m.end(), text[m.start():m.end()]))
+    return found
+
+
+def find_emails(text: str) -> list[Detection]:
+    """Personal e-mail addresses; role mailboxes (service@, kefu@ ...) are not personal data."""
+    norm = normalise_width(text)
+    return [Detection("email", m.start(), m.end(), text[m.start():m.end()]) for m in _EMAIL.finditer(norm)
+            if m.group(0).split("@", 1)[0].lower() not in ROLE_MAILBOXES]
+
+
+def find_secrets(text: str) -> list[Detection]:
+    found = []
+    for label, pattern in _SECRETS:
+        for m in pattern.finditer(text):
+            found.append(Detection("secret", m.start(), m.end(), m.group(0), label))
+    return sorted(found, key=lambda d: d.start)
+
+
+def find_unsafe_html(text: str) -> list[Detection]:
+    found = []
+    for label, pattern in _UNSAFE_HTML:
+        for m in pattern.finditer(text):
+            found.append(Detection("unsafe-html", m.start(), m.end(), m.group(0), label))
+    return sorted(found, key=lambda d: d.start)
+
+
+DETECTORS = {
+    "phone": find_phones,
+    "id-card": find_id_numbers,
+    "bank-card": find_bank_cards,
+    "email": find_emails,
+    "secret": find_secrets,
+    "unsafe-html": find_unsafe_html,
+}
