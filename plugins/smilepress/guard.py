@@ -163,16 +163,81 @@ def site_files(site_dir: Path) -> list[Path]:
     return sorted(p for p in site_dir.rglob("*") if p.suffix in SCANNED_SUFFIXES and p.is_file())
 
 
-def scan(site_dir: Path, markers: dict[str, str], already_scanned: Scanner | None = None,
-         skip: set[str] = frozenset()) -> list[Leak]:
-    """Every marker found in `site_dir` (files named in `skip` were fed to `already_scanned` before)."""
-    scanner = already_scanned or Scanner(markers)
+def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:
+    """Every marker found in the files of `site_dir`."""
+    scanner = Scanner(markers)
     for path in site_files(site_dir):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel not in skip:
-            scanner.feed(rel, site_file_content(path))
+        scanner.feed(path.relative_to(site_dir).as_posix(), site_file_content(path))
     return scanner.leaks()
 
 
 def check_site(project: Project, site_dir: Path) -> list[Leak]:
     return scan(site_dir, forbidden_markers(project))
+
+
+# -- scanning on the second core while the site is being written ----------------------------------
+
+_worker_scanner: Scanner | None = None
+
+
+def _worker_start(markers: dict[str, str]) -> None:
+    global _worker_scanner  # one scanner per worker process, which exists for one build
+    _worker_scanner = Scanner(markers)
+
+
+def _worker_feed(site_dir: str, rels: list[str]) -> None:
+    for rel in rels:
+        _worker_scanner.feed(rel, site_file_content(Path(site_dir) / rel))
+
+
+def _worker_leaks() -> list[Leak]:
+    return _worker_scanner.leaks()
+
+
+class BackgroundScan:
+    """Scans the written files of a site in a worker process as they are written.
+
+    The build hands over each file once it is on disk; `finish` then scans whatever else is in the
+    site (search index, sitemap, anything another plugin wrote) and returns the leaks. Every file in
+    the site is scanned exactly once, as it is on disk at the end of the build or after being written.
+    """
+
+    def __init__(self, site_dir: Path, markers: dict[str, str]):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.site_dir = site_dir
+        self.submitted: set[str] = set()
+        self.pending: list[str] = []
+        self.futures = []
+        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_worker_start,
+                                        initargs=(markers,))
+
+    def written(self, path: Path, batch: int = 20) -> None:
+        rel = path.relative_to(self.site_dir).as_posix()
+        if rel in self.submitted or path.suffix not in SCANNED_SUFFIXES:
+            return
+        self.submitted.add(rel)
+        self.pending.append(rel)
+        if len(self.pending) >= batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.futures.append(self.pool.submit(_worker_feed, str(self.site_dir), self.pending))
+            self.pending = []
+
+    def finish(self) -> list[Leak]:
+        """All leaks in the site; raises if the worker failed, so a failed scan never passes."""
+        try:
+            for path in site_files(self.site_dir):
+                self.written(path)
+            self._flush()
+            for future in self.futures:
+                future.result()
+            return self.pool.submit(_worker_leaks).result()
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+
+    def cancel(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)

@@ -116,6 +116,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.excluded_uris: set[str] = set()
         self.current_page = ""
         self.strict = False
+        self.scan: guard.BackgroundScan | None = None
+        self.last_written: Path | None = None
 
     # -- configuration ---------------------------------------------------------------------
     def on_config(self, config):
@@ -162,6 +164,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
+        if self.config.guard and self.profile == "public":
+            self.scan = guard.BackgroundScan(Path(config.site_dir), guard.forbidden_markers(self.project))
         return files
 
     def _add_referenced_assets(self, files: Files, config) -> None:
@@ -218,18 +222,36 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 return _banner(entry, decision, self.project) + "\n\n" + markdown
         return markdown
 
+    def on_post_page(self, output, page, config):
+        # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the guard.
+        if self.scan is not None:
+            if self.last_written is not None and self.last_written.exists():
+                self.scan.written(self.last_written)
+            self.last_written = Path(page.file.abs_dest_path)
+        return output
+
     # -- after the build --------------------------------------------------------------------
     def on_post_build(self, config):
-        if not self.config.enabled or not self.config.guard or self.profile != "public" or self.project is None:
+        if self.scan is None:
             return
         site = Path(config.site_dir)
-        leaks = guard.check_site(self.project, site)
+        try:
+            leaks = self.scan.finish()
+        except Exception as exc:  # a guard that could not look must not let the site pass
+            raise PluginError(f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败") from None
+        finally:
+            self.scan = None
         if leaks:
             aside = site.with_name(site.name + ".leak")
             shutil.rmtree(aside, ignore_errors=True)
             shutil.move(site, aside)
             raise PluginError("防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
                               f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50]))
+
+    def on_build_error(self, error):
+        if self.scan is not None:
+            self.scan.cancel()
+            self.scan = None
 
     def on_serve(self, server, config, builder):
         if self.config.enabled and self.project is not None:
