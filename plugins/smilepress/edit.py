@@ -63,8 +63,9 @@ def set_field(text: str, key: str, value: str, path: str = "") -> str:
     key_node, value_node = _find(node, key)
     if key_node is None:
         result = _insert_before_closing(body, parts, f"{key}: {_scalar(value)}")
-    elif not isinstance(value_node, ScalarNode):
-        raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"字段 {key} 应该是单个值", "请改成 key: value 的形式"))
+    elif not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+        raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"字段 {key} 应该是写在一行的单个值",
+                                      f"请改成 {key}: 值 的形式"))
     else:
         start = parts.yaml_start + value_node.start_mark.index
         end = parts.yaml_start + value_node.end_mark.index
@@ -100,9 +101,17 @@ def append_to_list(text: str, key: str, item: dict[str, Any], path: str = "") ->
         result = body[:at] + prefix + f"{indent}- {line}{nl}" + body[at:]
     elif (isinstance(value_node, SequenceNode) and not value_node.value) or (
             isinstance(value_node, ScalarNode) and value_node.value in ("", "null", "~")):
-        start = parts.yaml_start + key_node.end_mark.index
+        # Drop the empty value (`[]`, `~`), keep the rest of the key's line (a comment), add the item below.
+        start = parts.yaml_start + value_node.start_mark.index
         end = parts.yaml_start + value_node.end_mark.index
-        result = body[:start] + f":{nl}  - {line}" + body[end:]
+        head = body[:start].rstrip(" ") if start != end else body[:start]
+        rest = body[end:]
+        line_end = rest.find("\n")
+        line_end = len(rest) if line_end < 0 else line_end + 1
+        tail = rest[:line_end]
+        if not tail.endswith("\n"):
+            tail += nl
+        result = head + tail + f"  - {line}{nl}" + rest[line_end:]
     else:
         raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"{key} 应该是每行一条的列表",
                                       f"请把 {key} 改成“- …”逐行书写的形式"))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yaml.nodes import SequenceNode
+
 from . import front_matter
 from .errors import Problem
 from .policies import Policies
@@ -80,7 +82,7 @@ def content_digest(meta: dict[str, Any], body: str) -> str:
     Computed over parsed values (so re-quoting or a comment does not make approvals stale) and over
     the body with normalised line endings (so a CRLF checkout does not either).
     """
-    published = {k: v for k, v in meta.items() if k not in NOT_APPROVED_FIELDS}
+    published = {str(k): v for k, v in meta.items() if k not in NOT_APPROVED_FIELDS}
     body = body.replace("\r\n", "\n").rstrip()
     payload = json.dumps({"meta": published, "body": body}, ensure_ascii=False, sort_keys=True, default=str)
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
@@ -88,6 +90,8 @@ def content_digest(meta: dict[str, Any], body: str) -> str:
 
 def parse_date(value: Any) -> dt.date | None:
     """Dates are YYYY-MM-DD (a time part, if present, is ignored: the gate works in days)."""
+    if isinstance(value, dt.datetime):  # an explicit !!timestamp
+        return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
@@ -103,6 +107,7 @@ class _Fields:
     def __init__(self, rel: str, meta: dict, lines: dict[str, int], policies: Policies):
         self.rel, self.meta, self.lines, self.policies = rel, meta, lines, policies
         self.problems: list[Problem] = []
+        self.misspelt: set[str] = set()
 
     def fail(self, key: str, message: str, hint: str = "", level: str = "error") -> None:
         self.problems.append(Problem(self.rel, self.lines.get(key, 2), message, hint, level))
@@ -110,11 +115,11 @@ class _Fields:
     def text(self, key: str, required: bool = False) -> str:
         value = self.meta.get(key)
         if value is None:
-            if required:
+            if required and key not in self.misspelt:
                 self.fail(key, f"缺少字段 {key}", f"请在 front matter 中写 {key}: …")
             return ""
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail(key, f"字段 {key} 应该是一段文字")
+            self.fail(key, f"字段 {key} 应该是一段文字", f"写成 {key}: 一段话；若含冒号或方括号，请加引号")
             return ""
         return str(value).strip()
 
@@ -149,7 +154,7 @@ class _Fields:
 
     def people(self, key: str, required: bool) -> tuple[str, ...]:
         ids = self.strings(key)
-        if required and not ids:
+        if required and not ids and key not in self.misspelt:
             self.fail(key, f"缺少字段 {key}", "写上作者在 policies/people.yml 中的 id，例如 author: lixiaoyu")
         for pid in ids:
             if pid not in self.policies.people:
@@ -179,7 +184,7 @@ def _key_lines(loaded) -> dict[str, int]:
     lines = {}
     for key_node, value_node in getattr(loaded.node, "value", []):
         lines[str(key_node.value)] = loaded.first_line + key_node.start_mark.line
-        if key_node.value == "approvals" and hasattr(value_node, "value") and isinstance(value_node.value, list):
+        if key_node.value == "approvals" and isinstance(value_node, SequenceNode):
             for i, item in enumerate(value_node.value):
                 lines[f"approvals.{i}"] = loaded.first_line + item.start_mark.line
     return lines
@@ -196,10 +201,14 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
     parts, loaded = parsed
     meta, lines = loaded.data, _key_lines(loaded)
     f = _Fields(rel, meta, lines, policies)
-    for key in meta:
+    misspelt = set()
+    for key_node, _ in loaded.node.value:  # the keys as written (`null:` is the text null, not None)
+        key = str(key_node.value)
         if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1)
-            f.fail(str(key), f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(FIELDS)}")
+            close = difflib.get_close_matches(key, FIELDS, n=1)
+            f.fail(key, f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(FIELDS)}")
+            misspelt.update(c for c in close if c not in meta)
+    f.misspelt = misspelt  # a missing field already explained as a misspelling is not reported twice
     type_ = f.choice("type", policies.types, "内容类型")
     title = f.text("title", required=True)
     status = f.choice("status", policies.states, "状态")

@@ -87,7 +87,7 @@ class _Reader:
         return tuple(value)
 
     def known(self, value: str, allowed, where: tuple, what: str) -> bool:
-        if value in allowed:
+        if allowed is None or value in allowed:  # None: the list itself could not be read (reported there)
             return True
         close = difflib.get_close_matches(value, list(allowed), n=1)
         self.fail(where, f"未知的{what} '{value}'", f"是否想写 '{close[0]}'？" if close else f"可用的有：{', '.join(allowed)}")
@@ -119,6 +119,7 @@ def _load_file(root: Path, name: str, problems: list[Problem]) -> _Reader | None
 
 
 def _read_roles(r: _Reader) -> dict[str, str]:
+    r.unknown_keys(r.loaded.data, {"version", "roles"}, ())
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
         spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")
@@ -127,14 +128,16 @@ def _read_roles(r: _Reader) -> dict[str, str]:
     return roles
 
 
-def _read_people(r: _Reader, roles: dict[str, str]) -> dict[str, Person]:
+def _read_people(r: _Reader, roles: dict[str, str] | None) -> dict[str, Person]:
+    r.unknown_keys(r.loaded.data, {"version", "people"}, ())
     people: dict[str, Person] = {}
     emails: dict[str, str] = {}
     for pid, spec in r.mapping(r.loaded.data.get("people"), ("people",), "people").items():
         where = ("people", pid)
         spec = r.mapping(spec, where, f"人员 {pid}")
         r.unknown_keys(spec, {"name", "email", "roles", "group", "public", "forge"}, where)
-        email = str(spec.get("email", "")).strip().lower()
+        raw_email = spec.get("email", "")
+        email = raw_email.strip().lower() if isinstance(raw_email, str) else ""
         if "@" not in email:
             r.fail((*where, "email"), f"人员 {pid} 缺少有效的 email", "写上他提交 git 时使用的邮箱")
         elif email in emails:
@@ -148,7 +151,7 @@ def _read_people(r: _Reader, roles: dict[str, str]) -> dict[str, Person]:
     return people
 
 
-def _read_workflow(r: _Reader, roles: dict[str, str]) -> dict[str, Any]:
+def _read_workflow(r: _Reader, roles: dict[str, str] | None) -> dict[str, Any]:
     data = r.loaded.data
     r.unknown_keys(data, {"version", "timezone", "states", "publishable_states", "transitions", "types",
                           "channels", "review_warning_days"}, ())
@@ -169,7 +172,7 @@ def _read_workflow(r: _Reader, roles: dict[str, str]) -> dict[str, Any]:
         r.known(dest, states, (*where, "to"), "状态")
         by = r.strings(spec.get("by", []), (*where, "by"), "by")
         for i, role in enumerate(by):
-            r.known(role, {**roles, AUTHOR: ""}, (*where, "by", i), "角色")
+            r.known(role, None if roles is None else {**roles, AUTHOR: ""}, (*where, "by", i), "角色")
         transitions[str(event)] = Transition(str(event), sources, dest, by)
     types = {}
     for type_id, spec in r.mapping(data.get("types"), ("types",), "types").items():
@@ -186,7 +189,7 @@ def _read_workflow(r: _Reader, roles: dict[str, str]) -> dict[str, Any]:
         if needed not in transitions:
             r.fail(("transitions",), f"缺少流转 {needed}", "编辑流程的命令需要它")
     warn_days = data.get("review_warning_days", 30)
-    if not isinstance(warn_days, int) or warn_days < 0:
+    if not isinstance(warn_days, int) or isinstance(warn_days, bool) or warn_days < 0:
         r.fail(("review_warning_days",), "review_warning_days 应该是非负整数")
         warn_days = 30
     return dict(states=states, publishable_states=frozenset(publishable), transitions=transitions, types=types,
@@ -194,25 +197,30 @@ def _read_workflow(r: _Reader, roles: dict[str, str]) -> dict[str, Any]:
                 timezone=str(data.get("timezone", "Asia/Shanghai")), review_warning_days=warn_days)
 
 
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+        return True
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+
+
 def load_policies(root: Path) -> Policies:
     """Load and cross-check policies/roles.yml, people.yml and workflow.yml; raise with every problem."""
     problems: list[Problem] = []
     roles_r = _load_file(root, "roles.yml", problems)
-    roles = _read_roles(roles_r) if roles_r else {}
+    roles = _read_roles(roles_r) if roles_r else None
     people_r = _load_file(root, "people.yml", problems)
     people = _read_people(people_r, roles) if people_r else {}
     workflow_r = _load_file(root, "workflow.yml", problems)
     workflow = _read_workflow(workflow_r, roles) if workflow_r else None
+    if workflow is not None and not _known_timezone(workflow["timezone"]):
+        workflow_r.fail(("timezone",), f"未知时区 '{workflow['timezone']}'", "例如 Asia/Shanghai")
     for reader in (roles_r, people_r, workflow_r):
         if reader:
             problems.extend(reader.problems)
     if problems or workflow is None:
         raise SmilePressError(problems)
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(workflow["timezone"])
-    except Exception:
-        raise SmilePressError(Problem("policies/workflow.yml", workflow_r.loaded.line_of("timezone"),
-                                      f"未知时区 '{workflow['timezone']}'", "例如 Asia/Shanghai")) from None
-    return Policies(roles=roles, people=people, by_email={p.email: p for p in people.values()}, **workflow)
+    return Policies(roles=roles or {}, people=people, by_email={p.email: p for p in people.values()}, **workflow)

@@ -24,10 +24,24 @@ _ENCODING_NAMES = {"gb18030": "GBK/GB18030", "gbk": "GBK/GB18030", "gb2312": "GB
                    "utf_16_be": "UTF-16", "shift_jis": "Shift_JIS", "cp932": "Shift_JIS", "euc_jp": "EUC-JP"}
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def guess_encoding(data: bytes) -> str:
     """Name the encoding a non-UTF-8 file most likely uses, for the error message."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
+    try:  # plain simplified Chinese: nearly every character is in GB2312 (Big5 read as GBK is not)
+        han = [c for c in data.decode("gb18030") if "\u4e00" <= c <= "\u9fff"]
+        if han and sum(_in_gb2312(c) for c in han) >= 0.9 * len(han):
+            return "GBK/GB18030"
+    except UnicodeDecodeError:
+        pass
     best = charset_normalizer.from_bytes(data[:65536]).best()
     if best is None:
         return "未知编码"

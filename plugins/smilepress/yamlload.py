@@ -94,6 +94,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "无法解析"
+        if "'\\t'" in what:  # a tab where YAML expects a token
+            return Problem(path, line, "YAML 中这一行有制表符（Tab）", "把 Tab 换成空格；值里确实需要 Tab 时请给整个值加引号")
         return Problem(path, line, f"YAML 语法错误：{what}", "检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
     except RecursionError:
         return Problem(path, first_line, "YAML 嵌套层次过深", "front matter 只需要简单的“字段: 值”和列表")
