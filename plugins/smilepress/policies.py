@@ -63,7 +63,7 @@ class Policies:
         return [p for p in self.people.values() if role in p.roles]
 
 
-class _Reader:
+class PolicyReader:
     """Validates one policy file, collecting problems that point at lines."""
 
     def __init__(self, loaded: Loaded, path: str):
@@ -100,7 +100,7 @@ class _Reader:
                 self.fail((*where, key), f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(sorted(allowed))}")
 
 
-def _load_file(root: Path, name: str, problems: list[Problem]) -> _Reader | None:
+def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyReader | None:
     rel = f"policies/{name}"
     source = read_source(root / rel, rel)
     if isinstance(source, Problem):
@@ -110,7 +110,7 @@ def _load_file(root: Path, name: str, problems: list[Problem]) -> _Reader | None
     if isinstance(loaded, Problem):
         problems.append(loaded)
         return None
-    reader = _Reader(loaded, rel)
+    reader = PolicyReader(loaded, rel)
     if not isinstance(loaded.data, dict):
         reader.fail((), "策略文件的顶层应该是映射")
         problems.extend(reader.problems)
@@ -118,7 +118,7 @@ def _load_file(root: Path, name: str, problems: list[Problem]) -> _Reader | None
     return reader
 
 
-def _read_roles(r: _Reader) -> dict[str, str]:
+def _read_roles(r: PolicyReader) -> dict[str, str]:
     r.unknown_keys(r.loaded.data, {"version", "roles"}, ())
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
@@ -128,7 +128,7 @@ def _read_roles(r: _Reader) -> dict[str, str]:
     return roles
 
 
-def _read_people(r: _Reader, roles: dict[str, str] | None) -> dict[str, Person]:
+def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Person]:
     r.unknown_keys(r.loaded.data, {"version", "people"}, ())
     people: dict[str, Person] = {}
     emails: dict[str, str] = {}
@@ -151,7 +151,7 @@ def _read_people(r: _Reader, roles: dict[str, str] | None) -> dict[str, Person]:
     return people
 
 
-def _read_workflow(r: _Reader, roles: dict[str, str] | None) -> dict[str, Any]:
+def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Any]:
     data = r.loaded.data
     r.unknown_keys(data, {"version", "timezone", "states", "publishable_states", "transitions", "types",
                           "channels", "review_warning_days"}, ())
@@ -210,11 +210,11 @@ def _known_timezone(name: str) -> bool:
 def load_policies(root: Path) -> Policies:
     """Load and cross-check policies/roles.yml, people.yml and workflow.yml; raise with every problem."""
     problems: list[Problem] = []
-    roles_r = _load_file(root, "roles.yml", problems)
+    roles_r = load_policy_file(root, "roles.yml", problems)
     roles = _read_roles(roles_r) if roles_r else None
-    people_r = _load_file(root, "people.yml", problems)
+    people_r = load_policy_file(root, "people.yml", problems)
     people = _read_people(people_r, roles) if people_r else {}
-    workflow_r = _load_file(root, "workflow.yml", problems)
+    workflow_r = load_policy_file(root, "workflow.yml", problems)
     workflow = _read_workflow(workflow_r, roles) if workflow_r else None
     if workflow is not None and not _known_timezone(workflow["timezone"]):
         workflow_r.fail(("timezone",), f"未知时区 '{workflow['timezone']}'", "例如 Asia/Shanghai")

@@ -1,0 +1,367 @@
+"""The compliance checker: every rule type implemented once, one pass of a compiled matcher per document.
+
+Wording rules (`terms`, `substitution`, `pattern`) run on the normalised prose view of a file
+(textview), so code, comments and link targets never trigger them and traditional characters,
+full-width digits and split words match like plain ones. Detectors (`detector`) look at the whole
+file, comments and code included. `required` and `label` look at the front matter. Context
+conditions (exceptions, negation, windows, escalation, quotations of the law) are data on each rule.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import ahocorasick_rs
+
+from .detectors import DETECTORS
+from .rules import Rule, RuleSet
+from .textview import Lines, View, front_matter_end, normalise, prose_mask, to_simplified
+
+ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
+# (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a claim.
+LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    level: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    match: str
+    message: str
+    suggestion: str
+    basis: str
+    waiver: str = ""     # what the waiver that covers it says, or why it does not count
+    waived: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def blocking(self) -> bool:
+        return self.level == "error" and not self.waived
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str                  # the whole file, front matter included
+    content_type: str
+    meta: dict[str, Any]
+
+
+def _norm_word(word: str) -> str:
+    return normalise(word).text
+
+
+class _Windows:
+    """Clause, sentence and paragraph bounds of a normalised text, computed once per document."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._ends: dict[str, list[int]] = {}
+
+    def _bounds(self, kind: str) -> list[int]:
+        if kind not in self._ends:
+            pattern = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END, "paragraph": _PARAGRAPH_END}[kind]
+            self._ends[kind] = [m.end() for m in pattern.finditer(self.text)]
+        return self._ends[kind]
+
+    def around(self, kind: str, start: int, end: int) -> tuple[int, int]:
+        bounds = self._bounds(kind)
+        k = bisect.bisect_right(bounds, start)
+        left = bounds[k - 1] if k else 0
+        j = bisect.bisect_left(bounds, end)
+        right = bounds[j] if j < len(bounds) else len(self.text)
+        return left, right
+
+    def text_around(self, kind: str, start: int, end: int) -> str:
+        left, right = self.around(kind, start, end)
+        return self.text[left:right]
+
+
+class Checker:
+    """Compiled rules. Build once per rule set; `check` is then one pass per view of a document."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        lexicons = ruleset.lexicons
+        self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
+        self.meta_words = tuple(_norm_word(w) for w in lexicons.get(META_LEXICON, ()))
+        words: dict[str, int] = {}
+        self._hits_of: list[list[tuple[Rule, str, str]]] = []   # pattern index -> (rule, term|exception, original)
+
+        def add(word: str, rule: Rule, role: str) -> None:
+            norm = _norm_word(word)
+            if not norm:
+                return
+            if norm not in words:
+                words[norm] = len(self._hits_of)
+                self._hits_of.append([])
+            self._hits_of[words[norm]].append((rule, role, word))
+
+        for rule in self.rules:
+            if rule.type == "terms":
+                for term in rule.terms:
+                    add(term, rule, "term")
+            elif rule.type == "substitution":
+                for term in rule.swap:
+                    add(term, rule, "term")
+            for exception in rule.exceptions:
+                add(exception, rule, "exception")
+        self._automaton = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
+        self._patterns = [r for r in self.rules if r.type == "pattern"]
+        self._detectors = [r for r in self.rules if r.type == "detector"]
+        self._documents = [r for r in self.rules if r.type in ("required", "label")]
+
+    # -- the pass over one document ----------------------------------------------------------
+    def check(self, doc: Document) -> list[Finding]:
+        lines = Lines(doc.text)
+        raw: list[tuple[Rule, str, int, int, str]] = []   # rule, level, file start, file end, suggestion
+        prose = normalise(prose_mask(doc.text))
+        raw += self._wording(doc, prose, "prose")
+        if any(r.scope == "all" and r.type == "pattern" for r in self._patterns):
+            raw += self._wording(doc, normalise(doc.text), "all")
+        raw += self._detect(doc)
+        findings = [self._finding(doc, lines, *item) for item in _dedupe(raw)]
+        findings += self._document_rules(doc, lines)
+        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+
+    def _wording(self, doc: Document, view: View, scope: str) -> list[tuple[Rule, str, int, int, str]]:
+        text = view.text
+        windows = _Windows(text)
+        hits: list[tuple[Rule, str, int, int, str]] = []
+        if scope == "prose" and self._automaton is not None:
+            exceptions: dict[str, list[tuple[int, int]]] = {}
+            terms = []
+            for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+                for rule, role, original in self._hits_of[index]:
+                    if rule.level_for(doc.content_type) is None:
+                        continue
+                    if role == "exception":
+                        exceptions.setdefault(rule.id, []).append((start, end))
+                    else:
+                        terms.append((rule, start, end, original))
+            for rule, start, end, original in terms:
+                if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+                    continue
+                level = self._level(rule, doc.content_type, windows, start, end)
+                if level:
+                    hits.append((rule, level, view.origin(start), view.origin_end(end), rule.swap.get(original, "")))
+        for rule in self._patterns:
+            if rule.scope != scope or rule.level_for(doc.content_type) is None:
+                continue
+            for m in rule.pattern.finditer(text):
+                start, end = m.span()
+                if end == start:
+                    continue
+                if rule.exceptions and self._excepted(rule, text, start, end):
+                    continue
+                level = self._level(rule, doc.content_type, windows, start, end)
+                if level:
+                    hits.append((rule, level, view.origin(start), view.origin_end(end), ""))
+        return hits
+
+    def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
+        """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一)."""
+        for exception in rule.exceptions:
+            word = _norm_word(exception)
+            lo = max(0, end - len(word))
+            i = text.find(word, lo, start + len(word))
+            while i != -1 and i <= start:
+                if i + len(word) >= end:
+                    return True
+                i = text.find(word, i + 1, start + len(word))
+        return False
+
+    def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> str | None:
+        """The level of a hit after its context is weighed, or None when the context cancels it."""
+        ctx, text = rule.context, windows.text
+        if ctx.negated_by:
+            left = text[windows.around("clause", start, end)[0]:start]
+            if any(w in left for w in ctx.negated_by):
+                return None
+        left12, right12 = text[max(0, start - 12):start], text[end:end + 12]
+        if ctx.before and not ctx.before.search(left12):
+            return None
+        if ctx.not_before and ctx.not_before.search(left12):
+            return None
+        if ctx.after and not ctx.after.search(right12):
+            return None
+        if ctx.not_after and ctx.not_after.search(right12):
+            return None
+        for window in ctx.requires:
+            if not window.holds(windows.text_around(window.within, start, end)):
+                return None
+        for window in ctx.unless:
+            if window.holds(windows.text_around(window.within, start, end)):
+                return None
+        if ctx.quotable and self._quotes_the_law(windows, start, end):
+            return None
+        for window in ctx.escalate:
+            if window.holds(windows.text_around(window.within, start, end)):
+                return window.level
+        return rule.level_for(content_type)
+
+    def _quotes_the_law(self, windows: _Windows, start: int, end: int) -> bool:
+        """广告法禁止使用"最佳"等用语: a sentence about the law's wording is not a claim."""
+        if not self.meta_words:
+            return False
+        sentence = windows.text_around("sentence", start, end)
+        if not any(w in sentence for w in self.meta_words):
+            return False
+        if any(w in sentence for w in self.law_words):
+            return True
+        text = windows.text
+        before = text[windows.around("sentence", start, end)[0]:start]
+        opened = [c for c in before if c in _QUOTES or c in _QUOTES.values()]
+        return bool(opened) and opened[-1] in _QUOTES and text[end:end + 1] in _QUOTES.values()
+
+    def _detect(self, doc: Document) -> list[tuple[Rule, str, int, int, str]]:
+        hits = []
+        cache: dict[str, list] = {}
+        for rule in self._detectors:
+            level = rule.level_for(doc.content_type)
+            if level is None:
+                continue
+            if rule.detector not in cache:
+                cache[rule.detector] = DETECTORS[rule.detector](doc.text)
+            allowed = {re.sub(r"\D", "", a) or a.lower() for a in rule.allow}
+            for d in cache[rule.detector]:
+                value = re.sub(r"\D", "", d.value) or d.value.lower()
+                if value in allowed or d.value.lower() in allowed:
+                    continue
+                hits.append((rule, level, d.start, d.end, ""))
+        return hits
+
+    def _document_rules(self, doc: Document, lines: Lines) -> list[Finding]:
+        out = []
+        for rule in self._documents:
+            level = rule.level_for(doc.content_type)
+            if level is None:
+                continue
+            if rule.type == "required":
+                value = doc.meta.get(rule.field_name)
+                value = "" if value is None else str(value).strip()
+                if value and (rule.pattern is None or rule.pattern.search(to_simplified(value))):
+                    continue
+                offset = _key_offset(doc.text, rule.field_name)
+                out.append(self._finding(doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""))
+            elif not self._has_label(doc, rule):
+                offset = _key_offset(doc.text, "title")
+                out.append(self._finding(doc, lines, rule, level, offset, offset, ""))
+        return out
+
+    def _has_label(self, doc: Document, rule: Rule) -> bool:
+        places = []
+        if "title" in rule.where:
+            places.append(str(doc.meta.get("title") or ""))
+        if "description" in rule.where:
+            places.append(str(doc.meta.get("description") or ""))
+        if "first_line" in rule.where:
+            body = prose_mask(doc.text)[front_matter_end(doc.text):]
+            places.append(next((ln.strip() for ln in body.splitlines() if ln.strip()), ""))
+        label = re.escape(rule.label)
+        standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
+        return any(standalone.search(to_simplified(p)) for p in places)
+
+    def _finding(self, doc: Document, lines: Lines, rule: Rule, level: str, start: int, end: int,
+                 suggestion: str) -> Finding:
+        line, col = lines.position(start)
+        end_line, end_col = lines.position(end) if end > start else (line, col)
+        return Finding(rule=rule.id, category=rule.category, level=level, path=doc.path, line=line, column=col,
+                       end_line=end_line, end_column=end_col, match=doc.text[start:end], message=rule.message,
+                       suggestion=suggestion or rule.suggestion, basis=rule.basis)
+
+
+def _key_offset(text: str, key: str) -> int:
+    """Offset of a front-matter key's value (or of the file's start when the key is absent)."""
+    fm_end = front_matter_end(text)
+    m = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*", re.M).search(text, 0, fm_end)
+    return m.end() if m else 0
+
+
+def _dedupe(hits: list[tuple[Rule, str, int, int, str]]) -> list[tuple[Rule, str, int, int, str]]:
+    """One finding per category and place: the strictest level, the longest match."""
+    hits = sorted(hits, key=lambda h: (h[0].category, h[2], -(h[3] - h[2]), LEVEL_ORDER[h[1]]))
+    kept: list[tuple[Rule, str, int, int, str]] = []
+    for hit in hits:
+        rule, level, start, end, _ = hit
+        clash = next((k for k in reversed(kept) if k[0].category == rule.category and k[2] <= start and end <= k[3]), None)
+        if clash is None:
+            kept.append(hit)
+        elif LEVEL_ORDER[level] < LEVEL_ORDER[clash[1]]:
+            kept[kept.index(clash)] = (clash[0], level, clash[2], clash[3], clash[4])
+    return kept
+
+
+# -- the findings cache ---------------------------------------------------------------------------
+
+class FindingsCache:
+    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice."""
+
+    def __init__(self, path: Path | None, ruleset_digest: str):
+        self.path, self.salt = path, f"{ENGINE_VERSION}:{ruleset_digest}"
+        self.entries: dict[str, list[dict]] = {}
+        self.dirty = False
+        if path and path.is_file():
+            try:
+                data = json.loads(path.read_text("utf-8"))
+                if data.get("salt") == self.salt:
+                    self.entries = data.get("entries", {})
+            except (OSError, ValueError, AttributeError):
+                self.entries = {}
+
+    def key(self, doc: Document) -> str:
+        h = hashlib.sha256(f"{self.salt}\0{doc.path}\0{doc.content_type}\0".encode())
+        h.update(doc.text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:32]
+
+    def get(self, doc: Document) -> list[Finding] | None:
+        found = self.entries.get(self.key(doc))
+        return None if found is None else [Finding(**f) for f in found]
+
+    def put(self, doc: Document, findings: list[Finding]) -> None:
+        self.entries[self.key(doc)] = [f.to_dict() for f in findings]
+        self.dirty = True
+
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        if not self.path or not self.dirty:
+            return
+        entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in set(keep)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -> list[Finding]:
+    found = cache.get(doc) if cache else None
+    if found is None:
+        found = checker.check(doc)
+        if cache:
+            cache.put(doc, found)
+    return found
+
+
+def with_waiver(finding: Finding, note: str, counts: bool) -> Finding:
+    return replace(finding, waiver=note, waived=counts)
