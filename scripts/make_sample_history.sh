@@ -76,3 +76,11 @@ for f in content/index.md content/about.md content/handbook/index.md content/han
   submit $f; approve $f chensiyuan manager; as chensiyuan $SP publish $f
 done
 # content/education/leng-re-suanteng.md stays a draft.
+
+# 9. 2026-11-29, after the compliance checks arrived: the ads listed treatments (种植修复, 隐形矫治 …),
+#    which a medical ad may not name (医疗广告管理办法 Art. 6–7). The writer cut them back to the
+#    whitelisted facts (commit "ads: only the facts a medical ad may carry"), then they went round again.
+#    These are the commands that ran then; on a fresh rebuild, make that edit before them.
+f=$A/2026-dongji-zhongzhiya-zhuanti.md; submit $f; approve $f zhaomin compliance; approve $f wangliming dentist
+approve $f chensiyuan manager; as chensiyuan $SP publish $f
+f=$A/yinxing-jiaozheng-zixun-ri.md; approve $f zhaomin compliance

@@ -43,10 +43,18 @@ def test_guard_catches_a_gate_that_lets_everything_through(site, caplog, monkeyp
     assert (site.root / "site/public.leak").is_dir()
 
 
-def test_guard_catches_a_staff_email_in_public_text(site, caplog):
+def test_a_staff_email_is_kept_out_by_the_gate_and_caught_by_the_guard(site, caplog, monkeypatch):
     site.article("about.md", title="关于我们", type="page", status="published",
                  body="投稿请联系 zhaomin@example.com 获取更多信息。")
     site.commit_all("关于", "lixiaoyu")
+    code, log = _build(site, caplog)
+    assert code == 0 and not (site.root / "site/public/about/index.html").exists()  # pii-email: the gate says no
+
+    def broken_gate(facts, profile, today):  # a bug: every article "passes"
+        d = decide(facts, profile, today)
+        return d.__class__(profile, True, True, True, (), ())
+
+    monkeypatch.setattr(smilepress.project, "decide", broken_gate)
     code, log = _build(site, caplog)
     assert code == 1 and "zhaomin@example.com" in log
 

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import ahocorasick_rs
 
@@ -322,6 +322,7 @@ class FindingsCache:
     def __init__(self, path: Path | None, ruleset_digest: str):
         self.path, self.salt = path, f"{ENGINE_VERSION}:{ruleset_digest}"
         self.entries: dict[str, list[dict]] = {}
+        self.used: set[str] = set()
         self.dirty = False
         if path and path.is_file():
             try:
@@ -337,17 +338,23 @@ class FindingsCache:
         return h.hexdigest()[:32]
 
     def get(self, doc: Document) -> list[Finding] | None:
-        found = self.entries.get(self.key(doc))
+        key = self.key(doc)
+        self.used.add(key)
+        found = self.entries.get(key)
         return None if found is None else [Finding(**f) for f in found]
 
     def put(self, doc: Document, findings: list[Finding]) -> None:
         self.entries[self.key(doc)] = [f.to_dict() for f in findings]
         self.dirty = True
 
-    def save(self, keep: Iterable[str] | None = None) -> None:
+    def save(self, prune: bool = False) -> None:
+        """Write the cache atomically; `prune` drops entries this run did not use (files gone or changed)."""
+        if prune and set(self.entries) - self.used:
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+            self.dirty = True
         if not self.path or not self.dirty:
             return
-        entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in set(keep)}
+        entries = self.entries
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False), "utf-8")

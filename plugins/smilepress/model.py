@@ -47,6 +47,7 @@ class Article:
     meta: dict[str, Any]             # the raw front matter (empty if it could not be read)
     body: str = ""
     body_line: int = 1
+    text: str = ""                   # the whole file as read (what the compliance checks look at)
     title: str = ""
     type: str = ""
     status: str = ""
@@ -197,7 +198,7 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
         return Article(rel, src_uri, {}, problems=(source,))
     parsed = front_matter.parse(source.text, rel)
     if isinstance(parsed, Problem):
-        return Article(rel, src_uri, {}, body=source.text, problems=(parsed,))
+        return Article(rel, src_uri, {}, body=source.text, text=source.text, problems=(parsed,))
     parts, loaded = parsed
     meta, lines = loaded.data, _key_lines(loaded)
     f = _Fields(rel, meta, lines, policies)
@@ -230,7 +231,7 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
         if not f.text(required):
             f.fail("type", f"{rule.name}必须填写 {required}", f"请在 front matter 中加 {required}: …")
     return Article(
-        path=rel, src_uri=src_uri, meta=meta, body=parts.body, body_line=parts.body_line,
+        path=rel, src_uri=src_uri, meta=meta, body=parts.body, body_line=parts.body_line, text=source.text,
         title=title, type=type_, status=status, authors=authors,
         publish_date=f.date("publish_date"), expiry_date=f.date("expiry_date"), review_by=f.date("review_by"),
         tags=f.strings("tags"), channels=channels, audience=audience, approvals=f.approvals(),

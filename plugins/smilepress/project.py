@@ -9,14 +9,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .approvals import ApprovalState, Proofs, evaluate
+from .compliance import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
 from .gate import Decision, Facts, decide
 from .history import History
 from .model import Article, load_article
 from .policies import Policies, load_policies
+from .review import Review, review
+from .rules import RuleSet, load_rules
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
+CACHE_FILE = ".smilepress-cache/findings.json"
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Entry:
 
     article: Article
     approvals: ApprovalState
+    review: Review
     facts: Facts
 
     def decision(self, profile: str, today: dt.date) -> Decision:
@@ -85,9 +90,29 @@ class Project:
             return Proofs({}, False, h.reason)
         return Proofs(h.approval_commits(self.content_root.relative_to(h.root).as_posix()), True)
 
+    # -- compliance ----------------------------------------------------------------------------
+    @cached_property
+    def ruleset(self) -> RuleSet:
+        return load_rules(self.root, set(self.policies.types), set(self.policies.roles))
+
+    @cached_property
+    def checker(self) -> Checker:
+        return Checker(self.ruleset)
+
+    @cached_property
+    def findings_cache(self) -> FindingsCache:
+        return FindingsCache(self.root / CACHE_FILE, self.ruleset.digest)
+
+    def review(self, article: Article, approvals: ApprovalState) -> Review:
+        # A waiver counts with an approval by the role it names, whether or not the type needs that role.
+        approved = {v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"}
+        doc = Document(article.path, article.text, article.type, article.meta)
+        return review(self.checker, doc, approved, self.today, self.policies.roles, self.findings_cache)
+
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
         approvals = evaluate(article, self.policies, self.proofs)
+        checked = self.review(article, approvals)
         p = self.policies
         facts = Facts(
             status=article.status, publishable_states=p.publishable_states, audience=article.audience,
@@ -95,17 +120,24 @@ class Project:
             review_by=article.review_by,
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
             approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
-            errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error"),
+            errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error")
+            + tuple(f"合规检查：{f.message}（第 {f.line} 行，{f.rule}）" for f in checked.blocking),
             review_warning_days=p.review_warning_days, readable=article.readable,
         )
-        return Entry(article, approvals, facts)
+        return Entry(article, approvals, checked, facts)
 
     @cached_property
     def entries(self) -> list[Entry]:
-        return [self.entry(a) for a in self.articles]
+        entries = [self.entry(a) for a in self.articles]
+        self.findings_cache.save(prune=True)
+        return entries
 
     def decisions(self, profile: str) -> list[tuple[Entry, Decision]]:
         return [(e, e.decision(profile, self.today)) for e in self.entries]
 
     def problems(self) -> list[Problem]:
         return [p for a in self.articles for p in a.problems]
+
+    def rule_problems(self) -> list[Problem]:
+        """Problems with the compliance rule packs (the packs that load still run)."""
+        return list(self.ruleset.problems)

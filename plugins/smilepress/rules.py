@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ class RuleSet:
     digest: str                           # changes whenever any pack file changes (the findings cache key)
     lexicons: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @cached_property
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 

@@ -1,0 +1,40 @@
+"""The compliance review of one article: its findings, its waivers, and what keeps it off the sites."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .compliance import Checker, Document, Finding, FindingsCache, check_cached
+from .rules import RuleSet
+from .waivers import Waiver, apply_waivers, parse_waivers
+
+
+@dataclass(frozen=True)
+class Review:
+    findings: tuple[Finding, ...]          # waived ones included, marked
+    waivers: tuple[Waiver, ...]
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocking)
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        for f in self.findings:
+            out["waived" if f.waived else f.level] += 1
+        return out
+
+    def roles_needed(self, ruleset: RuleSet) -> set[str]:
+        """Roles whose approval would make this article's waivers of error-level findings count."""
+        rules = ruleset.by_id
+        return {rules[f.rule].waiver_role for f in self.findings
+                if f.waiver and not f.waived and f.level == "error" and f.rule in rules}
+
+
+def review(checker: Checker, doc: Document, approved_roles: set[str], today: dt.date,
+           role_names: dict[str, str], cache: FindingsCache | None = None) -> Review:
+    found = check_cached(checker, doc, cache)
+    rules = checker.ruleset.by_id
+    waivers, problems = parse_waivers(doc.text, doc.path, set(rules))
+    found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)
+    return Review(tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers))
