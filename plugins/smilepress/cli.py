@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from .errors import SmilePressError
 from .gate import PROFILES
 from .project import Project, find_root, parse_as_of
+from .reports import FORMATS
 
 EXAMPLES = """\
 例子：
@@ -23,6 +24,7 @@ EXAMPLES = """\
   smilepress approve --role dentist content/education/zhongzhiya-shuhou-huli.md
   smilepress request-changes --reason "第二段剂量写错了" content/education/x.md
   smilepress list --status review --format json
+  smilepress check content/education --format github
   smilepress build --profile public --strict
 """
 
@@ -64,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("file")
     log.add_argument("--format", choices=("text", "json"), default="text")
 
+    check = sub.add_parser("check", help="合规检查（广告法、医疗广告、个人信息等规则包）；有错误时退出码为 1")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录，默认 content/ 下全部文章")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0")
+    check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
+
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
@@ -104,6 +112,8 @@ def _article_path(project: Project, file: str) -> Path:
 def _run(args) -> int:
     if args.command == "build":
         return _build(args)
+    if args.command == "check":
+        return _check(args)
     project = _project(args)
     if args.command == "list":
         return _list(project, args)
@@ -249,3 +259,62 @@ def _build(args) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _check_targets(project: Project, paths: list[str]) -> list[Path]:
+    if not paths:
+        return project.markdown_files()
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given).resolve()
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.md") if not any(x.startswith(".") for x in p.parts)))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SmilePressError(f"找不到 {given}")
+        if project.root not in (path, *path.parents):
+            raise SmilePressError(f"{given} 不在项目 {project.root} 中")
+    return list(dict.fromkeys(files))
+
+
+def _check(args) -> int:
+    """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
+    from .compliance import Finding
+    from .reports import render
+
+    try:
+        project = _project(args)
+        files = _check_targets(project, args.paths)
+    except SmilePressError as exc:
+        for problem in exc.problems:
+            print(f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr)
+        return 2
+    if args.no_cache:
+        project.findings_cache.path = None
+    findings, sources = [], {}
+    for path in files:
+        article = project.load(path) if project.content_root in path.parents else \
+            load_outside(project, path)
+        entry = project.entry(article)
+        sources[article.path] = article.text
+        findings += [Finding(rule="file/invalid", category="file", level=p.level, path=p.path, line=p.line,
+                             column=p.col, end_line=p.line, end_column=p.col, match="", message=p.message,
+                             suggestion=p.hint, basis="SmilePress 内容模型") for p in article.problems]
+        findings += entry.review.findings
+    project.findings_cache.save()
+    print(render(findings, args.format, sources, project.ruleset.by_id))
+    for problem in project.rule_problems():
+        print(f"规则包有问题：{problem}", file=sys.stderr)
+    if any(p.level == "error" for p in project.rule_problems()):
+        print("部分规则没有运行：请先修好上面的规则包（其余规则包已照常检查）", file=sys.stderr)
+        return 2
+    return 1 if any(f.level == "error" and not f.waived for f in findings) else 0
+
+
+def load_outside(project: Project, path: Path):
+    """An article outside content/ (a pre-commit hook may pass any Markdown file)."""
+    from .model import load_article
+
+    rel = path.relative_to(project.root).as_posix()
+    return load_article(path, rel, rel, project.policies)

@@ -301,16 +301,17 @@ def _key_offset(text: str, key: str) -> int:
 
 
 def _dedupe(hits: list[tuple[Rule, str, int, int, str]]) -> list[tuple[Rule, str, int, int, str]]:
-    """One finding per category and place: the strictest level, the longest match."""
-    hits = sorted(hits, key=lambda h: (h[0].category, h[2], -(h[3] - h[2]), LEVEL_ORDER[h[1]]))
+    """One finding per category and stretch of text: overlapping hits merge, keeping the strictest level."""
+    hits = sorted(hits, key=lambda h: (h[0].category, h[2], -(h[3] - h[2])))
     kept: list[tuple[Rule, str, int, int, str]] = []
     for hit in hits:
-        rule, level, start, end, _ = hit
-        clash = next((k for k in reversed(kept) if k[0].category == rule.category and k[2] <= start and end <= k[3]), None)
-        if clash is None:
+        rule, level, start, end, suggestion = hit
+        last = kept[-1] if kept else None
+        if last is None or last[0].category != rule.category or start >= last[3]:
             kept.append(hit)
-        elif LEVEL_ORDER[level] < LEVEL_ORDER[clash[1]]:
-            kept[kept.index(clash)] = (clash[0], level, clash[2], clash[3], clash[4])
+            continue
+        strict = min((last, hit), key=lambda h: LEVEL_ORDER[h[1]])
+        kept[-1] = (strict[0], strict[1], last[2], max(last[3], end), last[4] or suggestion)
     return kept
 
 

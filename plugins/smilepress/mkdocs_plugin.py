@@ -34,6 +34,7 @@ from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
 from .project import Entry, Project, parse_as_of
+from .reports import findings_box, highlight
 
 log = get_plugin_logger(__name__)
 PROFILE_ENV = "SMILEPRESS_PROFILE"
@@ -150,6 +151,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             return files
         for problem in self.project.problems():
             log.warning("%s", problem)
+        for problem in self.project.rule_problems():
+            log.warning("合规规则包有问题：%s", problem)
+        if self.strict and any(p.level == "error" for p in self.project.rule_problems()):
+            raise PluginError("严格模式：合规规则包有错误（见上），部分检查没有运行")
         refused = []
         for uri, (entry, decision) in sorted(self.decisions.items()):
             if decision.included:
@@ -215,12 +220,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
-        found = self.decisions.get(page.file.src_uri)
-        if self.profile == "preview" and found:
-            entry, decision = found
-            if not decision.public or decision.warnings:
-                return _banner(entry, decision, self.project) + "\n\n" + markdown
         return markdown
+
+    def on_page_content(self, html_text, page, config, files):
+        # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
+        found = self.decisions.get(page.file.src_uri)
+        if not self.config.enabled or self.profile != "preview" or not found:
+            return html_text
+        entry, decision = found
+        boxes = [_banner(entry, decision, self.project)] if not decision.public or decision.warnings else []
+        return "".join(boxes) + findings_box(entry.review) + highlight(html_text, entry.review.findings)
 
     def on_post_page(self, output, page, config):
         # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the guard.
