@@ -262,7 +262,7 @@ class Checker:
             if rule.type == "required":
                 value = doc.meta.get(rule.field_name)
                 value = "" if value is None else str(value).strip()
-                if value and (rule.pattern is None or rule.pattern.search(to_simplified(value))):
+                if value and (rule.pattern is None or rule.pattern.search(normalise(value).text)):
                     continue
                 offset = _key_offset(doc.text, rule.field_name)
                 out.append(self._finding(doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""))

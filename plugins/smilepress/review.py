@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .compliance import Checker, Document, Finding, FindingsCache, check_cached
-from .rules import RuleSet
 from .waivers import Waiver, apply_waivers, parse_waivers
 
 
@@ -13,6 +12,7 @@ from .waivers import Waiver, apply_waivers, parse_waivers
 class Review:
     findings: tuple[Finding, ...]          # waived ones included, marked
     waivers: tuple[Waiver, ...]
+    pending_roles: frozenset[str] = frozenset()   # roles whose approval would make a waiver of an error count
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
@@ -24,12 +24,6 @@ class Review:
             out["waived" if f.waived else f.level] += 1
         return out
 
-    def roles_needed(self, ruleset: RuleSet) -> set[str]:
-        """Roles whose approval would make this article's waivers of error-level findings count."""
-        rules = ruleset.by_id
-        return {rules[f.rule].waiver_role for f in self.findings
-                if f.waiver and not f.waived and f.level == "error" and f.rule in rules}
-
 
 def review(checker: Checker, doc: Document, approved_roles: set[str], today: dt.date,
            role_names: dict[str, str], cache: FindingsCache | None = None) -> Review:
@@ -37,4 +31,6 @@ def review(checker: Checker, doc: Document, approved_roles: set[str], today: dt.
     rules = checker.ruleset.by_id
     waivers, problems = parse_waivers(doc.text, doc.path, set(rules))
     found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)
-    return Review(tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers))
+    pending = frozenset(rules[f.rule].waiver_role for f in found
+                        if f.waiver and not f.waived and f.level == "error" and f.rule in rules)
+    return Review(tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers), pending)

@@ -16,6 +16,7 @@ from typing import Any
 from .detectors import DETECTORS
 from .errors import Problem
 from .policies import PolicyReader, load_policy_file
+from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"
 CATEGORIES = ("absolute-claim", "efficacy-guarantee", "cure-rate", "comparison", "endorsement", "patient-testimonial",
@@ -120,7 +121,7 @@ class _PackReader:
                     self.r.fail((*where, i), f"未知词表 {item}", f"可用词表：{', '.join(sorted(self.lexicons)) or '（无）'}")
             elif item.strip():
                 out.append(item.strip())
-        return tuple(out)
+        return tuple(normalise(w).text for w in out)
 
     def regex(self, value: Any, where: tuple, what: str, anchor: str = "") -> re.Pattern | None:
         if value is None:
@@ -128,6 +129,7 @@ class _PackReader:
         if not isinstance(value, str) or not value:
             self.r.fail(where, f"{what} 应该是一个正则表达式文本")
             return None
+        value = normalise_pattern(value)
         try:
             return re.compile(f"(?:{value}){anchor}" if anchor == "$" else f"{anchor}(?:{value})", re.I)
         except re.error as exc:

@@ -76,6 +76,16 @@ _TABLE = {code: chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)} | 
     0x3000: 0x20, 0x00A0: 0x20, ord("％"): ord("%"), ord("﹪"): ord("%"),
     ord("—"): ord("-"), ord("–"): ord("-"), ord("－"): ord("-"),
 } | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+# Punctuation that normalising turns to ASCII, for rule authors' patterns and word lists: a rule
+# written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in a
+# pattern outside a character class they would become regex syntax).
+_PUNCTUATION = str.maketrans("，？！；：＂＇％　", ",?!;:\"'% ")
+
+
+def normalise_pattern(pattern: str) -> str:
+    return pattern.translate(_PUNCTUATION)
+
+
 # What writers put between Han characters to split a word (最 好, 最*好, 最·好); a blank line is
 # a paragraph break and is kept.
 _SPLITTER = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]*\n?[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]*)(?=[{_HAN}])")

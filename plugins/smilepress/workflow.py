@@ -83,7 +83,7 @@ def _approve_refusals(entry: Entry, person: Person, policies: Policies, role: st
         reasons.append(f"{person.name} 是本文作者，不能批准自己的文章（四眼原则）")
     if role not in person.roles:
         reasons.append(f"{person.name} 没有“{policies.role_name(role)}”角色")
-    if state.required and role not in state.required:
+    if state.required and role not in state.required and role not in entry.review.pending_roles:
         reasons.append(f"{policies.types[article.type].name}不需要“{policies.role_name(role)}”批准"
                        f"（需要：{'、'.join(policies.role_name(r) for r in state.required) or '无'}）")
     if role in state.counted_roles:
