@@ -20,7 +20,7 @@ from typing import Any
 import ahocorasick_rs
 
 from .detectors import DETECTORS
-from .rules import Rule, RuleSet
+from .rules import Rule, RuleSet, alternatives, required_literals
 from .textview import Lines, View, front_matter_end, normalise, prose_mask, to_simplified
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
@@ -130,6 +130,8 @@ class Checker:
                 add(exception, rule, "exception")
         self._automaton = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
         self._patterns = [r for r in self.rules if r.type == "pattern"]
+        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without.
+        self._parts = {r.id: [(p, required_literals(p)) for p in alternatives(r.pattern)] for r in self._patterns}
         self._detectors = [r for r in self.rules if r.type == "detector"]
         self._documents = [r for r in self.rules if r.type in ("required", "label")]
 
@@ -170,8 +172,7 @@ class Checker:
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
-            for m in rule.pattern.finditer(text):
-                start, end = m.span()
+            for start, end in self._pattern_spans(rule, text):
                 if end == start:
                     continue
                 if rule.exceptions and self._excepted(rule, text, start, end):
@@ -180,6 +181,13 @@ class Checker:
                 if level:
                     hits.append((rule, level, view.origin(start), view.origin_end(end), ""))
         return hits
+
+    def _pattern_spans(self, rule: Rule, text: str):
+        for part, anchors in self._parts[rule.id]:
+            if anchors and not any(a in text for a in anchors):
+                continue
+            for m in part.finditer(text):
+                yield m.span()
 
     def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
         """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一)."""

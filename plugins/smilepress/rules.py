@@ -297,3 +297,115 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
         problems.append(Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning"))
     return RuleSet(tuple(r for r in rules.values() if r.id not in disabled), tuple(problems), digest.hexdigest()[:16],
                    lexicons)
+
+
+# -- required literals: skip a pattern on a text that cannot match it --------------------------------
+
+def required_literals(pattern: re.Pattern) -> tuple[str, ...]:
+    """Strings of which every match of `pattern` contains at least one; () when none can be named.
+
+    Python's `re` tries a pattern at every position; most documents contain none of these strings,
+    so a cheap `in` test lets the checker skip the pattern (the way grep and Vale prefilter).
+    """
+    try:
+        from re import _parser as parser  # noqa: PLC0415 (Python 3.11+)
+        tree = parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 (an unparsable pattern just gets no prefilter)
+        return ()
+    found = _literals(list(tree), pattern.flags & re.I)
+    return tuple(sorted(found)) if found and all(found) else ()
+
+
+def _literals(items: list, ignore_case: int) -> set[str] | None:
+    """Alternatives for a sequence of parse items: the most selective one item (or run of characters) offers."""
+    from re import _constants as c  # noqa: PLC0415
+
+    best: set[str] | None = None
+    run = ""
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _score(candidate) > _score(best)):
+            best = candidate
+
+    for op, arg in items:
+        if op is c.LITERAL:
+            run += chr(arg).lower() if ignore_case else chr(arg)
+            continue
+        consider({run} if run else None)
+        run = ""
+        if op is c.SUBPATTERN:
+            consider(_literals(list(arg[-1]), ignore_case))
+        elif op is c.BRANCH:
+            branches = [_literals(list(b), ignore_case) for b in arg[1]]
+            consider(set().union(*branches) if all(branches) else None)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            consider(_literals(list(arg[2]), ignore_case))
+        elif op is c.IN and len(arg) <= 12 and all(o is c.LITERAL for o, _ in arg):
+            consider({chr(v).lower() if ignore_case else chr(v) for _, v in arg})
+    consider({run} if run else None)
+    return best
+
+
+def _score(alternatives: set[str]) -> tuple[int, int]:
+    return min(len(a) for a in alternatives), -len(alternatives)
+
+
+def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
+    """The top-level alternatives of a pattern, compiled one by one.
+
+    `re` finds no fast first-character scan for `a|b|c` when one branch starts with a lookbehind or a
+    class; compiled apart, each branch gets its own (and its own required literals).
+    """
+    source = pattern.pattern
+    if source.startswith("(?:") and source.endswith(")") and _closing(source, 0) == len(source) - 1:
+        source = source[3:-1]
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    if len(parts) == 1:
+        return [pattern]
+    try:
+        return [re.compile(p, pattern.flags) for p in parts]
+    except re.error:
+        return [pattern]
+
+
+def _closing(source: str, at: int) -> int:
+    """Index of the parenthesis that closes the one at `at` (-1 if none)."""
+    depth, i, in_class = 0, at, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1

@@ -88,7 +88,8 @@ def normalise_pattern(pattern: str) -> str:
 
 # What writers put between Han characters to split a word (最 好, 最*好, 最·好); a blank line is
 # a paragraph break and is kept.
-_SPLITTER = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]*\n?[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]*)(?=[{_HAN}])")
+_SEP = r"[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]"
+_SPLITTER = re.compile(rf"(?<=[{_HAN}])(?:{_SEP}+\n?{_SEP}*|\n{_SEP}*)(?=[{_HAN}])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
@@ -125,9 +126,21 @@ class View:
         return self.origin(i - 1) + 1 if i > 0 else 0
 
 
+_FOLD = {chr(k): chr(v) if isinstance(v, int) else v for k, v in _TABLE.items() if k > 0x7F}
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
+
+
+def _fold(text: str) -> str:
+    """Lower case, and ASCII for full-width forms, one character for one (C speed when nothing to fold)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower to two characters (İ): fall back to the table
+        return text.translate(_TABLE)
+    return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
+
+
 def normalise(text: str) -> View:
-    text = to_simplified(text.translate(_TABLE))
-    cuts = [m.span() for m in _SPLITTER.finditer(text) if m.end() > m.start()]
+    text = to_simplified(_fold(text))
+    cuts = [m.span() for m in _SPLITTER.finditer(text)]
     cuts += [m.span() for m in _ZERO_WIDTH.finditer(text)]
     if not cuts:
         return View(text, (0,), (0,))

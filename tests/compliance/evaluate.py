@@ -1,0 +1,76 @@
+"""Precision and recall of the default rule packs on the labeled set (tests/compliance/labeled.yml).
+
+Run directly for the table: .venv/bin/python tests/compliance/evaluate.py [--misses]
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO / "plugins"))
+
+from smilepress.compliance import Checker, Document  # noqa: E402
+from smilepress.rules import CATEGORIES, load_rules  # noqa: E402
+
+DEFAULT_META = {"ad": {"title": "【广告】星河口腔门诊部", "ad_approval_number": "(粤)医广【2026】第03-15-001号"},
+                "case": {"consent_ref": "CONSENT-2026-0012"}}
+SCORED = [c for c in CATEGORIES if c != "seo"]   # seo is advice (info level); not labeled
+
+
+def items() -> list[dict]:
+    return yaml.safe_load((HERE / "labeled.yml").read_text(encoding="utf-8"))
+
+
+def document(item: dict) -> Document:
+    meta = item.get("meta")
+    if meta is None:
+        meta = DEFAULT_META.get(item["type"], {})
+    meta = {"title": "示例文章", **meta}
+    front = yaml.safe_dump({**meta, "type": item["type"]}, allow_unicode=True, sort_keys=False)
+    return Document(f"labeled/{item['id']}.md", f"---\n{front}---\n\n{item['text']}", item["type"], meta)
+
+
+def predicted(checker: Checker, item: dict) -> set[str]:
+    return {f.category for f in checker.check(document(item)) if f.level in ("error", "warning") and f.category in SCORED}
+
+
+def evaluate(checker: Checker | None = None):
+    checker = checker or Checker(load_rules(REPO, {"education", "ad", "faq", "case", "page"}))
+    tp, fp, fn = Counter(), Counter(), Counter()
+    misses = []
+    for item in items():
+        expected, got = set(item["expect"]), predicted(checker, item)
+        for c in got & expected:
+            tp[c] += 1
+        for c in got - expected:
+            fp[c] += 1
+        for c in expected - got:
+            fn[c] += 1
+        if got != expected:
+            misses.append((item, sorted(got - expected), sorted(expected - got)))
+    table = {}
+    for c in SCORED:
+        p = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 1.0
+        r = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 1.0
+        table[c] = (p, r, tp[c], fp[c], fn[c])
+    return table, misses
+
+
+def report(table) -> str:
+    lines = [f"{'category':22} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for c, (p, r, tp, fp, fn) in table.items():
+        lines.append(f"{c:22} {p:9.3f} {r:7.3f} {tp:4d} {fp:4d} {fn:4d}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    table, misses = evaluate()
+    print(report(table))
+    if "--misses" in sys.argv:
+        for item, extra, missing in misses:
+            print(f"\n{item['id']} [{item['type']}] +{extra} -{missing}\n  {item['text'].strip()[:200]}\n  note: {item.get('note', '')}")
