@@ -21,7 +21,7 @@ import ahocorasick_rs
 
 from .detectors import DETECTORS
 from .rules import Rule, RuleSet, alternatives, required_literals
-from .textview import Lines, View, front_matter_end, normalise, prose_mask, to_simplified
+from .textview import Lines, View, front_matter_end, markup_mask, normalise, prose_mask
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -138,20 +138,23 @@ class Checker:
     # -- the pass over one document ----------------------------------------------------------
     def check(self, doc: Document) -> list[Finding]:
         lines = Lines(doc.text)
-        raw: list[tuple[Rule, str, int, int, str]] = []   # rule, level, file start, file end, suggestion
+        raw: list[Hit] = []
         prose = normalise(prose_mask(doc.text))
         raw += self._wording(doc, prose, "prose")
-        if any(r.scope == "all" and r.type == "pattern" for r in self._patterns):
-            raw += self._wording(doc, normalise(doc.text), "all")
+        for scope, mask in (("markup", markup_mask), ("all", None)):
+            if any(r.scope == scope for r in self._patterns):
+                raw += self._wording(doc, normalise(mask(doc.text) if mask else doc.text), scope)
         raw += self._detect(doc)
-        findings = [self._finding(doc, lines, *item) for item in _dedupe(raw)]
+        hits = _dedupe(raw)
+        hits = _dedupe(hits + self._implied(hits, doc.content_type))
+        findings = [self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion) for h in hits]
         findings += self._document_rules(doc, lines)
         return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
 
-    def _wording(self, doc: Document, view: View, scope: str) -> list[tuple[Rule, str, int, int, str]]:
+    def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
         text = view.text
         windows = _Windows(text)
-        hits: list[tuple[Rule, str, int, int, str]] = []
+        hits: list[Hit] = []
         if scope == "prose" and self._automaton is not None:
             exceptions: dict[str, list[tuple[int, int]]] = {}
             terms = []
@@ -166,9 +169,10 @@ class Checker:
             for rule, start, end, original in terms:
                 if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
                     continue
-                level = self._level(rule, doc.content_type, windows, start, end)
-                if level:
-                    hits.append((rule, level, view.origin(start), view.origin_end(end), rule.swap.get(original, "")))
+                weighed = self._level(rule, doc.content_type, windows, start, end)
+                if weighed:
+                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end),
+                                    rule.swap.get(original, ""), weighed[1]))
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
@@ -177,9 +181,9 @@ class Checker:
                     continue
                 if rule.exceptions and self._excepted(rule, text, start, end):
                     continue
-                level = self._level(rule, doc.content_type, windows, start, end)
-                if level:
-                    hits.append((rule, level, view.origin(start), view.origin_end(end), ""))
+                weighed = self._level(rule, doc.content_type, windows, start, end)
+                if weighed:
+                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end), "", weighed[1]))
         return hits
 
     def _pattern_spans(self, rule: Rule, text: str):
@@ -188,6 +192,18 @@ class Checker:
                 continue
             for m in part.finditer(text):
                 yield m.span()
+
+    def _implied(self, hits: list[Hit], content_type: str) -> list[Hit]:
+        """Findings that other findings imply (in an ad, any claim is also beyond the whitelist)."""
+        out = []
+        for imp in self.ruleset.implications:
+            target = self.ruleset.by_id.get(imp.rule)
+            level = target.level_for(content_type) if target else None
+            if level is None or content_type not in imp.types:
+                continue
+            out += [Hit(target, level, h.start, h.end) for h in hits
+                    if h.rule.category in imp.categories and (h.escalated or not imp.when_self)]
+        return out
 
     def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
         """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一)."""
@@ -201,8 +217,8 @@ class Checker:
                 i = text.find(word, i + 1, start + len(word))
         return False
 
-    def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> str | None:
-        """The level of a hit after its context is weighed, or None when the context cancels it."""
+    def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> tuple[str, bool] | None:
+        """The level of a hit after its context is weighed (and whether `escalate` raised it), or None."""
         ctx, text = rule.context, windows.text
         if ctx.negated_by:
             left = text[windows.around("clause", start, end)[0]:start]
@@ -227,8 +243,8 @@ class Checker:
             return None
         for window in ctx.escalate:
             if window.holds(windows.text_around(window.within, start, end)):
-                return window.level
-        return rule.level_for(content_type)
+                return window.level, True
+        return rule.level_for(content_type), False
 
     def _quotes_the_law(self, windows: _Windows, start: int, end: int) -> bool:
         """广告法禁止使用"最佳"等用语: a sentence about the law's wording is not a claim."""
@@ -244,21 +260,23 @@ class Checker:
         opened = [c for c in before if c in _QUOTES or c in _QUOTES.values()]
         return bool(opened) and opened[-1] in _QUOTES and text[end:end + 1] in _QUOTES.values()
 
-    def _detect(self, doc: Document) -> list[tuple[Rule, str, int, int, str]]:
+    def _detect(self, doc: Document) -> list[Hit]:
         hits = []
-        cache: dict[str, list] = {}
+        cache: dict[tuple[str, str], list] = {}
+        views = {"all": lambda: doc.text, "markup": lambda: markup_mask(doc.text), "prose": lambda: prose_mask(doc.text)}
         for rule in self._detectors:
             level = rule.level_for(doc.content_type)
             if level is None:
                 continue
-            if rule.detector not in cache:
-                cache[rule.detector] = DETECTORS[rule.detector](doc.text)
+            key = (rule.detector, rule.scope)
+            if key not in cache:
+                cache[key] = DETECTORS[rule.detector](views[rule.scope]())
             allowed = {re.sub(r"\D", "", a) or a.lower() for a in rule.allow}
-            for d in cache[rule.detector]:
+            for d in cache[key]:
                 value = re.sub(r"\D", "", d.value) or d.value.lower()
                 if value in allowed or d.value.lower() in allowed:
                     continue
-                hits.append((rule, level, d.start, d.end, ""))
+                hits.append(Hit(rule, level, d.start, d.end))
         return hits
 
     def _document_rules(self, doc: Document, lines: Lines) -> list[Finding]:
@@ -268,6 +286,8 @@ class Checker:
             if level is None:
                 continue
             if rule.type == "required":
+                if rule.when is not None and not rule.when.search(normalise(doc.text).text):
+                    continue
                 value = doc.meta.get(rule.field_name)
                 value = "" if value is None else str(value).strip()
                 if value and (rule.pattern is None or rule.pattern.search(normalise(value).text)):
@@ -290,7 +310,7 @@ class Checker:
             places.append(next((ln.strip() for ln in body.splitlines() if ln.strip()), ""))
         label = re.escape(rule.label)
         standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
-        return any(standalone.search(to_simplified(p)) for p in places)
+        return any(standalone.search(normalise(p).text) for p in places)
 
     def _finding(self, doc: Document, lines: Lines, rule: Rule, level: str, start: int, end: int,
                  suggestion: str) -> Finding:
@@ -308,18 +328,28 @@ def _key_offset(text: str, key: str) -> int:
     return m.end() if m else 0
 
 
-def _dedupe(hits: list[tuple[Rule, str, int, int, str]]) -> list[tuple[Rule, str, int, int, str]]:
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    level: str
+    start: int                # file offsets, half-open
+    end: int
+    suggestion: str = ""
+    escalated: bool = False   # the clinic said it of itself (a rule's `escalate` window held)
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
     """One finding per category and stretch of text: overlapping hits merge, keeping the strictest level."""
-    hits = sorted(hits, key=lambda h: (h[0].category, h[2], -(h[3] - h[2])))
-    kept: list[tuple[Rule, str, int, int, str]] = []
+    hits = sorted(hits, key=lambda h: (h.rule.category, h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
     for hit in hits:
-        rule, level, start, end, suggestion = hit
         last = kept[-1] if kept else None
-        if last is None or last[0].category != rule.category or start >= last[3]:
+        if last is None or last.rule.category != hit.rule.category or hit.start >= last.end:
             kept.append(hit)
             continue
-        strict = min((last, hit), key=lambda h: LEVEL_ORDER[h[1]])
-        kept[-1] = (strict[0], strict[1], last[2], max(last[3], end), last[4] or suggestion)
+        strict = min((last, hit), key=lambda h: LEVEL_ORDER[h.level])
+        kept[-1] = Hit(strict.rule, strict.level, last.start, max(last.end, hit.end), last.suggestion or hit.suggestion,
+                       last.escalated or hit.escalated)
     return kept
 
 

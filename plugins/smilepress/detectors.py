@@ -79,22 +79,32 @@ _PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", 
 _NOT_DIGIT_BEFORE = r"(?<![\dA-Za-z])"
 _NOT_DIGIT_AFTER = r"(?![\dA-Za-z])"
 _MOBILE = re.compile(_NOT_DIGIT_BEFORE + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _NOT_DIGIT_AFTER)
-_LANDLINE = re.compile(_NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}" + _NOT_DIGIT_AFTER)
+_LANDLINE = re.compile(_NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}" + _NOT_DIGIT_AFTER)
 _ID = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER)
 # 16-19 digits written together, or in groups of four with one kind of separator (6222 0212 3456 7890 12).
 _CARD = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _NOT_DIGIT_AFTER)
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 ROLE_MAILBOXES = frozenset({"service", "services", "info", "contact", "support", "help", "hr", "jobs", "admin",
-                            "noreply", "no-reply", "webmaster", "press", "media", "kefu", "market", "marketing",
-                            "office", "hello", "feedback", "complaint", "complaints", "privacy", "legal"})
+                            "noreply", "no-reply", "donotreply", "webmaster", "postmaster", "press", "media", "kefu",
+                            "market", "marketing", "office", "hello", "feedback", "complaint", "complaints", "privacy",
+                            "legal", "editor", "editors", "notify", "notice", "notification", "news", "newsletter",
+                            "booking", "appointment", "reception", "sales", "cs", "customer", "team", "public", "tougao",
+                            "bianji", "yuyue", "zixun", "xuanchuan", "pr", "bd", "ir", "finance", "it", "security"})
 _SECRETS = (
     ("AWS 访问密钥", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("GitHub 令牌", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
     ("阿里云 AccessKey", re.compile(r"\bLTAI[A-Za-z0-9]{12,20}\b")),
     ("Slack 令牌", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
-    ("私钥", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----")),
-    ("密钥或密码", re.compile(r"(?i)\b(?:api[_-]?key|app[_-]?secret|secret[_-]?key|access[_-]?token|password|passwd|pwd)"
-                          r"\s*[:=]\s*['\"]?([A-Za-z0-9_\-+/=!@#$%^&*]{8,})")),
+    ("腾讯云 SecretId", re.compile(r"\bAKID[A-Za-z0-9]{32,}\b")),
+    ("OpenAI 类 API 密钥", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}")),
+    ("JWT 令牌", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("机器人 Webhook", re.compile(r"(?:qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=|oapi\.dingtalk\.com/robot/send\?"
+                               r"access_token=|open\.feishu\.cn/open-apis/bot/v2/hook/)[0-9A-Za-z-]{16,}")),
+    ("私钥", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----")),
+    ("密码", re.compile(r"(?:密码|口令|登录密码|管理员密码)\s*[:：=]\s*[^\s，。；,;<>]{4,}")),
+    ("密钥或密码", re.compile(r"(?i)\b(?:api[_-]?key|app[_-]?secret|secret[_-]?key|secret[_-]?id|access[_-]?key(?:[_-]?secret)?|"
+                          r"access[_-]?token|password|passwd|pwd|token)"
+                          r"\s*[:=]\s*['\"]?([A-Za-z0-9_\-+/=!@#$%^&*.]{8,})")),
 )
 _UNSAFE_HTML = (
     ("script 标签", re.compile(r"<\s*script\b", re.I)),

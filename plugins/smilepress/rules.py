@@ -25,13 +25,14 @@ CATEGORIES = ("absolute-claim", "efficacy-guarantee", "cure-rate", "comparison",
 LEVELS = ("error", "warning", "info")
 RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label")
 WINDOWS = ("clause", "sentence", "paragraph")
+SCOPES = ("prose", "markup", "all")
 FIELD_SCOPES = ("title", "description", "first_line")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 
 _COMMON_KEYS = {"id", "category", "level", "levels", "type", "message", "basis", "suggestion", "applies_to",
                 "enabled", "waiver_role", "scope", "context", "exceptions"}
 _TYPE_KEYS = {"terms": {"terms"}, "pattern": {"pattern"}, "substitution": {"swap"}, "detector": {"detector", "allow"},
-              "required": {"field", "pattern"}, "label": {"label", "where"}}
+              "required": {"field", "pattern", "when"}, "label": {"label", "where"}}
 _CONTEXT_KEYS = {"negated_by", "before", "not_before", "after", "not_after", "requires", "unless", "escalate", "quotable"}
 
 
@@ -73,7 +74,8 @@ class Rule:
     suggestion: str = ""
     levels: dict[str, str] = field(default_factory=dict)   # per content type; "off" = does not apply
     applies_to: frozenset[str] = frozenset()               # empty = every content type
-    scope: str = "prose"                  # prose: visible wording only; all: the whole file, comments and code too
+    scope: str = "prose"                  # prose: visible wording; markup: the page source without code and
+                                          # comments; all: the whole file, comments and code too
     waiver_role: str = "compliance"
     terms: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
@@ -82,6 +84,7 @@ class Rule:
     detector: str = ""
     allow: tuple[str, ...] = ()
     field_name: str = ""
+    when: re.Pattern | None = None        # `required`: only for files whose text matches this
     label: str = ""
     where: tuple[str, ...] = ()
     context: Context = Context()
@@ -95,11 +98,22 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Implication:
+    """A finding of one of `categories` in one of `types` also counts as a finding of `rule`."""
+
+    categories: frozenset[str]
+    types: frozenset[str]
+    rule: str
+    when_self: bool = False      # only when the clinic says it of itself (the rule's `escalate` held)
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     problems: tuple[Problem, ...]
     digest: str                           # changes whenever any pack file changes (the findings cache key)
     lexicons: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    implications: tuple[Implication, ...] = ()
 
     @cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -207,8 +221,9 @@ class _PackReader:
         for i, t in enumerate(applies):
             r.known(t, types, (*where, "applies_to", i), "内容类型")
         scope = spec.get("scope", "all" if rtype == "detector" else "prose")
-        if scope not in ("prose", "all"):
-            r.fail((*where, "scope"), f"scope '{scope}' 无效", "可用：prose（只查读者看到的文字）、all（整个文件，含注释和代码）")
+        if scope not in SCOPES:
+            r.fail((*where, "scope"), f"scope '{scope}' 无效",
+                   "可用：prose（读者看到的文字）、markup（页面源码，不含代码块和注释）、all（整个文件，含注释和代码）")
         fields: dict[str, Any] = {}
         if rtype == "terms":
             fields["terms"] = self.words(spec.get("terms"), (*where, "terms"), "terms")
@@ -232,6 +247,7 @@ class _PackReader:
             if not fields["field_name"]:
                 r.fail((*where, "field"), "required 规则需要 field（front matter 字段名）")
             fields["pattern"] = self.regex(spec.get("pattern"), (*where, "pattern"), "pattern")
+            fields["when"] = self.regex(spec.get("when"), (*where, "when"), "when")
         elif rtype == "label":
             fields["label"] = str(spec.get("label", ""))
             if not fields["label"]:
@@ -261,7 +277,7 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
         reader = load_policy_file(root, name, problems)
         if reader is not None:
             reader.unknown_keys(reader.loaded.data, {"version", "pack", "name", "description", "lexicons", "rules",
-                                                     "disable"}, ())
+                                                     "disable", "implies"}, ())
             readers.append(reader)
     if not readers and not problems:
         problems.append(Problem(PACK_DIR, 0, "没有找到任何合规规则包", f"请在 {PACK_DIR}/ 下放置 *.yml 规则包"))
@@ -293,10 +309,28 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
                 continue
             rules[rule.id] = rule
         problems.extend(reader.problems)
+    implications = []
+    for reader in readers:
+        for i, spec in enumerate(reader.loaded.data.get("implies") or []):
+            where = ("implies", i)
+            spec = reader.mapping(spec, where, "implies")
+            reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
+            categories = reader.strings(spec.get("categories", []), (*where, "categories"), "categories")
+            types = reader.strings(spec.get("in", []), (*where, "in"), "in")
+            ok = all(reader.known(c, CATEGORIES, (*where, "categories", j), "类别") for j, c in enumerate(categories))
+            ok &= all(reader.known(t, content_types, (*where, "in", j), "内容类型") for j, t in enumerate(types))
+            ok &= reader.known(str(spec.get("rule")), rules, (*where, "rule"), "规则")
+            if spec.get("when", "always") not in ("always", "self"):
+                reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
+                ok = False
+            if ok:
+                implications.append(Implication(frozenset(categories), frozenset(types), str(spec["rule"]),
+                                                spec.get("when") == "self"))
+        problems.extend(p for p in reader.problems if p not in problems)
     for rid in sorted(disabled - set(rules)):
         problems.append(Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning"))
     return RuleSet(tuple(r for r in rules.values() if r.id not in disabled), tuple(problems), digest.hexdigest()[:16],
-                   lexicons)
+                   lexicons, tuple(i for i in implications if i.rule not in disabled))
 
 
 # -- required literals: skip a pattern on a text that cannot match it --------------------------------

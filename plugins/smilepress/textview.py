@@ -51,6 +51,15 @@ def front_matter_end(text: str) -> int:
     return m.end() if m else 0
 
 
+def markup_mask(text: str) -> str:
+    """`text` without front matter, code and HTML comments: the markup a browser would act on."""
+    spans = [(0, front_matter_end(text))]
+    for pattern in (_FENCE, _COMMENT, _INLINE_CODE):
+        text = _blank(text, spans)
+        spans = [m.span() for m in pattern.finditer(text)]
+    return _blank(text, spans)
+
+
 def prose_mask(text: str) -> str:
     """`text` with everything but published wording replaced by spaces (newlines kept)."""
     spans = []
