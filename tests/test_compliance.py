@@ -98,7 +98,7 @@ def test_traps_are_not_findings(checker, text):
     ("洁牙限时特价99元，点击下方预约！", "education", {"inducement", "disguised-ad"}),
     ("隐形矫正成功率高达９９.６％。", "education", {"cure-rate"}),
     ("研究表明，90%的人都有牙结石。", "education", {"citation"}),
-    ("王女士说做完一点都不疼，非常感谢李主任！", "case", {"patient-testimonial", "efficacy-guarantee"}),
+    ("王女士说做完一点都不疼，非常感谢李主任！", "case", {"patient-testimonial"}),
     ("牙齿不整齐的人看起来很土，面试都会被刷掉。", "faq", {"aesthetic-anxiety"}),
     ("比其他诊所更专业，别家都是杂牌种植体。", "education", {"comparison"}),
     ("明星同款微笑，体验官力荐！", "education", {"endorsement"}),
@@ -205,7 +205,8 @@ def test_an_expired_waiver_no_longer_counts(factory):
 
 
 def test_a_waiver_of_an_error_needs_the_compliance_officers_approval(factory, capsys):
-    body = "<!-- smilepress-disable-line pii/email -- 作者同意公开投稿邮箱 -->\n投稿请写信至 lixiaoyu1990@qq.com。"
+    body = ("<!-- smilepress-disable-line pii/email, net-ad/contact-number -- 作者同意公开投稿邮箱 -->\n"
+            "投稿请写信至 lixiaoyu1990@qq.com。")
     entry = _article(factory, body)
     (f,) = [f for f in entry.review.findings if f.category == "pii-email"]
     assert not f.waived and "合规" in f.waiver and f.blocking

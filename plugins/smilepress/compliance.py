@@ -21,7 +21,7 @@ import ahocorasick_rs
 
 from .detectors import DETECTORS
 from .rules import Rule, RuleSet, alternatives, required_literals
-from .textview import Lines, View, front_matter_end, markup_mask, normalise, prose_mask
+from .textview import Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -290,7 +290,7 @@ class Checker:
                     continue
                 value = doc.meta.get(rule.field_name)
                 value = "" if value is None else str(value).strip()
-                if value and (rule.pattern is None or rule.pattern.search(normalise(value).text)):
+                if value and (rule.pattern is None or rule.pattern.search(fold(value))):
                     continue
                 offset = _key_offset(doc.text, rule.field_name)
                 out.append(self._finding(doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""))
@@ -310,7 +310,7 @@ class Checker:
             places.append(next((ln.strip() for ln in body.splitlines() if ln.strip()), ""))
         label = re.escape(rule.label)
         standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
-        return any(standalone.search(normalise(p).text) for p in places)
+        return any(standalone.search(fold(p)) for p in places)
 
     def _finding(self, doc: Document, lines: Lines, rule: Rule, level: str, start: int, end: int,
                  suggestion: str) -> Finding:

@@ -78,8 +78,11 @@ _PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", 
 
 _NOT_DIGIT_BEFORE = r"(?<![\dA-Za-z])"
 _NOT_DIGIT_AFTER = r"(?![\dA-Za-z])"
-_MOBILE = re.compile(_NOT_DIGIT_BEFORE + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _NOT_DIGIT_AFTER)
-_LANDLINE = re.compile(_NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}" + _NOT_DIGIT_AFTER)
+# Not a piece of a longer grouped number (6217 0000 5230 8301 667 is a card, not a phone number).
+_NOT_IN_GROUPS_BEFORE, _NOT_IN_GROUPS_AFTER = r"(?<!\d[ -])", r"(?![ -]\d)"
+_MOBILE = re.compile(_NOT_IN_GROUPS_BEFORE + _NOT_DIGIT_BEFORE + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _NOT_DIGIT_AFTER + _NOT_IN_GROUPS_AFTER)
+_LANDLINE = re.compile(_NOT_IN_GROUPS_BEFORE + _NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}"
+                       + _NOT_DIGIT_AFTER + _NOT_IN_GROUPS_AFTER)
 _ID = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER)
 # 16-19 digits written together, or in groups of four with one kind of separator (6222 0212 3456 7890 12).
 _CARD = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _NOT_DIGIT_AFTER)

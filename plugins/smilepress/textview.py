@@ -97,7 +97,7 @@ def normalise_pattern(pattern: str) -> str:
 
 # What writers put between Han characters to split a word (最 好, 最*好, 最·好); a blank line is
 # a paragraph break and is kept.
-_SEP = r"[ \t\u200b-\u200d\u2060\ufeff*·•_|丶~]"
+_SEP = r"[ \t\u200b-\u200d\u2060\ufeff*·•丶~]"
 _SPLITTER = re.compile(rf"(?<=[{_HAN}])(?:{_SEP}+\n?{_SEP}*|\n{_SEP}*)(?=[{_HAN}])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -147,8 +147,13 @@ def _fold(text: str) -> str:
     return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
 
 
+def fold(text: str) -> str:
+    """Normalised characters without joining split words (for labels and field values)."""
+    return to_simplified(_fold(text))
+
+
 def normalise(text: str) -> View:
-    text = to_simplified(_fold(text))
+    text = fold(text)
     cuts = [m.span() for m in _SPLITTER.finditer(text)]
     cuts += [m.span() for m in _ZERO_WIDTH.finditer(text)]
     if not cuts:
