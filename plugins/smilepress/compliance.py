@@ -33,6 +33,7 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
+_QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 
 
 @dataclass(frozen=True)
@@ -256,9 +257,10 @@ class Checker:
         if any(w in sentence for w in self.law_words):
             return True
         text = windows.text
-        before = text[windows.around("sentence", start, end)[0]:start]
-        opened = [c for c in before if c in _QUOTES or c in _QUOTES.values()]
-        return bool(opened) and opened[-1] in _QUOTES and text[end:end + 1] in _QUOTES.values()
+        left, right = windows.around("sentence", start, end)
+        marks_before = [c for c in text[left:start] if c in _QUOTE_MARKS]
+        marks_after = [c for c in text[end:right] if c in _QUOTE_MARKS]
+        return bool(marks_before and marks_after) and marks_before[-1] in _QUOTES and marks_after[0] in _QUOTES.values()
 
     def _detect(self, doc: Document) -> list[Hit]:
         hits = []
