@@ -50,6 +50,7 @@ def test_prose_mask_hides_code_comments_and_link_targets_keeping_offsets():
     masked = prose_mask(text)
     assert len(masked) == len(text) and masked.count("\n") == text.count("\n")
     assert masked.count("最佳") == 1 and masked.index("最佳") == text.index("最佳")   # the title only
+    assert " " not in masked.replace("title: ", "")   # hidden text is not whitespace: \s* and word-joining stop at it
     assert "链接" in masked and "正文" in masked
 
 

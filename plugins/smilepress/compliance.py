@@ -20,8 +20,8 @@ from typing import Any
 import ahocorasick_rs
 
 from .detectors import DETECTORS
-from .rules import Rule, RuleSet, alternatives, required_literals
-from .textview import Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
+from .rules import Rule, RuleSet, closing_paren, alternatives, required_literals
+from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -131,8 +131,11 @@ class Checker:
                 add(exception, rule, "exception")
         self._automaton = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
         self._patterns = [r for r in self.rules if r.type == "pattern"]
-        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without.
-        self._parts = {r.id: [(p, required_literals(p)) for p in alternatives(r.pattern)] for r in self._patterns}
+        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without
+        # (one automaton pass per document tells which of those strings occur).
+        self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
+        anchors = sorted({a for parts in self._parts.values() for part in parts for a in part.anchors if len(a) > 1})
+        self._anchor_automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
         self._detectors = [r for r in self.rules if r.type == "detector"]
         self._documents = [r for r in self.rules if r.type in ("required", "label")]
 
@@ -174,10 +177,11 @@ class Checker:
                 if weighed:
                     hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end),
                                     rule.swap.get(original, ""), weighed[1]))
+        present = set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True)) if self._anchor_automaton else set()
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
-            for start, end in self._pattern_spans(rule, text):
+            for start, end in self._pattern_spans(rule, text, present):
                 if end == start:
                     continue
                 if rule.exceptions and self._excepted(rule, text, start, end):
@@ -187,12 +191,11 @@ class Checker:
                     hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end), "", weighed[1]))
         return hits
 
-    def _pattern_spans(self, rule: Rule, text: str):
-        for part, anchors in self._parts[rule.id]:
-            if anchors and not any(a in text for a in anchors):
+    def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
+        for part in self._parts[rule.id]:
+            if part.anchors and not any(a in present if len(a) > 1 else a in text for a in part.anchors):
                 continue
-            for m in part.finditer(text):
-                yield m.span()
+            yield from part.spans(text)
 
     def _implied(self, hits: list[Hit], content_type: str) -> list[Hit]:
         """Findings that other findings imply (in an ad, any claim is also beyond the whitelist)."""
@@ -309,7 +312,7 @@ class Checker:
             places.append(str(doc.meta.get("description") or ""))
         if "first_line" in rule.where:
             body = prose_mask(doc.text)[front_matter_end(doc.text):]
-            places.append(next((ln.strip() for ln in body.splitlines() if ln.strip()), ""))
+            places.append(next((ln.strip(" \t" + MASK) for ln in body.splitlines() if ln.strip(" \t" + MASK)), ""))
         label = re.escape(rule.label)
         standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
         return any(standalone.search(fold(p)) for p in places)
@@ -328,6 +331,46 @@ def _key_offset(text: str, key: str) -> int:
     fm_end = front_matter_end(text)
     m = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*", re.M).search(text, 0, fm_end)
     return m.end() if m else 0
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One top-level alternative of a rule's pattern, compiled for speed.
+
+    `re` scans fast only for a pattern that starts with a character or a class; one that starts with
+    a lookbehind is tried at every position. So a leading lookbehind is split off and checked at
+    each candidate match instead (the same matches, found several times faster).
+    """
+
+    scan: re.Pattern
+    lookbehind: re.Pattern | None
+    anchors: tuple[str, ...]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> _Part:
+        source = pattern.pattern
+        if source.startswith(("(?<!", "(?<=")):
+            end = closing_paren(source, 0)
+            if 0 < end < len(source) - 1:
+                try:
+                    return cls(re.compile(source[end + 1:], pattern.flags), re.compile(source[:end + 1], pattern.flags),
+                               required_literals(pattern))
+                except re.error:
+                    pass
+        return cls(pattern, None, required_literals(pattern))
+
+    def spans(self, text: str):
+        if self.lookbehind is None:
+            for m in self.scan.finditer(text):
+                yield m.span()
+            return
+        pos = 0
+        while (m := self.scan.search(text, pos)) is not None:
+            if self.lookbehind.match(text, m.start()):
+                yield m.span()
+                pos = max(m.end(), m.start() + 1)
+            else:
+                pos = m.start() + 1
 
 
 @dataclass(frozen=True)

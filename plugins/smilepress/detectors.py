@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one: offsets stay valid.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -28,9 +29,39 @@ class Detection:
         return f"Detection({self.kind}, {self.start}:{self.end}, {self.value!r})"
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_NUMERIC = re.compile("[０-９＋－＠Ｘｘ（）\u3000]")
+
+
 def normalise_width(text: str) -> str:
     """Full-width forms to ASCII, character for character (１３８ → 138, ＠ → @)."""
     return text.translate(_WIDTH)
+
+
+@lru_cache(maxsize=8)
+def _numeric_view(text: str) -> str:
+    """The text with full-width digits, +, -, @ and brackets as ASCII (same length), for the number detectors.
+
+    Chinese prose is full of full-width punctuation, so only the few characters numbers use are mapped.
+    """
+    return _WIDE_NUMERIC.sub(lambda m: chr(ord(m.group()) - 0xFEE0) if m.group() != "\u3000" else " ", text)
+
+
+_DIGIT_RUN = re.compile(r"[\d+(][\d \-()+]{6,}[\dXx]?")
+
+
+@lru_cache(maxsize=8)
+def _digit_runs(norm: str) -> tuple[tuple[int, int], ...]:
+    """Where numbers long enough to be a phone, ID or card number are: the only places worth a closer look."""
+    return tuple(m.span() for m in _DIGIT_RUN.finditer(norm))
+
+
+def _in_runs(pattern: re.Pattern, norm: str):
+    end_seen = -1
+    for start, end in _digit_runs(norm):
+        for m in pattern.finditer(norm, max(start, end_seen), min(len(norm), end + 1)):
+            end_seen = m.end()
+            yield m
 
 
 # -- checksums ---------------------------------------------------------------------------------
@@ -119,24 +150,24 @@ _UNSAFE_HTML = (
 
 def find_phones(text: str) -> list[Detection]:
     """Mainland mobile and landline numbers; 400/800 service lines are the clinic's, not personal data."""
-    norm = normalise_width(text)
-    found = [Detection("phone", m.start(), m.end(), text[m.start():m.end()]) for m in _MOBILE.finditer(norm)]
-    for m in _LANDLINE.finditer(norm):
+    norm = _numeric_view(text)
+    found = [Detection("phone", m.start(), m.end(), text[m.start():m.end()]) for m in _in_runs(_MOBILE, norm)]
+    for m in _in_runs(_LANDLINE, norm):
         if not any(d.start <= m.start() < d.end for d in found):
             found.append(Detection("phone", m.start(), m.end(), text[m.start():m.end()]))
     return sorted(found, key=lambda d: d.start)
 
 
 def find_id_numbers(text: str, today: dt.date | None = None) -> list[Detection]:
-    norm = normalise_width(text)
-    return [Detection("id-card", m.start(), m.end(), text[m.start():m.end()]) for m in _ID.finditer(norm)
+    norm = _numeric_view(text)
+    return [Detection("id-card", m.start(), m.end(), text[m.start():m.end()]) for m in _in_runs(_ID, norm)
             if id_number_valid(m.group(0), today)]
 
 
 def find_bank_cards(text: str) -> list[Detection]:
-    norm = normalise_width(text)
+    norm = _numeric_view(text)
     found = []
-    for m in _CARD.finditer(norm):
+    for m in _in_runs(_CARD, norm):
         digits = re.sub(r"[ -]", "", m.group(0))
         if 16 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 2:
             found.append(Detection("bank-card", m.start(), m.end(), text[m.start():m.end()]))
@@ -145,20 +176,37 @@ def find_bank_cards(text: str) -> list[Detection]:
 
 def find_emails(text: str) -> list[Detection]:
     """Personal e-mail addresses; role mailboxes (service@, kefu@ ...) are not personal data."""
+    if "@" not in text and "＠" not in text:
+        return []
     norm = normalise_width(text)
     return [Detection("email", m.start(), m.end(), text[m.start():m.end()]) for m in _EMAIL.finditer(norm)
             if m.group(0).split("@", 1)[0].lower() not in ROLE_MAILBOXES]
 
 
+# Strings without which each secret pattern cannot match (the last group is matched in lower case).
+_SECRET_ANCHORS = (("AKIA", "ASIA"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), ("LTAI",), ("xox",), ("AKID",), ("sk-",),
+                   ("eyJ",), ("qyapi.weixin", "oapi.dingtalk", "open.feishu"), ("PRIVATE KEY",), ("密码", "口令"),
+                   ("key", "secret", "token", "password", "passwd", "pwd"))
+
+
 def find_secrets(text: str) -> list[Detection]:
     found = []
-    for label, pattern in _SECRETS:
+    lowered = None
+    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS):
+        if pattern.flags & re.I:
+            lowered = lowered if lowered is not None else text.lower()
+            if not any(a in lowered for a in anchors):
+                continue
+        elif not any(a in text for a in anchors):
+            continue
         for m in pattern.finditer(text):
             found.append(Detection("secret", m.start(), m.end(), m.group(0), label))
     return sorted(found, key=lambda d: d.start)
 
 
 def find_unsafe_html(text: str) -> list[Detection]:
+    if "<" not in text and "javascript" not in text.lower():
+        return []
     found = []
     for label, pattern in _UNSAFE_HTML:
         for m in pattern.finditer(text):

@@ -392,7 +392,7 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
     class; compiled apart, each branch gets its own (and its own required literals).
     """
     source = pattern.pattern
-    if source.startswith("(?:") and source.endswith(")") and _closing(source, 0) == len(source) - 1:
+    if source.startswith("(?:") and source.endswith(")") and closing_paren(source, 0) == len(source) - 1:
         source = source[3:-1]
     parts, depth, start, i, in_class = [], 0, 0, 0, False
     while i < len(source):
@@ -415,7 +415,7 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
             start = i + 1
         i += 1
     parts.append(source[start:])
-    if len(parts) == 1:
+    if len(parts) == 1 and parts[0] == pattern.pattern:
         return [pattern]
     try:
         return [re.compile(p, pattern.flags) for p in parts]
@@ -423,7 +423,7 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
         return [pattern]
 
 
-def _closing(source: str, at: int) -> int:
+def closing_paren(source: str, at: int) -> int:
     """Index of the parenthesis that closes the one at `at` (-1 if none)."""
     depth, i, in_class = 0, at, False
     while i < len(source):

@@ -29,7 +29,10 @@ _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+MASK = "\x00"  # what hidden text becomes in the prose view: not a space, so \s* and word-joining stop at it
+
+
+def _blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
     if not spans:
         return text
     out, pos = [], 0
@@ -39,7 +42,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         if start >= end:
             continue
         out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        out.append(_NOT_NEWLINE.sub(fill, text[start:end]))
         pos = end
     out.append(text[pos:])
     return "".join(out)
@@ -61,7 +64,7 @@ def markup_mask(text: str) -> str:
 
 
 def prose_mask(text: str) -> str:
-    """`text` with everything but published wording replaced by spaces (newlines kept)."""
+    """`text` with everything but published wording replaced by MASK characters (newlines kept)."""
     spans = []
     m = _FRONT_MATTER.match(text)
     if m:
@@ -72,9 +75,9 @@ def prose_mask(text: str) -> str:
             pos = end
         spans.append((pos, m.end()))
     for pattern in (_FENCE, _COMMENT, _INLINE_CODE, _TAG, _LINK_TARGET, _URL, _ATTR_LIST):
-        text = _blank(text, spans)
+        text = _blank(text, spans, MASK)
         spans = [mm.span() for mm in pattern.finditer(text)]
-    return _blank(text, spans)
+    return _blank(text, spans, MASK)
 
 
 # -- normalising ---------------------------------------------------------------------------------
