@@ -23,8 +23,10 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
-_LINK_TARGET = re.compile(r"(?<=\])\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
-_URL = re.compile(r"\b(?:https?|ftp|mailto|tel):[^\s<>()\"'，。]*", re.I)
+# These start with a character, not an assertion: `re` then skips quickly to where they can match.
+_LINK_TARGET = re.compile(r"\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")   # the "]" itself is kept
+_REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
+_URL = re.compile(r"(?:https?|ftp|mailto|tel):[^\s<>()\"'，。]*", re.I)
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
@@ -57,9 +59,9 @@ def front_matter_end(text: str) -> int:
 def markup_mask(text: str) -> str:
     """`text` without front matter, code and HTML comments: the markup a browser would act on."""
     spans = [(0, front_matter_end(text))]
-    for pattern in (_FENCE, _COMMENT, _INLINE_CODE):
+    for pattern, needs in _PROSE_MASKS[:3]:
         text = _blank(text, spans)
-        spans = [m.span() for m in pattern.finditer(text)]
+        spans = [m.span() for m in pattern.finditer(text)] if any(n in text for n in needs) else []
     return _blank(text, spans)
 
 
@@ -74,10 +76,17 @@ def prose_mask(text: str) -> str:
             spans.append((pos, start))
             pos = end
         spans.append((pos, m.end()))
-    for pattern in (_FENCE, _COMMENT, _INLINE_CODE, _TAG, _LINK_TARGET, _URL, _ATTR_LIST):
+    for pattern, needs in _PROSE_MASKS:
         text = _blank(text, spans, MASK)
-        spans = [mm.span() for mm in pattern.finditer(text)]
+        spans = [mm.span() for mm in pattern.finditer(text)] if any(n in text for n in needs) else []
+        if pattern is _LINK_TARGET:
+            spans = [(start + 1, end) for start, end in spans]
     return _blank(text, spans, MASK)
+
+
+# Each mask, with a string it cannot match without (most files have no fences, comments or references).
+_PROSE_MASKS = ((_FENCE, ("```", "~~~")), (_COMMENT, ("<!--",)), (_INLINE_CODE, ("`",)), (_TAG, ("<",)),
+                (_LINK_TARGET, ("](",)), (_REFERENCE, ("]:",)), (_URL, (":",)), (_ATTR_LIST, ("{",)))
 
 
 # -- normalising ---------------------------------------------------------------------------------
