@@ -392,9 +392,29 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
     class; compiled apart, each branch gets its own (and its own required literals).
     """
     source = pattern.pattern
-    if source.startswith("(?:") and source.endswith(")") and closing_paren(source, 0) == len(source) - 1:
+    if source.startswith("(?:") and closing_paren(source, 0) == len(source) - 1:
         source = source[3:-1]
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    cuts = [i for i, ch, depth in _syntax(source) if ch == "|" and depth == 0]
+    parts = [source[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(source)])]
+    if len(parts) == 1 and parts[0] == pattern.pattern:
+        return [pattern]
+    try:
+        return [re.compile(p, pattern.flags) for p in parts]
+    except re.error:
+        return [pattern]
+
+
+def closing_paren(source: str, at: int) -> int:
+    """Index of the parenthesis that closes the one at `at` (-1 if none)."""
+    for i, ch, depth in _syntax(source, at):
+        if ch == ")" and depth == 1:
+            return i
+    return -1
+
+
+def _syntax(source: str, start: int = 0):
+    """(index, character, group depth before it) for each character of a regex outside classes and escapes."""
+    depth, i, in_class = 0, start, False
     while i < len(source):
         ch = source[i]
         if ch == "\\":
@@ -406,40 +426,7 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
             in_class = True
             if source[i + 1:i + 2] == "]":
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
+        else:
+            yield i, ch, depth
+            depth += (ch == "(") - (ch == ")")
         i += 1
-    parts.append(source[start:])
-    if len(parts) == 1 and parts[0] == pattern.pattern:
-        return [pattern]
-    try:
-        return [re.compile(p, pattern.flags) for p in parts]
-    except re.error:
-        return [pattern]
-
-
-def closing_paren(source: str, at: int) -> int:
-    """Index of the parenthesis that closes the one at `at` (-1 if none)."""
-    depth, i, in_class = 0, at, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
