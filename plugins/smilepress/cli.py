@@ -184,6 +184,7 @@ def _show(project: Project, path: Path, fmt: str) -> int:
                                  "counts": v.counts, "reason": reason,
                                  "commit": v.commit.sha if v.commit else None})
     row["profiles"] = {p: entry.decision(p, project.today).included for p in PROFILES}
+    row["compliance"] = entry.review.counts()
     if fmt == "json":
         print(json.dumps(row, ensure_ascii=False, indent=2))
         return 0
@@ -195,6 +196,9 @@ def _show(project: Project, path: Path, fmt: str) -> int:
     for a in row["approvals"]:
         mark = "有效" if a["counts"] else "无效"
         print(f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{a['at']}" + (f"：{a['reason']}" if a["reason"] else ""))
+    c = row["compliance"]
+    print(f"合规检查：{c['error']} 个错误，{c['warning']} 个警告，{c['waived']} 处已豁免"
+          + ("（详情：smilepress check " + row["path"] + "）" if c["error"] + c["warning"] + c["waived"] else ""))
     print("公开网站：" + ("收录" if row["public"] else "不收录"))
     for reason in row["reasons"]:
         print(f"  - {reason}")
