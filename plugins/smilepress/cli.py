@@ -295,7 +295,7 @@ def _check(args) -> int:
             print(f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr)
         return 2
     if args.no_cache:
-        project.findings_cache.path = None
+        project.findings_cache.root = None
     findings, sources = [], {}
     for path in files:
         article = project.load(path) if project.content_root in path.parents else \

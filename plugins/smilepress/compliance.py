@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -401,48 +402,62 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 # -- the findings cache ---------------------------------------------------------------------------
 
 class FindingsCache:
-    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice."""
+    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
 
-    def __init__(self, path: Path | None, ruleset_digest: str):
-        self.path, self.salt = path, f"{ENGINE_VERSION}:{ruleset_digest}"
-        self.entries: dict[str, list[dict]] = {}
+    One small file per checked document under `root/<salt>/`, so checking one file reads one entry;
+    a new rule-pack digest starts a new folder and the old ones are removed on save.
+    """
+
+    def __init__(self, root: Path | None, ruleset_digest: str):
+        self.root, self.salt = root, hashlib.sha256(f"{ENGINE_VERSION}:{ruleset_digest}".encode()).hexdigest()[:16]
         self.used: set[str] = set()
-        self.dirty = False
-        if path and path.is_file():
-            try:
-                data = json.loads(path.read_text("utf-8"))
-                if data.get("salt") == self.salt:
-                    self.entries = data.get("entries", {})
-            except (OSError, ValueError, AttributeError):
-                self.entries = {}
+        self.written = False
+
+    @property
+    def folder(self) -> Path | None:
+        return self.root / self.salt if self.root else None
 
     def key(self, doc: Document) -> str:
-        h = hashlib.sha256(f"{self.salt}\0{doc.path}\0{doc.content_type}\0".encode())
+        h = hashlib.sha256(f"{doc.path}\0{doc.content_type}\0".encode())
         h.update(doc.text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()[:32]
 
     def get(self, doc: Document) -> list[Finding] | None:
         key = self.key(doc)
         self.used.add(key)
-        found = self.entries.get(key)
-        return None if found is None else [Finding(**f) for f in found]
+        if self.folder is None:
+            return None
+        try:
+            return [Finding(**f) for f in json.loads((self.folder / key[:2] / f"{key}.json").read_text("utf-8"))]
+        except (OSError, ValueError, TypeError):
+            return None
 
     def put(self, doc: Document, findings: list[Finding]) -> None:
-        self.entries[self.key(doc)] = [f.to_dict() for f in findings]
-        self.dirty = True
+        if self.folder is None:
+            return
+        path = self.folder / (key := self.key(doc))[:2] / f"{key}.json"
+        try:
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True)
+                (self.root.parent / ".gitignore").write_text("# SmilePress's findings cache: never commit it\n*\n")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([f.to_dict() for f in findings], ensure_ascii=False), "utf-8")
+            os.replace(tmp, path)
+            self.written = True
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
     def save(self, prune: bool = False) -> None:
-        """Write the cache atomically; `prune` drops entries this run did not use (files gone or changed)."""
-        if prune and set(self.entries) - self.used:
-            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
-            self.dirty = True
-        if not self.path or not self.dirty:
+        """Remove other rule packs' folders; with `prune`, also entries this run did not use."""
+        if self.folder is None or not self.root.is_dir():
             return
-        entries = self.entries
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.path)
+        for other in self.root.iterdir():
+            if other.is_dir() and other.name != self.salt:
+                shutil.rmtree(other, ignore_errors=True)
+        if prune and self.folder.is_dir():
+            for entry in self.folder.glob("*/*.json"):
+                if entry.stem not in self.used:
+                    entry.unlink(missing_ok=True)
 
 
 def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -> list[Finding]:

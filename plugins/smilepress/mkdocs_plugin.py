@@ -203,8 +203,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         included = sum(1 for _, d in self.decisions.values() if d.included)
         log.info("SmilePress %s 版：收录 %d 篇，排除 %d 篇（截至 %s）", self.profile, included,
                  len(self.decisions) - included, self.project.today.isoformat())
-        proofs = self.project.proofs
-        if not proofs.available and self.profile != "preview":
+        needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
+        proofs = self.project.proofs if needs_proof else None
+        if proofs is not None and not proofs.available and self.profile != "preview":
             log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
 
     def on_nav(self, nav, config, files):

@@ -20,7 +20,7 @@ from .rules import RuleSet, load_rules
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
-CACHE_FILE = ".smilepress-cache/findings.json"
+CACHE_DIR = ".smilepress-cache/findings"
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,6 @@ class Project:
 
     @cached_property
     def proofs(self) -> Proofs:
-        if not any(a.approvals for a in self.articles):
-            return Proofs({}, True)
         h = self.history
         if not h.available or h.shallow:
             return Proofs({}, False, h.reason)
@@ -101,7 +99,7 @@ class Project:
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(self.root / CACHE_FILE, self.ruleset.digest)
+        return FindingsCache(self.root / CACHE_DIR, self.ruleset.digest)
 
     def review(self, article: Article, approvals: ApprovalState) -> Review:
         # A waiver counts with an approval by the role it names, whether or not the type needs that role.
@@ -111,7 +109,8 @@ class Project:
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
-        approvals = evaluate(article, self.policies, self.proofs)
+        # Only an article with approvals needs git's proof (one `git log` for the whole project).
+        approvals = evaluate(article, self.policies, self.proofs if article.approvals else Proofs({}, True))
         checked = self.review(article, approvals)
         p = self.policies
         facts = Facts(
