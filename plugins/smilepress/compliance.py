@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ class Finding:
     waived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)
 
     @property
     def blocking(self) -> bool:
@@ -194,7 +194,7 @@ class Checker:
 
     def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
         for part in self._parts[rule.id]:
-            if part.anchors and not any(a in present if len(a) > 1 else a in text for a in part.anchors):
+            if part.anchors and present.isdisjoint(part.long_anchors) and not any(c in text for c in part.short_anchors):
                 continue
             yield from part.spans(text)
 
@@ -346,19 +346,23 @@ class _Part:
     scan: re.Pattern
     lookbehind: re.Pattern | None
     anchors: tuple[str, ...]
+    long_anchors: frozenset[str]      # looked up in the set the automaton found
+    short_anchors: tuple[str, ...]    # single characters: `in` is as fast
 
     @classmethod
     def of(cls, pattern: re.Pattern) -> _Part:
+        anchors = required_literals(pattern)
+        split = (frozenset(a for a in anchors if len(a) > 1), tuple(a for a in anchors if len(a) == 1))
         source = pattern.pattern
         if source.startswith(("(?<!", "(?<=")):
             end = closing_paren(source, 0)
             if 0 < end < len(source) - 1:
                 try:
                     return cls(re.compile(source[end + 1:], pattern.flags), re.compile(source[:end + 1], pattern.flags),
-                               required_literals(pattern))
+                               anchors, *split)
                 except re.error:
                     pass
-        return cls(pattern, None, required_literals(pattern))
+        return cls(pattern, None, anchors, *split)
 
     def spans(self, text: str):
         if self.lookbehind is None:
@@ -404,14 +408,16 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 class FindingsCache:
     """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
 
-    One small file per checked document under `root/<salt>/`, so checking one file reads one entry;
-    a new rule-pack digest starts a new folder and the old ones are removed on save.
+    Entries live in 256 shard files by key prefix under `root/<salt>/`, read on first use: checking
+    one file reads one small shard, a cold run writes 256 files (not one per document). A new
+    rule-pack digest starts a new folder; save() removes the old ones.
     """
 
     def __init__(self, root: Path | None, ruleset_digest: str):
         self.root, self.salt = root, hashlib.sha256(f"{ENGINE_VERSION}:{ruleset_digest}".encode()).hexdigest()[:16]
         self.used: set[str] = set()
-        self.written = False
+        self.shards: dict[str, dict[str, list[dict]]] = {}
+        self.dirty: set[str] = set()
 
     @property
     def folder(self) -> Path | None:
@@ -422,42 +428,59 @@ class FindingsCache:
         h.update(doc.text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()[:32]
 
+    def _shard(self, key: str) -> dict[str, list[dict]]:
+        name = key[:2]
+        if name not in self.shards:
+            self.shards[name] = {}
+            if self.folder is not None:
+                try:
+                    self.shards[name] = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+                except (OSError, ValueError):
+                    pass
+        return self.shards[name]
+
     def get(self, doc: Document) -> list[Finding] | None:
         key = self.key(doc)
         self.used.add(key)
-        if self.folder is None:
-            return None
+        found = self._shard(key).get(key)
         try:
-            return [Finding(**f) for f in json.loads((self.folder / key[:2] / f"{key}.json").read_text("utf-8"))]
-        except (OSError, ValueError, TypeError):
+            return None if found is None else [Finding(**f) for f in found]
+        except TypeError:   # written by another version
             return None
 
     def put(self, doc: Document, findings: list[Finding]) -> None:
-        if self.folder is None:
-            return
-        path = self.folder / (key := self.key(doc))[:2] / f"{key}.json"
-        try:
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                (self.root.parent / ".gitignore").write_text("# SmilePress's findings cache: never commit it\n*\n")
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([f.to_dict() for f in findings], ensure_ascii=False), "utf-8")
-            os.replace(tmp, path)
-            self.written = True
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        key = self.key(doc)
+        self._shard(key)[key] = [f.to_dict() for f in findings]
+        self.dirty.add(key[:2])
 
     def save(self, prune: bool = False) -> None:
-        """Remove other rule packs' folders; with `prune`, also entries this run did not use."""
-        if self.folder is None or not self.root.is_dir():
+        """Write what changed; drop other rule packs' folders and, with `prune`, entries this run did not use."""
+        if self.folder is None:
             return
-        for other in self.root.iterdir():
-            if other.is_dir() and other.name != self.salt:
-                shutil.rmtree(other, ignore_errors=True)
-        if prune and self.folder.is_dir():
-            for entry in self.folder.glob("*/*.json"):
-                if entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
+        if prune:
+            for name in [f.stem for f in self.folder.glob("*.json")] if self.folder.is_dir() else []:
+                shard = self._shard(name + "0" * 30)
+                stale = [k for k in shard if k not in self.used]
+                for k in stale:
+                    del shard[k]
+                if stale:
+                    self.dirty.add(name)
+        if not self.dirty:
+            return
+        try:
+            if not self.folder.is_dir():
+                self.folder.mkdir(parents=True)
+                (self.root.parent / ".gitignore").write_text("# SmilePress's findings cache: never commit it\n*\n")
+            for other in self.root.iterdir():
+                if other.is_dir() and other.name != self.salt:
+                    shutil.rmtree(other, ignore_errors=True)
+            for name in self.dirty:
+                tmp = self.folder / f"{name}.{os.getpid()}.tmp"
+                tmp.write_text(json.dumps(self.shards[name], ensure_ascii=False), "utf-8")
+                os.replace(tmp, self.folder / f"{name}.json")
+            self.dirty.clear()
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
 
 def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -> list[Finding]:
