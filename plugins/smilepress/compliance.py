@@ -21,7 +21,7 @@ from typing import Any
 import ahocorasick_rs
 
 from .detectors import DETECTORS
-from .rules import Rule, RuleSet, closing_paren, alternatives, required_literals
+from .rules import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
@@ -35,6 +35,7 @@ _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
+_NO_CONTEXT = Context()
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,12 @@ class Checker:
         if scope == "prose" and self._automaton is not None:
             exceptions: dict[str, list[tuple[int, int]]] = {}
             terms = []
+            applies: dict[str, bool] = {}
             for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
                 for rule, role, original in self._hits_of[index]:
-                    if rule.level_for(doc.content_type) is None:
+                    if rule.id not in applies:
+                        applies[rule.id] = rule.level_for(doc.content_type) is not None
+                    if not applies[rule.id]:
                         continue
                     if role == "exception":
                         exceptions.setdefault(rule.id, []).append((start, end))
@@ -225,6 +229,8 @@ class Checker:
     def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> tuple[str, bool] | None:
         """The level of a hit after its context is weighed (and whether `escalate` raised it), or None."""
         ctx, text = rule.context, windows.text
+        if ctx == _NO_CONTEXT and not self.meta_words:
+            return rule.level_for(content_type), False
         if ctx.negated_by:
             left = text[windows.around("clause", start, end)[0]:start]
             if any(w in left for w in ctx.negated_by):

@@ -26,7 +26,7 @@ _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 # These start with a character, not an assertion: `re` then skips quickly to where they can match.
 _LINK_TARGET = re.compile(r"\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")   # the "]" itself is kept
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
-_URL = re.compile(r"(?:https?|ftp|mailto|tel):[^\s<>()\"'，。]*", re.I)
+_URL = re.compile(r"(?:https?://|ftp://|mailto:|tel:)[^\s<>()\"'，。]*")   # no re.I: it would disable the fast scan
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
@@ -86,7 +86,7 @@ def prose_mask(text: str) -> str:
 
 # Each mask, with a string it cannot match without (most files have no fences, comments or references).
 _PROSE_MASKS = ((_FENCE, ("```", "~~~")), (_COMMENT, ("<!--",)), (_INLINE_CODE, ("`",)), (_TAG, ("<",)),
-                (_LINK_TARGET, ("](",)), (_REFERENCE, ("]:",)), (_URL, (":",)), (_ATTR_LIST, ("{",)))
+                (_LINK_TARGET, ("](",)), (_REFERENCE, ("]:",)), (_URL, ("://", "mailto:", "tel:")), (_ATTR_LIST, ("{",)))
 
 
 # -- normalising ---------------------------------------------------------------------------------
