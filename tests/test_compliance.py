@@ -268,3 +268,39 @@ def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     factory.article("education/a.md", title="刷牙", body="最好的牙膏。")
     Project(factory.root).entries
     assert calls == ["content/education/a.md"]
+
+
+def test_check_reports_unreadable_files_and_still_checks_the_others(factory, capsys):
+    factory.write("content/education/gbk.md", "")
+    (factory.root / "content/education/gbk.md").write_bytes("---\ntitle: 最佳\n---\n最佳的医院".encode("gbk"))
+    factory.write("content/education/tabs.md", "---\ntitle: 科普\n\ttype: education\n---\n保证无痛。\n")
+    factory.article("education/bad.md", title="种植", body="咨询电话 13812345678")
+    code, out, err = run(capsys, "check", "--format", "json")
+    findings = json.loads(out)
+    def about(path):
+        return [f for f in findings if f["path"] == path and f["rule"] == "file/invalid"]
+
+    assert code == 1 and any("GBK" in f["message"] for f in about("content/education/gbk.md"))
+    assert [f["line"] for f in about("content/education/tabs.md")] == [3]   # the tab, with its line
+    assert any(f["category"] == "pii-phone" for f in findings)         # the other files were still checked
+
+
+def test_waiver_comments_that_are_malformed_say_what_to_do(checker):
+    from smilepress.waivers import parse_waivers
+
+    waivers, problems = parse_waivers("<!-- smilepress-disable -- 没写规则 -->\n<!-- smilepress-disable no/such -- 理由 -->\n"
+                                      "<!-- smilepress-disable ad-law/superlative -- 理由 until 2026-13-45 -->\n",
+                                      "x.md", {"ad-law/superlative"})
+    rules = {p.rule for p in problems}
+    assert rules == {"waiver/no-rule", "waiver/unknown-rule", "waiver/bad-date"}
+    assert all(p.suggestion for p in problems)
+
+
+def test_the_preview_marks_each_finding_and_sums_them_up(factory, capsys):
+    factory.article("education/a.md", title="种植牙", body="本院种植牙保证终身不松动。\n\n每天刷牙两次。")
+    factory.commit_all("稿", "lixiaoyu")
+    assert run(capsys, "--as-of", "2026-11-28", "build", "--profile", "preview")[0] == 0
+    page = (factory.root / "site/preview/education/a/index.html").read_text(encoding="utf-8")
+    assert 'class="smilepress-findings"' in page and "合规检查：" in page
+    assert '<mark class="smilepress-finding smilepress-error" title="[ad-law/guarantee-verb] 用“保证' in page
+    assert "保证终身不松动</mark>" in page
