@@ -474,9 +474,7 @@ class FindingsCache:
         if not self.dirty:
             return
         try:
-            if not self.folder.is_dir():
-                self.folder.mkdir(parents=True)
-                (self.root.parent / ".gitignore").write_text("# SmilePress's findings cache: never commit it\n*\n")
+            self.folder.mkdir(parents=True, exist_ok=True)
             for other in self.root.iterdir():
                 if other.is_dir() and other.name != self.salt:
                     shutil.rmtree(other, ignore_errors=True)

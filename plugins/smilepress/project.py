@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import originality
 from .approvals import ApprovalState, Proofs, evaluate
 from .compliance import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
@@ -20,7 +21,7 @@ from .rules import RuleSet, load_rules
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
-CACHE_DIR = ".smilepress-cache/findings"
+CACHE_ROOT = ".smilepress-cache"   # findings/ and originality/; ignores itself, never committed
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,39 @@ class Project:
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(self.root / CACHE_DIR, self.ruleset.digest)
+        return FindingsCache(self.cache_root / "findings" if self.cache_root else None, self.ruleset.digest)
+
+    @cached_property
+    def cache_root(self) -> Path | None:
+        """The cache folder (created with a .gitignore of its own), or None where it cannot be written."""
+        root = self.root / CACHE_ROOT
+        try:
+            root.mkdir(exist_ok=True)
+            if not (root / ".gitignore").exists():
+                (root / ".gitignore").write_text("# SmilePress's caches: never commit them\n*\n", encoding="utf-8")
+            return root
+        except OSError:
+            return None
+
+    @cached_property
+    def originality(self) -> originality.Library:
+        """Every article's text and the reference corpus, fingerprinted (raw files: no front matter parsing)."""
+        texts = {p.relative_to(self.root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+                 for p in self.markdown_files()}
+        return originality.Library(self.root, self.originality_policy[0], texts,
+                                   self.cache_root / "originality" if self.cache_root else None)
+
+    @cached_property
+    def originality_policy(self) -> tuple[originality.Policy, list[Problem]]:
+        return originality.load_policy(self.root)
 
     def review(self, article: Article, approvals: ApprovalState) -> Review:
         # A waiver counts with an approval by the role it names, whether or not the type needs that role.
         approved = {v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"}
         doc = Document(article.path, article.text, article.type, article.meta)
-        return review(self.checker, doc, approved, self.today, self.policies.roles, self.findings_cache)
+        more = originality.findings(self.originality, article.path)
+        return review(self.checker, doc, approved, self.today, self.policies.roles, self.findings_cache,
+                      more, originality.RULES)
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
@@ -138,5 +165,5 @@ class Project:
         return [p for a in self.articles for p in a.problems]
 
     def rule_problems(self) -> list[Problem]:
-        """Problems with the compliance rule packs (the packs that load still run)."""
-        return list(self.ruleset.problems)
+        """Problems with the compliance rule packs and the originality policy (what loads still runs)."""
+        return list(self.ruleset.problems) + self.originality_policy[1]

@@ -26,11 +26,13 @@ class Review:
 
 
 def review(checker: Checker, doc: Document, approved_roles: set[str], today: dt.date,
-           role_names: dict[str, str], cache: FindingsCache | None = None) -> Review:
-    found = check_cached(checker, doc, cache)
+           role_names: dict[str, str], cache: FindingsCache | None = None,
+           more: list[Finding] | tuple[Finding, ...] = (), more_rules: tuple[str, ...] = ()) -> Review:
+    """`more`: findings of other checks (originality, images) that waivers and the gate treat alike."""
+    found = check_cached(checker, doc, cache) + list(more)
     rules = checker.ruleset.by_id
-    waivers, problems = parse_waivers(doc.text, doc.path, set(rules))
+    waivers, problems = parse_waivers(doc.text, doc.path, set(rules) | set(more_rules))
     found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)
-    pending = frozenset(rules[f.rule].waiver_role for f in found
-                        if f.waiver and not f.waived and f.level == "error" and f.rule in rules)
+    pending = frozenset(rules[f.rule].waiver_role if f.rule in rules else "compliance" for f in found
+                        if f.waiver and not f.waived and f.level == "error")
     return Review(tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers), pending)

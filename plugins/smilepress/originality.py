@@ -1,0 +1,435 @@
+"""Copied text: passage-level comparison against our own articles and a reference corpus.
+
+Chinese needs no word segmentation for this. Each text is reduced to its content characters (Han,
+letters, digits; full width, case and traditional characters folded, punctuation and spaces dropped),
+cut into overlapping character n-grams, and winnowed (MOSS): the minimum hash of every window of
+n-grams is a fingerprint, so any shared run of at least `ngram + window - 1` characters shares one.
+An inverted index of fingerprints (sorted numpy arrays) finds the candidate documents without
+comparing every pair; each candidate is then aligned exactly: every shared n-gram, merged into
+passages across small gaps (a few swapped synonyms), measured on the article's own characters.
+Attributed quotations (a blockquote naming its source) are allowed up to a share set in policies/.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import Problem
+from .policies import load_policy_file
+from .textview import fold, front_matter_end, prose_mask
+
+_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]")
+_QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
+_ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—|《[^》]+》|source:|https?://", re.I)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """policies/originality.yml."""
+
+    ngram: int = 8                 # characters per shingle
+    window: int = 6                # winnowing window: shared runs of ngram + window - 1 characters are always seen
+    min_passage: int = 40          # content characters a passage must share to count
+    gap: int = 30                  # unmatched characters bridged inside one passage (swapped words)
+    plagiarism_error: float = 0.30     # share of the article covered by one reference text: error
+    plagiarism_warning: float = 0.10   # ... warning
+    self_duplicate: float = 0.40   # share of the smaller of two of our articles they have in common
+    quotation_max: float = 0.15    # attributed blockquotes up to this share of the article are fair quotation
+    reference_dir: str = "data/reference"
+
+
+_FIELDS = {f: type(getattr(Policy(), f)) for f in Policy.__dataclass_fields__}
+
+
+def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
+    """The originality policy; defaults when the file is absent, problems (with lines) when it is wrong."""
+    if not (root / "policies" / "originality.yml").is_file():
+        return Policy(), []
+    problems: list[Problem] = []
+    reader = load_policy_file(root, "originality.yml", problems)
+    if reader is None:
+        return Policy(), problems
+    data = reader.loaded.data
+    reader.unknown_keys(data, set(_FIELDS) | {"version"}, ())
+    values = {}
+    for key, kind in _FIELDS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        ok = isinstance(value, kind) or (kind is float and isinstance(value, int) and not isinstance(value, bool))
+        if not ok or isinstance(value, bool) or (kind in (int, float) and value <= 0):
+            reader.fail((key,), f"{key} 应该是正的{'整数' if kind is int else '数' if kind is float else '文本'}")
+            continue
+        values[key] = kind(value)
+    if values.get("plagiarism_warning", 0) > values.get("plagiarism_error", Policy.plagiarism_error):
+        reader.fail(("plagiarism_warning",), "plagiarism_warning 不能大于 plagiarism_error")
+    problems.extend(reader.problems)
+    return Policy(**values), problems
+
+
+# -- content characters ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Content:
+    """A text's content characters and where each came from in the file."""
+
+    chars: str
+    offsets: np.ndarray          # file offset of each content character
+    quoted: int = 0              # content characters in attributed blockquotes (left out of `chars`)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+
+def attributed_quotes(masked: str) -> list[tuple[int, int]]:
+    """Spans of blockquotes that name their source (in the quote or on the line after it)."""
+    spans, block = [], []
+    for m in _QUOTE_LINE.finditer(masked + "\n"):
+        if block and m.start() > block[-1][1] + 1:
+            spans.extend(_credited(masked, block))
+            block = []
+        block.append(m.span())
+    if block:
+        spans.extend(_credited(masked, block))
+    return spans
+
+
+def _credited(masked: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    start, end = block[0][0], block[-1][1]
+    after = masked[end:end + 120].lstrip("\n").split("\n", 1)[0]
+    return [(start, end)] if _ATTRIBUTION.search(masked[start:end]) or _ATTRIBUTION.search(after) else []
+
+
+def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
+    """Content characters of a file's prose (front matter, code, comments and link targets left out)."""
+    masked = prose_mask(text)
+    body_start = front_matter_end(text)
+    quotes = attributed_quotes(masked) if exempt_quotes else []
+    folded = fold(masked)
+    keep = np.zeros(len(folded), dtype=bool)
+    for m in _CONTENT.finditer(folded, body_start):
+        keep[m.start()] = True
+    total = int(keep.sum())
+    quoted_mask = np.zeros(len(folded), dtype=bool)
+    for s, e in quotes:
+        quoted_mask[s:e] = True
+    quoted = int((keep & quoted_mask).sum())
+    if quoted and total and quoted / total <= policy.quotation_max:
+        keep &= ~quoted_mask
+    else:
+        quoted = 0
+    offsets = np.flatnonzero(keep)
+    return Content("".join(folded[i] for i in offsets), offsets.astype(np.int32), quoted)
+
+
+# -- shingles and fingerprints ----------------------------------------------------------------------
+
+def shingle_hashes(chars: str, n: int) -> np.ndarray:
+    """A 32-bit hash of every n-character shingle (stable across runs, unlike Python's hash())."""
+    if len(chars) < n:
+        return np.zeros(0, dtype=np.uint32)
+    data = chars.encode("utf-32-le")
+    return np.fromiter((zlib.crc32(data[4 * i:4 * (i + n)]) for i in range(len(chars) - n + 1)),
+                       dtype=np.uint32, count=len(chars) - n + 1)
+
+
+def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """MOSS winnowing: the rightmost minimum of every window; returns (fingerprints, positions)."""
+    if len(hashes) == 0:
+        return hashes, np.zeros(0, dtype=np.int32)
+    if len(hashes) <= window:
+        i = int(len(hashes) - 1 - np.argmin(hashes[::-1]))
+        return hashes[i:i + 1], np.array([i], dtype=np.int32)
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    rightmost_min = window - 1 - np.argmin(windows[:, ::-1], axis=1)
+    positions = np.unique(np.arange(len(windows)) + rightmost_min).astype(np.int32)
+    return hashes[positions], positions
+
+
+# -- the index ----------------------------------------------------------------------------------------
+
+@dataclass
+class Indexed:
+    name: str          # path relative to the project root, or the reference file
+    source: str        # what to show: the path, or the reference's URL
+    digest: str
+    content: Content
+    text: str          # the file, for line numbers
+
+
+class Index:
+    """Fingerprints of many documents, sorted for lookup: (hash, document, position)."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.docs: list[Indexed] = []
+        self._hashes = np.zeros(0, dtype=np.uint32)
+        self._doc = np.zeros(0, dtype=np.int32)
+        self._dirty = False
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, name: str, source: str, text: str, exempt_quotes: bool = True) -> Indexed:
+        c = content(text, self.policy, exempt_quotes)
+        doc = Indexed(name, source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16], c, text)
+        fingerprints, _ = winnow(shingle_hashes(c.chars, self.policy.ngram), self.policy.window)
+        self._parts.append((fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32)))
+        self.docs.append(doc)
+        self._dirty = True
+        return doc
+
+    def _sorted(self) -> None:
+        if self._dirty:
+            hashes = np.concatenate([p[0] for p in self._parts]) if self._parts else np.zeros(0, np.uint32)
+            docs = np.concatenate([p[1] for p in self._parts]) if self._parts else np.zeros(0, np.int32)
+            order = np.argsort(hashes, kind="stable")
+            self._hashes, self._doc = hashes[order], docs[order]
+            self._dirty = False
+
+    def candidates(self, doc: Indexed, min_shared: int = 2) -> list[int]:
+        """Documents sharing at least `min_shared` fingerprints with `doc` (itself excluded)."""
+        self._sorted()
+        fingerprints, _ = winnow(shingle_hashes(doc.content.chars, self.policy.ngram), self.policy.window)
+        if len(fingerprints) == 0 or len(self._hashes) == 0:
+            return []
+        fingerprints = np.unique(fingerprints)
+        lo = np.searchsorted(self._hashes, fingerprints, "left")
+        hi = np.searchsorted(self._hashes, fingerprints, "right")
+        hits = np.concatenate([self._doc[a:b] for a, b in zip(lo, hi) if b > a]) if (hi > lo).any() else np.zeros(0, np.int32)
+        if len(hits) == 0:
+            return []
+        found, counts = np.unique(hits, return_counts=True)
+        me = self.docs.index(doc) if doc in self.docs else -1
+        return [int(d) for d, n in zip(found, counts) if n >= min_shared and d != me]
+
+    def memory_bytes(self) -> int:
+        self._sorted()
+        return self._hashes.nbytes + self._doc.nbytes + sum(d.content.offsets.nbytes for d in self.docs)
+
+
+# -- alignment ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Passage:
+    start: int          # content-character span in the article
+    end: int
+    other_start: int    # where it is in the other document (content characters)
+    other_end: int
+    shared: int         # content characters actually shared (the rest are bridged gaps)
+
+
+def align(a: Content, b: Content, policy: Policy) -> list[Passage]:
+    """Passages of `a` that also occur in `b`: shared n-grams merged across gaps of at most `policy.gap`."""
+    n = policy.ngram
+    ha, hb = shingle_hashes(a.chars, n), shingle_hashes(b.chars, n)
+    if len(ha) == 0 or len(hb) == 0:
+        return []
+    where: dict[int, int] = {}
+    for j, h in enumerate(hb.tolist()):
+        where.setdefault(h, j)
+    matches = [(i, where[h]) for i, h in enumerate(ha.tolist()) if h in where and a.chars[i:i + n] == b.chars[where[h]:where[h] + n]]
+    passages: list[Passage] = []
+    run: list[tuple[int, int]] = []
+    for i, j in matches:
+        if run and i - run[-1][0] > policy.gap + n:
+            passages.append(_passage(run, n))
+            run = []
+        run.append((i, j))
+    if run:
+        passages.append(_passage(run, n))
+    return [p for p in passages if p.shared >= policy.min_passage]
+
+
+def _passage(run: list[tuple[int, int]], n: int) -> Passage:
+    covered, last_end = 0, -1
+    for i, _ in run:
+        covered += min(n, i + n - max(i, last_end))
+        last_end = max(last_end, i + n)
+    others = [j for _, j in run]
+    return Passage(run[0][0], run[-1][0] + n, min(others), max(others) + n, covered)
+
+
+def coverage(passages: list[Passage], a: Content) -> float:
+    """Share of the article's content characters inside the passages."""
+    return sum(p.end - p.start for p in passages) / len(a) if len(a) else 0.0
+
+
+# -- a project's library: our articles and the reference corpus, indexed and cached ------------------
+
+_SOURCE_LINE = re.compile(r"^\s*(?:来源|出处|source|url)\s*[:：]\s*(\S+)", re.I | re.M)
+
+
+def reference_source(path: Path, text: str) -> str:
+    """A reference text's URL: front matter `source:` or a 来源：/source: line; else its path."""
+    m = _SOURCE_LINE.search(text[:2000])
+    return m.group(1) if m else path.as_posix()
+
+
+class Library:
+    """Every article and reference text, fingerprinted once; the index cached by content digest.
+
+    The cache (`.smilepress-cache/originality/`) holds each document's fingerprints under its digest,
+    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy.
+    """
+
+    def __init__(self, root: Path, policy: Policy, articles: dict[str, str], cache_dir: Path | None = None):
+        self.root, self.policy = root, policy
+        self.cache_dir = cache_dir
+        self.index = Index(policy)
+        self.by_name: dict[str, int] = {}
+        self.references: set[int] = set()
+        cached = self._load_cache()
+        fresh: dict[str, np.ndarray] = {}
+        for name, text in sorted(articles.items()):
+            self._add(name, name, text, cached, fresh, exempt_quotes=True)
+        ref_dir = root / policy.reference_dir
+        for path in sorted(ref_dir.rglob("*")) if ref_dir.is_dir() else []:
+            if path.suffix.lower() in (".md", ".txt") and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                name = path.relative_to(root).as_posix()
+                self.references.add(self._add(name, reference_source(path.relative_to(root), text), text, cached, fresh,
+                                              exempt_quotes=False))
+        self._save_cache(fresh)
+
+    def _add(self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool) -> int:
+        digest = hashlib.sha256(f"{exempt_quotes}\0".encode() + text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        doc = Indexed(name, source, digest, _LazyContent(text, self.policy, exempt_quotes), text)
+        fingerprints = cached.get(digest)
+        if fingerprints is None:
+            fingerprints, _ = winnow(shingle_hashes(doc.content.chars, self.policy.ngram), self.policy.window)
+        fresh[digest] = fingerprints
+        i = len(self.index.docs)
+        self.index._parts.append((fingerprints, np.full(len(fingerprints), i, dtype=np.int32)))
+        self.index.docs.append(doc)
+        self.index._dirty = True
+        self.by_name[name] = i
+        return i
+
+    # the cache: digest -> fingerprints, one .npz
+    def _cache_file(self) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        p = self.policy
+        return self.cache_dir / f"fingerprints-{p.ngram}-{p.window}.npz"
+
+    def _load_cache(self) -> dict[str, np.ndarray]:
+        path = self._cache_file()
+        if path is None or not path.is_file():
+            return {}
+        try:
+            with np.load(path) as data:
+                digests, lengths, hashes = data["digests"], data["lengths"], data["hashes"]
+            ends = np.cumsum(lengths)
+            return {str(d): hashes[e - n:e] for d, n, e in zip(digests, lengths, ends)}
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def _save_cache(self, fresh: dict[str, np.ndarray]) -> None:
+        path = self._cache_file()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            digests = sorted(fresh)
+            tmp = path.with_name(path.name + ".tmp.npz")
+            np.savez(tmp, digests=np.array(digests), lengths=np.array([len(fresh[d]) for d in digests], dtype=np.int64),
+                     hashes=np.concatenate([fresh[d] for d in digests]) if digests else np.zeros(0, np.uint32))
+            tmp.replace(path)
+        except OSError:
+            pass
+
+    # -- questions -----------------------------------------------------------------------------------
+    def matches(self, name: str) -> list[tuple[Indexed, list[Passage], float]]:
+        """Documents sharing passages with article `name`: (other, passages, share of the article)."""
+        i = self.by_name.get(name)
+        if i is None:
+            return []
+        me = self.index.docs[i]
+        out = []
+        for j in self.index.candidates(me):
+            other = self.index.docs[j]
+            passages = align(me.content, other.content, self.policy)
+            if passages:
+                out.append((other, passages, coverage(passages, me.content)))
+        return out
+
+    def is_reference(self, doc: Indexed) -> bool:
+        return self.by_name.get(doc.name) in self.references
+
+
+class _LazyContent:
+    """Content computed on first use: a warm run fingerprints from the cache and reads only candidates."""
+
+    def __init__(self, text: str, policy: Policy, exempt_quotes: bool):
+        self._args = (text, policy, exempt_quotes)
+        self._value: Content | None = None
+
+    def _get(self) -> Content:
+        if self._value is None:
+            self._value = content(*self._args)
+        return self._value
+
+    def __getattr__(self, name):
+        return getattr(self._get(), name)
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+# -- findings -------------------------------------------------------------------------------------------
+
+BASIS = "《著作权法》第十条、第二十四条、第五十二条；《口腔网络运营部管理制度》§3.5.4 尊重知识产权"
+RULES = ("originality/plagiarism", "originality/self-duplicate")
+
+
+def findings(library: Library, name: str) -> list:
+    """Findings for article `name`: text from the reference corpus, and our own near-duplicates."""
+    from .compliance import Finding  # noqa: PLC0415 (compliance does not need this module)
+    from .textview import Lines  # noqa: PLC0415
+
+    i = library.by_name.get(name)
+    if i is None:
+        return []
+    me = library.index.docs[i]
+    lines = Lines(me.text)
+    p = library.policy
+    out = []
+    for other, passages, share in library.matches(name):
+        other_lines = Lines(other.text)
+        where = [other_lines.position(int(other.content.offsets[q.other_start]))[0] for q in passages]
+        pct = round(100 * share)
+        if library.is_reference(other):
+            if share < p.plagiarism_warning:
+                continue
+            level = "error" if share >= p.plagiarism_error else "warning"
+            for q, line in zip(passages, where):
+                out.append(_finding(Finding, me, lines, q, "originality/plagiarism", "plagiarism", level,
+                                    f"这一段与参考资料 {other.source}（第 {line} 行起）的文字相同或近似；"
+                                    f"该资料合计覆盖本文 {pct}%（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
+                                    f"{round(100 * p.plagiarism_error)}% 错误）",
+                                    "用自己的话重写这一段；确需引用时放进引用块（>）并注明出处，引用只能占全文一小部分"))
+        else:
+            other_share = sum(q.other_end - q.other_start for q in passages) / max(1, len(other.content))
+            if max(share, other_share) < p.self_duplicate or name < other.name:
+                continue  # each pair once: on the later path
+            q = max(passages, key=lambda q: q.shared)
+            out.append(_finding(Finding, me, lines, q, "originality/self-duplicate", "self-duplicate", "warning",
+                                f"与本站文章 {other.name}（第 {where[passages.index(q)]} 行起）高度相似："
+                                f"共有文字覆盖本文 {pct}%、对方 {round(100 * other_share)}%",
+                                "合并成一篇，或把其中一篇改写成不同角度；两篇几乎相同的文章会拉低搜索排名"))
+    return out
+
+
+def _finding(cls, me: Indexed, lines, q: Passage, rule: str, category: str, level: str, message: str, suggestion: str):
+    start = int(me.content.offsets[q.start])
+    end = int(me.content.offsets[q.end - 1]) + 1
+    line, col = lines.position(start)
+    end_line, end_col = lines.position(end)
+    match = me.text[start:end]
+    return cls(rule=rule, category=category, level=level, path=me.name, line=line, column=col, end_line=end_line,
+               end_column=end_col, match=match if len(match) <= 200 else match[:197] + "…", message=message,
+               suggestion=suggestion, basis=BASIS)
