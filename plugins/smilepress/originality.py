@@ -288,7 +288,7 @@ class Library:
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
         ref_dir = root / policy.reference_dir
         for path in sorted(ref_dir.rglob("*")) if ref_dir.is_dir() else []:
-            if path.suffix.lower() in (".md", ".txt") and path.is_file():
+            if path.suffix.lower() in (".md", ".txt") and path.is_file() and not path.name.upper().startswith("README"):
                 text = path.read_text(encoding="utf-8", errors="replace")
                 name = path.relative_to(root).as_posix()
                 self.references.add(self._add(name, reference_source(path.relative_to(root), text), text, cached, fresh,
