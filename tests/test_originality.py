@@ -82,3 +82,17 @@ def test_a_wrong_threshold_is_reported_with_its_line(factory, capsys):
 
 def test_traditional_is_folded_before_matching():
     assert to_simplified("術後") == "术后"
+
+
+def test_sources_are_checked_for_form_and_missing_ones_are_a_warning(factory, capsys):
+    factory.article("education/none.md", title="刷牙", body="每天刷牙两次。")
+    factory.article("education/bad.md", title="牙线", body="每天用牙线。",
+                    extra="sources: [{title: '', url: ''}, {title: 指南, url: 'www.example'}]\n")
+    factory.article("education/good.md", title="涂氟", body="儿童定期涂氟。",
+                    extra="sources: ['《中国居民口腔健康指南》', {title: 指南, url: 'https://www.example.com/g'}]\n")
+    main(["check", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)
+    assert [f["level"] for f in found if f["path"].endswith("none.md") and f["category"] == "sources"] == ["warning"]
+    bad = [f["message"] for f in found if f["path"].endswith("bad.md") and f["rule"] == "file/invalid"]
+    assert any("出处" in m for m in bad) and any("www.example" in m for m in bad)
+    assert not [f for f in found if f["path"].endswith("good.md") and f["category"] in ("sources", "file")]

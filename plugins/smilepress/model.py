@@ -24,7 +24,8 @@ from .source import read_source
 # Front-matter fields. The first group is fixed by the department; the rest are what the workflow needs.
 FIELDS = ("title", "type", "status", "author", "publish_date", "expiry_date", "review_by", "tags",
           "description", "slug", "channels", "approvals",
-          "audience", "ad_approval_number", "consent_ref")
+          "audience", "ad_approval_number", "consent_ref",
+          "sources", "images")          # originality: where medical facts come from; image licences
 AUDIENCES = ("public", "internal")
 # What an approval covers: everything that is published, i.e. all fields but these.
 NOT_APPROVED_FIELDS = frozenset({"status", "approvals"})
@@ -142,6 +143,23 @@ class _Fields:
             self.fail(key, f"字段 {key} 的日期 '{value}' 无效", "请写成 YYYY-MM-DD，例如 2026-12-01")
         return parsed
 
+    def sources(self) -> None:
+        """`sources:` is a list; each is a citation text or {title, url, …}; URLs are checked for form only."""
+        value = self.meta.get("sources")
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.fail("sources", "sources 应该是列表", "例如 sources: ['《牙周病学》第5版', {title: 指南名称, url: https://…}]")
+            return
+        for item in value:
+            title, url = (item, "") if isinstance(item, str) else (
+                (str(item.get("title", "")), str(item.get("url", ""))) if isinstance(item, dict) else ("", ""))
+            if not (title.strip() or url.strip()):
+                self.fail("sources", "sources 的每一项都要写出处（书名、指南名或网址）", "例如 - {title: 指南名称, url: https://…}",
+                          level="warning")
+            elif url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+                self.fail("sources", f"出处网址 {url} 格式不对", "网址应以 http:// 或 https:// 开头", level="warning")
+
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
         if value is None:
@@ -226,6 +244,7 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
     audience = f.choice("audience", AUDIENCES, "受众", default="public")
     if audience == "internal" and type_ != "page":
         f.fail("audience", "只有普通页面（type: page）可以设为 audience: internal", "文章面向公众，删除 audience 字段")
+    f.sources()
     rule = policies.types.get(type_)
     for required in rule.required_fields if rule else ():
         if not f.text(required):

@@ -21,7 +21,9 @@ from .textview import normalise, normalise_pattern
 PACK_DIR = "policies/compliance"
 CATEGORIES = ("absolute-claim", "efficacy-guarantee", "cure-rate", "comparison", "endorsement", "patient-testimonial",
               "aesthetic-anxiety", "inducement", "disguised-ad", "ad-scope", "citation", "ad-label", "approval-number",
-              "consent", "pii-phone", "pii-id-card", "pii-bank-card", "pii-email", "secret", "unsafe-html", "seo")
+              "consent", "pii-phone", "pii-id-card", "pii-bank-card", "pii-email", "secret", "unsafe-html", "seo",
+              # originality (text, images, sources)
+              "plagiarism", "self-duplicate", "image-licence", "image-duplicate", "sources")
 LEVELS = ("error", "warning", "info")
 RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label")
 WINDOWS = ("clause", "sentence", "paragraph")

@@ -20,7 +20,9 @@ from smilepress.rules import CATEGORIES, load_rules  # noqa: E402
 
 DEFAULT_META = {"ad": {"title": "【广告】星河口腔门诊部", "ad_approval_number": "(粤)医广【2026】第03-15-001号"},
                 "case": {"consent_ref": "CONSENT-2026-0012"}}
-SCORED = [c for c in CATEGORIES if c != "seo"]   # seo is advice (info level); not labeled
+# Not labeled here: seo (advice), the originality categories (tests/originality) and sources.
+SCORED = [c for c in CATEGORIES if c not in ("seo", "sources", "plagiarism", "self-duplicate", "image-licence",
+                                             "image-duplicate")]
 
 
 def items(path: Path = HERE / "labeled.yml") -> list[dict]:
