@@ -109,11 +109,21 @@ _TRIGGERS = ["本院拥有全市最好的种植团队。", "种植牙保证终�
 def generated_project(tmp: Path, n: int) -> Path:
     root = tmp / "gen-project"
     shutil.copytree(REPO / "policies", root / "policies")
-    paragraphs = prose_paragraphs(tmp)
+    # Paragraphs of corpus sentences, each used once; when they run out, sentences with their characters
+    # shuffled (real articles do not share whole sentences with ten others, or every one would be a copy).
+    sentences = [s + "。" for p in prose_paragraphs(tmp) for s in p.split("。") if len(s) >= 8]
     rng = random.Random(n)
+    rng.shuffle(sentences)
+    drawn = iter(range(10 ** 9))
+
+    def sentence() -> str:
+        k = next(drawn)
+        s = sentences[k % len(sentences)]
+        return s if k < len(sentences) else "".join(rng.sample(s[:-1], len(s) - 1)) + "。"
+
     types = ["education", "faq", "case", "ad", "page"]
     for i in range(n):
-        body = "\n\n".join(rng.choice(paragraphs) for _ in range(rng.randint(2, 5)))
+        body = "\n\n".join("".join(sentence() for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(2, 5)))
         if rng.random() < 0.3:
             body += "\n\n" + rng.choice(_TRIGGERS)
         type_ = types[i % len(types)]

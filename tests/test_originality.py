@@ -96,3 +96,26 @@ def test_sources_are_checked_for_form_and_missing_ones_are_a_warning(factory, ca
     bad = [f["message"] for f in found if f["path"].endswith("bad.md") and f["rule"] == "file/invalid"]
     assert any("出处" in m for m in bad) and any("www.example" in m for m in bad)
     assert not [f for f in found if f["path"].endswith("good.md") and f["category"] in ("sources", "file")]
+
+
+def _png(path):
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(path)
+
+
+def test_credited_images_get_a_caption_and_unlicensed_ones_keep_the_article_off(factory, capsys):
+    _png(factory.root / "content/education/img/tooth.png")
+    _png(factory.root / "content/education/img/other.png")
+    factory.article("education/cc.md", title="牙齿结构", body="![牙齿结构](img/tooth.png)", status="published",
+                    extra="images:\n  - {src: img/tooth.png, licence: CC-BY-4.0, source: 'https://commons.example.org/t', credit: 张三}\n")
+    factory.article("education/none.md", title="牙齿颜色", body="![牙齿颜色](img/other.png)")
+    factory.commit_all("稿", "lixiaoyu")
+    project = Project(factory.root)
+    entry = project.entry(project.load(factory.root / "content/education/none.md"))
+    assert any(f.category == "image-licence" and f.level == "error" for f in entry.review.findings)
+    assert any("合规检查" in r for r in entry.facts.errors)
+    assert main(["--as-of", "2026-11-28", "build", "--profile", "preview"]) == 0
+    page = (factory.root / "site/preview/education/cc/index.html").read_text(encoding="utf-8")
+    assert '<figure class="smilepress-credit"><img' in page and "<figcaption>图片：张三 / CC BY 4.0</figcaption>" in page

@@ -307,6 +307,7 @@ def _check(args) -> int:
                              suggestion=p.hint, basis="SmilePress 内容模型") for p in article.problems]
         findings += entry.review.findings
     project.findings_cache.save()
+    project.originality.save()
     print(render(findings, args.format, sources, project.ruleset.by_id))
     for problem in project.rule_problems():
         print(f"规则包有问题：{problem}", file=sys.stderr)

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import guard
+from . import guard, images
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
@@ -224,11 +224,14 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
-        # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
         found = self.decisions.get(page.file.src_uri)
-        if not self.config.enabled or self.profile != "preview" or not found:
+        if not self.config.enabled or not found:
             return html_text
         entry, decision = found
+        html_text = _credit_captions(html_text, entry, self.project)
+        # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
+        if self.profile != "preview":
+            return html_text
         boxes = [_banner(entry, decision, self.project)] if not decision.public or decision.warnings else []
         return "".join(boxes) + findings_box(entry.review) + highlight(html_text, entry.review.findings)
 
@@ -291,3 +294,27 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
     items = "".join(f"<li>{html.escape(r)}</li>" for r in notes)
     return (f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
             f"<ul>{items}</ul></div>")
+
+
+_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
+
+
+def _credit_captions(page_html: str, entry: Entry, project: Project) -> str:
+    """Images whose licence asks for credit (CC BY …) get it as a caption under the picture."""
+    article = entry.article
+    folder = (project.root / article.path).parent
+    captions = {}
+    for ref in images.image_refs(article.body):
+        caption = images.credit_caption(article.meta, ref.src, project.content_root, folder)
+        if caption:
+            captions[posixpath.basename(urlsplit(ref.src).path)] = caption
+    if not captions:
+        return page_html
+
+    def add(m: re.Match) -> str:
+        caption = captions.get(posixpath.basename(urlsplit(html.unescape(m.group(1))).path))
+        if not caption:
+            return m.group(0)
+        return f'<figure class="smilepress-credit">{m.group(0)}<figcaption>{html.escape(caption)}</figcaption></figure>'
+
+    return _IMG.sub(add, page_html)

@@ -12,9 +12,10 @@ Attributed quotations (a blockquote naming its source) are allowed up to a share
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -153,13 +154,19 @@ def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 # -- the index ----------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)
 class Indexed:
     name: str          # path relative to the project root, or the reference file
     source: str        # what to show: the path, or the reference's URL
     digest: str
     content: Content
     text: str          # the file, for line numbers
+    _shingles: np.ndarray | None = None
+
+    def shingles(self, n: int) -> np.ndarray:
+        if self._shingles is None:
+            self._shingles = shingle_hashes(self.content.chars, n)
+        return self._shingles
 
 
 class Index:
@@ -172,15 +179,17 @@ class Index:
         self._doc = np.zeros(0, dtype=np.int32)
         self._dirty = False
         self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.distinct: list[int] = []      # distinct fingerprints of each document
 
-    def add(self, name: str, source: str, text: str, exempt_quotes: bool = True) -> Indexed:
-        c = content(text, self.policy, exempt_quotes)
-        doc = Indexed(name, source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16], c, text)
-        fingerprints, _ = winnow(shingle_hashes(c.chars, self.policy.ngram), self.policy.window)
+    def add(self, doc: Indexed, fingerprints: np.ndarray | None = None) -> int:
+        """Index `doc`; `fingerprints` when already known (from the cache)."""
+        if fingerprints is None:
+            fingerprints, _ = winnow(doc.shingles(self.policy.ngram), self.policy.window)
         self._parts.append((fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32)))
+        self.distinct.append(len(np.unique(fingerprints)))
         self.docs.append(doc)
         self._dirty = True
-        return doc
+        return len(self.docs) - 1
 
     def _sorted(self) -> None:
         if self._dirty:
@@ -190,10 +199,13 @@ class Index:
             self._hashes, self._doc = hashes[order], docs[order]
             self._dirty = False
 
-    def candidates(self, doc: Indexed, min_shared: int = 2) -> list[int]:
-        """Documents sharing at least `min_shared` fingerprints with `doc` (itself excluded)."""
+    def fingerprints(self, i: int) -> np.ndarray:
+        return self._parts[i][0]
+
+    def candidates(self, i: int, min_shared: int = 2) -> list[tuple[int, int]]:
+        """(document, shared fingerprints) for those sharing at least `min_shared` with document `i`."""
         self._sorted()
-        fingerprints, _ = winnow(shingle_hashes(doc.content.chars, self.policy.ngram), self.policy.window)
+        fingerprints = self.fingerprints(i)
         if len(fingerprints) == 0 or len(self._hashes) == 0:
             return []
         fingerprints = np.unique(fingerprints)
@@ -203,12 +215,12 @@ class Index:
         if len(hits) == 0:
             return []
         found, counts = np.unique(hits, return_counts=True)
-        me = self.docs.index(doc) if doc in self.docs else -1
-        return [int(d) for d, n in zip(found, counts) if n >= min_shared and d != me]
+        return [(int(d), int(n)) for d, n in zip(found, counts) if n >= min_shared and d != i]
 
     def memory_bytes(self) -> int:
+        """What lookups keep in memory: the sorted fingerprints and their documents."""
         self._sorted()
-        return self._hashes.nbytes + self._doc.nbytes + sum(d.content.offsets.nbytes for d in self.docs)
+        return self._hashes.nbytes + self._doc.nbytes
 
 
 # -- alignment ----------------------------------------------------------------------------------------
@@ -222,16 +234,26 @@ class Passage:
     shared: int         # content characters actually shared (the rest are bridged gaps)
 
 
-def align(a: Content, b: Content, policy: Policy) -> list[Passage]:
+def align(a: Content, b: Content, policy: Policy, ha: np.ndarray | None = None,
+          hb: np.ndarray | None = None) -> list[Passage]:
     """Passages of `a` that also occur in `b`: shared n-grams merged across gaps of at most `policy.gap`."""
     n = policy.ngram
-    ha, hb = shingle_hashes(a.chars, n), shingle_hashes(b.chars, n)
+    ha = shingle_hashes(a.chars, n) if ha is None else ha
+    hb = shingle_hashes(b.chars, n) if hb is None else hb
     if len(ha) == 0 or len(hb) == 0:
         return []
+    shared = np.flatnonzero(np.isin(ha, hb))
+    if len(shared) == 0:
+        return []
+    wanted = set(ha[shared].tolist())
     where: dict[int, int] = {}
-    for j, h in enumerate(hb.tolist()):
-        where.setdefault(h, j)
-    matches = [(i, where[h]) for i, h in enumerate(ha.tolist()) if h in where and a.chars[i:i + n] == b.chars[where[h]:where[h] + n]]
+    for j in np.flatnonzero(np.isin(hb, ha[shared])).tolist():
+        h = int(hb[j])
+        if h in wanted:
+            where.setdefault(h, j)
+    achars, bchars = a.chars, b.chars
+    matches = [(i, where[h]) for i, h in zip(shared.tolist(), ha[shared].tolist())
+               if achars[i:i + n] == bchars[where[h]:where[h] + n]]     # a hash collision is no match
     passages: list[Passage] = []
     run: list[tuple[int, int]] = []
     for i, j in matches:
@@ -283,6 +305,8 @@ class Library:
         self.by_name: dict[str, int] = {}
         self.references: set[int] = set()
         cached = self._load_cache()
+        self.pairs = self._load_pairs()
+        self._pairs_changed = False
         fresh: dict[str, np.ndarray] = {}
         for name, text in sorted(articles.items()):
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
@@ -298,14 +322,8 @@ class Library:
     def _add(self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool) -> int:
         digest = hashlib.sha256(f"{exempt_quotes}\0".encode() + text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
         doc = Indexed(name, source, digest, _LazyContent(text, self.policy, exempt_quotes), text)
-        fingerprints = cached.get(digest)
-        if fingerprints is None:
-            fingerprints, _ = winnow(shingle_hashes(doc.content.chars, self.policy.ngram), self.policy.window)
-        fresh[digest] = fingerprints
-        i = len(self.index.docs)
-        self.index._parts.append((fingerprints, np.full(len(fingerprints), i, dtype=np.int32)))
-        self.index.docs.append(doc)
-        self.index._dirty = True
+        i = self.index.add(doc, cached.get(digest))
+        fresh[digest] = self.index.fingerprints(i)
         self.by_name[name] = i
         return i
 
@@ -350,12 +368,55 @@ class Library:
             return []
         me = self.index.docs[i]
         out = []
-        for j in self.index.candidates(me):
+        p = self.policy
+        n = p.ngram
+        # Winnowing keeps about one fingerprint per window, so shared fingerprints estimate the shared
+        # share; pairs far below every threshold are not aligned (a 40-character passage has >= 5).
+        mine = self.index.distinct[i] or 1
+        for j, shared in self.index.candidates(i, max(2, (p.min_passage - n + 1) // p.window)):
             other = self.index.docs[j]
-            passages = align(me.content, other.content, self.policy)
+            theirs = self.index.distinct[j] or 1
+            needed = p.plagiarism_warning if j in self.references else p.self_duplicate
+            if shared / min(mine, theirs) < needed / 2:
+                continue
+            key = f"{me.digest}:{other.digest}"
+            if key not in self.pairs:
+                self.pairs[key] = [list(astuple(q)) for q in align(me.content, other.content, self.policy,
+                                                                   me.shingles(n), other.shingles(n))]
+                self._pairs_changed = True
+            passages = [Passage(*q) for q in self.pairs[key]]
             if passages:
                 out.append((other, passages, coverage(passages, me.content)))
         return out
+
+    # the pair cache: alignments by the two documents' digests, reused while neither changes
+    def _pairs_file(self) -> Path | None:
+        p = self.policy
+        return self.cache_dir / f"pairs-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json" \
+            if self.cache_dir else None
+
+    def _load_pairs(self) -> dict[str, list]:
+        path = self._pairs_file()
+        try:
+            return json.loads(path.read_text("utf-8")) if path and path.is_file() else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save(self) -> None:
+        """Keep the alignments of documents that still exist (call after the run's questions)."""
+        path = self._pairs_file()
+        if path is None or not self._pairs_changed:
+            return
+        alive = {d.digest for d in self.index.docs}
+        kept = {k: v for k, v in self.pairs.items() if all(part in alive for part in k.split(":"))}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(json.dumps(kept), "utf-8")
+            tmp.replace(path)
+            self._pairs_changed = False
+        except OSError:
+            pass
 
     def is_reference(self, doc: Indexed) -> bool:
         return self.by_name.get(doc.name) in self.references

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import originality
+from . import images, originality
 from .approvals import ApprovalState, Proofs, evaluate
 from .compliance import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
@@ -130,9 +130,10 @@ class Project:
         # A waiver counts with an approval by the role it names, whether or not the type needs that role.
         approved = {v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"}
         doc = Document(article.path, article.text, article.type, article.meta)
-        more = originality.findings(self.originality, article.path)
+        more = originality.findings(self.originality, article.path) + images.image_findings(
+            article.path, article.text, article.meta, self.content_root, (self.root / article.path).parent)
         return review(self.checker, doc, approved, self.today, self.policies.roles, self.findings_cache,
-                      more, originality.RULES)
+                      more, originality.RULES + images.RULE_IDS)
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
@@ -156,6 +157,7 @@ class Project:
     def entries(self) -> list[Entry]:
         entries = [self.entry(a) for a in self.articles]
         self.findings_cache.save(prune=True)
+        self.originality.save()
         return entries
 
     def decisions(self, profile: str) -> list[tuple[Entry, Decision]]:
