@@ -42,6 +42,8 @@ class Policy:
     self_duplicate: float = 0.40   # share of the smaller of two of our articles they have in common
     quotation_max: float = 0.15    # attributed blockquotes up to this share of the article are fair quotation
     reference_dir: str = "data/reference"
+    # Types never reported as self-duplicates: medical ads may only state the licensed facts, so they repeat.
+    self_duplicate_skip: tuple = ("ad",)
 
 
 _FIELDS = {f: type(getattr(Policy(), f)) for f in Policy.__dataclass_fields__}
@@ -62,6 +64,10 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
         if key not in data:
             continue
         value = data[key]
+        if kind is tuple:
+            value = reader.strings(value, (key,), key)
+            values[key] = value
+            continue
         ok = isinstance(value, kind) or (kind is float and isinstance(value, int) and not isinstance(value, bool))
         if not ok or isinstance(value, bool) or (kind in (int, float) and value <= 0):
             reader.fail((key,), f"{key} 应该是正的{'整数' if kind is int else '数' if kind is float else '文本'}")
@@ -477,6 +483,8 @@ def findings(library: Library, name: str) -> list:
             other_share = sum(q.other_end - q.other_start for q in passages) / max(1, len(other.content))
             if max(share, other_share) < p.self_duplicate or name < other.name:
                 continue  # each pair once: on the later path
+            if {_type_of(me.text), _type_of(other.text)} & set(p.self_duplicate_skip):
+                continue
             q = max(passages, key=lambda q: q.shared)
             out.append(_finding(Finding, me, lines, q, "originality/self-duplicate", "self-duplicate", "warning",
                                 f"与本站文章 {other.name}（第 {where[passages.index(q)]} 行起）高度相似："
@@ -494,3 +502,11 @@ def _finding(cls, me: Indexed, lines, q: Passage, rule: str, category: str, leve
     return cls(rule=rule, category=category, level=level, path=me.name, line=line, column=col, end_line=end_line,
                end_column=end_col, match=match if len(match) <= 200 else match[:197] + "…", message=message,
                suggestion=suggestion, basis=BASIS)
+
+
+_TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.M)
+
+
+def _type_of(text: str) -> str:
+    m = _TYPE.search(text, 0, front_matter_end(text))
+    return m.group(1) if m else ""
