@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zlib
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from .errors import Problem
 from .policies import load_policy_file
 from .textview import fold, front_matter_end, prose_mask
 
-_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]")
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
 _ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—|《[^》]+》|source:|https?://", re.I)
 
@@ -116,33 +114,52 @@ def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
     """Content characters of a file's prose (front matter, code, comments and link targets left out)."""
     masked = prose_mask(text)
     body_start = front_matter_end(text)
-    quotes = attributed_quotes(masked) if exempt_quotes else []
     folded = fold(masked)
-    keep = np.zeros(len(folded), dtype=bool)
-    for m in _CONTENT.finditer(folded, body_start):
-        keep[m.start()] = True
-    total = int(keep.sum())
-    quoted_mask = np.zeros(len(folded), dtype=bool)
-    for s, e in quotes:
-        quoted_mask[s:e] = True
-    quoted = int((keep & quoted_mask).sum())
-    if quoted and total and quoted / total <= policy.quotation_max:
-        keep &= ~quoted_mask
-    else:
-        quoted = 0
-    offsets = np.flatnonzero(keep)
-    return Content("".join(folded[i] for i in offsets), offsets.astype(np.int32), quoted)
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    keep = _is_content(codes)
+    keep[:body_start] = False
+    quoted = 0
+    quotes = attributed_quotes(masked) if exempt_quotes else []
+    if quotes:
+        in_quote = np.zeros(len(codes), dtype=bool)
+        for s, e in quotes:
+            in_quote[s:e] = True
+        total, quoted = int(keep.sum()), int((keep & in_quote).sum())
+        if quoted and total and quoted / total <= policy.quotation_max:
+            keep &= ~in_quote
+        else:
+            quoted = 0
+    offsets = np.flatnonzero(keep).astype(np.int32)
+    return Content(codes[offsets].tobytes().decode("utf-32-le"), offsets, quoted)
+
+
+def _is_content(codes: np.ndarray) -> np.ndarray:
+    """Han characters, ASCII letters and digits (the text is folded: lower case, half width)."""
+    return (((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
+            | ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x61) & (codes <= 0x7A))
+            | ((codes >= 0x30) & (codes <= 0x39)))
 
 
 # -- shingles and fingerprints ----------------------------------------------------------------------
 
+_BASE = np.uint64(0x100000001B3)   # FNV prime: a polynomial hash over code points, stable across runs
+
+
 def shingle_hashes(chars: str, n: int) -> np.ndarray:
-    """A 32-bit hash of every n-character shingle (stable across runs, unlike Python's hash())."""
+    """A 32-bit hash of every n-character shingle (stable across runs, unlike Python's hash()).
+
+    Polynomial over the code points, computed for all shingles at once in numpy (wrapping uint64),
+    then folded to 32 bits. Collisions are harmless: alignment compares the characters themselves.
+    """
     if len(chars) < n:
         return np.zeros(0, dtype=np.uint32)
-    data = chars.encode("utf-32-le")
-    return np.fromiter((zlib.crc32(data[4 * i:4 * (i + n)]) for i in range(len(chars) - n + 1)),
-                       dtype=np.uint32, count=len(chars) - n + 1)
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(codes) - n + 1
+    h = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            h = h * _BASE + codes[k:k + count] + np.uint64(k + 1)
+    return ((h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))).astype(np.uint32)
 
 
 def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -217,9 +234,12 @@ class Index:
         fingerprints = np.unique(fingerprints)
         lo = np.searchsorted(self._hashes, fingerprints, "left")
         hi = np.searchsorted(self._hashes, fingerprints, "right")
-        hits = np.concatenate([self._doc[a:b] for a, b in zip(lo, hi) if b > a]) if (hi > lo).any() else np.zeros(0, np.int32)
-        if len(hits) == 0:
+        lengths = hi - lo
+        total = int(lengths.sum())
+        if total == 0:
             return []
+        starts = np.repeat(lo, lengths)           # every index in every [lo, hi) range, without a Python loop
+        hits = self._doc[starts + np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)]
         found, counts = np.unique(hits, return_counts=True)
         return [(int(d), int(n)) for d, n in zip(found, counts) if n >= min_shared and d != i]
 
@@ -338,7 +358,7 @@ class Library:
         if self.cache_dir is None:
             return None
         p = self.policy
-        return self.cache_dir / f"fingerprints-{p.ngram}-{p.window}.npz"
+        return self.cache_dir / f"fingerprints-v2-{p.ngram}-{p.window}.npz"
 
     def _load_cache(self) -> dict[str, np.ndarray]:
         path = self._cache_file()
@@ -385,20 +405,30 @@ class Library:
             needed = p.plagiarism_warning if j in self.references else p.self_duplicate
             if shared / min(mine, theirs) < needed / 2:
                 continue
-            key = f"{me.digest}:{other.digest}"
-            if key not in self.pairs:
-                self.pairs[key] = [list(astuple(q)) for q in align(me.content, other.content, self.policy,
-                                                                   me.shingles(n), other.shingles(n))]
-                self._pairs_changed = True
-            passages = [Passage(*q) for q in self.pairs[key]]
+            passages = self.passages(i, j)
             if passages:
                 out.append((other, passages, coverage(passages, me.content)))
         return out
 
+    def passages(self, i: int, j: int) -> list[Passage]:
+        """Passages of document i found in document j (cached by both digests)."""
+        me, other = self.index.docs[i], self.index.docs[j]
+        key = f"{me.digest}:{other.digest}"
+        if key not in self.pairs:
+            n = self.policy.ngram
+            self.pairs[key] = [list(astuple(q)) for q in align(me.content, other.content, self.policy,
+                                                               me.shingles(n), other.shingles(n))]
+            self._pairs_changed = True
+        return [Passage(*q) for q in self.pairs[key]]
+
+    def share_of(self, i: int, j: int) -> float:
+        """Share of document i covered by passages it shares with document j."""
+        return coverage(self.passages(i, j), self.index.docs[i].content)
+
     # the pair cache: alignments by the two documents' digests, reused while neither changes
     def _pairs_file(self) -> Path | None:
         p = self.policy
-        return self.cache_dir / f"pairs-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json" \
+        return self.cache_dir / f"pairs-v2-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json" \
             if self.cache_dir else None
 
     def _load_pairs(self) -> dict[str, list]:
@@ -480,7 +510,7 @@ def findings(library: Library, name: str) -> list:
                                     f"{round(100 * p.plagiarism_error)}% 错误）",
                                     "用自己的话重写这一段；确需引用时放进引用块（>）并注明出处，引用只能占全文一小部分"))
         else:
-            other_share = sum(q.other_end - q.other_start for q in passages) / max(1, len(other.content))
+            other_share = library.share_of(library.by_name[other.name], i)
             if max(share, other_share) < p.self_duplicate or name < other.name:
                 continue  # each pair once: on the later path
             if {_type_of(me.text), _type_of(other.text)} & set(p.self_duplicate_skip):
