@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve bench clean
+.PHONY: build test serve check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,8 +25,13 @@ test: $(STAMP)
 serve: $(STAMP)
 	SMILEPRESS_PROFILE=preview $(BIN)/mkdocs serve
 
+check: $(STAMP)
+	$(BIN)/smilepress check
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_check.py --build
+	$(BIN)/python scripts/bench_originality.py
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .smilepress-cache
