@@ -107,10 +107,11 @@ def normalise_pattern(pattern: str) -> str:
     return pattern.translate(_PUNCTUATION)
 
 
-# What writers put between Han characters to split a word (最 好, 最*好, 最·好); a blank line is
-# a paragraph break and is kept.
+# What writers put between Han characters to split a word (最 好, 最*好, 最·好).
 _SEP = r"[ \t\u200b-\u200d\u2060\ufeff*·•丶~]"
-_SPLITTER = re.compile(rf"(?<=[{_HAN}])(?:{_SEP}+\n?{_SEP}*|\n{_SEP}*)(?=[{_HAN}])")
+# Not across line breaks: a line is a unit for some rules (a field of an ad), and a term broken by a
+# hard wrap is rare in Chinese writing.
+_SPLITTER = re.compile(rf"(?<=[{_HAN}]){_SEP}+(?=[{_HAN}])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
