@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from bench_build import MKDOCS, extract, make_projects, prose_paragraphs  # noqa: E402
+from bench_build import extract, make_projects, prose_paragraphs  # noqa: E402
 
 from smilepress.compliance import Checker, Document  # noqa: E402
 from smilepress.rules import Rule, RuleSet, load_rules  # noqa: E402

@@ -1,9 +1,6 @@
 """Shared fixtures: throwaway SmilePress projects with their own git history."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest

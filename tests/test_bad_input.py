@@ -285,7 +285,7 @@ def test_gbk_is_reported_on_the_line_of_the_first_chinese_character(factory):
 
 
 def test_a_short_gbk_file_is_named_gbk(factory):
-    problem = file_problem(factory, f"---\ntitle: 甲\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文。\n"
+    problem = file_problem(factory, "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文。\n"
                            .encode("gbk"))
     assert "GBK" in problem.message
 

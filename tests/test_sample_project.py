@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from smilepress.gate import PROFILES
 from smilepress.project import Project
 
 AS_OF = __import__("datetime").date(2026, 11, 28)

@@ -224,7 +224,6 @@ def test_one_person_cannot_fill_two_roles(factory, monkeypatch):
 
 
 def test_no_git_history_means_no_approval_counts(tmp_path, capsys, monkeypatch):
-    import shutil
 
     from helpers import ProjectFactory
     from conftest import REPO

@@ -14,13 +14,14 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
 
 from .detectors import DETECTORS
+from .findings import Finding
 from .rules import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
@@ -36,31 +37,6 @@ _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    category: str
-    level: str
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    match: str
-    message: str
-    suggestion: str
-    basis: str
-    waiver: str = ""     # what the waiver that covers it says, or why it does not count
-    waived: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @property
-    def blocking(self) -> bool:
-        return self.level == "error" and not self.waived
 
 
 @dataclass(frozen=True)
@@ -494,7 +470,3 @@ def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -
         if cache:
             cache.put(doc, found)
     return found
-
-
-def with_waiver(finding: Finding, note: str, counts: bool) -> Finding:
-    return replace(finding, waiver=note, waived=counts)

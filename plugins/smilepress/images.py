@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from .compliance import Finding
+from .findings import Finding
 from .errors import Problem
 from .yamlload import load_yaml
 
@@ -594,8 +594,8 @@ def image_findings(path: str, text: str, meta: dict, content_root: Path, article
         if _truthy(info.fields.get("patient")) and not (_text(info.fields.get("consent_ref")) or article_consent):
             out.append(finding(r, "image/patient-consent", "consent", "error",
                                f"图片 {name} 是患者照片（patient: true），但没有知情同意书编号（consent_ref）",
-                               f"取得患者书面同意（肖像及健康信息的使用）后，在该图片的元数据或文章 front matter 中写 "
-                               f"consent_ref；没有同意书时不得使用这张照片",
+                               "取得患者书面同意（肖像及健康信息的使用）后，在该图片的元数据或文章 front matter 中写 "
+                               "consent_ref；没有同意书时不得使用这张照片",
                                BASIS_CONSENT))
         unknown = sorted(k for k in info.fields if k not in FIELDS)
         if unknown:

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import Problem
+from .findings import Finding
 from .policies import load_policy_file
-from .textview import fold, front_matter_end, prose_mask
+from .textview import Lines, fold, front_matter_end, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
 _ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—|《[^》]+》|source:|https?://", re.I)
@@ -483,10 +484,8 @@ BASIS = "《著作权法》第十条、第二十四条、第五十二条；《�
 RULES = ("originality/plagiarism", "originality/self-duplicate")
 
 
-def findings(library: Library, name: str) -> list:
+def findings(library: Library, name: str) -> list[Finding]:
     """Findings for article `name`: text from the reference corpus, and our own near-duplicates."""
-    from .compliance import Finding  # noqa: PLC0415 (compliance does not need this module)
-    from .textview import Lines  # noqa: PLC0415
 
     i = library.by_name.get(name)
     if i is None:
@@ -504,7 +503,7 @@ def findings(library: Library, name: str) -> list:
                 continue
             level = "error" if share >= p.plagiarism_error else "warning"
             for q, line in zip(passages, where):
-                out.append(_finding(Finding, me, lines, q, "originality/plagiarism", "plagiarism", level,
+                out.append(_finding(me, lines, q, "originality/plagiarism", "plagiarism", level,
                                     f"这一段与参考资料 {other.source}（第 {line} 行起）的文字相同或近似；"
                                     f"该资料合计覆盖本文 {pct}%（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
                                     f"{round(100 * p.plagiarism_error)}% 错误）",
@@ -516,20 +515,20 @@ def findings(library: Library, name: str) -> list:
             if {_type_of(me.text), _type_of(other.text)} & set(p.self_duplicate_skip):
                 continue
             q = max(passages, key=lambda q: q.shared)
-            out.append(_finding(Finding, me, lines, q, "originality/self-duplicate", "self-duplicate", "warning",
+            out.append(_finding(me, lines, q, "originality/self-duplicate", "self-duplicate", "warning",
                                 f"与本站文章 {other.name}（第 {where[passages.index(q)]} 行起）高度相似："
                                 f"共有文字覆盖本文 {pct}%、对方 {round(100 * other_share)}%",
                                 "合并成一篇，或把其中一篇改写成不同角度；两篇几乎相同的文章会拉低搜索排名"))
     return out
 
 
-def _finding(cls, me: Indexed, lines, q: Passage, rule: str, category: str, level: str, message: str, suggestion: str):
+def _finding(me: Indexed, lines, q: Passage, rule: str, category: str, level: str, message: str, suggestion: str):
     start = int(me.content.offsets[q.start])
     end = int(me.content.offsets[q.end - 1]) + 1
     line, col = lines.position(start)
     end_line, end_col = lines.position(end)
     match = me.text[start:end]
-    return cls(rule=rule, category=category, level=level, path=me.name, line=line, column=col, end_line=end_line,
+    return Finding(rule=rule, category=category, level=level, path=me.name, line=line, column=col, end_line=end_line,
                end_column=end_col, match=match if len(match) <= 200 else match[:197] + "…", message=message,
                suggestion=suggestion, basis=BASIS)
 

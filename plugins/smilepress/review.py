@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .compliance import Checker, Document, Finding, FindingsCache, check_cached
+from .compliance import Checker, Document, FindingsCache, check_cached
+from .findings import Finding
 from .waivers import Waiver, apply_waivers, parse_waivers
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .compliance import Finding, with_waiver
+from .findings import Finding, with_waiver
 from .rules import CATEGORIES, Rule
 from .textview import Lines
 
