@@ -203,14 +203,14 @@ class Index:
         self._doc = np.zeros(0, dtype=np.int32)
         self._dirty = False
         self._parts: list[tuple[np.ndarray, np.ndarray]] = []
-        self.distinct: list[int] = []      # distinct fingerprints of each document
+        self.distinct: list[int] = []      # fingerprints of each document
 
     def add(self, doc: Indexed, fingerprints: np.ndarray | None = None) -> int:
         """Index `doc`; `fingerprints` when already known (from the cache)."""
         if fingerprints is None:
             fingerprints, _ = winnow(doc.shingles(self.policy.ngram), self.policy.window)
         self._parts.append((fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32)))
-        self.distinct.append(len(np.unique(fingerprints)))
+        self.distinct.append(len(fingerprints))   # winnowing keeps one per position: nearly all distinct
         self.docs.append(doc)
         self._dirty = True
         return len(self.docs) - 1
@@ -219,7 +219,7 @@ class Index:
         if self._dirty:
             hashes = np.concatenate([p[0] for p in self._parts]) if self._parts else np.zeros(0, np.uint32)
             docs = np.concatenate([p[1] for p in self._parts]) if self._parts else np.zeros(0, np.int32)
-            order = np.argsort(hashes, kind="stable")
+            order = np.argsort(hashes)
             self._hashes, self._doc = hashes[order], docs[order]
             self._dirty = False
 

@@ -66,8 +66,11 @@ class Project:
     def markdown_files(self) -> list[Path]:
         if not self.content_root.is_dir():
             return []
-        return sorted(p for p in self.content_root.rglob("*.md")
-                      if not any(part.startswith(".") for part in p.relative_to(self.content_root).parts))
+        found = []
+        for folder, dirs, files in os.walk(self.content_root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]   # hidden folders are not content
+            found.extend(Path(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+        return sorted(found)
 
     def load(self, path: Path) -> Article:
         path = path.resolve()
