@@ -304,3 +304,12 @@ def test_the_preview_marks_each_finding_and_sums_them_up(factory, capsys):
     assert 'class="smilepress-findings"' in page and "合规检查：" in page
     assert '<mark class="smilepress-finding smilepress-error" title="[ad-law/guarantee-verb] 用“保证' in page
     assert "保证终身不松动</mark>" in page
+
+
+def test_implications_are_validated_like_rules(tmp_path):
+    root = _pack_project(tmp_path, {"local.yml": "implies:\n  - categories: [no-such]\n    in: [ad]\n    rule: nope\n",
+                                    "other.yml": "implies: {categories: [absolute-claim]}\n"})
+    messages = [str(p) for p in load_rules(root, TYPES, ROLES).problems]
+    assert any("local.yml:2" in m and "no-such" in m for m in messages)
+    assert any("local.yml:4" in m and "nope" in m for m in messages)
+    assert any("other.yml:1" in m and "列表" in m for m in messages)

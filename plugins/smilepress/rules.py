@@ -313,7 +313,11 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
         problems.extend(reader.problems)
     implications = []
     for reader in readers:
-        for i, spec in enumerate(reader.loaded.data.get("implies") or []):
+        specs = reader.loaded.data.get("implies") or []
+        if not isinstance(specs, list):
+            reader.fail(("implies",), "implies 应该是列表（每项以 - 开头）")
+            specs = []
+        for i, spec in enumerate(specs):
             where = ("implies", i)
             spec = reader.mapping(spec, where, "implies")
             reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
