@@ -123,7 +123,7 @@ ROLE_MAILBOXES = frozenset({"service", "services", "info", "contact", "support",
                             "market", "marketing", "office", "hello", "feedback", "complaint", "complaints", "privacy",
                             "legal", "editor", "editors", "notify", "notice", "notification", "news", "newsletter",
                             "booking", "appointment", "reception", "sales", "cs", "customer", "team", "public", "tougao",
-                            "bianji", "yuyue", "zixun", "xuanchuan", "pr", "bd", "ir", "finance", "it", "security"})
+                            "bianji", "yuyue", "zixun", "xuanchuan", "pr", "bd", "ir", "finance", "it", "security", "git"})
 _SECRETS = (
     ("AWS 访问密钥", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("GitHub 令牌", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),

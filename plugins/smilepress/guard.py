@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
 from .project import Project
@@ -72,12 +72,17 @@ def distinctive(marker: str) -> bool:
     return len(_HAN.findall(marker)) >= 4 or len(marker) >= 12
 
 
-def _automaton(markers: dict[str, str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for marker, source in markers.items():
-        automaton.add_word(marker, (marker, source))
-    automaton.make_automaton()
-    return automaton
+class _Markers:
+    """Every marker in one pass over a text (ahocorasick-rs, the matcher the compliance checks use)."""
+
+    def __init__(self, markers: dict[str, str]):
+        self.sources = markers
+        self.automaton = ahocorasick_rs.AhoCorasick(list(markers))
+
+    def iter(self, text: str):
+        """(marker, where it comes from) for each occurrence."""
+        for marker in self.automaton.find_matches_as_strings(text, overlapping=True):
+            yield marker, self.sources[marker]
 
 
 def forbidden_markers(project: Project) -> dict[str, str]:
@@ -100,7 +105,7 @@ def forbidden_markers(project: Project) -> dict[str, str]:
         if not person.public:
             candidates.setdefault(person.name, f"人员 {person.id} 的姓名（未标记 public）")
     if candidates and public_text:
-        shared = {marker for _, (marker, _) in _automaton(candidates).iter("\x00".join(public_text))}
+        shared = {marker for marker, _ in _Markers(candidates).iter("\x00".join(public_text))}
         candidates = {m: s for m, s in candidates.items() if m not in shared}
     for person in project.policies.people.values():
         if not person.public:  # an e-mail address is never shared text: always a leak
@@ -141,7 +146,7 @@ class Scanner:
     """
 
     def __init__(self, markers: dict[str, str]):
-        self.automaton = _automaton(markers) if markers else None
+        self.automaton = _Markers(markers) if markers else None
         self.seen: set[bytes] = set()
         self.found: dict[str, Leak] = {}
 
@@ -152,7 +157,7 @@ class Scanner:
         lines -= self.seen
         self.seen |= lines
         joined = b"\x00".join(lines).decode("utf-8", errors="replace")
-        for _, (marker, source) in self.automaton.iter(normalise(joined) + "\x00" + normalise(_TAG.sub("", joined))):
+        for marker, source in self.automaton.iter(normalise(joined) + "\x00" + normalise(_TAG.sub("", joined))):
             self.found.setdefault(marker, Leak(site_file, marker, source))
 
     def leaks(self) -> list[Leak]:
