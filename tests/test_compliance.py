@@ -313,3 +313,12 @@ def test_implications_are_validated_like_rules(tmp_path):
     assert any("local.yml:2" in m and "no-such" in m for m in messages)
     assert any("local.yml:4" in m and "nope" in m for m in messages)
     assert any("other.yml:1" in m and "列表" in m for m in messages)
+
+
+def test_an_ad_line_beyond_the_eight_facts_is_flagged(checker):
+    meta = {"title": "【广告】安牙口腔门诊部", "ad_approval_number": "（粤）医广【2026】第03-15-001号"}
+    clean = ("安牙口腔门诊部（番禺分部）\n所有制形式：营利性民营医疗机构\n診療科目：口腔科（口腔正畸專業、兒童口腔專業）\n"
+             "接診時間：週一至週日 9:00—18:00\n地址：广州市番禺区市桥街繁华路 36 号 2 楼\n联系电话：400-820-1234\n")
+    assert "ad-scope" not in cats(checker, clean, "ad", meta)
+    slogan = [f for f in found(checker, clean + "用心守护每一颗牙，让您笑得更自信\n", "ad", meta) if f.category == "ad-scope"]
+    assert [f.match for f in slogan] == ["用心守护每一颗牙，让您笑得更自信"] and slogan[0].level == "warning"

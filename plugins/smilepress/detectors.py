@@ -222,3 +222,49 @@ DETECTORS = {
     "secret": find_secrets,
     "unsafe-html": find_unsafe_html,
 }
+
+
+# -- the medical-ad whitelist ---------------------------------------------------------------------
+
+# What a line of a medical ad may consist of (医疗广告管理办法 Art. 6): the institution's name, address,
+# ownership, category, licensed departments, beds, hours, phone and the approval number, with their
+# labels and separators. Whatever is left after removing these is beyond the whitelist.
+_WHITELISTED = re.compile("|".join((
+    r"[(（]?[\u4e00-\u9fff]{1,2}[)）]?\s*中?医广\s*[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*第?[\d\s\-－—]+号",        # approval number
+    r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}|[48]00[ -]?\d{3}[ -]?\d{4}",  # phones
+    r"[\u4e00-\u9fff]{0,10}?(?:省|市|区|县|镇|乡|街道|路|街|大道|巷|弄|道)(?:[\u4e00-\u9fff\d]{0,12}?(?:号|栋|幢|座|楼|层|室|铺|单元|大厦|广场|中心|商场))*",  # addresses
+    r"\d+\s*(?:号|楼|层|室|栋|幢|座|单元|张|床)",
+    r"(?:口腔|牙体牙髓病|牙周病|口腔黏膜病|儿童口腔|口腔颌面外科|口腔修复|口腔正畸|口腔种植|口腔麻醉|口腔颌面医学影像|口腔病理|预防口腔)(?:专业|科)",
+    r"[\u4e00-\u9fff]{0,8}?(?:门诊部|诊所|医院|口腔|医疗机构)(?:[(（][\u4e00-\u9fff]{1,8}[)）])?",   # institution names, branches
+    r"周[一二三四五六日天](?:至|到|[-－—~～])?(?:周)?[一二三四五六日天]?|每[天日]|全年|节假日|法定节假日|以门诊公告为准|照常|休息",
+    r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-－—~～至到]\s*\d{1,2}\s*[:：]\s*\d{2})?",
+    r"广告|医疗广告审查证明(?:文号)?|审查证明(?:文号)?|文号|(?:医疗机构)?(?:第一)?名称|地址|院址|所有制(?:形式)?|民营|公立|营利性|非营利性|私立|"
+    r"医疗机构类别|机构类别|类别|诊疗科目|科目|科室|床位(?:数)?|接诊时间|诊疗时间|门诊时间|营业时间|出诊时间|时间|联系电话|电话|热线|"
+    r"统一电话|咨询电话|值班|手机|分部|分院|总店|店|上午|下午|晚上|全天|无|信息|接诊信息|基本信息|机构信息|机构介绍|就诊指南|来院指引|联系方式",
+    r"[\s\W_\d]+",                                                                                     # separators, digits, punctuation
+)))
+_LEFT_OVER = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def find_beyond_whitelist(text: str) -> list[Detection]:
+    """Lines of a medical ad with four or more Chinese characters that none of the eight facts explains.
+
+    Lines that start hidden (front-matter values such as the title, comments) are left to other rules.
+    """
+    from .textview import fold  # noqa: PLC0415 (traditional characters, full width: only this detector needs it)
+
+    found, pos = [], 0
+    for line in text.split("\n"):
+        if line.startswith("\x00"):
+            pos += len(line) + 1
+            continue
+        rest = _WHITELISTED.sub(" ", fold(line))
+        if _LEFT_OVER.search(rest):
+            start = pos + len(line) - len(line.lstrip(" \t\x00"))
+            found.append(Detection("beyond-whitelist", start, pos + len(line.rstrip()), line.strip(" \t\x00"),
+                                   max(_LEFT_OVER.findall(rest), key=len)))
+        pos += len(line) + 1
+    return found
+
+
+DETECTORS["ad-whitelist"] = find_beyond_whitelist
