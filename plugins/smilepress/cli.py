@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0")
     check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
 
+    bak = sub.add_parser("backup", help="备份：所有分支和标签打成 git bundle，附 SHA-256 清单并校验")
+    bak.add_argument("--to", required=True, help="备份目录")
+    bak.add_argument("--keep", type=int, default=7, help="保留最近几份（默认 7）")
+    res = sub.add_parser("restore", help="从备份恢复出一个完整的仓库（先核对清单）")
+    res.add_argument("bundle")
+    res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
+
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
@@ -114,6 +121,8 @@ def _run(args) -> int:
         return _build(args)
     if args.command == "check":
         return _check(args)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     project = _project(args)
     if args.command == "list":
         return _list(project, args)
@@ -323,3 +332,17 @@ def load_outside(project: Project, path: Path):
 
     rel = path.relative_to(project.root).as_posix()
     return load_article(path, rel, rel, project.policies)
+
+
+def _backup(args) -> int:
+    from .backup import backup, restore
+
+    if args.command == "restore":
+        refs = restore(Path(args.bundle), Path(args.dest))
+        print(f"已恢复到 {args.dest}：{len(refs)} 个分支和标签，SHA-256 与清单一致")
+        return 0
+    done = backup(find_root(Path.cwd()), Path(args.to), keep=args.keep)
+    print(f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，{len(done.refs)} 个分支和标签，已校验）")
+    for old in done.removed:
+        print(f"已删除较早的备份 {old.name}")
+    return 0

@@ -1,0 +1,76 @@
+"""Backups that are proven: bundle, manifest, verify, restore, build from the restored copy."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from smilepress.backup import backup, restore
+from smilepress.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(factory, tmp_path, capsys, monkeypatch):
+    factory.article("index.md", title="首页", type="page", body="欢迎来到微笑口腔科普网站。", status="published")
+    factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。", status="published")
+    factory.commit_all("稿", "lixiaoyu")
+    factory.git("branch", "content/draft-x")
+    factory.git("tag", "v1")
+    code, out, _ = run(capsys, "backup", "--to", str(tmp_path / "bak"))
+    assert code == 0 and "已校验" in out
+    (bundle,) = (tmp_path / "bak").glob("*.bundle")
+    manifest = json.loads(bundle.with_name(bundle.name + ".manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["refs"]) == {"refs/heads/main", "refs/heads/content/draft-x", "refs/tags/v1"}
+    code, out, _ = run(capsys, "restore", str(bundle), str(tmp_path / "restored"))
+    assert code == 0
+    restored = tmp_path / "restored"
+    assert (restored / "content/education/a.md").read_text(encoding="utf-8") == \
+        (factory.root / "content/education/a.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(restored)
+    assert run(capsys, "--as-of", "2026-11-28", "build", "--profile", "public")[0] == 0
+    assert "欢迎来到微笑口腔科普网站" in (restored / "site/public/index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_bundle_is_refused_and_nothing_is_restored(factory, tmp_path, capsys):
+    factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。")
+    factory.commit_all("稿", "lixiaoyu")
+    done = backup(factory.root, tmp_path / "bak")
+    data = bytearray(done.bundle.read_bytes())
+    data[-10] ^= 0xFF
+    done.bundle.write_bytes(bytes(data))
+    code, _, err = run(capsys, "restore", str(done.bundle), str(tmp_path / "r"))
+    assert code == 1 and "SHA-256" in err and not (tmp_path / "r").exists()
+
+
+def test_only_the_newest_backups_are_kept(factory, tmp_path):
+    factory.commit_all("一", "lixiaoyu")
+    for day in range(1, 5):
+        done = backup(factory.root, tmp_path / "bak", keep=2, now=dt.datetime(2026, 11, day, tzinfo=dt.timezone.utc))
+    names = sorted(p.name for p in (tmp_path / "bak").glob("*.bundle"))
+    assert len(names) == 2 and names[-1] == done.bundle.name and len(done.removed) == 1
+    assert len(list((tmp_path / "bak").glob("*.manifest.json"))) == 2
+
+
+def test_restore_into_a_non_empty_folder_is_refused(factory, tmp_path, capsys):
+    factory.commit_all("一", "lixiaoyu")
+    done = backup(factory.root, tmp_path / "bak")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "x").write_text("x")
+    code, _, err = run(capsys, "restore", str(done.bundle), str(tmp_path / "busy"))
+    assert code == 1 and "不是空的" in err
+
+
+def test_a_shallow_clone_is_not_a_backup(factory, tmp_path, capsys, monkeypatch):
+    factory.commit_all("一", "lixiaoyu")
+    factory.commit_all("二", "lixiaoyu")
+    import subprocess
+
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{factory.root}", str(tmp_path / "shallow")], check=True)
+    monkeypatch.chdir(tmp_path / "shallow")
+    code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
+    assert code == 1 and "浅克隆" in err and not list((tmp_path / "bak").glob("*.bundle"))
