@@ -27,6 +27,7 @@ serve: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/smilepress check
+	$(BIN)/smilepress check data policies   # nothing personal or secret in the department's data
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py

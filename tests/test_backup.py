@@ -74,3 +74,4 @@ def test_a_shallow_clone_is_not_a_backup(factory, tmp_path, capsys, monkeypatch)
     monkeypatch.chdir(tmp_path / "shallow")
     code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
     assert code == 1 and "浅克隆" in err and not list((tmp_path / "bak").glob("*.bundle"))
+

@@ -322,3 +322,12 @@ def test_an_ad_line_beyond_the_eight_facts_is_flagged(checker):
     assert "ad-scope" not in cats(checker, clean, "ad", meta)
     slogan = [f for f in found(checker, clean + "用心守护每一颗牙，让您笑得更自信\n", "ad", meta) if f.category == "ad-scope"]
     assert [f.match for f in slogan] == ["用心守护每一颗牙，让您笑得更自信"] and slogan[0].level == "warning"
+
+
+def test_data_and_policies_are_checked_for_personal_data_and_secrets(factory, capsys):
+    factory.write("data/kpi/2026-11.csv", "月份,咨询量,备注\n2026-11,120,联系人 13812345678\n")
+    factory.write("data/notes.yml", "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789AB\n")
+    code, out, _ = run(capsys, "check", "--format", "json", "data", "policies")
+    found = {(f["path"], f["category"]) for f in json.loads(out)}
+    assert code == 1 and found == {("data/kpi/2026-11.csv", "pii-phone"), ("data/notes.yml", "secret")}
+    # the staff registry's own e-mail addresses are its business; wording rules do not read data files

@@ -274,6 +274,9 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
+DATA_SUFFIXES = (".yml", ".yaml", ".csv", ".json", ".txt", ".tsv")   # checked for personal data and secrets only
+
+
 def _check_targets(project: Project, paths: list[str]) -> list[Path]:
     if not paths:
         return project.markdown_files()
@@ -281,7 +284,8 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
     for given in paths:
         path = Path(given).resolve()
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if not any(x.startswith(".") for x in p.parts)))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".md", *DATA_SUFFIXES)
+                                and not any(x.startswith(".") for x in p.relative_to(path).parts)))
         elif path.is_file():
             files.append(path)
         else:
@@ -293,6 +297,7 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
 
 def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
+    from .compliance import Document
     from .findings import Finding
     from .reports import render
 
@@ -306,9 +311,16 @@ def _check(args) -> int:
     if args.no_cache:
         project.findings_cache.root = None
     findings, sources = [], {}
+    staff = frozenset(p.email for p in project.policies.people.values())
     for path in files:
-        article = project.load(path) if project.content_root in path.parents else \
-            load_outside(project, path)
+        if project.content_root not in path.parents:   # data, policies, references: nothing personal or secret
+            rel = path.relative_to(project.root).as_posix()
+            text = path.read_text(encoding="utf-8", errors="replace")
+            sources[rel] = text
+            allowed = staff if rel == "policies/people.yml" else frozenset()   # the staff registry is their home
+            findings += project.checker.check_data(Document(rel, text, "", {}), allowed)
+            continue
+        article = project.load(path)
         entry = project.entry(article)
         sources[article.path] = article.text
         findings += [Finding(rule="file/invalid", category="file", level=p.level, path=p.path, line=p.line,
@@ -324,14 +336,6 @@ def _check(args) -> int:
         print("部分规则没有运行：请先修好上面的规则包（其余规则包已照常检查）", file=sys.stderr)
         return 2
     return 1 if any(f.level == "error" and not f.waived for f in findings) else 0
-
-
-def load_outside(project: Project, path: Path):
-    """An article outside content/ (a pre-commit hook may pass any Markdown file)."""
-    from .model import load_article
-
-    rel = path.relative_to(project.root).as_posix()
-    return load_article(path, rel, rel, project.policies)
 
 
 def _backup(args) -> int:

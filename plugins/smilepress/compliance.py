@@ -133,6 +133,15 @@ class Checker:
         findings += self._document_rules(doc, lines)
         return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
 
+    def check_data(self, doc: Document, allowed: frozenset[str] = frozenset()) -> list[Finding]:
+        """A data or policy file (YAML, CSV, text): only the personal-data and secret detectors apply.
+
+        `allowed`: values that are this file's business (the staff registry's own e-mail addresses).
+        """
+        lines = Lines(doc.text)
+        hits = [h for h in self._detect(doc) if doc.text[h.start:h.end].lower() not in allowed]
+        return [self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion) for h in _dedupe(hits)]
+
     def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
         text = view.text
         windows = _Windows(text)
