@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
 
+    owners = sub.add_parser("codeowners", help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）")
+    owners.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1")
+
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
@@ -126,6 +129,8 @@ def _run(args) -> int:
     project = _project(args)
     if args.command == "list":
         return _list(project, args)
+    if args.command == "codeowners":
+        return _codeowners(project, args.check)
     if args.command == "show":
         return _show(project, _article_path(project, args.file), args.format)
     if args.command == "log":
@@ -349,4 +354,28 @@ def _backup(args) -> int:
     print(f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，{len(done.refs)} 个分支和标签，已校验）")
     for old in done.removed:
         print(f"已删除较早的备份 {old.name}")
+    return 0
+
+
+def _codeowners(project: Project, check: bool) -> int:
+    from .codeowners import TARGETS, render
+
+    stale = []
+    for forge, rel in TARGETS.items():
+        path = project.root / rel
+        text = render(project.policies, forge, project.content_root.relative_to(project.root).as_posix())
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if check:
+            stale.append(rel)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"已写入 {rel}")
+    for rel in stale:
+        print(f"错误：{rel} 与 policies/ 不一致", file=sys.stderr)
+    if stale:
+        print("请运行 smilepress codeowners 并提交", file=sys.stderr)
+        return 1
     return 0

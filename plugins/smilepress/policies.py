@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ class Person:
     roles: tuple[str, ...]
     group: str = ""
     public: bool = False
+    forge: str = ""          # user name on the forge (GitHub/GitLab), for CODEOWNERS; the e-mail otherwise
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,12 @@ def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Per
         person_roles = r.strings(spec.get("roles", []), (*where, "roles"), "roles")
         for i, role in enumerate(person_roles):
             r.known(role, roles, (*where, "roles", i), "角色")
+        forge = spec.get("forge", "")
+        if forge and (not isinstance(forge, str) or not re.fullmatch(r"@?[A-Za-z0-9][A-Za-z0-9_.-]*", forge)):
+            r.fail((*where, "forge"), f"forge 用户名 '{forge}' 无效", "写 GitHub/GitLab 的用户名，例如 forge: chen-siyuan")
+            forge = ""
         people[str(pid)] = Person(str(pid), str(spec.get("name", pid)), email, person_roles,
-                                  str(spec.get("group", "")), spec.get("public") is True)
+                                  str(spec.get("group", "")), spec.get("public") is True, str(forge).lstrip("@"))
     return people
 
 

@@ -75,3 +75,31 @@ def test_a_shallow_clone_is_not_a_backup(factory, tmp_path, capsys, monkeypatch)
     code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
     assert code == 1 and "浅克隆" in err and not list((tmp_path / "bak").glob("*.bundle"))
 
+
+
+def test_the_committed_codeowners_files_are_up_to_date(capsys, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    code, _, err = run(capsys, "codeowners", "--check")
+    assert code == 0, err
+
+
+def test_codeowners_follow_the_workflow_and_notice_a_change(factory, capsys):
+    assert run(capsys, "codeowners")[0] == 0
+    github = (factory.root / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "/content/faq/ @liufang @wangliming\n" in github          # faq: dentists only
+    assert "/policies/compliance/ @chensiyuan @zhaomin\n" in github
+    gitlab = (factory.root / ".gitlab/CODEOWNERS").read_text(encoding="utf-8")
+    assert "[推广广告][3]\n/content/ads/" in gitlab                     # three roles must approve an ad
+    people = factory.root / "policies/people.yml"
+    people.write_text(people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: zhao-min"), encoding="utf-8")
+    code, _, err = run(capsys, "codeowners", "--check")
+    assert code == 1 and ".github/CODEOWNERS" in err
+
+
+def test_a_bad_forge_name_is_reported_with_its_line(factory, capsys):
+    people = factory.root / "policies/people.yml"
+    people.write_text(people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: 'zhao min!'"), encoding="utf-8")
+    code, _, err = run(capsys, "codeowners")
+    assert code == 1 and "policies/people.yml:" in err and "forge" in err
