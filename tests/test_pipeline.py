@@ -103,3 +103,34 @@ def test_a_bad_forge_name_is_reported_with_its_line(factory, capsys):
     people.write_text(people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: 'zhao min!'"), encoding="utf-8")
     code, _, err = run(capsys, "codeowners")
     assert code == 1 and "policies/people.yml:" in err and "forge" in err
+
+
+REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+TEMPLATES = {".github/workflows/smilepress.yml": "vendor.github-workflows", ".gitlab-ci.yml": "vendor.gitlab-ci"}
+
+
+def test_the_ci_templates_are_valid_for_their_forges():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tool = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    for rel, schema in TEMPLATES.items():
+        result = subprocess.run([tool, "--builtin-schema", schema, str(REPO_ROOT / rel)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_the_templates_run_exists():
+    import re
+
+    from smilepress.cli import _parser
+
+    commands = set(_parser()._subparsers._group_actions[0].choices)
+    for rel in TEMPLATES:
+        text = (REPO_ROOT / rel).read_text(encoding="utf-8")
+        used = set(re.findall(r"bin/smilepress (\w[\w-]*)", text))
+        assert used and used <= commands, used - commands
+        assert "make test" in text or "make build" in text
+        assert re.search(r"fetch-depth: 0|GIT_DEPTH: \"0\"", text)            # full history: approvals are proven from it
+        assert (REPO_ROOT / "scripts/publish").is_file() and "scripts/publish" in text
