@@ -134,3 +134,30 @@ def test_every_command_the_templates_run_exists():
         assert "make test" in text or "make build" in text
         assert re.search(r"fetch-depth: 0|GIT_DEPTH: \"0\"", text)            # full history: approvals are proven from it
         assert (REPO_ROOT / "scripts/publish").is_file() and "scripts/publish" in text
+
+
+def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(factory, tmp_path):
+    import subprocess
+    import sys
+
+    factory.article("index.md", title="首页", type="page", body="第一版首页。", status="published")
+    factory.commit_all("一", "chensiyuan")
+    target = tmp_path / "www"
+
+    def publish(*extra):
+        return subprocess.run([sys.executable, str(REPO_ROOT / "scripts/publish"), "--as-of", "2026-11-28", *extra],
+                              cwd=factory.root, capture_output=True, text=True)
+
+    assert publish("--target", str(target)).returncode == 0
+    first = (target / "current").resolve()
+    assert "第一版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
+    assert (target / "current/internal").is_dir()
+    factory.article("index.md", title="首页", type="page", body="第二版首页。", status="published")
+    factory.commit_all("二", "chensiyuan")
+    assert publish("--target", str(target)).returncode == 0
+    assert "第二版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
+    assert (target / "previous").resolve() == first
+    result = publish("--rollback", "--target", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "第一版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
+    assert len(list((target / "releases").iterdir())) == 2
