@@ -161,3 +161,21 @@ def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(fa
     assert result.returncode == 0, result.stderr
     assert "第一版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
     assert len(list((target / "releases").iterdir())) == 2
+
+
+def test_the_review_summary_names_who_must_approve_and_shows_the_changed_characters(factory, capsys):
+    factory.article("education/a.md", title="刷牙方法", body="每天早晚各刷牙一次，每次两分钟。")
+    factory.commit_all("写稿", "lixiaoyu")
+    with factory.acting_as("lixiaoyu"):
+        assert main(["submit", "content/education/a.md"]) == 0
+    with factory.acting_as("wangliming"):
+        assert main(["approve", "--role", "dentist", "content/education/a.md"]) == 0
+    factory.git("checkout", "-q", "-b", "content/a-edit")
+    path = factory.root / "content/education/a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("两分钟", "三分钟"), encoding="utf-8")
+    factory.commit_all("改时长", "lixiaoyu")
+    capsys.readouterr()
+    code, out, _ = run(capsys, "review-summary", "--base", "main")
+    assert code == 0 and "`content/education/a.md` 刷牙方法" in out
+    assert "<del>两</del><ins>三</ins>" in out                          # one character, not the whole line
+    assert "还需批准：口腔医师（王立明、刘芳）；部门经理（陈思远）" in out

@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
 
+    summ = sub.add_parser("review-summary", help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动")
+    summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
+
     owners = sub.add_parser("codeowners", help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）")
     owners.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1")
 
@@ -131,6 +134,11 @@ def _run(args) -> int:
         return _list(project, args)
     if args.command == "codeowners":
         return _codeowners(project, args.check)
+    if args.command == "review-summary":
+        from .summary import review_summary
+
+        print(review_summary(project, args.base))
+        return 0
     if args.command == "show":
         return _show(project, _article_path(project, args.file), args.format)
     if args.command == "log":
