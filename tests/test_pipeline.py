@@ -179,3 +179,21 @@ def test_the_review_summary_names_who_must_approve_and_shows_the_changed_charact
     assert code == 0 and "`content/education/a.md` 刷牙方法" in out
     assert "<del>两</del><ins>三</ins>" in out                          # one character, not the whole line
     assert "还需批准：口腔医师（王立明、刘芳）；部门经理（陈思远）" in out
+
+
+def test_the_board_shows_articles_on_main_and_on_content_branches(factory, capsys):
+    factory.article("education/a.md", title="刷牙方法", body="每天早晚刷牙。", status="review")
+    factory.commit_all("写稿", "lixiaoyu")
+    factory.git("checkout", "-q", "-b", "content/new-faq")
+    factory.article("faq/q.md", title="洗牙疼吗？", type="faq", body="大多数人只有轻微不适。", author="wujia")
+    factory.commit_all("写问答", "wujia")
+    factory.git("checkout", "-q", "main")
+    code, out, _ = run(capsys, "--as-of", "2026-12-05", "board", "--format", "json")
+    found = {i["path"]: i for i in json.loads(out)}
+    assert code == 0 and found["content/education/a.md"]["branch"] == ""
+    assert found["content/education/a.md"]["waiting_for"] == ["口腔医师", "部门经理"]
+    faq = found["content/faq/q.md"]
+    assert faq["branch"] == "content/new-faq" and faq["status"] == "draft" and faq["waiting_for"] == ["口腔医师"]
+    assert faq["days"] >= 0 and faq["since"]
+    code, out, _ = run(capsys, "board")
+    assert "［分支 content/new-faq］" in out and "审核中（1）" in out

@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
 
+    board = sub.add_parser("board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久")
+    board.add_argument("--format", choices=("text", "json"), default="text")
+
     summ = sub.add_parser("review-summary", help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动")
     summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
 
@@ -134,6 +137,13 @@ def _run(args) -> int:
         return _list(project, args)
     if args.command == "codeowners":
         return _codeowners(project, args.check)
+    if args.command == "board":
+        from .board import items, render
+
+        found = items(project)
+        print(json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2) if args.format == "json"
+              else render(project, found))
+        return 0
     if args.command == "review-summary":
         from .summary import review_summary
 

@@ -214,9 +214,14 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
     source = read_source(path, rel)
     if isinstance(source, Problem):
         return Article(rel, src_uri, {}, problems=(source,))
-    parsed = front_matter.parse(source.text, rel)
+    return parse_article(source.text, rel, src_uri, policies)
+
+
+def parse_article(text: str, rel: str, src_uri: str, policies: Policies) -> Article:
+    """Validate one article's text (read from disk, or from another branch with git show)."""
+    parsed = front_matter.parse(text, rel)
     if isinstance(parsed, Problem):
-        return Article(rel, src_uri, {}, body=source.text, text=source.text, problems=(parsed,))
+        return Article(rel, src_uri, {}, body=text, text=text, problems=(parsed,))
     parts, loaded = parsed
     meta, lines = loaded.data, _key_lines(loaded)
     f = _Fields(rel, meta, lines, policies)
@@ -250,7 +255,7 @@ def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Arti
         if not f.text(required):
             f.fail("type", f"{rule.name}必须填写 {required}", f"请在 front matter 中加 {required}: …")
     return Article(
-        path=rel, src_uri=src_uri, meta=meta, body=parts.body, body_line=parts.body_line, text=source.text,
+        path=rel, src_uri=src_uri, meta=meta, body=parts.body, body_line=parts.body_line, text=text,
         title=title, type=type_, status=status, authors=authors,
         publish_date=f.date("publish_date"), expiry_date=f.date("expiry_date"), review_by=f.date("review_by"),
         tags=f.strings("tags"), channels=channels, audience=audience, approvals=f.approvals(),
