@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import guard, images
+from . import guard, images, kpis
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
@@ -166,12 +166,24 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if refused and self.strict:
             raise PluginError("严格模式：以下文件有错误，或标为 published 却没有通过发布检查：\n" + "\n".join(refused))
         self._add_referenced_assets(files, config)
+        if self.profile in ("internal", "preview"):   # KPI pages and reports: staff only, never public
+            self._add_kpi_pages(files, config)
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
         if self.config.guard and self.profile == "public":
             self.scan = guard.BackgroundScan(Path(config.site_dir), guard.forbidden_markers(self.project))
         return files
+
+    def _add_kpi_pages(self, files: Files, config) -> None:
+        indicators, problems = kpis.load_kpis(self.project.root)
+        metrics = kpis.load_metrics(self.project.root)
+        for problem in problems + metrics.problems:
+            log.warning("指标数据有问题：%s", problem)
+        if self.strict and any(p.level == "error" for p in problems + metrics.problems):
+            raise PluginError("严格模式：指标定义或数据有错误（见上）")
+        for uri, markdown in kpis.pages(indicators, metrics).items():
+            files.append(File.generated(config, uri, content=markdown))
 
     def _add_referenced_assets(self, files: Files, config) -> None:
         """Images and downloads under content/ that an included page links to (and nothing else)."""

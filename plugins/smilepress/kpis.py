@@ -1,0 +1,257 @@
+"""KPIs as data (regulation §2.2.5, §3.1, §3.4): indicator definitions in policies/kpis.yml, monthly
+numbers per channel in data/metrics/<YYYY-MM>.yml, computed safely (formulas are parsed, never
+eval'd) and rendered into internal pages with SVG charts drawn at build time.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+from .policies import PolicyReader, load_policy_file
+
+FIELDS = ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals", "spend", "revenue")
+FIELD_NAMES = {"impressions": "展现", "clicks": "点击", "consultations": "咨询", "appointments": "预约",
+               "arrivals": "到院", "deals": "成交", "spend": "消费（元）", "revenue": "收入（元）"}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+        ast.Div: lambda a, b: a / b}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: str
+    group: str
+    formula: str
+    tree: ast.Expression
+    unit: str
+    direction: str        # higher | lower
+    target: float
+    scale: float = 1.0    # 100 for a percentage
+
+    def value(self, numbers: dict[str, float]) -> float | None:
+        """The indicator for these numbers; None when it is undefined (a division by zero, a missing field)."""
+        try:
+            return _evaluate(self.tree.body, numbers) * self.scale
+        except (ZeroDivisionError, KeyError):
+            return None
+
+    def status(self, value: float | None) -> str:
+        if value is None:
+            return "无数据"
+        good = value >= self.target if self.direction == "higher" else value <= self.target
+        near = value >= self.target * 0.9 if self.direction == "higher" else value <= self.target * 1.1
+        return "达标" if good else "接近" if near else "未达标"
+
+
+def _evaluate(node: ast.AST, numbers: dict[str, float]) -> float:
+    if isinstance(node, ast.BinOp):
+        return _OPS[type(node.op)](_evaluate(node.left, numbers), _evaluate(node.right, numbers))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand, numbers)
+    if isinstance(node, ast.Name):
+        return float(numbers[node.id])
+    return float(node.value)   # a number: parse_formula let nothing else through
+
+
+def parse_formula(formula: str) -> ast.Expression | str:
+    """The formula's syntax tree, or what is wrong with it (only + - * / ( ), numbers and metric fields)."""
+    try:
+        tree = ast.parse(formula, mode="eval")
+    except SyntaxError:
+        return "公式写法有误"
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Expression, ast.BinOp, ast.Load)) or type(node) in _OPS:
+            continue
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) or isinstance(node, ast.USub):
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            continue
+        if isinstance(node, ast.Name):
+            if node.id not in FIELDS:
+                return f"未知字段 {node.id}（可用：{', '.join(FIELDS)}）"
+            continue
+        return f"公式里不能有 {type(node).__name__}：只能用 + - * / 、括号、数字和指标字段"
+    return tree
+
+
+@dataclass
+class Metrics:
+    months: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)   # month -> channel -> field -> n
+    problems: list[Problem] = field(default_factory=list)
+
+    def total(self, month: str) -> dict[str, float]:
+        out = dict.fromkeys(FIELDS, 0.0)
+        for numbers in self.months.get(month, {}).values():
+            for f in FIELDS:
+                out[f] += numbers.get(f, 0.0)
+        return out
+
+
+def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
+    problems: list[Problem] = []
+    if not (root / "policies" / "kpis.yml").is_file():
+        return [], []
+    r = load_policy_file(root, "kpis.yml", problems)
+    if r is None:
+        return [], problems
+    r.unknown_keys(r.loaded.data, {"version", "kpis"}, ())
+    out, seen = [], set()
+    for i, spec in enumerate(r.loaded.data.get("kpis") or []):
+        where = ("kpis", i)
+        spec = r.mapping(spec, where, "指标")
+        r.unknown_keys(spec, {"id", "name", "group", "formula", "unit", "direction", "target", "percent"}, where)
+        kid = str(spec.get("id", ""))
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", kid) or kid in seen:
+            r.fail((*where, "id"), f"指标 id '{kid}' 无效或重复", "用小写字母、数字和 -，每个指标一个")
+            continue
+        seen.add(kid)
+        tree = parse_formula(str(spec.get("formula", "")))
+        if isinstance(tree, str):
+            r.fail((*where, "formula"), f"指标 {kid} 的公式：{tree}", "例如 formula: clicks / impressions")
+            continue
+        direction = spec.get("direction", "higher")
+        target = spec.get("target")
+        if direction not in ("higher", "lower"):
+            r.fail((*where, "direction"), "direction 只能是 higher（越高越好）或 lower（越低越好）")
+            continue
+        if not isinstance(target, (int, float)) or isinstance(target, bool):
+            r.fail((*where, "target"), f"指标 {kid} 缺少数值目标 target")
+            continue
+        out.append(Kpi(kid, str(spec.get("name", kid)), str(spec.get("group", "")), str(spec["formula"]), tree,
+                       str(spec.get("unit", "")), direction, float(target), 100.0 if spec.get("percent") else 1.0))
+    problems.extend(r.problems)
+    return out, problems
+
+
+def load_metrics(root: Path) -> Metrics:
+    """data/metrics/<YYYY-MM>.yml: `month` and `channels: {渠道: {field: number}}`, checked for sense."""
+    metrics = Metrics()
+    folder = root / "data" / "metrics"
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        problems: list[Problem] = []
+        r = _load(root, path, problems)
+        if r is None:
+            metrics.problems.extend(problems)
+            continue
+        month = str(r.loaded.data.get("month", ""))
+        if not _MONTH.match(month) or path.stem != month:
+            r.fail(("month",), f"month '{month}' 无效或与文件名 {path.name} 不符", "写成 month: YYYY-MM，文件名相同")
+            metrics.problems.extend(r.problems)
+            continue
+        channels = {}
+        for channel, numbers in r.mapping(r.loaded.data.get("channels"), ("channels",), "channels").items():
+            where = ("channels", channel)
+            numbers = r.mapping(numbers, where, f"渠道 {channel}")
+            r.unknown_keys(numbers, set(FIELDS), where)
+            clean = {}
+            for f, n in numbers.items():
+                if not isinstance(n, (int, float)) or isinstance(n, bool) or n < 0:
+                    r.fail((*where, f), f"{channel} 的 {f} 应该是非负数")
+                else:
+                    clean[f] = float(n)
+            order = [f for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals") if f in clean]
+            for upper, lower in zip(order, order[1:]):
+                if clean[lower] > clean[upper]:
+                    r.fail((*where, lower), f"{channel}：{FIELD_NAMES[lower]} {clean[lower]:.0f} 大于 "
+                                            f"{FIELD_NAMES[upper]} {clean[upper]:.0f}", "漏斗的下一步不会多于上一步：请核对导出数据")
+            channels[str(channel)] = clean
+        metrics.months[month] = channels
+        metrics.problems.extend(r.problems)
+    return metrics
+
+
+def _load(root: Path, path: Path, problems: list[Problem]) -> PolicyReader | None:
+    from .source import read_source  # noqa: PLC0415
+    from .yamlload import load_yaml  # noqa: PLC0415
+
+    rel = path.relative_to(root).as_posix()
+    source = read_source(path, rel)
+    if isinstance(source, Problem):
+        problems.append(source)
+        return None
+    loaded = load_yaml(source.text, rel)
+    if isinstance(loaded, Problem):
+        problems.append(loaded)
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.append(Problem(rel, 1, "文件的顶层应该是映射（month、channels）"))
+        return None
+    return PolicyReader(loaded, rel)
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+def _fmt(value: float | None, kpi: Kpi) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}{kpi.unit}" if kpi.scale != 1.0 or abs(value) < 100 else f"{value:,.0f}{kpi.unit}"
+
+
+def svg_line(points: list[tuple[str, float | None]], target: float | None = None, width: int = 640,
+             height: int = 220) -> str:
+    """A line chart as inline SVG (no script, prints, Chinese labels are plain text)."""
+    values = [v for _, v in points if v is not None] + ([target] if target is not None else [])
+    if not values:
+        return "<p>（没有数据）</p>"
+    low, high = min(0.0, min(values)), max(values) * 1.1 or 1.0
+    left, right, top, bottom = 48, 12, 12, 30
+    step = (width - left - right) / max(1, len(points) - 1)
+
+    def y(v: float) -> float:
+        return top + (height - top - bottom) * (1 - (v - low) / (high - low))
+
+    path = " ".join(f"{'M' if k == 0 else 'L'}{left + k * step:.1f},{y(v):.1f}" for k, (_, v) in enumerate(points) if v is not None)
+    labels = "".join(f'<text x="{left + k * step:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">'
+                     f"{html.escape(m[2:])}</text>" for k, (m, _) in enumerate(points))
+    dots = "".join(f'<circle cx="{left + k * step:.1f}" cy="{y(v):.1f}" r="3"><title>{html.escape(m)}: {v:.2f}</title></circle>'
+                   for k, (m, v) in enumerate(points) if v is not None)
+    goal = (f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#2e7d32" '
+            f'stroke-dasharray="4 3"/><text x="{width - right}" y="{y(target) - 4:.1f}" font-size="10" '
+            f'text-anchor="end" fill="#2e7d32">目标</text>') if target is not None else ""
+    axis = (f'<text x="4" y="{y(high / 1.1) + 4:.1f}" font-size="10">{high / 1.1:,.1f}</text>'
+            f'<text x="4" y="{y(low) + 4:.1f}" font-size="10">{low:,.0f}</text>')
+    return (f'<svg class="smilepress-chart" viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg">'
+            f'{axis}{goal}<path d="{path}" fill="none" stroke="#1565c0" stroke-width="2"/>{dots}{labels}</svg>')
+
+
+def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
+    """src_uri -> Markdown of the KPI dashboard, a page per KPI and a monthly report per month."""
+    months = sorted(metrics.months)
+    if not kpis or not months:
+        return {}
+    latest, before = months[-1], (months[-2] if len(months) > 1 else None)
+    out: dict[str, str] = {}
+    rows = []
+    for k in kpis:
+        now = k.value(metrics.total(latest))
+        prev = k.value(metrics.total(before)) if before else None
+        rows.append(f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} | {_fmt(prev, k)} | "
+                    f"{k.target:g}{k.unit} | {k.status(now)} |")
+        series = [(m, k.value(metrics.total(m))) for m in months]
+        channels = sorted({c for m in months for c in metrics.months[m]})
+        by_channel = "\n".join(f"| {c} | {_fmt(k.value(metrics.months[latest].get(c, {})), k)} |" for c in channels)
+        out[f"kpi/{k.id}.md"] = (f"# {k.name}\n\n- 负责：{k.group}\n- 公式：`{k.formula}`"
+                                 f"{'（百分比）' if k.scale == 100 else ''}\n- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
+                                 f"目标 {k.target:g}{k.unit}\n\n## 各月走势\n\n{svg_line(series, k.target)}\n\n"
+                                 f"## {latest} 各渠道\n\n| 渠道 | 数值 |\n|---|---|\n{by_channel}\n")
+    out["kpi/index.md"] = (f"# 指标看板（{latest}）\n\n数据来自 data/metrics/，公式见 policies/kpis.yml。\n\n"
+                           f"| 指标 | 负责 | {latest} | {before or '上月'} | 目标 | 状态 |\n|---|---|---|---|---|---|\n"
+                           + "\n".join(rows) + "\n\n" + "\n".join(f"- [{m} 月度报告](../reports/{m}.md)" for m in reversed(months)) + "\n")
+    for m in months:
+        total = metrics.total(m)
+        funnel = " → ".join(f"{FIELD_NAMES[f]} {total[f]:,.0f}" for f in FIELDS[:6])
+        table = "\n".join(
+            f"| {c} | {n.get('impressions', 0):,.0f} | {n.get('clicks', 0):,.0f} | "
+            f"{100 * n.get('clicks', 0) / n['impressions'] if n.get('impressions') else 0:.2f}% | "
+            f"{n.get('consultations', 0):,.0f} | {n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
+            f"{n.get('revenue', 0) / n['spend'] if n.get('spend') else 0:.2f} |"
+            for c, n in sorted(metrics.months[m].items()))
+        out[f"reports/{m}.md"] = (f"# {m} 推广月度报告\n\n## 漏斗\n\n{funnel}\n\n## 渠道\n\n"
+                                  "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 每次咨询成本（元） | ROI |\n|---|---|---|---|---|---|---|\n"
+                                  f"{table}\n")
+    return out

@@ -1,0 +1,58 @@
+"""KPIs as data: safe formulas, validated monthly numbers, internal pages only."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from smilepress.cli import main
+from smilepress.kpis import load_kpis, load_metrics, pages, parse_formula
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("formula,problem", [
+    ("__import__('os').system('x')", "不能有"), ("clicks / visits", "未知字段 visits"), ("clicks ** 2", "不能有"),
+    ("clicks /", "写法有误"), ("(lambda: 1)()", "不能有"),
+])
+def test_formulas_are_parsed_never_evaluated(formula, problem):
+    assert problem in parse_formula(formula)
+
+
+def test_indicators_compute_and_undefined_values_say_so(tmp_path):
+    shutil.copytree(REPO / "policies", tmp_path / "policies")
+    (kpi, *_), problems = load_kpis(tmp_path)
+    assert not problems and kpi.id == "ctr"
+    assert kpi.value({"clicks": 25, "impressions": 1000}) == pytest.approx(2.5) and kpi.status(2.5) == "达标"
+    assert kpi.value({"clicks": 0, "impressions": 0}) is None and kpi.status(None) == "无数据"
+
+
+def test_bad_monthly_numbers_are_reported_with_their_line(tmp_path):
+    (tmp_path / "data/metrics").mkdir(parents=True)
+    (tmp_path / "data/metrics/2026-03.yml").write_text(
+        "month: 2026-03\nchannels:\n  抖音:\n    impressions: 100\n    clicks: 250\n    spend: -5\n", encoding="utf-8")
+    (tmp_path / "data/metrics/2026-04.yml").write_text("month: 2026-05\nchannels: {}\n", encoding="utf-8")
+    problems = [str(p) for p in load_metrics(tmp_path).problems]
+    assert any("2026-03.yml:5" in p and "点击 250 大于 展现 100" in p for p in problems)
+    assert any("2026-03.yml:6" in p and "非负" in p for p in problems)
+    assert any("2026-04.yml:1" in p and "文件名" in p for p in problems)
+
+
+def test_kpi_pages_are_built_for_staff_and_never_for_the_public(factory, capsys):
+    shutil.copytree(REPO / "data/metrics", factory.root / "data/metrics")
+    factory.article("index.md", title="首页", type="page", body="欢迎。", status="published")
+    factory.commit_all("页", "chensiyuan")
+    assert main(["build", "--profile", "internal"]) == 0
+    board = (factory.root / "site/internal/kpi/index.html").read_text(encoding="utf-8")
+    assert "指标看板" in board and "点击率" in board
+    assert "<svg class=\"smilepress-chart\"" in (factory.root / "site/internal/kpi/ctr/index.html").read_text(encoding="utf-8")
+    assert (factory.root / "site/internal/reports/2026-11/index.html").exists()
+    assert main(["build", "--profile", "public"]) == 0
+    public = factory.root / "site/public"
+    assert not (public / "kpi").exists() and not (public / "reports").exists()
+    assert "指标看板" not in (public / "search/search_index.json").read_text(encoding="utf-8")
+
+
+def test_pages_need_indicators_and_numbers():
+    assert pages([], load_metrics(REPO)) == {}
