@@ -56,3 +56,33 @@ def test_kpi_pages_are_built_for_staff_and_never_for_the_public(factory, capsys)
 
 def test_pages_need_indicators_and_numbers():
     assert pages([], load_metrics(REPO)) == {}
+
+
+def _export(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def test_a_gbk_export_is_summed_by_month_and_reimporting_changes_nothing(factory, tmp_path, capsys):
+    csv_file = _export(tmp_path / "baidu.csv", "日期,展现量,点击量,消费\n2026-03-01,\"1,000\",30,120.5\n2026/03/02,2000,50,200\n"
+                                                "2026-04-01,500,10,40\n", "gbk")
+    assert main(["metrics", "import", "--channel", "百度搜索推广", csv_file]) == 0
+    march = (factory.root / "data/metrics/2026-03.yml").read_text(encoding="utf-8")
+    assert "impressions: 3000" in march and "clicks: 80" in march and "spend: 320.5" in march
+    assert main(["metrics", "import", "--channel", "百度搜索推广", csv_file]) == 0
+    assert "未改动" in capsys.readouterr().out
+    assert (factory.root / "data/metrics/2026-03.yml").read_text(encoding="utf-8") == march
+
+
+def test_an_export_that_contradicts_itself_or_the_data_is_refused(factory, tmp_path, capsys):
+    bad = _export(tmp_path / "bad.csv", "日期,展现量,点击量,消费\n2026-03-01,100,300,5\n2026-03-02,10,1,-2\n")
+    assert main(["metrics", "import", "--channel", "百度搜索推广", bad]) == 1
+    err = capsys.readouterr().err
+    assert "点击 301 大于 展现 110" in err and "负数" in err and not (factory.root / "data/metrics/2026-03.yml").exists()
+    good = _export(tmp_path / "a.csv", "日期,展现量,点击量,消费\n2026-03-01,100,3,5\n")
+    other = _export(tmp_path / "b.csv", "日期,展现量,点击量,消费\n2026-03-01,100,4,5\n")
+    assert main(["metrics", "import", "--channel", "百度搜索推广", good]) == 0
+    assert main(["metrics", "import", "--channel", "百度搜索推广", other]) == 1
+    assert "已有 百度搜索推广 的不同数字" in capsys.readouterr().err
+    assert main(["metrics", "import", "--channel", "快手", good]) == 1
+    assert "没有渠道“快手”的列映射" in capsys.readouterr().err

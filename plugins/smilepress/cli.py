@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
 
+    metrics = sub.add_parser("metrics", help="指标数据")
+    metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True, metavar="子命令")
+    imp = metrics_sub.add_parser("import", help="导入平台导出的 CSV（按月汇总写入 data/metrics/；重复导入不改动）")
+    imp.add_argument("--channel", required=True, help="渠道名，与 policies/metrics-import.yml 中一致")
+    imp.add_argument("file")
+
     board = sub.add_parser("board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久")
     board.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -137,6 +143,15 @@ def _run(args) -> int:
         return _list(project, args)
     if args.command == "codeowners":
         return _codeowners(project, args.check)
+    if args.command == "metrics":
+        from .kpis import import_csv
+
+        done, problems = import_csv(project.root, args.channel, Path(args.file))
+        for line in done:
+            print(line)
+        for problem in problems:
+            print(f"错误：{problem}", file=sys.stderr)
+        return 1 if problems else 0
     if args.command == "board":
         from .board import items, render
 
