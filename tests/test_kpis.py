@@ -48,9 +48,11 @@ def test_kpi_pages_are_built_for_staff_and_never_for_the_public(factory, capsys)
     assert "指标看板" in board and "点击率" in board
     assert "<svg class=\"smilepress-chart\"" in (factory.root / "site/internal/kpi/ctr/index.html").read_text(encoding="utf-8")
     assert (factory.root / "site/internal/reports/2026-11/index.html").exists()
+    assert "审核队列" in (factory.root / "site/internal/editorial/queue/index.html").read_text(encoding="utf-8")
+    assert "内容日历" in (factory.root / "site/internal/editorial/calendar/index.html").read_text(encoding="utf-8")
     assert main(["build", "--profile", "public"]) == 0
     public = factory.root / "site/public"
-    assert not (public / "kpi").exists() and not (public / "reports").exists()
+    assert not any((public / d).exists() for d in ("kpi", "reports", "editorial"))
     assert "指标看板" not in (public / "search/search_index.json").read_text(encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import guard, images, kpis
+from . import board, guard, images, kpis
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
@@ -176,13 +176,14 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return files
 
     def _add_kpi_pages(self, files: Files, config) -> None:
+        """KPI pages, monthly reports and the editorial pages (board, queue, calendar, compliance)."""
         indicators, problems = kpis.load_kpis(self.project.root)
         metrics = kpis.load_metrics(self.project.root)
         for problem in problems + metrics.problems:
             log.warning("指标数据有问题：%s", problem)
         if self.strict and any(p.level == "error" for p in problems + metrics.problems):
             raise PluginError("严格模式：指标定义或数据有错误（见上）")
-        for uri, markdown in kpis.pages(indicators, metrics).items():
+        for uri, markdown in {**kpis.pages(indicators, metrics), **board.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
 
     def _add_referenced_assets(self, files: Files, config) -> None:
