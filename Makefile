@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_check.py --build
 	$(BIN)/python scripts/bench_originality.py
+	$(BIN)/python scripts/bench_kpis.py
 
 clean:
 	rm -rf site .pytest_cache .smilepress-cache
