@@ -88,3 +88,34 @@ def test_an_export_that_contradicts_itself_or_the_data_is_refused(factory, tmp_p
     assert "已有 百度搜索推广 的不同数字" in capsys.readouterr().err
     assert main(["metrics", "import", "--channel", "快手", good]) == 1
     assert "没有渠道“快手”的列映射" in capsys.readouterr().err
+
+
+def test_plans_and_budgets_are_validated_with_their_lines(tmp_path):
+    (tmp_path / "data/plans").mkdir(parents=True)
+    (tmp_path / "data/budget").mkdir(parents=True)
+    (tmp_path / "data/plans/bad.yml").write_text("period: 2026-Q5\n", encoding="utf-8")
+    (tmp_path / "data/plans/q4.yml").write_text("period: 2026-Q4\ngoals:\n  ctr: 2.5\n  nps: 9\nbudget: {抖音: -1}\n",
+                                               encoding="utf-8")
+    (tmp_path / "data/budget/2026.yml").write_text("categories:\n  推广费用:\n    2026-13: 5\n", encoding="utf-8")
+    from smilepress.kpis import load_plans
+
+    plans, budget, problems = load_plans(tmp_path, {"ctr"})
+    text = [str(p) for p in problems]
+    assert any("bad.yml:1" in p and "2026-Q5" in p for p in text)
+    assert any("q4.yml:4" in p and "nps" in p for p in text)
+    assert any("q4.yml:5" in p and "抖音" in p for p in text)
+    assert any("2026.yml:3" in p for p in text)
+    assert plans[0].months == ("2026-10", "2026-11", "2026-12") and plans[0].goals == {"ctr": 2.5}
+
+
+def test_the_monthly_report_carries_budget_execution_and_the_narrative(factory):
+    for folder in ("metrics", "plans", "budget", "reports"):
+        shutil.copytree(REPO / "data" / folder, factory.root / "data" / folder)
+    factory.article("index.md", title="首页", type="page", body="欢迎。", status="published")
+    factory.commit_all("页", "chensiyuan")
+    assert main(["build", "--profile", "internal"]) == 0
+    report = (factory.root / "site/internal/reports/2026-11/index.html").read_text(encoding="utf-8")
+    assert "预算执行" in report and "超过 ±10%" in report and "分析与建议" in report
+    assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(encoding="utf-8")
+    assert main(["build", "--profile", "public"]) == 0
+    assert not (factory.root / "site/public/plans").exists()

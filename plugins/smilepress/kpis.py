@@ -371,3 +371,120 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
         tmp.replace(path)
         done.append(f"{month}：已写入 {channel}")
     return done, problems
+
+
+# -- plans and budget ------------------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+VARIANCE = 0.10   # budget execution off by more than this share is called out
+
+
+@dataclass(frozen=True)
+class Plan:
+    period: str                     # 2026, 2026-Q4 or 2026-11
+    months: tuple[str, ...]
+    goals: dict[str, float]         # kpi id -> target for the period
+    budget: dict[str, float]        # channel -> amount
+    themes: tuple[str, ...]
+    schedule: tuple[tuple[str, str], ...]
+
+
+def _months_of(period: str) -> tuple[str, ...]:
+    m = _PERIOD.match(period)
+    year, month, quarter = m.group(1), m.group(2), m.group(3)
+    if month:
+        return (period,)
+    first = (int(quarter) - 1) * 3 + 1 if quarter else 1
+    count = 3 if quarter else 12
+    return tuple(f"{year}-{k:02d}" for k in range(first, first + count))
+
+
+def load_plans(root: Path, kpi_ids: set[str]) -> tuple[list[Plan], dict[str, dict[str, float]], list[Problem]]:
+    """data/plans/*.yml and data/budget/<year>.yml (category -> month -> amount), validated with lines."""
+    plans, budget, problems = [], {}, []
+    for path in sorted((root / "data" / "plans").glob("*.yml")) if (root / "data" / "plans").is_dir() else []:
+        r = _load(root, path, problems)
+        if r is None:
+            continue
+        d = r.loaded.data
+        r.unknown_keys(d, {"period", "goals", "budget", "themes", "schedule"}, ())
+        period = str(d.get("period", ""))
+        if not _PERIOD.match(period):
+            r.fail(("period",), f"period '{period}' 无效", "写成 2026、2026-Q4 或 2026-11")
+            problems.extend(r.problems)
+            continue
+        goals = {}
+        for kid, target in r.mapping(d.get("goals", {}), ("goals",), "goals").items():
+            if kid not in kpi_ids:
+                r.fail(("goals", kid), f"目标引用了不存在的指标 {kid}", f"可用：{', '.join(sorted(kpi_ids))}（policies/kpis.yml）")
+            elif not isinstance(target, (int, float)) or isinstance(target, bool):
+                r.fail(("goals", kid), f"指标 {kid} 的目标应该是数字")
+            else:
+                goals[str(kid)] = float(target)
+        money = {}
+        for channel, amount in r.mapping(d.get("budget", {}), ("budget",), "budget").items():
+            if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount < 0:
+                r.fail(("budget", channel), f"渠道 {channel} 的预算应该是非负数")
+            else:
+                money[str(channel)] = float(amount)
+        schedule = []
+        for i, item in enumerate(d.get("schedule") or []):
+            item = r.mapping(item, ("schedule", i), "日程")
+            if item:
+                schedule.append((str(item.get("date", "")), str(item.get("item", ""))))
+        plans.append(Plan(period, _months_of(period), goals, money, tuple(r.strings(d.get("themes", []), ("themes",), "themes")),
+                          tuple(schedule)))
+        problems.extend(r.problems)
+    for path in sorted((root / "data" / "budget").glob("*.yml")) if (root / "data" / "budget").is_dir() else []:
+        r = _load(root, path, problems)
+        if r is None:
+            continue
+        for category, months in r.mapping(r.loaded.data.get("categories"), ("categories",), "categories").items():
+            for month, amount in r.mapping(months, ("categories", category), f"预算类别 {category}").items():
+                if not _MONTH.match(str(month)) or not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount < 0:
+                    r.fail(("categories", category, month), f"{category} {month}：月份应写成 YYYY-MM，金额为非负数")
+                else:
+                    budget.setdefault(str(category), {})[str(month)] = float(amount)
+        problems.extend(r.problems)
+    return plans, budget, problems
+
+
+def plan_pages(kpis_: list[Kpi], metrics: Metrics, plans: list[Plan], budget: dict[str, dict[str, float]]) -> dict[str, str]:
+    """Plan pages (goals against actual, budget split, themes, schedule) and the budget page."""
+    out = {}
+    by_id = {k.id: k for k in kpis_}
+    for plan in plans:
+        known = [m for m in plan.months if m in metrics.months]
+        total = {f: sum(metrics.total(m)[f] for m in known) for f in FIELDS}
+        goals = "\n".join(f"| {by_id[k].name} | {t:g}{by_id[k].unit} | {_fmt(by_id[k].value(total) if known else None, by_id[k])} |"
+                          for k, t in plan.goals.items())
+        spend = {c: sum(metrics.months[m].get(c, {}).get("spend", 0) for m in known) for c in plan.budget}
+        money = "\n".join(f"| {c} | {a:,.0f} | {spend[c]:,.0f} | {100 * spend[c] / a if a else 0:.0f}% |" for c, a in plan.budget.items())
+        steps = "\n".join(f"- {d}：{what}" for d, what in plan.schedule) or "（无）"
+        out[f"plans/{plan.period}.md"] = (f"# 推广计划 {plan.period}\n\n覆盖月份：{plan.months[0]} 至 {plan.months[-1]}"
+                                          f"（已有数据 {len(known)} 个月）\n\n## 目标与实际\n\n| 指标 | 目标 | 实际 |\n|---|---|---|\n"
+                                          f"{goals}\n\n## 渠道预算与消费\n\n| 渠道 | 预算（元） | 已消费（元） | 执行率 |\n|---|---|---|---|\n"
+                                          f"{money}\n\n## 内容主题\n\n" + ("、".join(plan.themes) or "（无）")
+                                          + f"\n\n## 日程\n\n{steps}\n")
+    if budget:
+        months = sorted({m for by_month in budget.values() for m in by_month})
+        rows = []
+        for category, by_month in sorted(budget.items()):
+            rows.append(f"| {category} | " + " | ".join(f"{by_month.get(m, 0):,.0f}" for m in months)
+                        + f" | {sum(by_month.values()):,.0f} |")
+        actual = [sum(metrics.months.get(m, {}).get(c, {}).get("spend", 0) for c in metrics.months.get(m, {})) for m in months]
+        rows.append("| 推广实际消费 | " + " | ".join(f"{a:,.0f}" for a in actual) + f" | {sum(actual):,.0f} |")
+        out["plans/budget.md"] = ("# 年度预算与执行\n\n| 类别 | " + " | ".join(months) + " | 合计 |\n|---|"
+                                  + "---|" * (len(months) + 1) + "\n" + "\n".join(rows) + "\n")
+    return out
+
+
+def budget_execution(metrics: Metrics, budget: dict[str, dict[str, float]], month: str, category: str = "推广费用") -> str:
+    """The month's promotion budget against what the channels spent, with a variance call-out."""
+    planned = budget.get(category, {}).get(month)
+    if planned is None:
+        return ""
+    spent = sum(n.get("spend", 0) for n in metrics.months.get(month, {}).values())
+    variance = (spent - planned) / planned if planned else 0.0
+    flag = f"**偏差 {variance:+.0%}，超过 ±{VARIANCE:.0%}，请说明原因**" if abs(variance) > VARIANCE else f"偏差 {variance:+.0%}"
+    return f"\n## 预算执行\n\n{category}：预算 {planned:,.0f} 元，实际消费 {spent:,.0f} 元，{flag}。\n"

@@ -183,7 +183,18 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             log.warning("指标数据有问题：%s", problem)
         if self.strict and any(p.level == "error" for p in problems + metrics.problems):
             raise PluginError("严格模式：指标定义或数据有错误（见上）")
-        for uri, markdown in {**kpis.pages(indicators, metrics), **board.pages(self.project)}.items():
+        plans, budget, plan_problems = kpis.load_plans(self.project.root, {k.id for k in indicators})
+        for problem in plan_problems:
+            log.warning("计划或预算数据有问题：%s", problem)
+        generated = {**kpis.pages(indicators, metrics), **kpis.plan_pages(indicators, metrics, plans, budget),
+                     **board.pages(self.project)}
+        for uri, markdown in generated.items():
+            if uri.startswith("reports/"):   # the month's budget execution and the analyst's narrative
+                month = uri[len("reports/"):-3]
+                narrative = self.project.root / "data" / "reports" / f"{month}.md"
+                markdown += kpis.budget_execution(metrics, budget, month)
+                if narrative.is_file():
+                    markdown += "\n## 分析与建议\n\n" + narrative.read_text(encoding="utf-8")
             files.append(File.generated(config, uri, content=markdown))
 
     def _add_referenced_assets(self, files: Files, config) -> None:
