@@ -119,3 +119,17 @@ def test_the_monthly_report_carries_budget_execution_and_the_narrative(factory):
     assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(encoding="utf-8")
     assert main(["build", "--profile", "public"]) == 0
     assert not (factory.root / "site/public/plans").exists()
+
+
+def test_customer_service_numbers_are_indicators_too(tmp_path):
+    shutil.copytree(REPO / "policies", tmp_path / "policies")
+    (tmp_path / "data/metrics").mkdir(parents=True)
+    (tmp_path / "data/metrics/2026-05.yml").write_text(
+        "month: 2026-05\nchannels: {}\nservice:\n  first_response_minutes: 2.5\n  complaints: 4\n"
+        "  complaints_resolved_in_sla: 5\n", encoding="utf-8")
+    metrics = load_metrics(tmp_path)
+    assert any("2026-05.yml:6" in str(p) and "多于投诉总数" in str(p) for p in metrics.problems)
+    kpis_, _ = load_kpis(tmp_path)
+    first = next(k for k in kpis_ if k.id == "first-response")
+    assert first.value(metrics.total("2026-05")) == 2.5 and first.status(2.5) == "达标"
+    assert 'class="kpi-' in pages(kpis_, metrics)["kpi/index.md"]

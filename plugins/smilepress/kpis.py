@@ -16,6 +16,9 @@ from .policies import PolicyReader, load_policy_file
 FIELDS = ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals", "spend", "revenue")
 FIELD_NAMES = {"impressions": "展现", "clicks": "点击", "consultations": "咨询", "appointments": "预约",
                "arrivals": "到院", "deals": "成交", "spend": "消费（元）", "revenue": "收入（元）"}
+# Customer service, department-wide (`service:` in a month's file).
+SERVICE_FIELDS = ("handled", "first_response_minutes", "complaints", "complaints_resolved_in_sla")
+FORMULA_FIELDS = FIELDS + SERVICE_FIELDS
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
         ast.Div: lambda a, b: a / b}
@@ -72,8 +75,8 @@ def parse_formula(formula: str) -> ast.Expression | str:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             continue
         if isinstance(node, ast.Name):
-            if node.id not in FIELDS:
-                return f"未知字段 {node.id}（可用：{', '.join(FIELDS)}）"
+            if node.id not in FORMULA_FIELDS:
+                return f"未知字段 {node.id}（可用：{', '.join(FORMULA_FIELDS)}）"
             continue
         return f"公式里不能有 {type(node).__name__}：只能用 + - * / 、括号、数字和指标字段"
     return tree
@@ -82,14 +85,16 @@ def parse_formula(formula: str) -> ast.Expression | str:
 @dataclass
 class Metrics:
     months: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)   # month -> channel -> field -> n
+    service: dict[str, dict[str, float]] = field(default_factory=dict)             # month -> field -> n
     problems: list[Problem] = field(default_factory=list)
 
     def total(self, month: str) -> dict[str, float]:
+        """Channel fields summed over channels, with the month's customer-service numbers."""
         out = dict.fromkeys(FIELDS, 0.0)
         for numbers in self.months.get(month, {}).values():
             for f in FIELDS:
                 out[f] += numbers.get(f, 0.0)
-        return out
+        return {**out, **self.service.get(month, {})}
 
 
 def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
@@ -161,6 +166,16 @@ def load_metrics(root: Path) -> Metrics:
                                             f"{FIELD_NAMES[upper]} {clean[upper]:.0f}", "漏斗的下一步不会多于上一步：请核对导出数据")
             channels[str(channel)] = clean
         metrics.months[month] = channels
+        service = r.mapping(r.loaded.data.get("service", {}), ("service",), "service")
+        r.unknown_keys(service, set(SERVICE_FIELDS), ("service",))
+        clean = {f: float(n) for f, n in service.items()
+                 if f in SERVICE_FIELDS and isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0}
+        for f in set(service) & set(SERVICE_FIELDS) - set(clean):
+            r.fail(("service", f), f"客服数据 {f} 应该是非负数")
+        if clean.get("complaints_resolved_in_sla", 0) > clean.get("complaints", float("inf")):
+            r.fail(("service", "complaints_resolved_in_sla"), "按时解决的投诉多于投诉总数", "核对客服系统导出")
+        if clean:
+            metrics.service[month] = clean
         metrics.problems.extend(r.problems)
     return metrics
 
@@ -190,6 +205,9 @@ def _fmt(value: float | None, kpi: Kpi) -> str:
     if value is None:
         return "—"
     return f"{value:.1f}{kpi.unit}" if kpi.scale != 1.0 or abs(value) < 100 else f"{value:,.0f}{kpi.unit}"
+
+
+_STATUS_CLASS = {"达标": "ok", "接近": "near", "未达标": "miss", "无数据": "none"}
 
 
 def svg_line(points: list[tuple[str, float | None]], target: float | None = None, width: int = 640,
@@ -231,7 +249,7 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
         now = k.value(metrics.total(latest))
         prev = k.value(metrics.total(before)) if before else None
         rows.append(f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} | {_fmt(prev, k)} | "
-                    f"{k.target:g}{k.unit} | {k.status(now)} |")
+                    f"{k.target:g}{k.unit} | <span class=\"kpi-{_STATUS_CLASS[k.status(now)]}\">{k.status(now)}</span> |")
         series = [(m, k.value(metrics.total(m))) for m in months]
         channels = sorted({c for m in months for c in metrics.months[m]})
         by_channel = "\n".join(f"| {c} | {_fmt(k.value(metrics.months[latest].get(c, {})), k)} |" for c in channels)
