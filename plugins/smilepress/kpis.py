@@ -248,7 +248,8 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
     for k in kpis:
         now = k.value(metrics.total(latest))
         prev = k.value(metrics.total(before)) if before else None
-        rows.append(f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} | {_fmt(prev, k)} | "
+        trend = "—" if now is None or prev is None else "↑" if now > prev else "↓" if now < prev else "→"
+        rows.append(f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} {trend} | {_fmt(prev, k)} | "
                     f"{k.target:g}{k.unit} | <span class=\"kpi-{_STATUS_CLASS[k.status(now)]}\">{k.status(now)}</span> |")
         series = [(m, k.value(metrics.total(m))) for m in months]
         channels = sorted({c for m in months for c in metrics.months[m]})
@@ -266,11 +267,13 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
         table = "\n".join(
             f"| {c} | {n.get('impressions', 0):,.0f} | {n.get('clicks', 0):,.0f} | "
             f"{100 * n.get('clicks', 0) / n['impressions'] if n.get('impressions') else 0:.2f}% | "
-            f"{n.get('consultations', 0):,.0f} | {n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
+            f"{n.get('consultations', 0):,.0f} | "
+            f"{100 * n.get('deals', 0) / n['consultations'] if n.get('consultations') else 0:.1f}% | "
+            f"{n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
             f"{n.get('revenue', 0) / n['spend'] if n.get('spend') else 0:.2f} |"
             for c, n in sorted(metrics.months[m].items()))
         out[f"reports/{m}.md"] = (f"# {m} 推广月度报告\n\n## 漏斗\n\n{funnel}\n\n## 渠道\n\n"
-                                  "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 每次咨询成本（元） | ROI |\n|---|---|---|---|---|---|---|\n"
+                                  "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 咨询→成交 | 每次咨询成本（元） | ROI |\n|---|---|---|---|---|---|---|---|\n"
                                   f"{table}\n")
     return out
 
@@ -506,3 +509,16 @@ def budget_execution(metrics: Metrics, budget: dict[str, dict[str, float]], mont
     variance = (spent - planned) / planned if planned else 0.0
     flag = f"**偏差 {variance:+.0%}，超过 ±{VARIANCE:.0%}，请说明原因**" if abs(variance) > VARIANCE else f"偏差 {variance:+.0%}"
     return f"\n## 预算执行\n\n{category}：预算 {planned:,.0f} 元，实际消费 {spent:,.0f} 元，{flag}。\n"
+
+
+def plan_against_actual(kpis_: list[Kpi], metrics: Metrics, plans: list[Plan], month: str) -> str:
+    """For each plan covering `month`: its goals beside the month's values."""
+    by_id = {k.id: k for k in kpis_}
+    out = []
+    for plan in plans:
+        if month not in plan.months:
+            continue
+        rows = "\n".join(f"| {by_id[k].name} | {t:g}{by_id[k].unit} | {_fmt(by_id[k].value(metrics.total(month)), by_id[k])} |"
+                         for k, t in plan.goals.items() if k in by_id)
+        out.append(f"\n## 计划与实际（{plan.period} 计划）\n\n| 指标 | 计划目标 | 本月实际 |\n|---|---|---|\n{rows}\n")
+    return "".join(out)

@@ -192,6 +192,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             if uri.startswith("reports/"):   # the month's budget execution and the analyst's narrative
                 month = uri[len("reports/"):-3]
                 narrative = self.project.root / "data" / "reports" / f"{month}.md"
+                markdown += kpis.plan_against_actual(indicators, metrics, plans, month)
                 markdown += kpis.budget_execution(metrics, budget, month)
                 if narrative.is_file():
                     markdown += "\n## 分析与建议\n\n" + narrative.read_text(encoding="utf-8")
