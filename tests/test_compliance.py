@@ -331,3 +331,18 @@ def test_data_and_policies_are_checked_for_personal_data_and_secrets(factory, ca
     found = {(f["path"], f["category"]) for f in json.loads(out)}
     assert code == 1 and found == {("data/kpi/2026-11.csv", "pii-phone"), ("data/notes.yml", "secret")}
     # the staff registry's own e-mail addresses are its business; wording rules do not read data files
+
+
+def test_a_flood_of_one_finding_is_listed_once_per_hundred_and_counted(checker):
+    text = "---\ntitle: x\n---\n\n" + "最佳，" * 250 + "\n"
+    flood = [f for f in found(checker, text) if f.rule == "ad-law/superlative"]
+    assert len(flood) == 101 and "还有 150 处" in flood[-1].message
+
+
+def test_a_sentence_without_punctuation_does_not_make_the_check_quadratic(checker):
+    import time
+
+    text = "---\ntitle: x\n---\n\n" + "我们不承诺无痛" + "牙" * 200000 + "最佳\n"
+    start = time.perf_counter()
+    found(checker, text)
+    assert time.perf_counter() - start < 5   # windows look a few hundred characters around a hit, not the whole line

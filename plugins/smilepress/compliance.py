@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, no
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_PER_RULE = 100   # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
 # (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a claim.
 LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
@@ -34,6 +35,7 @@ LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+_WINDOW_REACH = {"clause": 120, "sentence": 300, "paragraph": 1500}   # characters either side of a hit
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
@@ -70,7 +72,8 @@ class _Windows:
         left = bounds[k - 1] if k else 0
         j = bisect.bisect_left(bounds, end)
         right = bounds[j] if j < len(bounds) else len(self.text)
-        return left, right
+        reach = _WINDOW_REACH[kind]   # a "sentence" without punctuation can be a whole file: look nearby only
+        return max(left, start - reach), min(right, end + reach)
 
     def text_around(self, kind: str, start: int, end: int) -> str:
         left, right = self.around(kind, start, end)
@@ -129,7 +132,17 @@ class Checker:
         raw += self._detect(doc)
         hits = _dedupe(raw)
         hits = _dedupe(hits + self._implied(hits, doc.content_type))
-        findings = [self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion) for h in hits]
+        findings = []
+        per_rule: dict[str, int] = {}
+        for h in sorted(hits, key=lambda h: h.start):
+            per_rule[h.rule.id] = per_rule.get(h.rule.id, 0) + 1
+            if per_rule[h.rule.id] <= MAX_PER_RULE:   # a writer needs the first ones, not ten thousand alike
+                findings.append(self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion))
+        for rid, n in per_rule.items():
+            if n > MAX_PER_RULE:
+                last = next(f for f in reversed(findings) if f.rule == rid)
+                findings.append(replace(last, message=f"{last.message}（同一规则还有 {n - MAX_PER_RULE} 处，未逐一列出）",
+                                        match=""))
         findings += self._document_rules(doc, lines)
         return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
 

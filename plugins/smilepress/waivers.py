@@ -70,10 +70,12 @@ def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], 
             problems.append(_finding(path, line, "error", "waiver/no-rule", "豁免没有写要关闭的规则",
                                      "写成 <!-- smilepress-disable 规则id -- 理由 -->"))
             continue
-        for t in targets:
-            if t not in known and t not in CATEGORIES:
-                problems.append(_finding(path, line, "warning", "waiver/unknown-rule", f"豁免中的规则 {t} 不存在",
-                                         "检查拼写；`smilepress check --format json` 的 rule 字段就是规则 id"))
+        unknown = [t for t in targets if t not in known and t not in CATEGORIES]
+        if unknown:   # one message per comment, however many names it got wrong
+            more = f" 等 {len(unknown)} 个" if len(unknown) > 5 else ""
+            problems.append(_finding(path, line, "warning", "waiver/unknown-rule",
+                                     f"豁免中的规则 {'、'.join(unknown[:5])}{more}不存在",
+                                     "检查拼写；`smilepress check --format json` 的 rule 字段就是规则 id"))
         if kind == "enable":
             for t in targets:
                 if t in open_regions:
