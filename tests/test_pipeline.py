@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from smilepress.backup import backup, restore
+from smilepress.backup import backup
 from smilepress.cli import main
 
 

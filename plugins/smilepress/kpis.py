@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
-from .policies import PolicyReader, load_policy_file
+from .policies import PolicyReader, load_policy_file, load_yaml_file
 
 FIELDS = ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals", "spend", "revenue")
 FIELD_NAMES = {"impressions": "展现", "clicks": "点击", "consultations": "咨询", "appointments": "预约",
@@ -181,22 +181,7 @@ def load_metrics(root: Path) -> Metrics:
 
 
 def _load(root: Path, path: Path, problems: list[Problem]) -> PolicyReader | None:
-    from .source import read_source  # noqa: PLC0415
-    from .yamlload import load_yaml  # noqa: PLC0415
-
-    rel = path.relative_to(root).as_posix()
-    source = read_source(path, rel)
-    if isinstance(source, Problem):
-        problems.append(source)
-        return None
-    loaded = load_yaml(source.text, rel)
-    if isinstance(loaded, Problem):
-        problems.append(loaded)
-        return None
-    if not isinstance(loaded.data, dict):
-        problems.append(Problem(rel, 1, "文件的顶层应该是映射（month、channels）"))
-        return None
-    return PolicyReader(loaded, rel)
+    return load_yaml_file(root, path.relative_to(root).as_posix(), problems)
 
 
 # -- pages ------------------------------------------------------------------------------------------
@@ -522,3 +507,18 @@ def plan_against_actual(kpis_: list[Kpi], metrics: Metrics, plans: list[Plan], m
                          for k, t in plan.goals.items() if k in by_id)
         out.append(f"\n## 计划与实际（{plan.period} 计划）\n\n| 指标 | 计划目标 | 本月实际 |\n|---|---|---|\n{rows}\n")
     return "".join(out)
+
+
+def internal_pages(root: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Every KPI, report, plan and budget page of the internal site, and the problems in their data."""
+    indicators, problems = load_kpis(root)
+    metrics = load_metrics(root)
+    plans, budget, plan_problems = load_plans(root, {k.id for k in indicators})
+    out = {**pages(indicators, metrics), **plan_pages(indicators, metrics, plans, budget)}
+    for uri in [u for u in out if u.startswith("reports/")]:
+        month = uri[len("reports/"):-3]
+        out[uri] += plan_against_actual(indicators, metrics, plans, month) + budget_execution(metrics, budget, month)
+        narrative = root / "data" / "reports" / f"{month}.md"
+        if narrative.is_file():
+            out[uri] += "\n## 分析与建议\n\n" + narrative.read_text(encoding="utf-8")
+    return out, problems + metrics.problems + plan_problems

@@ -176,26 +176,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return files
 
     def _add_kpi_pages(self, files: Files, config) -> None:
-        """KPI pages, monthly reports and the editorial pages (board, queue, calendar, compliance)."""
-        indicators, problems = kpis.load_kpis(self.project.root)
-        metrics = kpis.load_metrics(self.project.root)
-        for problem in problems + metrics.problems:
-            log.warning("指标数据有问题：%s", problem)
-        if self.strict and any(p.level == "error" for p in problems + metrics.problems):
-            raise PluginError("严格模式：指标定义或数据有错误（见上）")
-        plans, budget, plan_problems = kpis.load_plans(self.project.root, {k.id for k in indicators})
-        for problem in plan_problems:
-            log.warning("计划或预算数据有问题：%s", problem)
-        generated = {**kpis.pages(indicators, metrics), **kpis.plan_pages(indicators, metrics, plans, budget),
-                     **board.pages(self.project)}
-        for uri, markdown in generated.items():
-            if uri.startswith("reports/"):   # the month's budget execution and the analyst's narrative
-                month = uri[len("reports/"):-3]
-                narrative = self.project.root / "data" / "reports" / f"{month}.md"
-                markdown += kpis.plan_against_actual(indicators, metrics, plans, month)
-                markdown += kpis.budget_execution(metrics, budget, month)
-                if narrative.is_file():
-                    markdown += "\n## 分析与建议\n\n" + narrative.read_text(encoding="utf-8")
+        """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
+        generated, problems = kpis.internal_pages(self.project.root)
+        for problem in problems:
+            log.warning("指标、计划或预算数据有问题：%s", problem)
+        if self.strict and any(p.level == "error" for p in problems):
+            raise PluginError("严格模式：指标、计划或预算数据有错误（见上）")
+        for uri, markdown in {**generated, **board.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
 
     def _add_referenced_assets(self, files: Files, config) -> None:

@@ -103,7 +103,11 @@ class PolicyReader:
 
 
 def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyReader | None:
-    rel = f"policies/{name}"
+    return load_yaml_file(root, f"policies/{name}", problems)
+
+
+def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> PolicyReader | None:
+    """A YAML mapping of the project (policies/, data/), strictly read; problems collected with lines."""
     source = read_source(root / rel, rel)
     if isinstance(source, Problem):
         problems.append(source if (root / rel).exists() else Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份"))
@@ -114,7 +118,7 @@ def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyRe
         return None
     reader = PolicyReader(loaded, rel)
     if not isinstance(loaded.data, dict):
-        reader.fail((), "策略文件的顶层应该是映射")
+        reader.fail((), "文件的顶层应该是映射（“键: 值”）")
         problems.extend(reader.problems)
         return None
     return reader
