@@ -72,7 +72,7 @@ f=$A/ertong-kouqiang-jiancha-yue.md; submit $f; approve $f zhaomin compliance; a
 approve $f chensiyuan manager; as chensiyuan $SP publish $f; as chensiyuan $SP archive $f
 
 # 8. Pages: signed off by the manager.
-for f in content/index.md content/about.md content/handbook/index.md content/handbook/xiezuo-guifan.md; do
+for f in content/index.md content/about.md content/handbook/shiyong-smilepress.md content/handbook/xiezuo-guifan.md; do
   submit $f; approve $f chensiyuan manager; as chensiyuan $SP publish $f
 done
 # content/education/leng-re-suanteng.md stays a draft.

@@ -93,6 +93,21 @@ class History:
             result.append((Commit(*header.split("\x1f", 4)), paths[-1] if paths else rel))
         return result
 
+    def commits_by_path(self, pathspec: str) -> dict[str, list[Commit]]:
+        """Every file under `pathspec` -> the commits that touched it, newest first (one git pass)."""
+        if not self.available:
+            return {}
+        out = self._git("log", "--no-renames", "--no-color", "--name-only",
+                        "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s", "HEAD", "--", pathspec)
+        found: dict[str, list[Commit]] = {}
+        for record in out.split("\x1e")[1:]:
+            header, _, names = record.partition("\n")
+            commit = Commit(*header.split("\x1f", 4))
+            for name in names.split("\n"):
+                if name.strip():
+                    found.setdefault(name.strip(), []).append(commit)
+        return found
+
     def file_at(self, commit: Commit, path: str) -> str | None:
         """The text of `path` as of `commit`, or None if it did not exist there."""
         try:

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jieba
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config import config_options as c
@@ -29,7 +30,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import board, guard, images, kpis
+from . import board, guard, handbook, images, kpis
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
@@ -119,6 +120,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.strict = False
         self.scan: guard.BackgroundScan | None = None
         self.last_written: Path | None = None
+        self.book: handbook.Handbook | None = None
 
     # -- configuration ---------------------------------------------------------------------
     def on_config(self, config):
@@ -166,14 +168,31 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if refused and self.strict:
             raise PluginError("严格模式：以下文件有错误，或标为 published 却没有通过发布检查：\n" + "\n".join(refused))
         self._add_referenced_assets(files, config)
-        if self.profile in ("internal", "preview"):   # KPI pages and reports: staff only, never public
+        if self.profile in ("internal", "preview"):   # handbook, KPI pages and reports: staff only, never public
             self._add_kpi_pages(files, config)
+            self._add_handbook_pages(files, config)
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
         if self.config.guard and self.profile == "public":
             self.scan = guard.BackgroundScan(Path(config.site_dir), guard.forbidden_markers(self.project))
         return files
+
+    def _add_handbook_pages(self, files: Files, config) -> None:
+        """The regulation's pages; a handwritten page at the same address wins and is named."""
+        self.book, problems = handbook.load_handbook(self.project.root, self.project.policies, self.project.today,
+                                                     self.project.history, {f.src_uri for f in files})
+        for problem in problems:
+            log.warning("员工手册数据%s：%s", "有错误" if problem.level == "error" else "提醒", problem)
+        if self.strict and any(p.level == "error" for p in problems):
+            raise PluginError("严格模式：员工手册的制度数据有错误（见上）")
+        for term in handbook.search_terms(self.book):
+            jieba.add_word(term, freq=200000)   # Material's search segments with jieba in this process
+        for uri, markdown in self.book.pages().items():
+            if files.get_file_from_path(uri):
+                log.warning("%s 与生成的员工手册页面同名：保留手写的页面", uri)
+                continue
+            files.append(File.generated(config, uri, content=markdown))
 
     def _add_kpi_pages(self, files: Files, config) -> None:
         """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
@@ -226,6 +245,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         titles = {t.dir: t.name for t in self.project.policies.types.values()} | self.config.section_titles
         for item in nav.items:
             _retitle(item, titles)
+        _order_handbook(nav.items)
         return nav
 
     # -- pages ------------------------------------------------------------------------------
@@ -233,6 +253,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
+        path = self.decisions[page.file.src_uri][0].article.path if page.file.src_uri in self.decisions else page.file.src_uri
+        if self.profile == "public":   # the handbook never reaches the public site, embedded or not
+            markdown, problems = handbook.strip_embeds(markdown, path)
+        else:
+            markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book)
+        for problem in problems:
+            log.warning("%s", problem)
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
@@ -293,6 +320,29 @@ def _retitle(item, titles: dict) -> None:
                 item.title = name
         for child in item.children:
             _retitle(child, titles)
+
+
+def _order_handbook(items) -> None:
+    """The handbook's own pages in reading order (home, organisation, processes …), handwritten ones after."""
+    for item in items:
+        if not isinstance(item, Section):
+            continue
+        uris = [getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c) for c in item.children]
+        if handbook.HOME in uris:
+            rank = {uri: i for i, uri in enumerate(handbook.NAV_ORDER)}
+            ranked = sorted(zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank)))  # stable
+            item.children = [child for _, child in ranked]
+        else:
+            _order_handbook(item.children)
+
+
+def _section_index(section) -> str | None:
+    """The index page of a nav section (org/index.md for the org section), to place the section."""
+    for child in getattr(section, "children", None) or []:
+        uri = getattr(getattr(child, "file", None), "src_uri", "")
+        if uri.endswith("/index.md"):
+            return uri
+    return None
 
 
 def _banner(entry: Entry, decision: Decision, project: Project) -> str:

@@ -129,7 +129,7 @@ def _read_roles(r: PolicyReader) -> dict[str, str]:
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
         spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")
-        r.unknown_keys(spec, {"name", "description"}, ("roles", role_id))
+        r.unknown_keys(spec, {"name", "description", "unit"}, ("roles", role_id))
         roles[str(role_id)] = str(spec.get("name", role_id))
     return roles
 
