@@ -7,6 +7,7 @@ build step for nothing.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from html import escape
 
@@ -48,10 +49,13 @@ def _draw_box(box: Box, x: float, y: float, w: float, h: float) -> str:
 
 def _svg(width: float, height: float, label: str, body: list[str]) -> str:
     # One line, inside a <div>: Markdown passes a block-level HTML element through untouched.
+    # The arrow marker's id is unique per diagram: a page may hold several.
+    marker = "arrow-" + hashlib.sha1(label.encode()).hexdigest()[:8]
+    body = [part.replace("url(#arrow)", f"url(#{marker})") for part in body]
     return (f'<div class="smilepress-diagram"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{escape(label)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
             f'style="max-width:100%;height:auto" font-family="{FONT_FAMILY}"><title>{escape(label)}</title>'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
             f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{STROKE}"/></marker></defs>'
             + "".join(body) + "</svg></div>")
 

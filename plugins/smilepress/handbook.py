@@ -123,7 +123,7 @@ class Handbook:
             out.append(f"{level} {section['title']}\n")
             if section.get("text"):
                 out.append(self.clause(section, here, heading=section["title"]))
-            elif section.get("origin") or not section.get("clauses"):
+            else:
                 out.append(clause_tag(self.reg.clauses.get(section["clause"]), section["clause"]) + "\n")
             for i, item in enumerate(section.get("clauses", []), start=1):
                 out.append(f"{i}. " + self.clause(item, here).replace("\n\n", "\n\n    "))
@@ -294,7 +294,12 @@ class Handbook:
     def org_page(self) -> str:
         here = POLICY_PAGES["organization.yml"]
         data = self.reg.data["organization.yml"]
-        out = ["# 组织架构\n", self.sections("organization.yml", here).split("## 职责分工")[0], self.org_chart(here=here)]
+        sections = self.sections("organization.yml", here).split("\n## ", 2)  # 部门架构, 职责分工
+        out = ["# 组织架构\n", sections[0], self.org_chart(here=here), "## " + "\n## ".join(sections[1:])]
+        for uid, unit in self.reg.units.items():
+            if unit["kind"] != "external":
+                out.append(f"### {self.owner(uid, here)}\n")
+                out.append(self.duties(uid, here))
         rows = []
         for uid, unit in self.reg.units.items():
             name = self.owner(uid, here)
@@ -485,10 +490,12 @@ class Handbook:
 
 
 # -- embedding ----------------------------------------------------------------------------------
-EMBEDS = {  # kind -> (method, what the argument names)
-    "duties": ("duties", "unit"), "role": ("role", "role"), "steps": ("steps", "process"),
-    "flowchart": ("flowchart", "process"), "org-chart": ("org_chart", None), "appraisal": ("appraisal", "unit"),
-    "principles": ("principles", None), "term": ("term", "term"), "clause": ("clause_text", "clause"),
+EMBEDS = {  # kind -> (method, what the argument names, the policy file it needs)
+    "duties": ("duties", "unit", "organization.yml"), "role": ("role", "role", None),
+    "steps": ("steps", "process", "processes.yml"), "flowchart": ("flowchart", "process", "processes.yml"),
+    "org-chart": ("org_chart", None, "organization.yml"), "appraisal": ("appraisal", "unit", "personnel.yml"),
+    "principles": ("principles", None, "general.yml"), "term": ("term", "term", "glossary.yml"),
+    "clause": ("clause_text", "clause", None),
 }
 
 
@@ -512,7 +519,10 @@ def expand_embeds(markdown: str, path: str, here: str, book: Handbook | None) ->
         if kind not in EMBEDS:
             problems.append(Problem(path, line, f"未知的嵌入类型 '{kind}'", f"可用的有：{'、'.join(EMBEDS)}"))
             return ""
-        method, what = EMBEDS[kind]
+        method, what, needs = EMBEDS[kind]
+        if needs and needs not in book.reg.data:
+            problems.append(Problem(path, line, f"嵌入 {kind} 需要 policies/{needs}，但它没有加载（见其错误）", "先修正该文件"))
+            return ""
         choices = _choices(book, what)
         if (what is None and arg) or (what is not None and arg not in choices):
             hint = "这种嵌入不带参数" if what is None else f"可用的有：{'、'.join(choices[:30])}"

@@ -175,7 +175,7 @@ def schema_problems(reader: PolicyReader, name: str) -> None:
         kind, expected, value = err.validator, err.validator_value, err.instance
         if kind == "required":
             for key in [k for k in expected if k not in value]:
-                reader.fail(where, f"{field} 缺少字段 {key}", hint)
+                reader.fail(where, f"{field} 缺少字段 {key}", hint or f"请补上 {key}: …")
         elif kind == "additionalProperties":
             reader.unknown_keys(value, set(err.schema.get("properties", {})), where)
         elif kind == "type":
@@ -246,6 +246,9 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
         if r is not None:
             problems.extend(r.problems)
     problems.extend(_coverage(root, reg, readers))
+    for name, r in readers.items():   # pages are made only from files without errors
+        if any(p.level == "error" for p in r.problems):
+            del reg.data[name], reg.meta[name]
     return reg, problems
 
 
@@ -258,7 +261,7 @@ def _meta(r: PolicyReader, name: str) -> PolicyMeta:
             r.fail(("policy", key), f"{key} 的日期 {p[key]} 不存在", "写成有效的日期，例如 2027-01-01")
             dates[key] = dt.date.max if key == "next_review" else dt.date.min
     if dates["next_review"] <= dates["effective"]:
-        r.fail(("policy", "next_review"), "下次复审日期应该晚于生效日期")
+        r.fail(("policy", "next_review"), "下次复审日期应该晚于生效日期", "通常是生效日期后一年")
     return PolicyMeta(f"policies/{name}", p["title"], p["chapter"], p["version"], p["owner"],
                       dates["effective"], dates["next_review"], r.loaded.line_of("policy", "next_review"))
 
@@ -350,7 +353,7 @@ class _References:
         for i, proc in enumerate(self.reg.processes):
             where = ("processes", i)
             if proc["id"] in seen:
-                self.readers["processes.yml"].fail((*where, "id"), f"流程 id '{proc['id']}' 重复")
+                self.readers["processes.yml"].fail((*where, "id"), f"流程 id '{proc['id']}' 重复", "每个流程用不同的 id")
             seen.add(proc["id"])
             self.known("processes.yml", proc["unit"], units, (*where, "unit"), "单位")
             for k, kid in enumerate(proc.get("kpis", [])):
@@ -359,7 +362,7 @@ class _References:
             for j, step in enumerate(proc["steps"]):
                 at = (*where, "steps", j)
                 if step["id"] in steps:
-                    self.readers["processes.yml"].fail((*at, "id"), f"步骤 id '{step['id']}' 重复")
+                    self.readers["processes.yml"].fail((*at, "id"), f"步骤 id '{step['id']}' 重复", "同一流程内每个步骤用不同的 id")
                 self.known("processes.yml", step["owner"], self.owners, (*at, "owner"), "负责角色")
                 if "back_to" in step:
                     self.known("processes.yml", step["back_to"]["step"], steps, (*at, "back_to", "step"), "前面的步骤")
@@ -383,7 +386,7 @@ class _References:
                     self.known("personnel.yml", ind["kpi"], self.kpi_ids, (*where, k, "kpi"), "指标（kpis.yml）")
         mins = [b["min"] for b in appraisal["bands"]]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins) or mins[-1] != 0:
-            r.fail(("appraisal", "bands"), "考核等级应从高到低排列，min 逐档递减，最后一档 min: 0")
+            r.fail(("appraisal", "bands"), "考核等级应从高到低排列，min 逐档递减，最后一档 min: 0", "例如 90、80、70、60、0")
         for k, career in enumerate(data.get("careers", [])):
             self.known("personnel.yml", career["unit"], units, ("careers", k, "unit"), "单位")
         for key in ("onboarding", "training"):
@@ -403,7 +406,8 @@ class _References:
             limits = finance["reimbursement"]["limits"]
             bounds = [lim.get("up_to") for lim in limits]
             if None in bounds[:-1] or bounds != sorted(b for b in bounds if b is not None) + ([None] if bounds[-1] is None else []):
-                self.readers["finance.yml"].fail(("reimbursement", "limits"), "报销审批额度应从小到大排列，只有最后一档可以不写 up_to")
+                self.readers["finance.yml"].fail(("reimbursement", "limits"), "报销审批额度应从小到大排列，只有最后一档可以不写 up_to",
+                                                 "例如 up_to: 2000、up_to: 20000，最后一档只写 approvers")
             for k, lim in enumerate(limits):
                 for a, who in enumerate(lim["approvers"]):
                     self.known("finance.yml", who, self.owners, ("reimbursement", "limits", k, "approvers", a), "审批人")
