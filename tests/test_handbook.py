@@ -208,7 +208,7 @@ def test_group_and_process_pages_link_people_kpis_roles_and_steps():
         assert text in promotion
     content = pages["handbook/processes/content.md"]
     assert '<div class="smilepress-diagram"><svg' in content and "退回修改" in content
-    assert "| 3. 审核修改 | [口腔医师](../roles.md#dentist) |" in content
+    assert "| 3. 审核修改 | [口腔医师](../roles.md#dentist)、[部门经理](../roles.md#manager) |" in content
     org = pages["handbook/org/index.md"]
     assert org.count("<svg") == 1 and "网络推广组" in org and "医务部" in org
     assert "| 预算执行偏差 | 工作业绩 | 15% | — |" in pages["handbook/personnel.md"]

@@ -18,7 +18,7 @@ from .errors import Problem
 from .history import Commit, History
 from .kpis import Kpi, load_kpis
 from .policies import Policies
-from .regulation import FILES, Clause, PolicyMeta, Regulation, load_regulation
+from .regulation import FILES, Clause, Regulation, as_list, load_regulation
 
 PREFIX = "handbook"
 HOME = f"{PREFIX}/index.md"
@@ -31,9 +31,6 @@ POLICY_PAGES = {
 }
 ROLES_PAGE = f"{PREFIX}/roles.md"
 CLAUSES_PAGE = f"{PREFIX}/clauses.md"
-NAV_ORDER = [HOME, POLICY_PAGES["organization.yml"], POLICY_PAGES["processes.yml"], POLICY_PAGES["norms.yml"],
-             POLICY_PAGES["personnel.yml"], POLICY_PAGES["finance.yml"], POLICY_PAGES["security.yml"], ROLES_PAGE,
-             POLICY_PAGES["glossary.yml"], CLAUSES_PAGE]
 EMBED = re.compile(r"^[ ]{0,3}<!--\s*handbook:\s*([a-z-]+)(?:\s+(\S+))?\s*-->[ \t]*$", re.M)
 
 
@@ -97,14 +94,28 @@ class Handbook:
         p = self.policies.person_by_email(commit.email)
         return p.name if p else commit.name
 
-    def owner(self, ref: str, here: str) -> str:
-        """A role, unit or pseudo-owner's name, linked to where it is described."""
-        name = self.reg.owner_name(ref)
-        if ref in self.policies.roles:
-            return f"[{name}]({link(ROLES_PAGE + '#' + ref, here)})"
-        if ref in self.reg.units and self.reg.units[ref]["kind"] != "external":
-            return f"[{name}]({link(unit_page(ref), here)})"
-        return name
+    def owner(self, ref: str | list[str], here: str) -> str:
+        """Roles (or units, or a pseudo-owner) by name, each linked to where it is described."""
+        return "、".join(self.role_link(r, here) if r in self.policies.roles else self.unit_link(r, here)
+                        for r in as_list(ref))
+
+    def role_link(self, role_id: str, here: str) -> str:
+        return f"[{self.policies.role_name(role_id)}]({link(ROLES_PAGE + '#' + role_id, here)})"
+
+    def unit_link(self, unit_id: str, here: str) -> str:
+        unit = self.reg.units.get(unit_id)
+        if unit is None or unit["kind"] == "external":
+            return self.reg.owner_name(unit_id)
+        return f"[{unit['name']}]({link(unit_page(unit_id), here)})"
+
+    def owner_names(self, ref: str | list[str]) -> str:
+        return "、".join(self.reg.owner_name(r) for r in as_list(ref))
+
+    def step_list(self, label: str, steps: list[dict], here: str, detail: str = "要求") -> str:
+        """Simple steps (name, owner, output): a flowchart and a table."""
+        boxes = [diagrams.Box(f"{i}. {s['name']}", (f"负责：{self.owner_names(s['owner'])}",)) for i, s in enumerate(steps, start=1)]
+        rows = [[f"{i}. {s['name']}", self.owner(s["owner"], here), s["output"]] for i, s in enumerate(steps, start=1)]
+        return diagrams.flowchart(label, boxes) + "\n\n" + table(["步骤", "负责", detail], rows)
 
     def clause(self, item: dict, here: str, heading: str = "") -> str:
         cid = item["clause"]
@@ -161,9 +172,9 @@ class Handbook:
         spec = self.reg.roles.get(role_id, {})
         holders = "、".join(p.name for p in self.policies.holders(role_id)) or "（暂无）"
         unit = spec.get("unit")
-        unit_text = self.owner(unit, here) if unit else "—"
+        unit_text = self.unit_link(unit, here) if unit else "—"
         steps = [f"[{proc['title']}]({link(process_page(proc['id']), here)}) · {step['name']}"
-                 for proc in self.reg.processes for step in proc["steps"] if step["owner"] == role_id]
+                 for proc in self.reg.processes for step in proc["steps"] if role_id in as_list(step["owner"])]
         approves = [t.name for t in self.policies.types.values() if role_id in t.approvals]
         lines = [f"**{self.policies.role_name(role_id)}**（`{role_id}`）：{spec.get('description', '')}", "",
                  f"- 所属单位：{unit_text}", f"- 担任人员：{holders}"]
@@ -183,7 +194,7 @@ class Handbook:
     def flowchart(self, process_id: str, here: str = "") -> str:
         proc = self.process(process_id)
         index = {s["id"]: i for i, s in enumerate(proc["steps"])}
-        boxes = [diagrams.Box(f"{i}. {s['name']}", (f"负责：{self.reg.owner_name(s['owner'])}",))
+        boxes = [diagrams.Box(f"{i}. {s['name']}", (f"负责：{self.owner_names(s['owner'])}",))
                  for i, s in enumerate(proc["steps"], start=1)]
         loops = [(index[s["id"]], index[s["back_to"]["step"]], s["back_to"]["label"])
                  for s in proc["steps"] if "back_to" in s]
@@ -242,13 +253,15 @@ class Handbook:
             for proc in self.reg.processes:
                 out[process_page(proc["id"])] = self.process_page(proc)
         simple = {"norms.yml": self.norms_page, "personnel.yml": self.personnel_page, "finance.yml": self.finance_page,
-                  "security.yml": self.security_page, "glossary.yml": self.glossary_page}
+                  "security.yml": self.security_page}
         for name, make in simple.items():
             if name in have and (name != "personnel.yml" or "organization.yml" in have):
                 out[POLICY_PAGES[name]] = make()
         out[ROLES_PAGE] = self.roles_page()
+        if "glossary.yml" in have:
+            out[POLICY_PAGES["glossary.yml"]] = self.glossary_page()
         out[CLAUSES_PAGE] = self.clauses_page(out)
-        return out
+        return out   # in reading order: the site's navigation follows it
 
     def home(self) -> str:
         here, g = HOME, self.reg.data["general.yml"]
@@ -298,13 +311,13 @@ class Handbook:
         out = ["# 组织架构\n", sections[0], self.org_chart(here=here), "## " + "\n## ".join(sections[1:])]
         for uid, unit in self.reg.units.items():
             if unit["kind"] != "external":
-                out.append(f"### {self.owner(uid, here)}\n")
+                out.append(f"### {self.unit_link(uid, here)}\n")
                 out.append(self.duties(uid, here))
         rows = []
         for uid, unit in self.reg.units.items():
-            name = self.owner(uid, here)
+            name = self.unit_link(uid, here)
             people = "、".join(p.name for p in self.reg.people_of(uid)) or "—"
-            roles = "、".join(self.owner(r, here) for r in self.reg.roles_of(uid)) or "—"
+            roles = "、".join(self.role_link(r, here) for r in self.reg.roles_of(uid)) or "—"
             kind = {"head": "部门负责人", "group": f"{data['department']}下辖", "external": "协作单位"}[unit["kind"]]
             rows.append([name, kind, people, roles])
         out.append("## 各单位\n")
@@ -316,7 +329,7 @@ class Handbook:
         out = [f"# {unit['name']}\n", "## 职责\n", self.duties(uid, here)]
         people = self.reg.people_of(uid)
         out.append("## 人员\n")
-        out.append(table(["姓名", "角色"], [[p.name, "、".join(self.owner(r, here) for r in p.roles)] for p in people])
+        out.append(table(["姓名", "角色"], [[p.name, self.owner(list(p.roles), here)] for p in people])
                    if people else "（暂无）\n")
         roles = self.reg.roles_of(uid)
         if roles:
@@ -329,7 +342,7 @@ class Handbook:
                                                 for k in owned]) if owned else "（暂无）\n")
         runs = [p for p in self.reg.processes if p["unit"] == uid]
         helps = [(p, s) for p in self.reg.processes if p["unit"] != uid for s in p["steps"]
-                 if self.reg.roles.get(s["owner"], {}).get("unit") == uid]
+                 if any(self.reg.roles.get(o, {}).get("unit") == uid for o in as_list(s["owner"]))]
         out.append("## 负责的流程\n")
         lines = [f"- [{p['title']}]({link(process_page(p['id']), here)})" for p in runs]
         lines += [f"- [{p['title']}]({link(process_page(p['id']), here)})中的“{s['name']}”" for p, s in helps]
@@ -346,7 +359,7 @@ class Handbook:
     def processes_page(self) -> str:
         here = POLICY_PAGES["processes.yml"]
         out = ["# 工作流程\n", "部门的四个工作流程，每一步写明由谁负责、需要什么、产出什么、何时完成。\n"]
-        rows = [[f"[{p['title']}]({link(process_page(p['id']), here)})", self.owner(p["unit"], here),
+        rows = [[f"[{p['title']}]({link(process_page(p['id']), here)})", self.unit_link(p["unit"], here),
                  " → ".join(s["name"] for s in p["steps"]), clause_tag(self.reg.clauses.get(p["clause"]), p["clause"])]
                 for p in self.reg.processes]
         out.append(table(["流程", "负责单位", "步骤", "条款"], rows))
@@ -355,7 +368,7 @@ class Handbook:
     def process_page(self, proc: dict) -> str:
         here = process_page(proc["id"])
         out = [f"# {proc['title']}\n",
-               f"负责单位：{self.owner(proc['unit'], here)} · {clause_tag(self.reg.clauses.get(proc['clause']), proc['clause'])}\n"]
+               f"负责单位：{self.unit_link(proc['unit'], here)} · {clause_tag(self.reg.clauses.get(proc['clause']), proc['clause'])}\n"]
         if proc.get("enforced_by"):
             out.append(f'!!! note "由工具落实"\n    {proc["enforced_by"]}\n')
         out.append("## 流程图\n")
@@ -379,8 +392,7 @@ class Handbook:
         out = ["# 人员管理\n", self.sections("personnel.yml", here)]
         if data.get("recruitment"):
             out.append("## 招聘步骤\n")
-            out.append(table(["步骤", "负责", "产出"], [[f"{i}. {s['name']}", self.owner(s["owner"], here), s["output"]]
-                                                     for i, s in enumerate(data["recruitment"]["steps"], start=1)]))
+            out.append(self.step_list("招聘流程图", data["recruitment"]["steps"], here, "产出"))
         if data.get("onboarding"):
             out.append("## 入职培训\n")
             out.append(table(["时间", "内容", "负责"], [[o["when"], o["topic"], self.owner(o["owner"], here)] for o in data["onboarding"]]))
@@ -402,7 +414,7 @@ class Handbook:
         out.append(table(["等级", "分数", "绩效奖金系数", "结果"], rows))
         if data.get("careers"):
             out.append("## 职业发展路径\n")
-            out.append(table(["单位", "发展路径"], [[self.owner(c["unit"], here), " → ".join(c["levels"])] for c in data["careers"]]))
+            out.append(table(["单位", "发展路径"], [[self.unit_link(c["unit"], here), " → ".join(c["levels"])] for c in data["careers"]]))
             if data.get("career_talks"):
                 out.append(data["career_talks"] + "\n")
         return "\n".join(out) + self.policy_footer("personnel.yml")
@@ -411,21 +423,18 @@ class Handbook:
         here, data = POLICY_PAGES["finance.yml"], self.reg.data["finance.yml"]
         budget, reimbursement = data["budget"], data["reimbursement"]
         out = ["# 财务管理\n", self.sections("finance.yml", here), "## 预算类别\n",
-               table(["类别", "负责单位", "包括"], [[c["name"], self.owner(c["unit"], here), c.get("covers", "")]
+               table(["类别", "负责单位", "包括"], [[c["name"], self.unit_link(c["unit"], here), c.get("covers", "")]
                                               for c in budget["categories"]]),
                f"编制：{self.owner(budget['prepared_by'], here)}；{budget.get('deadline', '')}。{budget.get('review', '')}\n",
                f"年度预算与执行情况见{self.elsewhere('年度预算与执行', 'plans/budget.md', here)}。\n", "## 报销流程\n",
-               diagrams.flowchart("报销流程图", [diagrams.Box(f"{i}. {s['name']}", (f"负责：{self.reg.owner_name(s['owner'])}",))
-                                            for i, s in enumerate(reimbursement["steps"], start=1)]) + "\n",
-               table(["步骤", "负责", "要求"], [[f"{i}. {s['name']}", self.owner(s["owner"], here), s["output"]]
-                                            for i, s in enumerate(reimbursement["steps"], start=1)])]
+               self.step_list("报销流程图", reimbursement["steps"], here)]
         if reimbursement.get("deadline"):
             out.append(f"报销时限：{reimbursement['deadline']}。\n")
         out.append("### 审批权限\n")
         rows, low = [], 0
         for lim in reimbursement["limits"]:
             span = f"{low:,.0f}–{lim['up_to']:,.0f} 元" if "up_to" in lim else f"{low:,.0f} 元以上"
-            rows.append([span, "、".join(self.owner(a, here) for a in lim["approvers"]), lim.get("note", "")])
+            rows.append([span, self.owner(lim["approvers"], here), lim.get("note", "")])
             low = lim.get("up_to", low)
         out.append(table(["金额", "审批", "附加要求"], rows))
         if data.get("cost_control"):
@@ -443,7 +452,7 @@ class Handbook:
                              [[b["what"], b["frequency"], b["retention"], b["how"], self.owner(b["owner"], here)] for b in data["backups"]]))
         if data.get("access"):
             out.append("## 访问权限\n")
-            out.append(table(["级别", "谁", "可以"], [[a["level"], "、".join(self.owner(w, here) for w in a["who"]), a["may"]]
+            out.append(table(["级别", "谁", "可以"], [[a["level"], self.owner(a["who"], here), a["may"]]
                                                  for a in data["access"]]))
         if data.get("privacy"):
             out.append("## 用户隐私保护\n")
@@ -453,10 +462,7 @@ class Handbook:
             out.append("## 安全事件分级与处置\n")
             out.append(table(["等级", "例子", "报告时限", "处置时限"],
                              [[lv["level"], lv["examples"], lv["report_within"], lv["resolve_within"]] for lv in incidents["levels"]]))
-            out.append(diagrams.flowchart("安全事件处置流程图", [diagrams.Box(f"{i}. {s['name']}", (f"负责：{self.reg.owner_name(s['owner'])}",))
-                                                         for i, s in enumerate(incidents["steps"], start=1)]) + "\n")
-            out.append(table(["步骤", "负责", "要求"], [[f"{i}. {s['name']}", self.owner(s["owner"], here), s["output"]]
-                                                   for i, s in enumerate(incidents["steps"], start=1)]))
+            out.append(self.step_list("安全事件处置流程图", incidents["steps"], here))
         return "\n".join(out) + self.policy_footer("security.yml")
 
     def glossary_page(self) -> str:

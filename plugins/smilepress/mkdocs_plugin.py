@@ -121,6 +121,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.scan: guard.BackgroundScan | None = None
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
+        self.handbook_order: list[str] = []
 
     # -- configuration ---------------------------------------------------------------------
     def on_config(self, config):
@@ -188,7 +189,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             raise PluginError("严格模式：员工手册的制度数据有错误（见上）")
         for term in handbook.search_terms(self.book):
             jieba.add_word(term, freq=200000)   # Material's search segments with jieba in this process
-        for uri, markdown in self.book.pages().items():
+        pages = self.book.pages()
+        self.handbook_order = list(pages)
+        for uri, markdown in pages.items():
             if files.get_file_from_path(uri):
                 log.warning("%s 与生成的员工手册页面同名：保留手写的页面", uri)
                 continue
@@ -245,7 +248,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         titles = {t.dir: t.name for t in self.project.policies.types.values()} | self.config.section_titles
         for item in nav.items:
             _retitle(item, titles)
-        _order_handbook(nav.items)
+        if self.handbook_order:
+            _order_handbook(nav.items, {uri: i for i, uri in enumerate(self.handbook_order)})
         return nav
 
     # -- pages ------------------------------------------------------------------------------
@@ -322,18 +326,16 @@ def _retitle(item, titles: dict) -> None:
             _retitle(child, titles)
 
 
-def _order_handbook(items) -> None:
-    """The handbook's own pages in reading order (home, organisation, processes …), handwritten ones after."""
+def _order_handbook(items, rank: dict[str, int]) -> None:
+    """Generated handbook pages in the handbook's reading order; handwritten ones after them, as they were."""
     for item in items:
         if not isinstance(item, Section):
             continue
         uris = [getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c) for c in item.children]
-        if handbook.HOME in uris:
-            rank = {uri: i for i, uri in enumerate(handbook.NAV_ORDER)}
+        if any(uri in rank for uri in uris):
             ranked = sorted(zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank)))  # stable
             item.children = [child for _, child in ranked]
-        else:
-            _order_handbook(item.children)
+        _order_handbook(item.children, rank)
 
 
 def _section_index(section) -> str | None:

@@ -209,13 +209,14 @@ def _walk(value: Any, where: tuple = ()) -> Iterator[tuple[tuple, dict]]:
             yield from _walk(child, (*where, i))
 
 
-def _texts(value: Any) -> list[str]:
+def as_list(value: Any) -> list:
+    """A field that takes one value or a list of them (a clause's text, a step's owners)."""
     return [value] if isinstance(value, str) else list(value or [])
 
 
 def clause_wording(item: dict) -> str:
     """A clause's title and wording, in order (a unit's duties are its clause's wording)."""
-    parts = [item.get("title") or item.get("name") or "", *_texts(item.get("text"))]
+    parts = [item.get("title") or item.get("name") or "", *as_list(item.get("text"))]
     return "".join(parts + [d["text"] for d in item.get("duties", [])])
 
 
@@ -363,7 +364,8 @@ class _References:
                 at = (*where, "steps", j)
                 if step["id"] in steps:
                     self.readers["processes.yml"].fail((*at, "id"), f"步骤 id '{step['id']}' 重复", "同一流程内每个步骤用不同的 id")
-                self.known("processes.yml", step["owner"], self.owners, (*at, "owner"), "负责角色")
+                for k, owner in enumerate(as_list(step["owner"])):
+                    self.known("processes.yml", owner, self.owners, (*at, "owner", *([k] if isinstance(step["owner"], list) else [])), "负责角色")
                 if "back_to" in step:
                     self.known("processes.yml", step["back_to"]["step"], steps, (*at, "back_to", "step"), "前面的步骤")
                 steps.add(step["id"])
