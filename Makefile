@@ -28,6 +28,7 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/smilepress check
 	$(BIN)/smilepress check data policies   # nothing personal or secret in the department's data
+	$(BIN)/smilepress handbook              # the regulation's data: schema, references, every clause
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py

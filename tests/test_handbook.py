@@ -247,3 +247,15 @@ def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(fa
                          and p.suffix in (".html", ".json", ".xml"))
     for trace in ("员工手册", "handbook/", "内容策划流程", "医疗广告审查证明，", "smilepress-diagram"):
         assert trace not in everything
+
+
+def test_the_handbook_command_reports_problems_and_fails_on_errors(factory, capsys):
+    assert main(["--as-of", "2026-11-28", "handbook"]) == 0
+    out = capsys.readouterr()
+    assert "8/8 个制度文件可用" in out.out and "错误 0 个，已过复审日期 1 项" in out.out
+    line = _edit(factory.root, "processes.yml", "owner: analyst\n        inputs: [月度渠道数据（data/metrics/）]",
+                 "owner: analyts\n        inputs: [月度渠道数据（data/metrics/）]")
+    assert main(["--as-of", "2026-11-28", "handbook"]) == 1
+    err = capsys.readouterr().err
+    assert f"policies/processes.yml:{line}:1: 错误: 未知的负责角色 'analyts'（是否想写 'analyst'？）" in err
+    assert "Traceback" not in err

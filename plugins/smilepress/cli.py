@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     owners = sub.add_parser("codeowners", help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）")
     owners.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1")
 
+    sub.add_parser("handbook", help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1")
+
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
@@ -122,6 +124,21 @@ def _project(args) -> Project:
     return Project(find_root(Path.cwd()), as_of=parse_as_of(args.as_of, "--as-of"))
 
 
+def _handbook(project: Project) -> int:
+    from .handbook import load_handbook
+    from .regulation import FILES
+
+    book, problems = load_handbook(project.root, project.policies, project.today, project.history)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    clauses = book.reg.clauses.values()
+    added = sum(1 for c in clauses if c.origin == "added")
+    errors = sum(1 for p in problems if p.level == "error")
+    print(f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，{len(clauses)} 条条款（其中部门补充 {added} 条），"
+          f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {len(book.reg.overdue(project.today))} 项")
+    return 1 if errors else 0
+
+
 def _article_path(project: Project, file: str) -> Path:
     path = Path(file).resolve()
     if not path.is_file():
@@ -143,6 +160,8 @@ def _run(args) -> int:
         return _list(project, args)
     if args.command == "codeowners":
         return _codeowners(project, args.check)
+    if args.command == "handbook":
+        return _handbook(project)
     if args.command == "metrics":
         from .kpis import import_csv
 
