@@ -125,6 +125,14 @@ def test_bad_data_is_named_with_file_line_and_what_to_do(factory, name, old, new
     assert found[0].hint or "未知" in found[0].message
 
 
+def test_a_step_without_a_deadline_or_service_level_is_named_at_the_step(factory):
+    _edit(factory.root, "processes.yml", "        deadline: 每周一选题会\n", "")
+    step_line = _edit(factory.root, "processes.yml", "      - id: topic\n", "      - id: topic\n")
+    _, problems = _book(factory.root)
+    found = [p for p in _errors(problems) if p.message == "步骤“选题策划”没有写时限"]
+    assert [(p.path, p.line) for p in found] == [("policies/processes.yml", step_line)] and "deadline" in found[0].hint
+
+
 def test_a_broken_file_is_reported_and_the_other_pages_are_still_built(factory):
     (factory.root / "policies/finance.yml").write_text("policy: [\n", encoding="utf-8")
     book, problems = _book(factory.root)
@@ -227,13 +235,15 @@ def test_handwritten_pages_embed_generated_pieces_and_bad_embeds_are_named():
     assert "handbook" not in out and len(problems) == 3 and "公开页面不能嵌入" in problems[0].message
 
 
-def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(factory):
+def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(factory, caplog):
     shutil.copytree(REPO / "data", factory.root / "data")
     factory.article("index.md", title="首页", type="page", body="欢迎。", status="published")
-    factory.article("guide.md", title="指南", type="page", status="published",
-                    body="流程如下：\n\n<!-- handbook: flowchart content -->\n")
+    guide = factory.article("guide.md", title="指南", type="page", status="published",
+                            body="流程如下：\n\n<!-- handbook: flowchart content -->\n\n<!-- handbook: flowchart sales -->\n")
     factory.commit_all("页", "chensiyuan")
     assert main(["--as-of", "2026-11-28", "build", "--profile", "internal"]) == 0
+    bad_line = guide.read_text(encoding="utf-8").splitlines().index("<!-- handbook: flowchart sales -->") + 1
+    assert f"content/guide.md:{bad_line}:1: 错误: 嵌入 flowchart 的参数 'sales' 无效" in caplog.text
     site = factory.root / "site/internal"
     assert "<svg" in (site / "handbook/org/index.html").read_text(encoding="utf-8")
     assert "内容策划流程流程图" in (site / "guide/index.html").read_text(encoding="utf-8")

@@ -512,13 +512,17 @@ def _choices(book: Handbook, what: str | None) -> list[str]:
             "clause": list(reg.clauses), None: [""]}[what]
 
 
-def expand_embeds(markdown: str, path: str, here: str, book: Handbook | None) -> tuple[str, list[Problem]]:
-    """Replaces each `<!-- handbook: kind arg -->` line with the generated piece; a bad one is reported."""
+def expand_embeds(markdown: str, path: str, here: str, book: Handbook | None, first_line: int = 1
+                  ) -> tuple[str, list[Problem]]:
+    """Replaces each `<!-- handbook: kind arg -->` line with the generated piece; a bad one is reported.
+
+    first_line: the file line of the markdown's first line (the body starts after the front matter).
+    """
     problems: list[Problem] = []
 
     def piece(m: re.Match) -> str:
         kind, arg = m.group(1), m.group(2) or ""
-        line = markdown.count("\n", 0, m.start()) + 1
+        line = first_line + markdown.count("\n", 0, m.start())
         if book is None:
             problems.append(Problem(path, line, "这里嵌入了员工手册的内容，但手册数据没有加载", "检查 policies/ 中的手册数据文件"))
             return ""
@@ -539,9 +543,9 @@ def expand_embeds(markdown: str, path: str, here: str, book: Handbook | None) ->
     return EMBED.sub(piece, markdown), problems
 
 
-def strip_embeds(markdown: str, path: str) -> tuple[str, list[Problem]]:
+def strip_embeds(markdown: str, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
     """For the public site: embeds are removed, each one reported (handbook content is for staff only)."""
-    problems = [Problem(path, markdown.count("\n", 0, m.start()) + 1, "公开页面不能嵌入员工手册的内容，已删除",
+    problems = [Problem(path, first_line + markdown.count("\n", 0, m.start()), "公开页面不能嵌入员工手册的内容，已删除",
                         "员工手册只在内部版本中发布；公开页面请直接写出要公开的文字") for m in EMBED.finditer(markdown)]
     return EMBED.sub("", markdown), problems
 

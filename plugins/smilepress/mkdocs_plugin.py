@@ -257,11 +257,11 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
-        path = self.decisions[page.file.src_uri][0].article.path if page.file.src_uri in self.decisions else page.file.src_uri
+        path, first_line = _source_position(self.decisions.get(page.file.src_uri), page.file.src_uri, markdown)
         if self.profile == "public":   # the handbook never reaches the public site, embedded or not
-            markdown, problems = handbook.strip_embeds(markdown, path)
+            markdown, problems = handbook.strip_embeds(markdown, path, first_line)
         else:
-            markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book)
+            markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book, first_line)
         for problem in problems:
             log.warning("%s", problem)
         return markdown
@@ -324,6 +324,16 @@ def _retitle(item, titles: dict) -> None:
                 item.title = name
         for child in item.children:
             _retitle(child, titles)
+
+
+def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
+    """The article's file and the line its Markdown (what MkDocs left after the front matter) starts on."""
+    if not found:
+        return src_uri, 1
+    article = found[0].article
+    if article.text.endswith(markdown):
+        return article.path, article.text.count("\n", 0, len(article.text) - len(markdown)) + 1
+    return article.path, article.body_line
 
 
 def _order_handbook(items, rank: dict[str, int]) -> None:

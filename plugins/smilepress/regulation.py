@@ -366,6 +366,9 @@ class _References:
                     self.readers["processes.yml"].fail((*at, "id"), f"步骤 id '{step['id']}' 重复", "同一流程内每个步骤用不同的 id")
                 for k, owner in enumerate(as_list(step["owner"])):
                     self.known("processes.yml", owner, self.owners, (*at, "owner", *([k] if isinstance(step["owner"], list) else [])), "负责角色")
+                if not (step.get("deadline") or step.get("sla")):
+                    self.readers["processes.yml"].fail(at, f"步骤“{step['name']}”没有写时限",
+                                                       "写 deadline（何时完成）或 sla（服务标准），例如 sla: 2 个工作日内")
                 if "back_to" in step:
                     self.known("processes.yml", step["back_to"]["step"], steps, (*at, "back_to", "step"), "前面的步骤")
                 steps.add(step["id"])
