@@ -114,6 +114,7 @@ def _edit(root: Path, name: str, old: str, new: str) -> int:
     ("people.yml", "group: 网络推广组", "group: 网络推广部", "未知的单位（organization.yml 的 id 或名称） '网络推广部'"),
     ("kpis.yml", "group: 客户服务组", "group: 客服组", "未知的单位（organization.yml 的 id 或名称） '客服组'"),
     ("roles.yml", "unit: content", "unit: contents", "未知的单位（organization.yml） 'contents'"),
+    ("roles.yml", "unit: content", "unit: [content]", "角色 writer 的 unit 应该是一个单位 id"),
 ])
 def test_bad_data_is_named_with_file_line_and_what_to_do(factory, name, old, new, message):
     line = _edit(factory.root, name, old, new)
@@ -157,7 +158,7 @@ def _paths(value, where=()):
             yield from _paths(v, (*where, i))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_value_replaced_anywhere_is_reported_never_a_crash(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("proj")

@@ -117,27 +117,28 @@ class Handbook:
         rows = [[f"{i}. {s['name']}", self.owner(s["owner"], here), s["output"]] for i, s in enumerate(steps, start=1)]
         return diagrams.flowchart(label, boxes) + "\n\n" + table(["步骤", "负责", detail], rows)
 
-    def clause(self, item: dict, here: str, heading: str = "") -> str:
+    def clause(self, item: dict, show_title: bool = True) -> str:
+        """A clause's wording with its tag, and how the department lives or enforces it."""
         cid = item["clause"]
-        texts = [item["text"]] if isinstance(item.get("text"), str) else item.get("text", [])
         title = item.get("name") or item.get("title") or ""
-        head = f"**{escape(title)}** " if title and not heading else ""
-        out = f"{head}{''.join(texts)} {clause_tag(self.reg.clauses.get(cid), cid)}\n"
+        head = f"**{escape(title)}** " if title and show_title else ""
+        out = f"{head}{''.join(as_list(item.get('text')))} {clause_tag(self.reg.clauses.get(cid), cid)}\n"
         for key, label in (("in_practice", "我们的做法"), ("enforced_by", "如何落实")):
             if item.get(key):
                 out += f"\n*{label}：* {item[key]}\n"
         return out
 
-    def sections(self, name: str, here: str, level: str = "##") -> str:
+    def sections(self, name: str) -> str:
+        """A policy file's sections (## title), their wording and numbered clauses, each with its tag."""
         out = []
         for section in self.reg.data[name]["sections"]:
-            out.append(f"{level} {section['title']}\n")
+            out.append(f"## {section['title']}\n")
             if section.get("text"):
-                out.append(self.clause(section, here, heading=section["title"]))
+                out.append(self.clause(section, show_title=False))
             else:
                 out.append(clause_tag(self.reg.clauses.get(section["clause"]), section["clause"]) + "\n")
             for i, item in enumerate(section.get("clauses", []), start=1):
-                out.append(f"{i}. " + self.clause(item, here).replace("\n\n", "\n\n    "))
+                out.append(f"{i}. " + self.clause(item).replace("\n\n", "\n\n    "))
             out.append("")
         return "\n".join(out)
 
@@ -222,7 +223,7 @@ class Handbook:
 
     def principles(self, arg: str, here: str) -> str:
         section = next(s for s in self.reg.data["general.yml"]["sections"] if s.get("clauses"))
-        return "\n".join(f"{i}. " + self.clause(c, here).replace("\n\n", "\n\n    ")
+        return "\n".join(f"{i}. " + self.clause(c).replace("\n\n", "\n\n    ")
                          for i, c in enumerate(section["clauses"], start=1))
 
     def term(self, term: str, here: str) -> str:
@@ -272,7 +273,7 @@ class Handbook:
             rows = "\n".join(f"    - [{m.title}]({link(POLICY_PAGES[Path(m.file).name], here)})：应于 {m.next_review} "
                              f"复审，负责人 {self.person(m.owner)}" for m in late)
             out.append(f'!!! warning "有 {len(late)} 项制度已过复审日期"\n{rows}\n')
-        out.append(self.sections("general.yml", here))
+        out.append(self.sections("general.yml"))
         out.append("## 手册目录\n")
         toc = [(POLICY_PAGES["organization.yml"], "组织架构与各组职责"), (POLICY_PAGES["processes.yml"], "工作流程"),
                (POLICY_PAGES["norms.yml"], "工作规范"), (POLICY_PAGES["personnel.yml"], "人员管理：招聘、培训、考核、职业发展"),
@@ -307,7 +308,7 @@ class Handbook:
     def org_page(self) -> str:
         here = POLICY_PAGES["organization.yml"]
         data = self.reg.data["organization.yml"]
-        sections = self.sections("organization.yml", here).split("\n## ", 2)  # 部门架构, 职责分工
+        sections = self.sections("organization.yml").split("\n## ", 2)  # 部门架构, 职责分工
         out = ["# 组织架构\n", sections[0], self.org_chart(here=here), "## " + "\n## ".join(sections[1:])]
         for uid, unit in self.reg.units.items():
             if unit["kind"] != "external":
@@ -376,7 +377,7 @@ class Handbook:
         out.append("## 步骤\n")
         out.append(self.steps(proc["id"], here))
         out.append("## 制度原文\n")
-        out.append("\n".join(f"{i}. " + self.clause(s, here) for i, s in enumerate(proc["steps"], start=1)))
+        out.append("\n".join(f"{i}. " + self.clause(s) for i, s in enumerate(proc["steps"], start=1)))
         kpi_names = {k.id: k.name for k in self.kpis}
         if proc.get("kpis"):
             out.append("## 相关指标\n")
@@ -384,12 +385,12 @@ class Handbook:
         return "\n".join(out)
 
     def norms_page(self) -> str:
-        return "# 工作规范\n\n" + self.sections("norms.yml", POLICY_PAGES["norms.yml"]).split("\n", 2)[2] \
+        return "# 工作规范\n\n" + self.sections("norms.yml").split("\n", 2)[2] \
             + self.policy_footer("norms.yml")
 
     def personnel_page(self) -> str:
         here, data = POLICY_PAGES["personnel.yml"], self.reg.data["personnel.yml"]
-        out = ["# 人员管理\n", self.sections("personnel.yml", here)]
+        out = ["# 人员管理\n", self.sections("personnel.yml")]
         if data.get("recruitment"):
             out.append("## 招聘步骤\n")
             out.append(self.step_list("招聘流程图", data["recruitment"]["steps"], here, "产出"))
@@ -422,7 +423,7 @@ class Handbook:
     def finance_page(self) -> str:
         here, data = POLICY_PAGES["finance.yml"], self.reg.data["finance.yml"]
         budget, reimbursement = data["budget"], data["reimbursement"]
-        out = ["# 财务管理\n", self.sections("finance.yml", here), "## 预算类别\n",
+        out = ["# 财务管理\n", self.sections("finance.yml"), "## 预算类别\n",
                table(["类别", "负责单位", "包括"], [[c["name"], self.unit_link(c["unit"], here), c.get("covers", "")]
                                               for c in budget["categories"]]),
                f"编制：{self.owner(budget['prepared_by'], here)}；{budget.get('deadline', '')}。{budget.get('review', '')}\n",
@@ -445,7 +446,7 @@ class Handbook:
     def security_page(self) -> str:
         here, data = POLICY_PAGES["security.yml"], self.reg.data["security.yml"]
         out = ["# 信息安全管理\n", "第六章的原文在“网络安全”第 1 条中断；标注“部门补全”“部门补充条款”的内容由部门补齐。\n",
-               self.sections("security.yml", here)]
+               self.sections("security.yml")]
         if data.get("backups"):
             out.append("## 备份安排\n")
             out.append(table(["备份内容", "频率", "保留", "方式", "负责"],

@@ -236,9 +236,7 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
     # Files read for their references only (policies.py and kpis.py report their other problems).
     others = {name: load_policy_file(root, name, []) for name in ("roles.yml", "people.yml", "kpis.yml")}
     roles = others["roles.yml"].loaded.data.get("roles") if others["roles.yml"] else None
-    reg = Regulation({n: r.loaded.data for n, r in readers.items()}, {}, {},
-                     {str(k): v for k, v in roles.items() if isinstance(v, dict)} if isinstance(roles, dict) else {},
-                     policies)
+    reg = Regulation({n: r.loaded.data for n, r in readers.items()}, {}, {}, _role_specs(roles), policies)
     for name, r in readers.items():
         reg.meta[name] = _meta(r, name)
     _collect_clauses(reg, readers)
@@ -251,6 +249,14 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
         if any(p.level == "error" for p in r.problems):
             del reg.data[name], reg.meta[name]
     return reg, problems
+
+
+def _role_specs(roles: Any) -> dict[str, dict]:
+    """roles.yml's specs as text fields (policies.py reports a malformed file; this only must not break)."""
+    if not isinstance(roles, dict):
+        return {}
+    return {str(rid): {k: str(v) for k, v in spec.items() if isinstance(v, (str, int, float))}
+            for rid, spec in roles.items() if isinstance(spec, dict)}
 
 
 def _meta(r: PolicyReader, name: str) -> PolicyMeta:
@@ -339,9 +345,14 @@ class _References:
         """roles.yml `unit`, people.yml `group` and kpis.yml `group` name units of organization.yml."""
         by_name = {**{u: "" for u in units}, **{u["name"]: "" for u in units.values()}}
         roles_r, people_r, kpis_r = (self.others[n] for n in ("roles.yml", "people.yml", "kpis.yml"))
-        for rid, spec in self.reg.roles.items():
-            if "unit" in spec and roles_r is not None:
-                roles_r.known(str(spec["unit"]), units, ("roles", rid, "unit"), "单位（organization.yml）")
+        raw_roles = roles_r.loaded.data.get("roles") if roles_r is not None else None
+        for rid, spec in (raw_roles.items() if isinstance(raw_roles, dict) else ()):
+            if not isinstance(spec, dict) or "unit" not in spec:
+                continue
+            if isinstance(spec["unit"], str):
+                roles_r.known(spec["unit"], units, ("roles", rid, "unit"), "单位（organization.yml）")
+            else:
+                roles_r.fail(("roles", rid, "unit"), f"角色 {rid} 的 unit 应该是一个单位 id", "例如 unit: content")
         for pid, person in self.reg.policies.people.items():
             if person.group and people_r is not None:
                 people_r.known(person.group, by_name, ("people", pid, "group"), "单位（organization.yml 的 id 或名称）")
