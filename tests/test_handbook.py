@@ -61,6 +61,7 @@ def test_every_clause_of_the_regulation_is_in_the_data_and_on_a_page():
         # The wording is on the page that shows the clause, sentence by sentence.
         wording = clause.text[len(clause.title):]
         assert any(all(comparable(s) in plain[uri] for s in re.split("[。；;]", wording)) for uri in shown_on), cid
+    assert "| 第三章 | 工作流程与规范 | [工作流程](processes/index.md)、[工作规范](norms.md) |" in pages["handbook/index.md"]
     index = pages[CLAUSES_PAGE]
     assert all(f"§{cid} |" in index for cid in book.reg.clauses)
     # Chapter 6 was completed: the clause the source breaks off in, and what the issue asks for.
@@ -81,8 +82,16 @@ def test_a_lost_clause_a_changed_sentence_and_an_unmarked_addition_are_named(fac
     assert (SOURCE, "制度原文 §3.5.5 没有放进任何制度文件") in messages
     assert any(p == "policies/norms.yml" and "§3.5.2 的文字与制度原文不一致" in m and "不得从事与工作无关的事情" in m
                for p, m in messages)
+    assert not any("没有对应的制度文件" in m for _, m in messages)
     added = next(p for p in problems if "制度原文中没有 §3.5.6" in p.message)
     assert added.line == text.splitlines().index('      - clause: "3.5.6"') + 1 and "origin: added" in added.hint
+
+
+def test_a_chapter_without_a_policy_file_is_named(factory):
+    _edit(factory.root, "finance.yml", "  chapter: 5\n", "  chapter: 4\n")
+    _, problems = _book(factory.root)
+    found = [p for p in _errors(problems) if "没有对应的制度文件" in p.message]
+    assert [(p.path, p.line, p.message) for p in found] == [(SOURCE, 66, "第5章《财务管理》没有对应的制度文件")]
 
 
 # -- schema and references ----------------------------------------------------------------------

@@ -280,6 +280,13 @@ class Handbook:
                (POLICY_PAGES["finance.yml"], "财务管理：预算、报销、成本控制"), (POLICY_PAGES["security.yml"], "信息安全管理"),
                (ROLES_PAGE, "角色与职责"), (POLICY_PAGES["glossary.yml"], "术语表"), (CLAUSES_PAGE, "条款索引：每一条制度在哪一页")]
         out.append("\n".join(f"- [{title}]({link(uri, here)})" for uri, title in toc) + "\n")
+        if self.reg.chapters:
+            out.append("## 制度结构\n")
+            rows = [[f"第{'一二三四五六七八九十'[n - 1]}章", title,
+                     "、".join(f"[{m.title}]({link(POLICY_PAGES[Path(m.file).name], here)})"
+                              for m in self.reg.meta.values() if m.chapter == n) or "—"]
+                    for n, title in sorted(self.reg.chapters.items())]
+            out.append(table(["章", "标题", "手册页面"], rows))
         out.append("## 各项制度\n")
         rows = []
         for name in FILES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -70,6 +70,7 @@ class Regulation:
     clauses: dict[str, Clause]
     roles: dict[str, dict]           # roles.yml specs (name, unit, description)
     policies: Policies
+    chapters: dict[int, str] = field(default_factory=dict)   # the adopted text's chapter titles
 
     @property
     def units(self) -> dict[str, dict]:
@@ -142,6 +143,12 @@ def parse_source(text: str) -> dict[str, SourceClause]:
         if current is not None:
             clauses[current][1] += line[pos:]
     return {cid: SourceClause(cid, n, t.strip()) for cid, (n, t) in clauses.items()}
+
+
+def parse_chapters(text: str) -> dict[int, tuple[int, str]]:
+    """The regulation's chapters: number -> (line, title)."""
+    return {_NUMERALS[m.group(1)]: (number, m.group(2).strip())
+            for number, line in enumerate(text.splitlines(), start=1) if (m := _CHAPTER.match(line.strip()))}
 
 
 def comparable(text: str) -> str:
@@ -294,10 +301,17 @@ def _coverage(root: Path, reg: Regulation, readers: dict[str, PolicyReader]) -> 
     path = root / SOURCE
     if not path.is_file():
         return [Problem(SOURCE, 1, "缺少制度原文", "把通过的制度原文放在这里，手册逐条核对是否完整")]
-    source = parse_source(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    source, chapters = parse_source(text), parse_chapters(text)
+    reg.chapters = {n: title for n, (_, title) in chapters.items()}
     if len(readers) < len(FILES):
         return []  # a file is missing or broken (reported): its clauses would all look lost
     problems = []
+    covered = {meta.chapter for meta in reg.meta.values()}
+    for n, (line, title) in chapters.items():
+        if n not in covered:
+            problems.append(Problem(SOURCE, line, f"第{n}章《{title}》没有对应的制度文件",
+                                    f"在相应文件的 policy 中写 chapter: {n}"))
     for cid, src in source.items():
         clause = reg.clauses.get(cid)
         if clause is None:
