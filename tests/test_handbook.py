@@ -45,6 +45,42 @@ def test_the_source_parser_finds_every_numbered_clause_of_the_regulation():
     assert source["6.2.1"].text.endswith("防范网络攻击和恶意")       # where the scraped text stops
 
 
+_han = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), min_size=1, max_size=12)
+_NUM = "一二三四五六七八九十"
+
+
+@settings(max_examples=100, deadline=None)
+@given(chapters=st.lists(st.lists(st.tuples(_han, st.lists(_han, max_size=11)), min_size=1, max_size=4),
+                         min_size=1, max_size=6),
+       full_width=st.booleans(), glued=st.booleans())
+def test_the_parser_recovers_any_regulation_written_the_usual_ways(chapters, full_width, glued):
+    """Chapters 一、, sections (一) or （一）, items 1. or １．, titles glued to the text or not."""
+    lines, expected = [], {}
+    for c, sections in enumerate(chapters, start=1):
+        lines.append(f"{_NUM[c - 1]}、第{c}章")
+        for s, (head, items) in enumerate(sections, start=1):
+            marker = f"（{_NUM[s - 1]}）" if full_width else f"({_NUM[s - 1]})"
+            expected[f"{c}.{s}"] = head + "。"
+            numbered = []
+            for i, item in enumerate(items, start=1):
+                number = "".join(chr(ord(d) + 0xFEE0) for d in str(i)) + "．" if full_width else f"{i}."
+                expected[f"{c}.{s}.{i}"] = item + "。"
+                numbered.append(f"{number}{item}。")
+            if glued and numbered:   # as the source does: "(三)基本原则1.合法性原则:…"
+                numbered[0] = f"{marker}{head}。{numbered[0]}"
+            else:
+                numbered.insert(0, f"{marker}{head}。")
+            lines += numbered
+        lines.append("")
+    found = parse_source("\n".join(lines))
+    assert {cid: comparable(c.text) for cid, c in found.items()} == {cid: comparable(x) for cid, x in expected.items()}
+
+
+@given(st.text(max_size=300))
+def test_the_parser_takes_any_text(text):
+    assert all(c.line >= 1 for c in parse_source(text).values())
+
+
 def test_every_clause_of_the_regulation_is_in_the_data_and_on_a_page():
     book, problems = _book(REPO)
     assert _errors(problems) == []

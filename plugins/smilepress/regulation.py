@@ -107,7 +107,7 @@ class Regulation:
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 _CHAPTER = re.compile(r"^([一二三四五六七八九十])、\s*(.+)$")
 _SECTION = re.compile(r"^[（(]([一二三四五六七八九十])[）)]\s*")
-_ITEM = re.compile(r"(?<![0-9.])([1-9])[.．、](?=\D)")
+_ITEM = re.compile(r"(?<![0-9.])([1-9][0-9]?)[.、](?=\D)")
 
 
 def parse_source(text: str) -> dict[str, SourceClause]:
@@ -120,7 +120,7 @@ def parse_source(text: str) -> dict[str, SourceClause]:
     chapter = section = 0
     current: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
+        line = unicodedata.normalize("NFKC", line).strip()   # （一） and １． as (一) and 1.
         if not line:
             continue
         if m := _CHAPTER.match(line):
@@ -148,7 +148,8 @@ def parse_source(text: str) -> dict[str, SourceClause]:
 def parse_chapters(text: str) -> dict[int, tuple[int, str]]:
     """The regulation's chapters: number -> (line, title)."""
     return {_NUMERALS[m.group(1)]: (number, m.group(2).strip())
-            for number, line in enumerate(text.splitlines(), start=1) if (m := _CHAPTER.match(line.strip()))}
+            for number, line in enumerate(text.splitlines(), start=1)
+            if (m := _CHAPTER.match(unicodedata.normalize("NFKC", line).strip()))}
 
 
 def comparable(text: str) -> str:
