@@ -92,3 +92,26 @@ def test_tags_never_join_separate_lines(tmp_path):
     (tmp_path / "a.html").write_text("<p>甲乙丙丁<span\n>戊己庚辛</p>\nx <b>壬癸</b>", encoding="utf-8")
     assert guard.scan(tmp_path, {"甲乙丙丁戊己庚辛": "x.md"}) == []
     assert [leak.marker for leak in guard.scan(tmp_path, {"x壬癸": "y.md"})] == ["x壬癸"]
+
+
+def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
+    from smilepress.mkdocs_plugin import SmilePressPlugin
+
+    original = SmilePressPlugin.on_files
+
+    def leaky_on_files(self, files, config):  # a bug: the handbook's pages go into every profile
+        files = original(self, files, config)
+        self._add_handbook_pages(files, config)
+        return files
+
+    monkeypatch.setattr(SmilePressPlugin, "on_files", leaky_on_files)
+    code, log = _build(site, caplog)
+    assert code == 1
+    assert "防泄漏检查失败" in log and "员工手册 §" in log
+    assert not (site.root / "site/public").exists()
+
+
+def test_handbook_markers_are_long_fragments_of_its_clauses(site):
+    markers = guard.handbook_markers(smilepress.project.Project(site.root))
+    assert markers.get("本制度适用于口腔网络运营部全体员工") == "员工手册 §1.2"
+    assert all(guard.distinctive(m) for m in markers)

@@ -2,7 +2,8 @@
 
 Defence in depth, independent of how pages were kept out: it reads the output files themselves
 (HTML, search index, sitemap) and looks for the titles and distinctive sentences of every article
-that must not be public, and for the names and e-mails of staff who are not marked public. Its list
+that must not be public, of the staff handbook's regulation, and for the names and e-mails of staff
+who are not marked public. Its list
 of what must not be public is the gate's decision *plus* a second opinion of its own: any article
 whose raw `status` is not a publishable state, read without the model's code.
 """
@@ -18,6 +19,7 @@ import ahocorasick_rs
 import yaml
 
 from .project import Project
+from .regulation import load_regulation
 
 _MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<[^>\n]+>|[*_`~#>|]")
 _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）()\[\]【】]+")
@@ -101,6 +103,8 @@ def forbidden_markers(project: Project) -> dict[str, str]:
         for marker in [normalise(a.title), *fragments(a.body)]:
             if distinctive(marker):
                 candidates.setdefault(marker, a.path)
+    for marker, where in handbook_markers(project).items():
+        candidates.setdefault(marker, where)
     for person in project.policies.people.values():
         if not person.public:
             candidates.setdefault(person.name, f"人员 {person.id} 的姓名（未标记 public）")
@@ -111,6 +115,13 @@ def forbidden_markers(project: Project) -> dict[str, str]:
         if not person.public:  # an e-mail address is never shared text: always a leak
             candidates[person.email] = f"人员 {person.id} 的邮箱"
     return candidates
+
+
+def handbook_markers(project: Project) -> dict[str, str]:
+    """The longest fragments of each clause of the regulation: the handbook is for staff only."""
+    regulation, _ = load_regulation(project.root, project.policies)   # its problems are the handbook's to report
+    return {marker: f"员工手册 §{clause.id}" for clause in regulation.clauses.values()
+            for marker in fragments(clause.wording)[:2] if distinctive(marker)}
 
 
 def site_file_content(path: Path) -> bytes:

@@ -53,6 +53,11 @@ class Clause:
     text: str            # title + wording, as the data has it
     origin: str          # "" (the regulation's own), "completed" or "added"
 
+    @property
+    def wording(self) -> str:
+        """The clause's text without its title (as a page shows it, under or beside the title)."""
+        return self.text[len(self.title):]
+
 
 @dataclass(frozen=True)
 class SourceClause:
