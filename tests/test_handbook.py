@@ -178,6 +178,20 @@ def test_a_step_without_a_deadline_or_service_level_is_named_at_the_step(factory
     assert [(p.path, p.line) for p in found] == [("policies/processes.yml", step_line)] and "deadline" in found[0].hint
 
 
+def test_budget_data_uses_the_categories_of_the_finance_policy(factory):
+    shutil.copytree(REPO / "data/budget", factory.root / "data/budget")
+    _, problems = _book(factory.root)
+    assert _errors(problems) == []
+    path = factory.root / "data/budget/2026.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  内容制作费用:", "  内容制作费:"), encoding="utf-8")
+    _, problems = _book(factory.root)
+    found = [p for p in _errors(problems) if "预算类别" in p.message]
+    assert [(p.path, p.line, p.message) for p in found] == [
+        ("data/budget/2026.yml", text.splitlines().index("  内容制作费用:") + 1, "未知的预算类别（policies/finance.yml） '内容制作费'")]
+    assert "内容制作费用" in found[0].hint
+
+
 def test_a_broken_file_is_reported_and_the_other_pages_are_still_built(factory):
     (factory.root / "policies/finance.yml").write_text("policy: [\n", encoding="utf-8")
     book, problems = _book(factory.root)

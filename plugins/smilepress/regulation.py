@@ -21,7 +21,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from .errors import Problem
-from .policies import Policies, PolicyReader, load_policy_file
+from .policies import Policies, PolicyReader, load_policy_file, load_yaml_file
 
 SOURCE = "policies/source/regulation.zh.md"
 FILES = ("general.yml", "organization.yml", "processes.yml", "norms.yml", "personnel.yml", "finance.yml",
@@ -253,6 +253,9 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
     for name, r in readers.items():
         reg.meta[name] = _meta(r, name)
     _collect_clauses(reg, readers)
+    budgets = [load_yaml_file(root, path.relative_to(root).as_posix(), [])
+               for path in sorted((root / "data" / "budget").glob("*.yml"))]
+    others.update({r.path: r for r in budgets if r is not None})
     _References(reg, readers, others).run()
     for r in [*readers.values(), *others.values()]:
         if r is not None:
@@ -437,6 +440,11 @@ class _References:
             self.known("finance.yml", finance["budget"]["prepared_by"], self.owners, ("budget", "prepared_by"), "负责角色")
             for k, cat in enumerate(finance["budget"]["categories"]):
                 self.known("finance.yml", cat["unit"], units, ("budget", "categories", k, "unit"), "单位")
+            names = [c["name"] for c in finance["budget"]["categories"]]
+            for path, r in self.others.items():   # data/budget/<year>.yml uses finance.yml's categories
+                categories = r.loaded.data.get("categories") if path.startswith("data/budget/") and r else None
+                for name in categories if isinstance(categories, dict) else ():
+                    r.known(str(name), names, ("categories", name), "预算类别（policies/finance.yml）")
             for k, step in enumerate(finance["reimbursement"]["steps"]):
                 self.known("finance.yml", step["owner"], self.owners, ("reimbursement", "steps", k, "owner"), "负责角色")
             limits = finance["reimbursement"]["limits"]
