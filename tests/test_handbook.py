@@ -244,10 +244,10 @@ def test_any_value_replaced_anywhere_is_reported_never_a_crash(tmp_path_factory,
 def test_an_overdue_policy_is_flagged_on_the_home_page_and_in_the_problems(factory):
     book, problems = _book(factory.root, today=dt.date(2027, 1, 2))
     late = {p.path for p in problems if p.level == "warning" and "已过复审日期" in p.message}
-    assert late == {"policies/norms.yml", "policies/general.yml", "policies/organization.yml",
+    assert late == {"policies/norms.yml", "policies/general.yml", "policies/organization.yml", "policies/roles.yml",
                     "policies/personnel.yml", "policies/finance.yml", "policies/glossary.yml"}
     home = book.pages()["handbook/index.md"]
-    assert "有 6 项制度已过复审日期" in home
+    assert "有 7 项制度已过复审日期" in home
     book, _ = _book(factory.root, today=dt.date(2026, 11, 1))
     assert "已过复审日期" not in book.pages()["handbook/index.md"]
 
@@ -321,7 +321,7 @@ def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(fa
 def test_the_handbook_command_reports_problems_and_fails_on_errors(factory, capsys):
     assert main(["--as-of", "2026-11-28", "handbook"]) == 0
     out = capsys.readouterr()
-    assert "8/8 个制度文件可用" in out.out and "错误 0 个，已过复审日期 1 项" in out.out
+    assert "9/9 个制度文件可用" in out.out and "错误 0 个，已过复审日期 1 项" in out.out
     line = _edit(factory.root, "processes.yml", "owner: analyst\n        inputs: [月度渠道数据（data/metrics/）]",
                  "owner: analyts\n        inputs: [月度渠道数据（data/metrics/）]")
     assert main(["--as-of", "2026-11-28", "handbook"]) == 1

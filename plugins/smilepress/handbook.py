@@ -25,11 +25,12 @@ HOME = f"{PREFIX}/index.md"
 ORIGIN_NOTE = {"completed": "（原文不完整，部门补全）", "added": "（部门补充条款）"}
 # The page each policy file is shown on (its version, owner, dates and change history).
 POLICY_PAGES = {
-    "general.yml": HOME, "organization.yml": f"{PREFIX}/org/index.md", "processes.yml": f"{PREFIX}/processes/index.md",
+    "general.yml": HOME, "organization.yml": f"{PREFIX}/org/index.md", "roles.yml": f"{PREFIX}/roles.md",
+    "processes.yml": f"{PREFIX}/processes/index.md",
     "norms.yml": f"{PREFIX}/norms.md", "personnel.yml": f"{PREFIX}/personnel.md", "finance.yml": f"{PREFIX}/finance.md",
     "security.yml": f"{PREFIX}/security.md", "glossary.yml": f"{PREFIX}/glossary.md",
 }
-ROLES_PAGE = f"{PREFIX}/roles.md"
+ROLES_PAGE = POLICY_PAGES["roles.yml"]
 CLAUSES_PAGE = f"{PREFIX}/clauses.md"
 EMBED = re.compile(r"^[ ]{0,3}<!--\s*handbook:\s*([a-z-]+)(?:\s+(\S+))?\s*-->[ \t]*$", re.M)
 
@@ -483,7 +484,7 @@ class Handbook:
         for rid, name in self.policies.roles.items():
             out.append(f"## {name} {{#{rid}}}\n")
             out.append(self.role(rid, ROLES_PAGE))
-        return "\n".join(out)
+        return "\n".join(out) + (self.policy_footer("roles.yml") if "roles.yml" in self.reg.meta else "")
 
     def clauses_page(self, pages: dict[str, str]) -> str:
         here = CLAUSES_PAGE

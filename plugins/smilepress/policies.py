@@ -125,7 +125,7 @@ def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> PolicyReade
 
 
 def _read_roles(r: PolicyReader) -> dict[str, str]:
-    r.unknown_keys(r.loaded.data, {"version", "roles"}, ())
+    r.unknown_keys(r.loaded.data, {"version", "roles", "policy"}, ())  # policy: the handbook checks it
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
         spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")

@@ -24,7 +24,7 @@ from .errors import Problem
 from .policies import Policies, PolicyReader, load_policy_file, load_yaml_file
 
 SOURCE = "policies/source/regulation.zh.md"
-FILES = ("general.yml", "organization.yml", "processes.yml", "norms.yml", "personnel.yml", "finance.yml",
+FILES = ("general.yml", "organization.yml", "roles.yml", "processes.yml", "norms.yml", "personnel.yml", "finance.yml",
          "security.yml", "glossary.yml")
 PSEUDO_OWNERS = {"staff": "员工本人", "everyone": "所有人"}   # owners that are neither a role nor a unit
 
@@ -247,7 +247,8 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
         else:
             readers[name] = reader
     # Files read for their references only (policies.py and kpis.py report their other problems).
-    others = {name: load_policy_file(root, name, []) for name in ("roles.yml", "people.yml", "kpis.yml")}
+    others = {name: load_policy_file(root, name, []) for name in ("people.yml", "kpis.yml")}
+    others["roles.yml"] = readers.get("roles.yml") or load_policy_file(root, "roles.yml", [])
     roles = others["roles.yml"].loaded.data.get("roles") if others["roles.yml"] else None
     reg = Regulation({n: r.loaded.data for n, r in readers.items()}, {}, {}, _role_specs(roles), policies)
     for name, r in readers.items():
@@ -257,9 +258,8 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
                for path in sorted((root / "data" / "budget").glob("*.yml"))]
     others.update({r.path: r for r in budgets if r is not None})
     _References(reg, readers, others).run()
-    for r in [*readers.values(), *others.values()]:
-        if r is not None:
-            problems.extend(r.problems)
+    for r in {id(r): r for r in [*readers.values(), *others.values()] if r is not None}.values():
+        problems.extend(r.problems)
     problems.extend(_coverage(root, reg, readers))
     for name, r in readers.items():   # pages are made only from files without errors
         if any(p.level == "error" for p in r.problems):
