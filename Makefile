@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_check.py --build
 	$(BIN)/python scripts/bench_originality.py
 	$(BIN)/python scripts/bench_kpis.py
+	$(BIN)/python scripts/bench_handbook.py
 
 clean:
 	rm -rf site .pytest_cache .smilepress-cache
