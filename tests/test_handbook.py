@@ -16,7 +16,7 @@ from smilepress.cli import main
 from smilepress.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
 from smilepress.history import History
 from smilepress.policies import load_policies
-from smilepress.regulation import FILES, SOURCE, comparable, load_regulation, missing_sentences, parse_source
+from smilepress.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)
