@@ -234,7 +234,7 @@ def clause_wording(item: dict) -> str:
 
 
 def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Problem]]:
-    """Every handbook policy file, checked; a file with schema errors is reported and left out."""
+    """Every handbook policy file, checked; a file with errors is reported and its pages left out."""
     problems: list[Problem] = []
     readers: dict[str, PolicyReader] = {}
     for name in FILES:
