@@ -63,6 +63,14 @@ class ProjectFactory:
         path.write_text(text, encoding="utf-8")
         return path
 
+    def replace(self, rel: str, old: str, new: str) -> int:
+        """Replace the first `old` in a project file; return the (1-based) line where it was."""
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return text[: text.index(old)].count("\n") + 1
+
     def article(self, rel: str, *, title: str, type: str = "education", status: str = "draft",
                 author: str = "lixiaoyu", body: str = "正文。", extra: str = "") -> Path:
         fields = f"title: {title}\ntype: {type}\nstatus: {status}\nauthor: {author}\n{extra}"

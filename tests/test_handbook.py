@@ -123,22 +123,13 @@ def test_a_lost_clause_a_changed_sentence_and_an_unmarked_addition_are_named(fac
 
 
 def test_a_chapter_without_a_policy_file_is_named(factory):
-    _edit(factory.root, "finance.yml", "  chapter: 5\n", "  chapter: 4\n")
+    factory.replace("policies/finance.yml", "  chapter: 5\n", "  chapter: 4\n")
     _, problems = _book(factory.root)
     found = [p for p in _errors(problems) if "没有对应的制度文件" in p.message]
     assert [(p.path, p.line, p.message) for p in found] == [(SOURCE, 66, "第5章《财务管理》没有对应的制度文件")]
 
 
 # -- schema and references ----------------------------------------------------------------------
-def _edit(root: Path, name: str, old: str, new: str) -> int:
-    """Replace `old` in policies/<name>; return the (1-based) line where it was."""
-    path = root / "policies" / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
 @pytest.mark.parametrize("name, old, new, message", [
     ("processes.yml", "owner: promoter", "owner: promotor", "未知的负责角色 'promotor'"),
     ("processes.yml", "kpis: [ctr, consult-rate, cost-per-lead, roi]", "kpis: [ctr, clicks]", "未知的指标（kpis.yml） 'clicks'"),
@@ -161,7 +152,7 @@ def _edit(root: Path, name: str, old: str, new: str) -> int:
     ("roles.yml", "unit: content", "unit: [content]", "角色 writer 的 unit 应该是一个单位 id"),
 ])
 def test_bad_data_is_named_with_file_line_and_what_to_do(factory, name, old, new, message):
-    line = _edit(factory.root, name, old, new)
+    line = factory.replace(f"policies/{name}", old, new)
     _, problems = _book(factory.root)
     found = [p for p in _errors(problems) if message in p.message]
     assert found, [str(p) for p in problems]
@@ -171,8 +162,8 @@ def test_bad_data_is_named_with_file_line_and_what_to_do(factory, name, old, new
 
 
 def test_a_step_without_a_deadline_or_service_level_is_named_at_the_step(factory):
-    _edit(factory.root, "processes.yml", "        deadline: 每周一选题会\n", "")
-    step_line = _edit(factory.root, "processes.yml", "      - id: topic\n", "      - id: topic\n")
+    factory.replace("policies/processes.yml", "        deadline: 每周一选题会\n", "")
+    step_line = factory.replace("policies/processes.yml", "      - id: topic\n", "      - id: topic\n")
     _, problems = _book(factory.root)
     found = [p for p in _errors(problems) if p.message == "步骤“选题策划”没有写时限"]
     assert [(p.path, p.line) for p in found] == [("policies/processes.yml", step_line)] and "deadline" in found[0].hint
@@ -216,7 +207,9 @@ def _paths(value, where=()):
             yield from _paths(v, (*where, i))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: the same 150 damaged files on every run (CI must not depend on luck); 20 other seeds
+# (3,000 files) were run by hand when it was written.
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_value_replaced_anywhere_is_reported_never_a_crash(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("proj")
@@ -253,7 +246,7 @@ def test_an_overdue_policy_is_flagged_on_the_home_page_and_in_the_problems(facto
 
 
 def test_each_policy_page_shows_its_metadata_and_git_history(factory):
-    line = _edit(factory.root, "finance.yml", 'version: "1.0"', 'version: "1.1"')
+    line = factory.replace("policies/finance.yml", 'version: "1.0"', 'version: "1.1"')
     assert line
     factory.commit_all("报销：2000 元以下也须财务复核", "chensiyuan")
     book, _ = _book(factory.root, history=True)
@@ -322,7 +315,7 @@ def test_the_handbook_command_reports_problems_and_fails_on_errors(factory, caps
     assert main(["--as-of", "2026-11-28", "handbook"]) == 0
     out = capsys.readouterr()
     assert "9/9 个制度文件可用" in out.out and "错误 0 个，已过复审日期 1 项" in out.out
-    line = _edit(factory.root, "processes.yml", "owner: analyst\n        inputs: [月度渠道数据（data/metrics/）]",
+    line = factory.replace("policies/processes.yml", "owner: analyst\n        inputs: [月度渠道数据（data/metrics/）]",
                  "owner: analyts\n        inputs: [月度渠道数据（data/metrics/）]")
     assert main(["--as-of", "2026-11-28", "handbook"]) == 1
     err = capsys.readouterr().err

@@ -134,3 +134,10 @@ def test_customer_service_numbers_are_indicators_too(tmp_path):
     first = next(k for k in kpis_ if k.id == "first-response")
     assert first.value(metrics.total("2026-05")) == 2.5 and first.status(2.5) == "达标"
     assert 'class="kpi-' in pages(kpis_, metrics)["kpi/index.md"]
+
+
+def test_a_kpis_file_that_is_not_a_list_is_named(tmp_path):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies/kpis.yml").write_text("version: 1\nkpis: true\n", encoding="utf-8")
+    indicators, problems = load_kpis(tmp_path)
+    assert indicators == [] and [(p.path, p.line, p.message) for p in problems] == [("policies/kpis.yml", 2, "kpis 应该是指标的列表")]

@@ -50,11 +50,8 @@ def test_the_factory_copy_loads_too(factory):
 # -- breaking a copy -------------------------------------------------------------------------------
 
 def _break(factory, name: str, old: str, new: str):
-    path = factory.root / "policies" / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= 1, old
-    broken = text.replace(old, new, 1)
-    path.write_text(broken, encoding="utf-8")
+    factory.replace(f"policies/{name}", old, new)
+    broken = (factory.root / "policies" / name).read_text(encoding="utf-8")
     with pytest.raises(SmilePressError) as caught:
         load_policies(factory.root)
     problems = caught.value.problems

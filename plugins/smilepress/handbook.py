@@ -571,14 +571,13 @@ def load_handbook(root: Path, policies: Policies, today: dt.date, history: Histo
     """The regulation with KPIs and each policy file's git history; problems include overdue reviews."""
     reg, problems = load_regulation(root, policies)
     indicators, _ = load_kpis(root)   # kpis.py reports its own problems with the KPI pages
-    commits: dict[str, list[Commit]] = {}
-    if history is not None and history.available:
-        prefix = posixpath.relpath(root.resolve().as_posix(), Path(history.root).resolve().as_posix())
-        prefix = "" if prefix == "." else prefix + "/"
-        commits = {path[len(prefix):]: c for path, c in history.commits_by_path(f"{prefix}policies").items()
-                   if path.startswith(prefix)}
+    book = Handbook(reg, indicators, today, site_pages=site_pages)
+    if history is not None and history.available:   # git names files from the repository's root
+        policies_dir = (root / "policies").resolve().relative_to(Path(history.root).resolve()).as_posix()
+        book.history = {f"policies/{path[len(policies_dir) + 1:]}": c
+                        for path, c in history.commits_by_path(policies_dir).items()}
     for meta in reg.overdue(today):
         problems.append(Problem(meta.file, meta.review_line, f"制度《{meta.title}》已过复审日期 {meta.next_review}",
-                                f"请负责人 {policies.people[meta.owner].name if meta.owner in policies.people else meta.owner} "
-                                "复审后更新 policy 中的 version 和 next_review", level="warning"))
-    return Handbook(reg, indicators, today, commits, site_pages), problems
+                                f"请负责人 {book.person(meta.owner)} 复审后更新 policy 中的 version 和 next_review",
+                                level="warning"))
+    return book, problems

@@ -106,7 +106,11 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
         return [], problems
     r.unknown_keys(r.loaded.data, {"version", "kpis"}, ())
     out, seen = [], set()
-    for i, spec in enumerate(r.loaded.data.get("kpis") or []):
+    specs = r.loaded.data.get("kpis") or []
+    if not isinstance(specs, list):
+        r.fail(("kpis",), "kpis 应该是指标的列表", "每个指标一行，例如 - {id: ctr, name: 点击率, formula: clicks / impressions, target: 2.5}")
+        specs = []
+    for i, spec in enumerate(specs):
         where = ("kpis", i)
         spec = r.mapping(spec, where, "指标")
         r.unknown_keys(spec, {"id", "name", "group", "formula", "unit", "direction", "target", "percent"}, where)

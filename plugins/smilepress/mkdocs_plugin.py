@@ -183,10 +183,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         """The regulation's pages; a handwritten page at the same address wins and is named."""
         self.book, problems = handbook.load_handbook(self.project.root, self.project.policies, self.project.today,
                                                      self.project.history, {f.src_uri for f in files})
-        for problem in problems:
-            log.warning("员工手册数据%s：%s", "有错误" if problem.level == "error" else "提醒", problem)
-        if self.strict and any(p.level == "error" for p in problems):
-            raise PluginError("严格模式：员工手册的制度数据有错误（见上）")
+        self._report(problems, "员工手册的制度数据")
         for term in handbook.search_terms(self.book):
             jieba.add_word(term, freq=200000)   # Material's search segments with jieba in this process
         pages = self.book.pages()
@@ -200,12 +197,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def _add_kpi_pages(self, files: Files, config) -> None:
         """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
         generated, problems = kpis.internal_pages(self.project.root)
-        for problem in problems:
-            log.warning("指标、计划或预算数据有问题：%s", problem)
-        if self.strict and any(p.level == "error" for p in problems):
-            raise PluginError("严格模式：指标、计划或预算数据有错误（见上）")
+        self._report(problems, "指标、计划或预算数据")
         for uri, markdown in {**generated, **board.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
+
+    def _report(self, problems, what: str) -> None:
+        """Each problem of generated pages' data in the log; in strict mode an error stops the build."""
+        for problem in problems:
+            log.warning("%s：%s", what, problem)
+        if self.strict and any(p.level == "error" for p in problems):
+            raise PluginError(f"严格模式：{what}有错误（见上）")
 
     def _add_referenced_assets(self, files: Files, config) -> None:
         """Images and downloads under content/ that an included page links to (and nothing else)."""
