@@ -54,15 +54,19 @@ def test_broken_policies_fail_the_build_with_the_line(factory, caplog):
     assert "policies/people.yml" in caplog.text and "boss" in caplog.text
 
 
-def test_publish_leaves_the_current_sites_untouched_when_a_build_fails(factory):
+def test_publish_leaves_the_current_sites_untouched_on_an_integrity_failure(factory):
+    """A broken rule pack is an integrity failure: the publish stops and the last good site stays."""
     factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
     factory.commit_all("首页", "lixiaoyu")
     publish = [sys.executable, str(Path(__file__).resolve().parent.parent / "scripts" / "publish")]
     subprocess.run(publish, cwd=factory.root, check=True, capture_output=True)
     before = (factory.root / "site/public/index.html").read_bytes()
-    factory.article("education/x.md", title="标成已发布的草稿", status="published", body="没有批准。")
-    factory.commit_all("误标", "lixiaoyu")
+    factory.write("policies/compliance/local.yml", "rules:\n  - id: local/x\n    type: nonsense\n")
+    factory.article("index.md", title="首页", type="page", status="published", body="欢迎光临。")
+    factory.commit_all("坏规则包", "chensiyuan")
     result = subprocess.run(publish, cwd=factory.root, capture_output=True, text=True)
-    assert result.returncode == 1 and "content/education/x.md" in result.stderr
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "policies/compliance/local.yml" in result.stderr and "发布中止" in result.stderr
+    assert "Traceback" not in result.stderr
     assert (factory.root / "site/public/index.html").read_bytes() == before
     assert not (factory.root / "site/.staging").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -208,15 +209,19 @@ def test_scheduled_article_appears_on_its_day_without_a_human(corpus, tmp_path):
     assert CASES["education/good.md"][0] in text
 
 
-def test_strict_lists_every_published_article_that_fails_the_gate(corpus, tmp_path, caplog):
+def test_strict_build_drops_each_failing_article_and_names_it(corpus, tmp_path, caplog):
+    """An article's own problem never fails a build: it drops out and the log says why and who must act."""
     os.chdir(corpus.root)
     code = _cli("--as-of", AS_OF, "build", "--profile", "public", "--strict", "--site-dir", str(tmp_path / "s"))
     err = caplog.text
-    assert code == 1
-    for rel in ("self.md", "norole.md", "typed.md", "capital.md", "broken.md", "gbk.md"):
-        assert f"content/education/{rel}" in err
-    assert "content/education/good.md" not in err
+    assert code == 0
+    for rel in ("self.md", "norole.md", "typed.md", "capital.md", "broken.md", "gbk.md", "stale.md", "expired.md"):
+        assert re.search(rf"已下线(（[-0-9]+）)? content/education/{re.escape(rel)}《", err), rel
+    assert "需要：王立明（口腔医师）、刘芳（口腔医师）——口腔医师复审" in err      # overdue.md: who must act
+    assert "content/education/good.md《" not in err
     assert "handbook/rules.md" not in err  # internal, not failing
+    assert (tmp_path / "s/education/good/index.html").is_file()
+    assert not (tmp_path / "s/education/broken").exists()
 
 
 def test_plain_mkdocs_without_the_plugin_publishes_no_article(corpus, tmp_path):

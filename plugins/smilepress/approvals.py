@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .history import ApprovalKey, Commit
+import datetime as dt
+
+from .history import ApprovalKey, Commit, approval_key
 from .model import Approval, Article
 from .policies import Policies
 
@@ -38,6 +40,16 @@ class ApprovalState:
     def complete(self) -> bool:
         return not self.missing
 
+    def review_by(self, written: dt.date | None, role: str) -> dt.date | None:
+        """The medical content's review date: the one approved with the text, or a later counted re-review's."""
+        re_reviews = [v.approval.review_by for v in self.verdicts
+                      if v.counts and v.approval.re_review and v.approval.role == role]
+        return max([d for d in (written, *re_reviews) if d], default=None)
+
+    def last_re_review(self, role: str) -> Verdict | None:
+        counted = [v for v in self.verdicts if v.counts and v.approval.re_review and v.approval.role == role]
+        return max(counted, key=lambda v: v.approval.review_by, default=None)
+
 
 @dataclass(frozen=True)
 class Proofs:
@@ -62,7 +74,7 @@ def judge(approval: Approval, article: Article, policies: Policies, proofs: Proo
         return Verdict(approval, False, f"{person.name}（{role_name}）批准后内容又有改动，批准已失效", "stale")
     if not proofs.available:
         return Verdict(approval, False, f"{person.name}（{role_name}）的批准无法证明：{proofs.unavailable_reason}", "unproven")
-    commits = proofs.commits.get((approval.by, approval.role, approval.digest), [])
+    commits = proofs.commits.get(approval_key(approval.by, approval.role, approval.digest, approval.review_by), [])
     for commit in commits:
         if commit.email.lower() == person.email:
             return Verdict(approval, True, commit=commit)

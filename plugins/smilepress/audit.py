@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from . import front_matter
 from .errors import Problem
-from .history import Commit
+from .history import ApprovalKey, Commit, approval_key
 from .model import Approval, Article, content_digest
 from .project import Project
 
@@ -22,7 +22,7 @@ class Event:
                 "proven": self.proven}
 
 
-def _state(text: str | None, rel: str) -> tuple[str, set[tuple[str, str, str]], str] | None:
+def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | None:
     if text is None:
         return None
     parsed = front_matter.parse(text, rel)
@@ -30,8 +30,8 @@ def _state(text: str | None, rel: str) -> tuple[str, set[tuple[str, str, str]], 
         return ("?", set(), "")
     parts, loaded = parsed
     meta = loaded.data
-    approvals = {(a.get("by"), a.get("role"), a.get("digest")) for a in meta.get("approvals") or []
-                 if isinstance(a, dict)}
+    approvals = {approval_key(a.get("by"), a.get("role"), a.get("digest"), a.get("review_by"))
+                 for a in meta.get("approvals") or [] if isinstance(a, dict)}
     return (str(meta.get("status", "")), approvals, content_digest(meta, parts.body))
 
 
@@ -52,12 +52,14 @@ def trail(project: Project, article: Article) -> list[Event]:
             events.append(Event(commit, f"创建（状态 {status}）"))
         elif digest != previous[2]:
             events.append(Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容"))
-        for by, role, _ in sorted(before - approvals, key=str):
+        for by, role, _, _ in sorted(before - approvals, key=str):
             events.append(Event(commit, f"移除批准：{_who(p, by)}（{p.role_name(role)}）"))
-        for by, role, _ in sorted(approvals - before, key=str):
+        for by, role, _, review_by in sorted(approvals - before, key=str):
             person = p.people.get(by)
             proven = bool(person and person.email == commit.email.lower())
-            events.append(Event(commit, f"批准：{_who(p, by)}（{p.role_name(role)}）", proven))
+            what = f"复审：{_who(p, by)}（{p.role_name(role)}），下次复审期限 {review_by}" if review_by else \
+                f"批准：{_who(p, by)}（{p.role_name(role)}）"
+            events.append(Event(commit, what, proven))
         if previous is not None and status != previous[0]:
             events.append(Event(commit, f"状态 {previous[0]} → {status}"))
         previous = state
@@ -72,7 +74,7 @@ def stale_since(project: Project, article: Article, approval: Approval) -> str:
         if state is None:
             continue
         if approved_at is None:
-            if (approval.by, approval.role, approval.digest) in state[1]:
+            if approval_key(approval.by, approval.role, approval.digest, approval.review_by) in state[1]:
                 approved_at = commit
         elif state[2] != approval.digest:
             return f"自提交 {commit.short}（{commit.name}，{commit.date[:10]}，“{commit.subject}”）起内容已改变"

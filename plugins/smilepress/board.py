@@ -7,6 +7,7 @@ import datetime as dt
 import subprocess
 from dataclasses import asdict, dataclass
 
+from . import drops
 from .model import parse_article
 from .project import Project
 
@@ -127,4 +128,5 @@ def pages(project: Project) -> dict[str, str]:
     compliance += [f"| {c} | {n} |" for c, n in sorted(counts.items(), key=lambda kv: -kv[1])] or ["| （无） | 0 |"]
     compliance += ["", "## 豁免（含理由）", "", *(waivers or ["（无）"]), ""]
     return {"editorial/index.md": "\n".join(board), "editorial/queue.md": "\n".join(queue),
-            "editorial/calendar.md": "\n".join(calendar), "editorial/compliance.md": "\n".join(compliance)}
+            "editorial/calendar.md": "\n".join(calendar), "editorial/compliance.md": "\n".join(compliance),
+            "editorial/drops.md": drops.report(project).markdown()}

@@ -44,8 +44,12 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, text in (("submit", "提交审核（作者）"), ("publish", "发布（部门经理）"), ("archive", "归档下线（部门经理）")):
         sub.add_parser(name, help=text).add_argument("file")
-    approve = sub.add_parser("approve", help="以某个角色批准（批准记录当前内容的摘要）")
+    approve = sub.add_parser("approve", help="以某个角色批准（批准记录当前内容的摘要）；--re-review：医师复审")
     approve.add_argument("--role", required=True)
+    approve.add_argument("--re-review", action="store_true",
+                         help="复审已批准、内容未改动的医学内容：记录复审并设定下次复审期限，其他批准仍然有效")
+    approve.add_argument("--next-review", metavar="YYYY-MM-DD",
+                         help="下次复审期限（默认复审当天起 policies/workflow.yml 的 re_review.interval_days 天）")
     approve.add_argument("file")
     changes = sub.add_parser("request-changes", help="退回修改（状态回到草稿）")
     changes.add_argument("--reason", required=True)
@@ -88,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     board = sub.add_parser("board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久")
     board.add_argument("--format", choices=("text", "json"), default="text")
 
+    drops = sub.add_parser("drops", help="下线报告：标为已批准或已发布却不在网站上的文章、即将下线的文章，以及需要谁处理")
+    drops.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    drops.add_argument("--days", type=int, help="提前多少天提醒（默认 policies/workflow.yml 的 review_warning_days）")
+
     summ = sub.add_parser("review-summary", help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动")
     summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
 
@@ -99,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
-    build.add_argument("--strict", action="store_true", help="有标为 published 却未通过检查的文章时失败（CI 用）")
+    build.add_argument("--strict", action="store_true", help="完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；单篇文章的问题只让它下线")
     return parser
 
 
@@ -178,6 +186,13 @@ def _run(args) -> int:
         print(json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2) if args.format == "json"
               else render(project, found))
         return 0
+    if args.command == "drops":
+        from .drops import report
+
+        found = report(project, args.days)
+        print({"text": found.text, "markdown": found.markdown}.get(args.format, lambda: json.dumps(
+            found.as_dict(), ensure_ascii=False, indent=2))())
+        return 0
     if args.command == "review-summary":
         from .summary import review_summary
 
@@ -187,14 +202,18 @@ def _run(args) -> int:
         return _show(project, _article_path(project, args.file), args.format)
     if args.command == "log":
         return _log(project, _article_path(project, args.file), args.format)
-    from .workflow import create_article, current_actor, run_event
+    from .workflow import RE_REVIEW, create_article, current_actor, run_event
 
     actor = current_actor(project.root, project.policies)
     if args.command == "new":
         outcome = create_article(project, args.type, args.title, actor, args.slug, branch=not args.no_branch)
     else:
-        outcome = run_event(project, _article_path(project, args.file), args.command, actor,
-                            role=getattr(args, "role", None), reason=getattr(args, "reason", None))
+        event = RE_REVIEW if getattr(args, "re_review", False) else args.command
+        if getattr(args, "next_review", None) and event != RE_REVIEW:
+            raise SmilePressError("--next-review 只能和 --re-review 一起用")
+        next_review = parse_as_of(args.next_review, "--next-review") if getattr(args, "next_review", None) else None
+        outcome = run_event(project, _article_path(project, args.file), event, actor, role=getattr(args, "role", None),
+                            reason=getattr(args, "reason", None), next_review=next_review)
     print(outcome.message)
     print(f"已提交 {outcome.commit[:7]}（作者 {actor.email}）" if outcome.commit else "（不在 git 仓库中：未提交，批准无法被证明）")
     return 0
@@ -209,6 +228,7 @@ def _row(project: Project, entry) -> dict:
             "waiting_for": [pid for r in entry.approvals.missing for pid in (h.id for h in p.holders(r))
                             if pid not in a.authors] if a.status == "review" else [],
             "publish_date": a.publish_date.isoformat() if a.publish_date else None,
+            "review_by": entry.facts.review_by.isoformat() if entry.facts.review_by else None,
             "problems": [str(x) for x in a.problems]}
 
 
@@ -247,6 +267,7 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         if v.code == "stale" and project.history.available:
             reason += "：" + stale_since(project, article, v.approval)
         row["approvals"].append({"by": v.approval.by, "role": v.approval.role, "at": v.approval.at,
+                                 "review_by": v.approval.review_by.isoformat() if v.approval.review_by else None,
                                  "counts": v.counts, "reason": reason,
                                  "commit": v.commit.sha if v.commit else None})
     row["profiles"] = {p: entry.decision(p, project.today).included for p in PROFILES}
@@ -261,7 +282,14 @@ def _show(project: Project, path: Path, fmt: str) -> int:
     print("需要批准：" + ("、".join(p.role_name(r) for r in entry.approvals.required) or "无"))
     for a in row["approvals"]:
         mark = "有效" if a["counts"] else "无效"
-        print(f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{a['at']}" + (f"：{a['reason']}" if a["reason"] else ""))
+        kind = f"复审，下次复审期限 {a['review_by']}，" if a["review_by"] else ""
+        print(f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{kind}{a['at']}"
+              + (f"：{a['reason']}" if a["reason"] else ""))
+    if row["review_by"]:
+        written = f"{article.review_by.isoformat()}（文件中）" if article.review_by else "（文件中未写）"
+        last = entry.approvals.last_re_review(p.re_review.role)
+        print(f"复审期限：{row['review_by']}" + (f"，由 {_name(p, last.approval.by)} 复审延至此日；最初批准的期限为 {written}"
+                                               if last and last.approval.review_by > (article.review_by or dt.date.min) else ""))
     c = row["compliance"]
     print(f"合规检查：{c['error']} 个错误，{c['warning']} 个警告，{c['waived']} 处已豁免"
           + ("（详情：smilepress check " + row["path"] + "）" if c["error"] + c["warning"] + c["waived"] else ""))

@@ -10,6 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 PROFILES = ("public", "internal", "preview")
+# What keeps an article off a site. The last three are its schedule or its settings, not a problem.
+CAUSES = ("errors", "approvals", "expired", "review-overdue", "status", "scheduled", "channel")
+DROP_CAUSES = frozenset({"errors", "approvals", "expired", "review-overdue"})
 
 
 @dataclass(frozen=True)
@@ -36,28 +39,35 @@ class Decision:
     publishable: bool             # passes the gate (public, or internal for handbook pages)
     reasons: tuple[str, ...]      # why it is not public (Chinese), in order of importance
     warnings: tuple[str, ...] = ()
+    causes: frozenset[str] = frozenset()   # the kinds of reason (CAUSES), for reports that route them
+
+    @property
+    def dropped(self) -> bool:
+        """Its status says it is live, but something a person must act on keeps it off (not its schedule)."""
+        return "status" not in self.causes and bool(self.causes & DROP_CAUSES)
 
     @property
     def summary(self) -> str:
         return "；".join(self.reasons)
 
 
-def blocking_reasons(facts: Facts, today: dt.date) -> list[str]:
-    """Everything that keeps an article off every published site (public and internal)."""
-    reasons = list(facts.errors)
+def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
+    """Everything that keeps an article off every published site (public and internal): (cause, text)."""
+    reasons = [("errors", e) for e in facts.errors]
     if facts.status not in facts.publishable_states:
-        reasons.append(f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布")
+        reasons.append(("status", f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布"))
     if facts.missing_approvals:
-        reasons.append(f"缺少有效批准：{'、'.join(facts.missing_approvals)}")
-        reasons.extend(facts.approval_reasons)
+        reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
+        reasons.extend(("approvals", r) for r in facts.approval_reasons)
     if facts.publish_date and facts.publish_date > today:
-        reasons.append(f"定时发布：{facts.publish_date.isoformat()} 起才公开")
+        reasons.append(("scheduled", f"定时发布：{facts.publish_date.isoformat()} 起才公开"))
     if facts.expiry_date and facts.expiry_date < today:
-        reasons.append(f"已过期：expiry_date 为 {facts.expiry_date.isoformat()}")
+        reasons.append(("expired", f"已过期：expiry_date 为 {facts.expiry_date.isoformat()}"))
     if facts.review_by and facts.review_by < today:
-        reasons.append(f"医学内容复审已逾期：review_by 为 {facts.review_by.isoformat()}，请医师复审后重新批准")
+        reasons.append(("review-overdue", f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，"
+                                          "请口腔医师复审（smilepress approve --role dentist --re-review）"))
     if "website" not in facts.channels:
-        reasons.append(f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站")
+        reasons.append(("channel", f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站"))
     return reasons
 
 
@@ -65,8 +75,9 @@ def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
     """Whether an article with these facts goes into `profile` as of `today`."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}")
-    reasons = blocking_reasons(facts, today)
-    published_somewhere = not reasons
+    blocking = blocking_reasons(facts, today)
+    published_somewhere = not blocking
+    reasons = [text for _, text in blocking]
     public = published_somewhere and facts.audience == "public"
     if published_somewhere and not public:
         reasons.append("内部页面，只在员工手册中显示")
@@ -74,4 +85,5 @@ def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
     if facts.review_by and today <= facts.review_by <= today + dt.timedelta(days=facts.review_warning_days):
         warnings.append(f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审")
     included = {"public": public, "internal": published_somewhere, "preview": facts.readable}[profile]
-    return Decision(profile, included, public, published_somewhere, tuple(reasons), tuple(warnings))
+    return Decision(profile, included, public, published_somewhere, tuple(reasons), tuple(warnings),
+                    frozenset(cause for cause, _ in blocking))

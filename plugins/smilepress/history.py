@@ -28,7 +28,12 @@ class Commit:
         return self.sha[:7]
 
 
-ApprovalKey = tuple[str, str, str]  # (by, role, digest)
+ApprovalKey = tuple[str, str, str, str]  # (by, role, digest, review_by of a re-review or "")
+
+
+def approval_key(by: str, role: str, digest: str, review_by: object = None) -> ApprovalKey:
+    """What a commit must have added for an approval to be proven (a re-review's date included)."""
+    return (by, role, digest, str(review_by)[:10] if review_by else "")
 
 
 @dataclass
@@ -59,7 +64,7 @@ class History:
             return repo.git.execute(["git", *args], stdout_as_string=True, strip_newline_in_stdout=False)
 
     def approval_commits(self, pathspec: str) -> dict[ApprovalKey, list[Commit]]:
-        """Every commit that added a one-line approval under `pathspec`, keyed by (by, role, digest)."""
+        """Every commit that added a one-line approval under `pathspec`, keyed by `approval_key`."""
         if not self.available:
             return {}
         out = self._git("log", "--no-renames", "--no-color", "-U0", "-p", "-G", "digest",
@@ -77,7 +82,8 @@ class History:
                 except yaml.YAMLError:
                     continue
                 if isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("by", "role", "digest")):
-                    found.setdefault((item["by"], item["role"], item["digest"]), []).append(commit)
+                    key = approval_key(item["by"], item["role"], item["digest"], item.get("review_by"))
+                    found.setdefault(key, []).append(commit)
         return found
 
     def file_commits(self, rel: str) -> list[tuple[Commit, str]]:

@@ -4,7 +4,8 @@ Articles live in content/, outside MkDocs' docs_dir (which holds only static ass
 adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
 mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
 
-Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, strict check),
+Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, report what dropped,
+strict integrity checks),
 on_nav (Chinese section titles), on_page_markdown (preview banners), on_post_build (leak guard),
 on_serve (watch content/ and policies/).
 """
@@ -30,7 +31,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import board, guard, handbook, images, kpis
+from . import board, drops, guard, handbook, images, kpis
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision
@@ -50,7 +51,8 @@ class SmilePressConfig(Config):
     as_of = c.Optional(c.Type(str))
     """Build as of this date (YYYY-MM-DD) instead of today."""
     strict = c.Type(bool, default=False)
-    """Fail when an article claims `published` but fails the gate (also on with `mkdocs build --strict`)."""
+    """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be proven at
+    all, a leak (always). An article's own problems drop that article and never fail a build."""
     guard = c.Type(bool, default=True)
     """Scan every public build for traces of what must not be public."""
     site_names = c.Type(dict, default={})
@@ -74,7 +76,8 @@ class _UnpublishedLinks(Treeprocessor):
                 target = hidden[0]
                 a.tag = "span"
                 a.attrib.clear()
-                log.warning("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
+                # info: whether the target is published changes with time, which must never fail a build
+                log.info("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
 
 
 def _resolve(page_uri: str, href: str) -> str | None:
@@ -158,16 +161,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             log.warning("合规规则包有问题：%s", problem)
         if self.strict and any(p.level == "error" for p in self.project.rule_problems()):
             raise PluginError("严格模式：合规规则包有错误（见上），部分检查没有运行")
-        refused = []
         for uri, (entry, decision) in sorted(self.decisions.items()):
             if decision.included:
-                for warning in decision.warnings:
-                    log.warning("%s: %s", entry.article.path, warning)
+                for warning in decision.warnings:   # time-driven: info, so MkDocs' own --strict never fails on it
+                    log.info("提醒：%s: %s", entry.article.path, warning)
                 files.append(File(uri, str(self.project.content_root), config.site_dir, config.use_directory_urls))
-            if not entry.article.ok or (entry.article.status == "published" and not decision.publishable):
-                refused.append(f"  {entry.article.path}: {decision.summary}")
-        if refused and self.strict:
-            raise PluginError("严格模式：以下文件有错误，或标为 published 却没有通过发布检查：\n" + "\n".join(refused))
+        self._report_drops()
+        self._require_proofs()
         self._add_referenced_assets(files, config)
         if self.profile in ("internal", "preview"):   # handbook, KPI pages and reports: staff only, never public
             self._add_kpi_pages(files, config)
@@ -178,6 +178,21 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if self.config.guard and self.profile == "public":
             self.scan = guard.BackgroundScan(Path(config.site_dir), guard.forbidden_markers(self.project))
         return files
+
+    def _report_drops(self) -> None:
+        """What left the site and who must act. Never a build failure: time and one article's problems
+        take that article down, the publish goes on (an integrity problem is what fails a strict build)."""
+        found = drops.report(self.project)
+        if self.profile != "preview" and (found.dropped or found.upcoming):
+            for line in found.text().splitlines():
+                log.info("%s", line)   # info, not warning: `mkdocs build --strict` fails on any warning
+
+    def _require_proofs(self) -> None:
+        """In strict mode a build whose approvals cannot be proven at all (no or shallow history) fails:
+        it would silently take every approved article down."""
+        proofs_needed = any(e.article.approvals for e, _ in self.decisions.values())
+        if self.strict and proofs_needed and not self.project.proofs.available:
+            raise PluginError(f"严格模式：无法证明任何批准（{self.project.proofs.unavailable_reason}），为免所有文章下线，构建中止")
 
     def _add_handbook_pages(self, files: Files, config) -> None:
         """The regulation's pages; a handwritten page at the same address wins and is named."""

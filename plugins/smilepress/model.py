@@ -30,6 +30,7 @@ AUDIENCES = ("public", "internal")
 # What an approval covers: everything that is published, i.e. all fields but these.
 NOT_APPROVED_FIELDS = frozenset({"status", "approvals"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RAW_STATUS = re.compile(r"^status\s*:\s*['\"]?([A-Za-z_-]+)", re.M)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class Approval:
     at: str
     digest: str
     line: int
+    review_by: dt.date | None = None   # set by a re-review: the medical content's next review date
+
+    @property
+    def re_review(self) -> bool:
+        return self.review_by is not None
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,15 @@ class Article:
     @property
     def display_title(self) -> str:
         return self.title or Path(self.src_uri).stem
+
+    @property
+    def claimed_status(self) -> str:
+        """The status the file means to have, for reports: as parsed, else read from the raw text (a file
+        whose front matter cannot be parsed, `Published`). Such a file has an error, so the gate keeps it off."""
+        if self.ok:
+            return self.status
+        match = _RAW_STATUS.search(self.text[:4000])
+        return (match.group(1) if match else self.status).lower()
 
 
 def content_digest(meta: dict[str, Any], body: str) -> str:
@@ -195,7 +210,12 @@ class _Fields:
                 self.problems.append(Problem(self.rel, line, f"第 {i + 1} 条批准格式不对（需要 by、role、at、digest）",
                                              "请用 smilepress approve 添加批准，不要手写"))
                 continue
-            result.append(Approval(item["by"], item["role"], str(item.get("at", "")), item["digest"], line))
+            review_by = parse_date(item["review_by"]) if "review_by" in item else None
+            if "review_by" in item and review_by is None:
+                self.problems.append(Problem(self.rel, line, f"第 {i + 1} 条批准的 review_by '{item['review_by']}' 不是日期",
+                                             "复审记录请用 smilepress approve --re-review 添加，不要手写"))
+                continue
+            result.append(Approval(item["by"], item["role"], str(item.get("at", "")), item["digest"], line, review_by))
         return tuple(result)
 
 

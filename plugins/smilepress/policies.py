@@ -43,6 +43,15 @@ class TypeRule:
 
 
 @dataclass(frozen=True)
+class ReReview:
+    """Who re-reviews medical content past its review date, and how far ahead the next date may be set."""
+
+    role: str = "dentist"
+    interval_days: int = 365      # the next review date when none is given
+    max_days: int = 730           # the latest next review date a re-review may set
+
+
+@dataclass(frozen=True)
 class Policies:
     roles: dict[str, str]                 # id -> Chinese name
     people: dict[str, Person]
@@ -53,6 +62,7 @@ class Policies:
     channels: tuple[str, ...]
     timezone: str = "Asia/Shanghai"
     review_warning_days: int = 30
+    re_review: ReReview = field(default_factory=lambda: ReReview())
     by_email: dict[str, Person] = field(default_factory=dict)
 
     def person_by_email(self, email: str) -> Person | None:
@@ -164,7 +174,7 @@ def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Per
 def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Any]:
     data = r.loaded.data
     r.unknown_keys(data, {"version", "timezone", "states", "publishable_states", "transitions", "types",
-                          "channels", "review_warning_days"}, ())
+                          "channels", "review_warning_days", "re_review"}, ())
     states = {str(k): str(r.mapping(v, ("states", k), f"状态 {k}").get("name", k))
               for k, v in r.mapping(data.get("states"), ("states",), "states").items()}
     publishable = r.strings(data.get("publishable_states", []), ("publishable_states",), "publishable_states")
@@ -204,7 +214,26 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
         warn_days = 30
     return dict(states=states, publishable_states=frozenset(publishable), transitions=transitions, types=types,
                 channels=r.strings(data.get("channels", []), ("channels",), "channels"),
-                timezone=str(data.get("timezone", "Asia/Shanghai")), review_warning_days=warn_days)
+                timezone=str(data.get("timezone", "Asia/Shanghai")), review_warning_days=warn_days,
+                re_review=_read_re_review(r, roles))
+
+
+def _read_re_review(r: PolicyReader, roles: dict[str, str] | None) -> ReReview:
+    spec = r.mapping(r.loaded.data.get("re_review", {}), ("re_review",), "re_review")
+    r.unknown_keys(spec, {"role", "interval_days", "max_days"}, ("re_review",))
+    default = ReReview()
+    role = str(spec.get("role", default.role))
+    r.known(role, roles, ("re_review", "role"), "角色")
+    days = {}
+    for key in ("interval_days", "max_days"):
+        value = spec.get(key, getattr(default, key))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            r.fail(("re_review", key), f"re_review.{key} 应该是正整数（天数）", f"例如 {key}: {getattr(default, key)}")
+            value = getattr(default, key)
+        days[key] = value
+    if days["interval_days"] > days["max_days"]:
+        r.fail(("re_review", "interval_days"), "re_review.interval_days 不能大于 max_days", "例如 365 和 730")
+    return ReReview(role, **days)
 
 
 def _known_timezone(name: str) -> bool:

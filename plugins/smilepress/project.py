@@ -145,9 +145,9 @@ class Project:
         checked = self.review(article, approvals)
         p = self.policies
         facts = Facts(
-            status=article.status, publishable_states=p.publishable_states, audience=article.audience,
+            status=article.claimed_status, publishable_states=p.publishable_states, audience=article.audience,
             channels=article.channels, publish_date=article.publish_date, expiry_date=article.expiry_date,
-            review_by=article.review_by,
+            review_by=approvals.review_by(article.review_by, p.re_review.role),
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
             approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
             errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error")

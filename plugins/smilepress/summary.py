@@ -11,6 +11,7 @@ import subprocess
 from collections import Counter
 
 from .front_matter import split
+from .history import approval_key
 from .errors import Problem
 from .project import Project
 
@@ -49,7 +50,8 @@ def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
     """The article's text when it was last approved (by any approval git proves), and which commit."""
     best = None
     for approval in entry.article.approvals:
-        for commit in project.proofs.commits.get((approval.by, approval.role, approval.digest), []):
+        key = approval_key(approval.by, approval.role, approval.digest, approval.review_by)
+        for commit in project.proofs.commits.get(key, []):
             if best is None or commit.date > best.date:
                 best = commit
     if best is None:

@@ -46,7 +46,8 @@ def current_actor(root: Path, policies: Policies) -> Actor:
     return Actor(email.lower(), name, policies.person_by_email(email))
 
 
-def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: str | None = None) -> list[str]:
+def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: str | None = None,
+             today: dt.date | None = None) -> list[str]:
     """Why `actor` may not apply `event` to the article (empty list: allowed)."""
     article = entry.article
     person = actor.person
@@ -54,6 +55,8 @@ def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: s
         return [f"你的 git 邮箱 {actor.email} 未登记在 policies/people.yml 中"]
     if not article.ok:
         return ["文件有错误，请先修正：" + "；".join(str(p) for p in article.problems if p.level == "error")]
+    if event == RE_REVIEW:
+        return _re_review_refusals(entry, person, policies, role, today or dt.date.today())
     transition = policies.transitions.get(event)
     if transition is None:
         return [f"流程中没有 {event} 这一步"]
@@ -91,6 +94,42 @@ def _approve_refusals(entry: Entry, person: Person, policies: Policies, role: st
     if any(v.counts and v.approval.by == person.id for v in state.verdicts):
         reasons.append(f"{person.name} 已批准过本文，同一人只能担任一个审批角色")
     return reasons
+
+
+RE_REVIEW = "re-review"   # not a transition: the status stays, the review date moves
+
+
+def _re_review_refusals(entry: Entry, person: Person, policies: Policies, role: str | None,
+                        today: dt.date) -> list[str]:
+    """A re-review confirms approved, unchanged medical content; anything else goes through review again."""
+    article, state, rule = entry.article, entry.approvals, policies.re_review
+    name = policies.role_name(rule.role)
+    if role != rule.role:
+        return [f"复审由“{name}”进行：请用 --role {rule.role}"]
+    reasons = []
+    if rule.role not in person.roles:
+        reasons.append(f"{person.name} 没有“{name}”角色")
+    if person.id in article.authors:
+        reasons.append(f"{person.name} 是本文作者，不能复审自己的文章（四眼原则）")
+    if rule.role not in state.required:
+        reasons.append(f"{policies.types[article.type].name if article.type in policies.types else article.type}"
+                       f"不需要“{name}”批准，也就无需复审")
+    if "status" in entry.decision("internal", today).causes:
+        reasons.append(f"只有已批准或已发布的文章可以复审（当前：{policies.states.get(article.status, article.status)}）；"
+                       "其他状态请走正常审核")
+    elif not state.complete:
+        reasons.append("批准不全（内容在批准后有改动，或批准无法证明）：请作者重新送审（smilepress submit），"
+                       "走完整的审核流程；缺少 " + "、".join(policies.role_name(r) for r in state.missing))
+    return reasons
+
+
+def next_review_refusals(next_review: dt.date, today: dt.date, policies: Policies) -> list[str]:
+    latest = today + dt.timedelta(days=policies.re_review.max_days)
+    if next_review <= today:
+        return [f"下次复审日期 {next_review.isoformat()} 应在今天（{today.isoformat()}）之后"]
+    if next_review > latest:
+        return [f"下次复审日期最晚为 {latest.isoformat()}（policies/workflow.yml 的 re_review.max_days）"]
+    return []
 
 
 def _missing_after(state: ApprovalState, role: str) -> tuple[str, ...]:
@@ -136,12 +175,15 @@ class Outcome:
 
 
 def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: str | None = None,
-              reason: str | None = None) -> Outcome:
+              reason: str | None = None, next_review: dt.date | None = None) -> Outcome:
     """Apply `event` to the article at `path`, or raise SmilePressError saying why not (nothing changed)."""
     article = project.load(path)
     entry = project.entry(article)
     p = project.policies
-    problems = refusals(event, entry, actor, p, role)
+    problems = refusals(event, entry, actor, p, role, project.today)
+    if event == RE_REVIEW:
+        next_review = next_review or project.today + dt.timedelta(days=p.re_review.interval_days)
+        problems += next_review_refusals(next_review, project.today, p)
     if event == "request-changes" and not (reason or "").strip():
         problems.append("请用 --reason 说明需要修改什么")
     if event != "submit" and file_is_dirty(project.root, article.path):
@@ -150,7 +192,7 @@ def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: s
         raise SmilePressError([Problem(article.path, article.lines.get("status", 1), r) for r in problems])
     with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         original = handle.read()
-    text, what = _edit_for(event, article, entry, actor, p, original, role, reason)
+    text, what = _edit_for(event, article, entry, actor, p, original, role, reason, next_review)
     message = (f"{event}: {article.display_title}\n\n{what}\n\n"
                f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n" + (f"SmilePress-Role: {role}\n" if role else ""))
     _write_atomically(path, text)
@@ -163,10 +205,17 @@ def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: s
 
 
 def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Policies, text: str,
-              role: str | None, reason: str | None) -> tuple[str, str]:
+              role: str | None, reason: str | None, next_review: dt.date | None = None) -> tuple[str, str]:
     """The edited text and what happened, in Chinese."""
     person = actor.person
     assert person is not None
+    if event == RE_REVIEW:
+        assert role is not None and next_review is not None
+        # An approval of the same digest, carrying the next review date: nothing approved goes stale.
+        item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest,
+                "review_by": next_review.isoformat()}
+        text = edit.append_to_list(text, "approvals", item, article.path)
+        return text, f"{person.name}（{p.role_name(role)}）复审，下次复审期限 {next_review.isoformat()}"
     dest = p.transitions[event].dest
     if event == "approve":
         assert role is not None
