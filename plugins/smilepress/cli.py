@@ -329,18 +329,32 @@ def _name(p, pid: str) -> str:
 
 def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
+    root = find_root(Path.cwd())
+    settings = {"SMILEPRESS_PROFILE": args.profile, "SMILEPRESS_STRICT": "1" if args.strict else None,
+                "SMILEPRESS_AS_OF": parse_as_of(args.as_of, "--as-of").isoformat() if args.as_of else os.environ.get("SMILEPRESS_AS_OF")}
+    saved = {name: os.environ.get(name) for name in settings}
+    _set_environment(settings)
+    try:
+        return _run_mkdocs(args, root)
+    finally:
+        _set_environment(saved)   # one build's settings never leak into the next (tests run several)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def _run_mkdocs(args, root: Path) -> int:
     import logging
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    root = find_root(Path.cwd())
-    os.environ["SMILEPRESS_PROFILE"] = args.profile
-    if args.as_of:
-        os.environ["SMILEPRESS_AS_OF"] = parse_as_of(args.as_of, "--as-of").isoformat()
-    if args.strict:
-        os.environ["SMILEPRESS_STRICT"] = "1"
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site" / args.profile
     logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO)
