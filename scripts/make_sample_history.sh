@@ -84,3 +84,8 @@ done
 f=$A/2026-dongji-zhongzhiya-zhuanti.md; submit $f; approve $f zhaomin compliance; approve $f wangliming dentist
 approve $f chensiyuan manager; as chensiyuan $SP publish $f
 f=$A/yinxing-jiaozheng-zixun-ri.md; approve $f zhaomin compliance
+
+# 10. 2026-12-03: 巴氏刷牙法's review date (2026-12-10) was near; the dentist checked it again and set
+#     the next one. The other approvals stay valid. 牙周病的早期信号 stays overdue: the sample's example
+#     of medical content that dropped off the site until a dentist re-reviews it.
+as wangliming $SP approve --role dentist --re-review --next-review 2027-12-10 $E/shuaya-fangfa.md
