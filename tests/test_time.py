@@ -258,3 +258,13 @@ def test_the_sample_publishes_in_the_future(tmp_path, as_of):
                               ("education/zhichi-baqu-qianhou", "2026-12-15", "2027-12-15")):     # scheduled, review_by
         live = dt.date.fromisoformat(first) <= day <= dt.date.fromisoformat(last)
         assert (clone / f"site/public/{path}/index.html").is_file() == live, path
+
+
+@pytest.mark.parametrize("profile", ["public", "internal"])
+def test_mkdocs_own_strict_mode_never_fails_on_time(tmp_path, profile):
+    """MkDocs' --strict fails on any warning: only integrity problems are logged as warnings."""
+    env = {**os.environ, "SMILEPRESS_PROFILE": profile, "SMILEPRESS_AS_OF": "2028-06-01"}
+    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(tmp_path / "s")],
+                            cwd=REPO, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "已下线" in result.stderr and "WARNING" not in result.stderr

@@ -38,6 +38,8 @@ from .gate import PROFILES, Decision
 from .project import Entry, Project, parse_as_of
 from .reports import findings_box, highlight
 
+# What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning); an
+# article's problems and anything time brings (expiry, review dates) are logged as info: they never fail a build.
 log = get_plugin_logger(__name__)
 PROFILE_ENV = "SMILEPRESS_PROFILE"
 STRICT_ENV = "SMILEPRESS_STRICT"
@@ -155,8 +157,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_files(self, files: Files, config) -> Files:
         if not self.config.enabled or self.project is None:
             return files
-        for problem in self.project.problems():
-            log.warning("%s", problem)
+        for problem in self.project.problems():   # an article's own problem: it drops out, the build goes on
+            log.info("%s", problem)
         for problem in self.project.rule_problems():
             log.warning("合规规则包有问题：%s", problem)
         if self.strict and any(p.level == "error" for p in self.project.rule_problems()):
@@ -218,8 +220,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the build."""
-        for problem in problems:
-            log.warning("%s：%s", what, problem)
+        for problem in problems:   # only errors are integrity problems; a warning (a review date passed) is news
+            (log.warning if problem.level == "error" else log.info)("%s：%s", what, problem)
         if self.strict and any(p.level == "error" for p in problems):
             raise PluginError(f"严格模式：{what}有错误（见上）")
 
@@ -278,8 +280,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             markdown, problems = handbook.strip_embeds(markdown, path, first_line)
         else:
             markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book, first_line)
-        for problem in problems:
-            log.warning("%s", problem)
+        for problem in problems:   # one page's embed: that page's problem, never the build's
+            log.info("%s", problem)
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
