@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smilepress import front_matter
+from smilepress.load import front_matter
 from smilepress.edit import append_to_list, set_field
 from smilepress.errors import SmilePressError
 

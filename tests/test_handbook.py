@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from smilepress.cli import main
 from smilepress.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
-from smilepress.history import History
+from smilepress.load.history import History
 from smilepress.policies import load_policies
 from smilepress.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
 

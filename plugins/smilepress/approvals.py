@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .history import ApprovalKey, Commit
+from .load.history import ApprovalKey, Commit
 from .model import Approval, Article
 from .policies import Policies
 

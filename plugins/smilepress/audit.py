@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import front_matter
+from .load import front_matter
 from .errors import Problem
-from .history import Commit
+from .load.history import Commit
 from .model import Approval, Article, content_digest
 from .project import Project
 

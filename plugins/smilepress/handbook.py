@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import diagrams
 from .errors import Problem
-from .history import Commit, History
+from .load.history import Commit, History
 from .kpis import Kpi, load_kpis
 from .policies import Policies
 from .regulation import FILES, Clause, Regulation, as_list, load_regulation

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SmilePressError
-from .source import read_source
-from .yamlload import Loaded, load_yaml
+from .load.source import read_source
+from .load.strict_yaml import Loaded, load_yaml
 
 AUTHOR = "author"  # pseudo-role in transitions: one of the article's own authors
 

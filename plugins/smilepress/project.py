@@ -13,7 +13,7 @@ from .approvals import ApprovalState, Proofs, evaluate
 from .compliance import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
 from .gate import Decision, Facts, decide
-from .history import History
+from .load.history import History
 from .model import Article, load_article
 from .policies import Policies, load_policies
 from .review import Review, review

@@ -10,7 +10,7 @@ import re
 import subprocess
 from collections import Counter
 
-from .front_matter import split
+from .load.front_matter import split
 from .errors import Problem
 from .project import Project
 

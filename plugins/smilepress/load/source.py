@@ -6,7 +6,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # an article is a few KB; anything this large is a mistake or an attack
 BOM = "\ufeff"

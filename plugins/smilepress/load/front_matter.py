@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import Problem
-from .yamlload import Loaded, load_yaml
+from ..errors import Problem
+from .strict_yaml import Loaded, load_yaml
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 

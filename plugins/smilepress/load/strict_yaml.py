@@ -13,7 +13,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from .errors import Problem
+from ..errors import Problem
 
 class YamlProblem(Exception):
     """A problem found while loading; lines are 0-based within the YAML text, made file lines later."""

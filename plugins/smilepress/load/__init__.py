@@ -1,0 +1,6 @@
+"""Reading what is on disk and in git, strictly and with line numbers: the lowest layer.
+
+source: a text file read safely (size limit, UTF-8 only); strict_yaml: the one YAML loader (no duplicate
+keys, anchors or timestamps; keeps lines); front_matter: a Markdown file split into front matter and
+body; history: what git proves (who added each approval, a file's commits).
+"""
