@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from smilepress.cli import main
 from smilepress.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
 from smilepress.load.history import History
-from smilepress.policies import load_policies
-from smilepress.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
+from smilepress.model.policies import load_policies
+from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)

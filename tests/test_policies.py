@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO
 from smilepress.errors import SmilePressError
-from smilepress.policies import load_policies
+from smilepress.model.policies import load_policies
 from smilepress.load.source import read_source
 from smilepress.load.strict_yaml import Loaded, load_yaml
 

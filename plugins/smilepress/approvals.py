@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .load.history import ApprovalKey, Commit
-from .model import Approval, Article
-from .policies import Policies
+from .model.article import Approval, Article
+from .model.policies import Policies
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .load import front_matter
 from .errors import Problem
 from .load.history import Commit
-from .model import Approval, Article, content_digest
+from .model.article import Approval, Article, content_digest
 from .project import Project
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import subprocess
 from dataclasses import asdict, dataclass
 
-from .model import parse_article
+from .model.article import parse_article
 from .project import Project
 
 BRANCH_PREFIX = "content/"

@@ -126,7 +126,7 @@ def _project(args) -> Project:
 
 def _handbook(project: Project) -> int:
     from .handbook import load_handbook
-    from .regulation import FILES
+    from .model.regulation import FILES
 
     book, problems = load_handbook(project.root, project.policies, project.today, project.history)
     for problem in problems:
@@ -351,7 +351,7 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
 def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
     from .compliance import Document
-    from .findings import Finding
+    from .model.findings import Finding
     from .reports import render
 
     try:

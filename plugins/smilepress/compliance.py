@@ -21,7 +21,7 @@ from typing import Any
 import ahocorasick_rs
 
 from .detectors import DETECTORS
-from .findings import Finding
+from .model.findings import Finding
 from .rules import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 

@@ -19,7 +19,7 @@ import ahocorasick_rs
 import yaml
 
 from .project import Project
-from .regulation import load_regulation
+from .model.regulation import load_regulation
 
 _MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<[^>\n]+>|[*_`~#>|]")
 _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）()\[\]【】]+")

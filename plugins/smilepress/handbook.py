@@ -17,8 +17,8 @@ from . import diagrams
 from .errors import Problem
 from .load.history import Commit, History
 from .kpis import Kpi, load_kpis
-from .policies import Policies
-from .regulation import FILES, Clause, Regulation, as_list, load_regulation
+from .model.policies import Policies
+from .model.regulation import FILES, Clause, Regulation, as_list, load_regulation
 
 PREFIX = "handbook"
 HOME = f"{PREFIX}/index.md"

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from .findings import Finding
+from .model.findings import Finding
 from .errors import Problem
 from .load.strict_yaml import load_yaml
 

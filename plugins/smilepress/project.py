@@ -14,8 +14,8 @@ from .compliance import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
 from .gate import Decision, Facts, decide
 from .load.history import History
-from .model import Article, load_article
-from .policies import Policies, load_policies
+from .model.article import Article, load_article
+from .model.policies import Policies, load_policies
 from .review import Review, review
 from .rules import RuleSet, load_rules
 

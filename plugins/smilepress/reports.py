@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .findings import Finding
+from .model.findings import Finding
 from .rules import CATEGORIES, Rule
 
 FORMATS = ("text", "json", "github", "sarif")

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .compliance import Checker, Document, FindingsCache, check_cached
-from .findings import Finding
+from .model.findings import Finding
 from .waivers import Waiver, apply_waivers, parse_waivers
 
 

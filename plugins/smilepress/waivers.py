@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .findings import Finding, with_waiver
+from .model.findings import Finding, with_waiver
 from .rules import CATEGORIES, Rule
 from .textview import Lines
 

@@ -19,8 +19,8 @@ import git
 from . import edit
 from .approvals import ApprovalState
 from .errors import Problem, SmilePressError
-from .model import SLUG_PATTERN, Article
-from .policies import AUTHOR, Person, Policies
+from .model.article import SLUG_PATTERN, Article
+from .model.policies import AUTHOR, Person, Policies
 from .project import Entry, Project
 
 

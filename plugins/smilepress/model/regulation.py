@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import yaml
 from jsonschema import Draft202012Validator
 
-from .errors import Problem
+from ..errors import Problem
 from .policies import Policies, PolicyReader, load_policy_file, load_yaml_file
 
 SOURCE = "policies/source/regulation.zh.md"

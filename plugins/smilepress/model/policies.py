@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, SmilePressError
-from .load.source import read_source
-from .load.strict_yaml import Loaded, load_yaml
+from ..errors import Problem, SmilePressError
+from ..load.source import read_source
+from ..load.strict_yaml import Loaded, load_yaml
 
 AUTHOR = "author"  # pseudo-role in transitions: one of the article's own authors
 
