@@ -350,7 +350,7 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
 
 def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
-    from .compliance import Document
+    from .checks.engine import Document
     from .model.findings import Finding
     from .reports import render
 

@@ -30,7 +30,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import board, guard, handbook, images, kpis
+from . import board, guard, handbook, kpis
+from .checks import images
 from .audit import stale_since
 from .errors import SmilePressError
 from .gate import PROFILES, Decision

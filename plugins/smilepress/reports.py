@@ -8,7 +8,7 @@ import unicodedata
 from collections import Counter
 
 from .model.findings import Finding
-from .rules import CATEGORIES, Rule
+from .checks.rule_packs import CATEGORIES, Rule
 
 FORMATS = ("text", "json", "github", "sarif")
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}

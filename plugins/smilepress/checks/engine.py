@@ -21,8 +21,8 @@ from typing import Any
 import ahocorasick_rs
 
 from .detectors import DETECTORS
-from .model.findings import Finding
-from .rules import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
+from ..model.findings import Finding
+from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings

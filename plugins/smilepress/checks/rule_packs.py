@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .detectors import DETECTORS
-from .errors import Problem
-from .model.policies import PolicyReader, load_policy_file
+from ..errors import Problem
+from ..model.policies import PolicyReader, load_policy_file
 from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"

@@ -14,8 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .model.findings import Finding, with_waiver
-from .rules import CATEGORIES, Rule
+from ..model.findings import Finding, with_waiver
+from .rule_packs import CATEGORIES, Rule
 from .textview import Lines
 
 _WAIVER = re.compile(r"<!--\s*smilepress-(disable-line|disable|enable)\b(.*?)-->", re.S)

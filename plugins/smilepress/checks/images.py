@@ -35,9 +35,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from .model.findings import Finding
-from .errors import Problem
-from .load.strict_yaml import load_yaml
+from ..model.findings import Finding
+from ..errors import Problem
+from ..load.strict_yaml import load_yaml
 
 __all__ = ["ImageRef", "Licence", "LICENCES", "RULE_IDS", "image_refs", "image_findings", "credit_caption",
            "duplicate_images", "resolve_licence", "IMAGE_SUFFIXES"]
@@ -618,7 +618,7 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
 
     def line_of(*keys) -> int:
         try:
-            from .load.front_matter import parse
+            from ..load.front_matter import parse
             parsed = parse(text, path)
             return 2 if isinstance(parsed, Problem) else parsed[1].line_of(*keys)
         except Exception:  # noqa: BLE001 (a line number is a nicety)
