@@ -1,4 +1,4 @@
-"""Property-based tests of the surgical front-matter edits (smilepress.edit).
+"""Property-based tests of the surgical front-matter edits (smilepress.workflow.front_matter_edit).
 
 Hypothesis writes front matter the way people do: comments on their own lines and after values,
 any key order, plain / single / double quoting, flow and block lists, blank lines, CRLF or LF, an
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smilepress.load import front_matter
-from smilepress.edit import append_to_list, set_field
+from smilepress.workflow.front_matter_edit import append_to_list, set_field
 from smilepress.errors import SmilePressError
 
 BOM = "\ufeff"

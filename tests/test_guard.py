@@ -8,7 +8,7 @@ import pytest
 import smilepress.project
 from smilepress import guard
 from smilepress.cli import main
-from smilepress.gate import decide
+from smilepress.workflow.gate import decide
 
 
 def _build(factory, caplog) -> tuple[int, str]:

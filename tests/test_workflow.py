@@ -7,7 +7,7 @@ import json
 import pytest
 
 from smilepress.cli import main
-from smilepress.edit import append_to_list
+from smilepress.workflow.front_matter_edit import append_to_list
 from smilepress.project import Project
 
 A = "content/education/a.md"

@@ -5,7 +5,7 @@ department's policies and articles, evaluates approvals against git history, and
 predicate (`gate.decide`) what each build profile may contain.
 """
 from .errors import Problem, SmilePressError
-from .gate import PROFILES, Decision, decide
+from .workflow.gate import PROFILES, Decision, decide
 from .project import Entry, Project
 
 __all__ = ["PROFILES", "Decision", "Entry", "Problem", "Project", "SmilePressError", "decide"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .errors import SmilePressError
-from .gate import PROFILES
+from .workflow.gate import PROFILES
 from .project import Project, find_root, parse_as_of
 from .reports import FORMATS
 
@@ -187,7 +187,7 @@ def _run(args) -> int:
         return _show(project, _article_path(project, args.file), args.format)
     if args.command == "log":
         return _log(project, _article_path(project, args.file), args.format)
-    from .workflow import create_article, current_actor, run_event
+    from .workflow.commands import create_article, current_actor, run_event
 
     actor = current_actor(project.root, project.policies)
     if args.command == "new":

@@ -34,7 +34,7 @@ from . import board, guard, handbook, kpis
 from .checks import images
 from .audit import stale_since
 from .errors import SmilePressError
-from .gate import PROFILES, Decision
+from .workflow.gate import PROFILES, Decision
 from .project import Entry, Project, parse_as_of
 from .reports import findings_box, highlight
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .checks import images, originality
-from .approvals import ApprovalState, Proofs, evaluate
+from .workflow.approvals import ApprovalState, Proofs, evaluate
 from .checks.engine import Checker, Document, FindingsCache
 from .errors import Problem, SmilePressError
-from .gate import Decision, Facts, decide
+from .workflow.gate import Decision, Facts, decide
 from .load.history import History
 from .model.article import Article, load_article
 from .model.policies import Policies, load_policies

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import frontmatter  # python-frontmatter renders new files; edits never go through it
 import git
 
-from . import edit
+from . import front_matter_edit
 from .approvals import ApprovalState
-from .errors import Problem, SmilePressError
-from .model.article import SLUG_PATTERN, Article
-from .model.policies import AUTHOR, Person, Policies
-from .project import Entry, Project
+from ..errors import Problem, SmilePressError
+from ..model.article import SLUG_PATTERN, Article
+from ..model.policies import AUTHOR, Person, Policies
+from ..project import Entry, Project
 
 
 @dataclass(frozen=True)
@@ -171,14 +171,14 @@ def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Polic
     if event == "approve":
         assert role is not None
         item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest}
-        text = edit.append_to_list(text, "approvals", item, article.path)
+        text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
         missing = _missing_after(entry.approvals, role)
         if not missing:
-            text = edit.set_field(text, "status", dest, article.path)
+            text = front_matter_edit.set_field(text, "status", dest, article.path)
         what = (f"{person.name}（{p.role_name(role)}）批准" +
                 ("，批准已齐全，状态 review → approved" if not missing else f"，仍缺：{'、'.join(p.role_name(r) for r in missing)}"))
     else:
-        text = edit.set_field(text, "status", dest, article.path)
+        text = front_matter_edit.set_field(text, "status", dest, article.path)
         what = f"{person.name}：状态 {article.status} → {dest}"
         if event == "request-changes":
             what += f"，退回修改：{reason.strip()}"

@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .load import front_matter
-from .errors import Problem, SmilePressError
-from .load.source import BOM
+from ..load import front_matter
+from ..errors import Problem, SmilePressError
+from ..load.source import BOM
 
 
 def _compose(text: str, path: str):

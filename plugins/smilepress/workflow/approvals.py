@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .load.history import ApprovalKey, Commit
-from .model.article import Approval, Article
-from .model.policies import Policies
+from ..load.history import ApprovalKey, Commit
+from ..model.article import Approval, Article
+from ..model.policies import Policies
 
 
 @dataclass(frozen=True)
