@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .errors import SmilePressError
 from .workflow.gate import PROFILES
 from .project import Project, find_root, parse_as_of
-from .reports import FORMATS
+from .report.formats import FORMATS
 
 EXAMPLES = """\
 例子：
@@ -172,14 +172,14 @@ def _run(args) -> int:
             print(f"错误：{problem}", file=sys.stderr)
         return 1 if problems else 0
     if args.command == "board":
-        from .board import items, render
+        from .report.board import items, render
 
         found = items(project)
         print(json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2) if args.format == "json"
               else render(project, found))
         return 0
     if args.command == "review-summary":
-        from .summary import review_summary
+        from .report.pull_request import review_summary
 
         print(review_summary(project, args.base))
         return 0
@@ -236,7 +236,7 @@ def _list(project: Project, args) -> int:
 
 
 def _show(project: Project, path: Path, fmt: str) -> int:
-    from .audit import stale_since
+    from .report.audit_trail import stale_since
 
     article = project.load(path)
     entry = project.entry(article)
@@ -276,7 +276,7 @@ def _show(project: Project, path: Path, fmt: str) -> int:
 
 
 def _log(project: Project, path: Path, fmt: str) -> int:
-    from .audit import trail
+    from .report.audit_trail import trail
 
     history = project.history
     if not history.available:
@@ -352,7 +352,7 @@ def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
     from .checks.engine import Document
     from .model.findings import Finding
-    from .reports import render
+    from .report.formats import render
 
     try:
         project = _project(args)

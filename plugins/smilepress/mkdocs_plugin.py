@@ -30,13 +30,14 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import board, guard, handbook, kpis
+from . import handbook, kpis
 from .checks import images
-from .audit import stale_since
+from .report import board, leak_guard
+from .report.audit_trail import stale_since
 from .errors import SmilePressError
 from .workflow.gate import PROFILES, Decision
 from .project import Entry, Project, parse_as_of
-from .reports import findings_box, highlight
+from .report.formats import findings_box, highlight
 
 log = get_plugin_logger(__name__)
 PROFILE_ENV = "SMILEPRESS_PROFILE"
@@ -119,7 +120,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.excluded_uris: set[str] = set()
         self.current_page = ""
         self.strict = False
-        self.scan: guard.BackgroundScan | None = None
+        self.scan: leak_guard.BackgroundScan | None = None
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
         self.handbook_order: list[str] = []
@@ -177,7 +178,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
         if self.config.guard and self.profile == "public":
-            self.scan = guard.BackgroundScan(Path(config.site_dir), guard.forbidden_markers(self.project))
+            self.scan = leak_guard.BackgroundScan(Path(config.site_dir), leak_guard.forbidden_markers(self.project))
         return files
 
     def _add_handbook_pages(self, files: Files, config) -> None:

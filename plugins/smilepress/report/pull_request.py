@@ -10,9 +10,9 @@ import re
 import subprocess
 from collections import Counter
 
-from .load.front_matter import split
-from .errors import Problem
-from .project import Project
+from ..load.front_matter import split
+from ..errors import Problem
+from ..project import Project
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
 CONTEXT = 12   # unchanged characters shown around each change

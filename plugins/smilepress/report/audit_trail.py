@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .load import front_matter
-from .errors import Problem
-from .load.history import Commit
-from .model.article import Approval, Article, content_digest
-from .project import Project
+from ..load import front_matter
+from ..errors import Problem
+from ..load.history import Commit
+from ..model.article import Approval, Article, content_digest
+from ..project import Project
 
 
 @dataclass(frozen=True)

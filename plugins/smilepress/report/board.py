@@ -7,8 +7,8 @@ import datetime as dt
 import subprocess
 from dataclasses import asdict, dataclass
 
-from .model.article import parse_article
-from .project import Project
+from ..model.article import parse_article
+from ..project import Project
 
 BRANCH_PREFIX = "content/"
 
