@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smilepress.cli import main
-from smilepress.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
+from smilepress.pages.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
 from smilepress.load.history import History
 from smilepress.model.policies import load_policies
 from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source

@@ -125,7 +125,7 @@ def _project(args) -> Project:
 
 
 def _handbook(project: Project) -> int:
-    from .handbook import load_handbook
+    from .pages.handbook import load_handbook
     from .model.regulation import FILES
 
     book, problems = load_handbook(project.root, project.policies, project.today, project.history)

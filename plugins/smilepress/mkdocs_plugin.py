@@ -30,8 +30,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import handbook, kpis
+from . import kpis
 from .checks import images
+from .pages import handbook
 from .report import board, leak_guard
 from .report.audit_trail import stale_since
 from .errors import SmilePressError

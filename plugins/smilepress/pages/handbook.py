@@ -1,6 +1,6 @@
 """The staff handbook generated from the regulation's data: pages, and pieces to embed in handwritten ones.
 
-Everything here is Markdown text built from a Regulation (regulation.py); the MkDocs plugin only adds
+Everything here is Markdown text built from a Regulation (model/regulation.py); the MkDocs plugin only adds
 the pages to the internal build and expands embeds. Links are relative to the page they appear on,
 so a piece embedded in any page still links correctly.
 """
@@ -14,11 +14,11 @@ from html import escape
 from pathlib import Path
 
 from . import diagrams
-from .errors import Problem
-from .load.history import Commit, History
-from .kpis import Kpi, load_kpis
-from .model.policies import Policies
-from .model.regulation import FILES, Clause, Regulation, as_list, load_regulation
+from ..errors import Problem
+from ..load.history import Commit, History
+from ..kpis import Kpi, load_kpis
+from ..model.policies import Policies
+from ..model.regulation import FILES, Clause, Regulation, as_list, load_regulation
 
 PREFIX = "handbook"
 HOME = f"{PREFIX}/index.md"

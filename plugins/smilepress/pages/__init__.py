@@ -1,0 +1,5 @@
+"""Pages of the internal site, generated as Markdown: the fifth layer (with report/).
+
+handbook: the staff handbook from the regulation's data, and the pieces handwritten pages embed;
+diagrams: the org chart and process flowcharts as inline SVG, drawn at build time.
+"""
