@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from smilepress.backup import backup
+from smilepress.ops.backup import backup
 from smilepress.cli import main
 
 

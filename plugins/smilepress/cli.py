@@ -392,7 +392,7 @@ def _check(args) -> int:
 
 
 def _backup(args) -> int:
-    from .backup import backup, restore
+    from .ops.backup import backup, restore
 
     if args.command == "restore":
         refs = restore(Path(args.bundle), Path(args.dest))
@@ -406,7 +406,7 @@ def _backup(args) -> int:
 
 
 def _codeowners(project: Project, check: bool) -> int:
-    from .codeowners import TARGETS, render
+    from .ops.codeowners import TARGETS, render
 
     stale = []
     for forge, rel in TARGETS.items():

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem, SmilePressError
+from ..errors import Problem, SmilePressError
 
 MANIFEST_SUFFIX = ".manifest.json"
 
