@@ -30,7 +30,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from . import kpis
+from .model import kpis
 from .checks import images
 from .pages import handbook
 from .report import board, leak_guard

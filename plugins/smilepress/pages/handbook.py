@@ -16,7 +16,7 @@ from pathlib import Path
 from . import diagrams
 from ..errors import Problem
 from ..load.history import Commit, History
-from ..kpis import Kpi, load_kpis
+from ..model.kpis import Kpi, load_kpis
 from ..model.policies import Policies
 from ..model.regulation import FILES, Clause, Regulation, as_list, load_regulation
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
-from .model.policies import PolicyReader, load_policy_file, load_yaml_file
+from ..errors import Problem
+from .policies import PolicyReader, load_policy_file, load_yaml_file
 
 FIELDS = ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals", "spend", "revenue")
 FIELD_NAMES = {"impressions": "展现", "clicks": "点击", "consultations": "咨询", "appointments": "预约",
