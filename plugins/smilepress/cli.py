@@ -163,7 +163,7 @@ def _run(args) -> int:
     if args.command == "handbook":
         return _handbook(project)
     if args.command == "metrics":
-        from .model.kpis import import_csv
+        from .ops.metrics_import import import_csv
 
         done, problems = import_csv(project.root, args.channel, Path(args.file))
         for line in done:

@@ -30,9 +30,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from .model import kpis
 from .checks import images
-from .pages import handbook
+from .pages import handbook, kpis
 from .report import board, leak_guard
 from .report.audit_trail import stale_since
 from .errors import SmilePressError
