@@ -31,8 +31,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
 from .checks import images
-from .pages import handbook, kpis
-from .report import board, leak_guard
+from .pages import editorial, handbook, kpis
+from .report import leak_guard
 from .report.audit_trail import stale_since
 from .errors import SmilePressError
 from .workflow.gate import PROFILES, Decision
@@ -200,7 +200,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
         generated, problems = kpis.internal_pages(self.project.root)
         self._report(problems, "指标、计划或预算数据")
-        for uri, markdown in {**generated, **board.pages(self.project)}.items():
+        for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
 
     def _report(self, problems, what: str) -> None:
