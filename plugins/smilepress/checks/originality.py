@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import Problem
 from ..model.findings import Finding
-from ..model.policies import load_policy_file
+from ..load.yaml_file import load_policy_file
 from .textview import Lines, fold, front_matter_end, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .detectors import DETECTORS
 from ..errors import Problem
-from ..model.policies import PolicyReader, load_policy_file
+from ..load.yaml_file import PolicyReader, load_policy_file
 from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"

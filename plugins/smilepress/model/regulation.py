@@ -21,7 +21,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from ..errors import Problem
-from .policies import Policies, PolicyReader, load_policy_file, load_yaml_file
+from ..load.yaml_file import PolicyReader, load_policy_file, load_yaml_file
+from .policies import Policies
 
 SOURCE = "policies/source/regulation.zh.md"
 FILES = ("general.yml", "organization.yml", "roles.yml", "processes.yml", "norms.yml", "personnel.yml", "finance.yml",
