@@ -95,7 +95,7 @@ def test_tags_never_join_separate_lines(tmp_path):
 
 
 def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
-    from smilepress.mkdocs_plugin import SmilePressPlugin
+    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
 
     original = SmilePressPlugin.on_files
 

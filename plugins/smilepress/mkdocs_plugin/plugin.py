@@ -23,42 +23,22 @@ from urllib.parse import unquote, urlsplit
 import jieba
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from .checks import images
-from .pages import editorial, handbook, kpis
-from .report import leak_guard
-from .report.audit_trail import stale_since
-from .errors import SmilePressError
-from .workflow.gate import PROFILES, Decision
-from .project import Entry, Project, parse_as_of
-from .report.formats import findings_box, highlight
+from ..checks import images
+from ..errors import SmilePressError
+from ..pages import editorial, handbook, kpis
+from ..project import Entry, Project, parse_as_of
+from ..report import leak_guard
+from ..report.audit_trail import stale_since
+from ..report.formats import findings_box, highlight
+from ..workflow.gate import PROFILES, Decision
+from .config import PROFILE_ENV, STRICT_ENV, SmilePressConfig
 
 log = get_plugin_logger(__name__)
-PROFILE_ENV = "SMILEPRESS_PROFILE"
-STRICT_ENV = "SMILEPRESS_STRICT"
-
-
-class SmilePressConfig(Config):
-    enabled = c.Type(bool, default=True)
-    profile = c.Optional(c.Choice(PROFILES))
-    """Build profile; the SMILEPRESS_PROFILE environment variable overrides it. Default: public."""
-    content_dir = c.Type(str, default="content")
-    as_of = c.Optional(c.Type(str))
-    """Build as of this date (YYYY-MM-DD) instead of today."""
-    strict = c.Type(bool, default=False)
-    """Fail when an article claims `published` but fails the gate (also on with `mkdocs build --strict`)."""
-    guard = c.Type(bool, default=True)
-    """Scan every public build for traces of what must not be public."""
-    site_names = c.Type(dict, default={})
-    """Site name per profile, e.g. {internal: 员工手册}."""
-    section_titles = c.Type(dict, default={})
-    """Nav section titles per content folder; defaults to the content types' Chinese names."""
 
 
 class _UnpublishedLinks(Treeprocessor):
