@@ -124,7 +124,7 @@ def test_the_ci_templates_are_valid_for_their_forges():
 def test_every_command_the_templates_run_exists():
     import re
 
-    from smilepress.cli import _parser
+    from smilepress.cli.parser import _parser
 
     commands = set(_parser()._subparsers._group_actions[0].choices)
     for rel in TEMPLATES:

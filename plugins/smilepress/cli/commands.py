@@ -4,7 +4,6 @@ Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the 
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -12,95 +11,10 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .errors import SmilePressError
-from .workflow.gate import PROFILES
-from .project import Project, find_root, parse_as_of
-from .report.formats import FORMATS
-
-EXAMPLES = """\
-例子：
-  smilepress new --type education --title "种植牙术后护理"
-  smilepress submit content/education/zhongzhiya-shuhou-huli.md
-  smilepress approve --role dentist content/education/zhongzhiya-shuhou-huli.md
-  smilepress request-changes --reason "第二段剂量写错了" content/education/x.md
-  smilepress list --status review --format json
-  smilepress check content/education --format github
-  smilepress build --profile public --strict
-"""
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="smilepress", description="口腔网络运营部的内容发布工具",
-                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--as-of", help="按某一天（YYYY-MM-DD）判断定时发布与过期，默认今天")
-    parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
-
-    new = sub.add_parser("new", help="从模板新建一篇文章（在 git 仓库中同时新建分支 content/<slug>）")
-    new.add_argument("--type", required=True, help="education | ad | faq | case | page")
-    new.add_argument("--title", required=True)
-    new.add_argument("--slug", help="网址名（小写字母、数字、连字符）；默认由标题拼音生成")
-    new.add_argument("--no-branch", action="store_true", help="不新建分支")
-
-    for name, text in (("submit", "提交审核（作者）"), ("publish", "发布（部门经理）"), ("archive", "归档下线（部门经理）")):
-        sub.add_parser(name, help=text).add_argument("file")
-    approve = sub.add_parser("approve", help="以某个角色批准（批准记录当前内容的摘要）")
-    approve.add_argument("--role", required=True)
-    approve.add_argument("file")
-    changes = sub.add_parser("request-changes", help="退回修改（状态回到草稿）")
-    changes.add_argument("--reason", required=True)
-    changes.add_argument("file")
-
-    lister = sub.add_parser("list", help="列出文章")
-    lister.add_argument("--status")
-    lister.add_argument("--type")
-    lister.add_argument("--author", help="人员 id")
-    lister.add_argument("--reviewer", help="人员 id：列出等待此人（按其角色）审批的文章")
-    lister.add_argument("--format", choices=("text", "json"), default="text")
-
-    show = sub.add_parser("show", help="一篇文章的发布判断：批准是否有效、为什么不公开")
-    show.add_argument("file")
-    show.add_argument("--format", choices=("text", "json"), default="text")
-
-    log = sub.add_parser("log", help="一篇文章的审计记录（来自 git 历史）")
-    log.add_argument("file")
-    log.add_argument("--format", choices=("text", "json"), default="text")
-
-    check = sub.add_parser("check", help="合规检查（广告法、医疗广告、个人信息等规则包）；有错误时退出码为 1")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录，默认 content/ 下全部文章")
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0")
-    check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
-
-    bak = sub.add_parser("backup", help="备份：所有分支和标签打成 git bundle，附 SHA-256 清单并校验")
-    bak.add_argument("--to", required=True, help="备份目录")
-    bak.add_argument("--keep", type=int, default=7, help="保留最近几份（默认 7）")
-    res = sub.add_parser("restore", help="从备份恢复出一个完整的仓库（先核对清单）")
-    res.add_argument("bundle")
-    res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
-
-    metrics = sub.add_parser("metrics", help="指标数据")
-    metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True, metavar="子命令")
-    imp = metrics_sub.add_parser("import", help="导入平台导出的 CSV（按月汇总写入 data/metrics/；重复导入不改动）")
-    imp.add_argument("--channel", required=True, help="渠道名，与 policies/metrics-import.yml 中一致")
-    imp.add_argument("file")
-
-    board = sub.add_parser("board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久")
-    board.add_argument("--format", choices=("text", "json"), default="text")
-
-    summ = sub.add_parser("review-summary", help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动")
-    summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
-
-    owners = sub.add_parser("codeowners", help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）")
-    owners.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1")
-
-    sub.add_parser("handbook", help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1")
-
-    build = sub.add_parser("build", help="构建网站")
-    build.add_argument("--profile", choices=PROFILES, default="public")
-    build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
-    build.add_argument("--strict", action="store_true", help="有标为 published 却未通过检查的文章时失败（CI 用）")
-    return parser
+from ..errors import SmilePressError
+from ..project import Project, find_root, parse_as_of
+from ..workflow.gate import PROFILES
+from .parser import _parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,8 +39,8 @@ def _project(args) -> Project:
 
 
 def _handbook(project: Project) -> int:
-    from .pages.handbook import load_handbook
-    from .model.regulation import FILES
+    from ..pages.handbook import load_handbook
+    from ..model.regulation import FILES
 
     book, problems = load_handbook(project.root, project.policies, project.today, project.history)
     for problem in problems:
@@ -163,7 +77,7 @@ def _run(args) -> int:
     if args.command == "handbook":
         return _handbook(project)
     if args.command == "metrics":
-        from .ops.metrics_import import import_csv
+        from ..ops.metrics_import import import_csv
 
         done, problems = import_csv(project.root, args.channel, Path(args.file))
         for line in done:
@@ -172,14 +86,14 @@ def _run(args) -> int:
             print(f"错误：{problem}", file=sys.stderr)
         return 1 if problems else 0
     if args.command == "board":
-        from .report.board import items, render
+        from ..report.board import items, render
 
         found = items(project)
         print(json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2) if args.format == "json"
               else render(project, found))
         return 0
     if args.command == "review-summary":
-        from .report.pull_request import review_summary
+        from ..report.pull_request import review_summary
 
         print(review_summary(project, args.base))
         return 0
@@ -187,7 +101,7 @@ def _run(args) -> int:
         return _show(project, _article_path(project, args.file), args.format)
     if args.command == "log":
         return _log(project, _article_path(project, args.file), args.format)
-    from .workflow.commands import create_article, current_actor, run_event
+    from ..workflow.commands import create_article, current_actor, run_event
 
     actor = current_actor(project.root, project.policies)
     if args.command == "new":
@@ -236,7 +150,7 @@ def _list(project: Project, args) -> int:
 
 
 def _show(project: Project, path: Path, fmt: str) -> int:
-    from .report.audit_trail import stale_since
+    from ..report.audit_trail import stale_since
 
     article = project.load(path)
     entry = project.entry(article)
@@ -276,7 +190,7 @@ def _show(project: Project, path: Path, fmt: str) -> int:
 
 
 def _log(project: Project, path: Path, fmt: str) -> int:
-    from .report.audit_trail import trail
+    from ..report.audit_trail import trail
 
     history = project.history
     if not history.available:
@@ -350,9 +264,9 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
 
 def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
-    from .checks.engine import Document
-    from .model.findings import Finding
-    from .report.formats import render
+    from ..checks.engine import Document
+    from ..model.findings import Finding
+    from ..report.formats import render
 
     try:
         project = _project(args)
@@ -392,7 +306,7 @@ def _check(args) -> int:
 
 
 def _backup(args) -> int:
-    from .ops.backup import backup, restore
+    from ..ops.backup import backup, restore
 
     if args.command == "restore":
         refs = restore(Path(args.bundle), Path(args.dest))
@@ -406,7 +320,7 @@ def _backup(args) -> int:
 
 
 def _codeowners(project: Project, check: bool) -> int:
-    from .ops.codeowners import TARGETS, render
+    from ..ops.codeowners import TARGETS, render
 
     stale = []
     for forge, rel in TARGETS.items():
@@ -428,6 +342,3 @@ def _codeowners(project: Project, check: bool) -> int:
         return 1
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover (after every function it calls is defined)
-    sys.exit(main())
