@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smilepress.cli import main
 from smilepress.checks.engine import Checker, Document
-from smilepress.project import Project
 from smilepress.checks.rule_packs import load_rules
 from smilepress.checks.textview import normalise, prose_mask
+from smilepress.cli import main
+from smilepress.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}

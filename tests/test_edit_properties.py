@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from smilepress.errors import SmilePressError
 from smilepress.load import front_matter
 from smilepress.workflow.front_matter_edit import append_to_list, set_field
-from smilepress.errors import SmilePressError
 
 BOM = "\ufeff"
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

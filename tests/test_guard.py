@@ -6,8 +6,8 @@ import json
 import pytest
 
 import smilepress.project
-from smilepress.report import leak_guard
 from smilepress.cli import main
+from smilepress.report import leak_guard
 from smilepress.workflow.gate import decide
 
 

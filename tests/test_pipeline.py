@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from smilepress.ops.backup import backup
 from smilepress.cli import main
+from smilepress.ops.backup import backup
 
 
 def run(capsys, *argv):

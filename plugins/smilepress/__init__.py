@@ -5,7 +5,7 @@ department's policies and articles, evaluates approvals against git history, and
 predicate (`workflow.gate.decide`) what each build profile may contain.
 """
 from .errors import Problem, SmilePressError
-from .workflow.gate import PROFILES, Decision, decide
 from .project import Entry, Project
+from .workflow.gate import PROFILES, Decision, decide
 
 __all__ = ["PROFILES", "Decision", "Entry", "Problem", "Project", "SmilePressError", "decide"]

@@ -9,15 +9,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .checks import images, originality
-from .workflow.approvals import ApprovalState, Proofs, evaluate
 from .checks.engine import Checker, Document, FindingsCache
+from .checks.review import Review, review
+from .checks.rule_packs import RuleSet, load_rules
 from .errors import Problem, SmilePressError
-from .workflow.gate import Decision, Facts, decide
 from .load.history import History
 from .model.article import Article, load_article
 from .model.policies import Policies, load_policies
-from .checks.review import Review, review
-from .checks.rule_packs import RuleSet, load_rules
+from .workflow.approvals import ApprovalState, Proofs, evaluate
+from .workflow.gate import Decision, Facts, decide
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")

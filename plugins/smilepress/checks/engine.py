@@ -20,8 +20,8 @@ from typing import Any
 
 import ahocorasick_rs
 
-from .detectors import DETECTORS
 from ..model.findings import Finding
+from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 

@@ -35,9 +35,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from ..model.findings import Finding
 from ..errors import Problem
 from ..load.strict_yaml import load_yaml
+from ..model.findings import Finding
 
 __all__ = ["ImageRef", "Licence", "LICENCES", "RULE_IDS", "image_refs", "image_findings", "credit_caption",
            "duplicate_images", "resolve_licence", "IMAGE_SUFFIXES"]

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Problem
-from ..model.findings import Finding
 from ..load.yaml_file import load_policy_file
+from ..model.findings import Finding
 from .textview import Lines, fold, front_matter_end, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)

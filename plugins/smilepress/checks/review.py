@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .engine import Checker, Document, FindingsCache, check_cached
 from ..model.findings import Finding
+from .engine import Checker, Document, FindingsCache, check_cached
 from .waivers import Waiver, apply_waivers, parse_waivers
 
 

@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .detectors import DETECTORS
 from ..errors import Problem
 from ..load.yaml_file import PolicyReader, load_policy_file
+from .detectors import DETECTORS
 from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"

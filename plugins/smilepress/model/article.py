@@ -16,10 +16,10 @@ from typing import Any
 
 from yaml.nodes import SequenceNode
 
-from ..load import front_matter
 from ..errors import Problem
-from .policies import Policies
+from ..load import front_matter
 from ..load.source import read_source
+from .policies import Policies
 
 # Front-matter fields. The first group is fixed by the department; the rest are what the workflow needs.
 FIELDS = ("title", "type", "status", "author", "publish_date", "expiry_date", "review_by", "tags",

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from ..errors import Problem
-from ..model.kpis import FIELD_NAMES, FIELDS
 from ..load.yaml_file import load_policy_file
+from ..model.kpis import FIELD_NAMES, FIELDS
 
 IMPORT_POLICY = "metrics-import.yml"
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})")

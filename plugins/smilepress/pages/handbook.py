@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import diagrams
 from ..errors import Problem
 from ..load.history import Commit, History
 from ..model.kpis import Kpi, load_kpis
 from ..model.policies import Policies
 from ..model.regulation import FILES, Clause, Regulation, as_list, load_regulation
+from . import diagrams
 
 PREFIX = "handbook"
 HOME = f"{PREFIX}/index.md"

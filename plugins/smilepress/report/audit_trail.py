@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..load import front_matter
 from ..errors import Problem
+from ..load import front_matter
 from ..load.history import Commit
 from ..model.article import Approval, Article, content_digest
 from ..project import Project

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..model.findings import Finding
 from ..checks.rule_packs import CATEGORIES, Rule
+from ..model.findings import Finding
 
 FORMATS = ("text", "json", "github", "sarif")
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -18,8 +18,8 @@ from pathlib import Path
 import ahocorasick_rs
 import yaml
 
-from ..project import Project
 from ..model.regulation import load_regulation
+from ..project import Project
 
 _MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<[^>\n]+>|[*_`~#>|]")
 _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）()\[\]【】]+")

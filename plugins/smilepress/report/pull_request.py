@@ -10,8 +10,8 @@ import re
 import subprocess
 from collections import Counter
 
-from ..load.front_matter import split
 from ..errors import Problem
+from ..load.front_matter import split
 from ..project import Project
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import frontmatter  # python-frontmatter renders new files; edits never go through it
 import git
 
-from . import front_matter_edit
-from .approvals import ApprovalState
 from ..errors import Problem, SmilePressError
 from ..model.article import SLUG_PATTERN, Article
 from ..model.policies import AUTHOR, Person, Policies
 from ..project import Entry, Project
+from . import front_matter_edit
+from .approvals import ApprovalState
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ..load import front_matter
 from ..errors import Problem, SmilePressError
+from ..load import front_matter
 from ..load.source import BOM
 
 
