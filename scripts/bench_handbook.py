@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 from bench_kpis import build  # noqa: E402 (same folder: one way to time an internal build)
-from smilepress.regulation import FILES  # noqa: E402
+from smilepress.model.regulation import FILES  # noqa: E402
 
 HANDBOOK_ONLY = [name for name in FILES if name != "roles.yml"]   # roles.yml also serves the workflow
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from bench_build import prose_paragraphs  # noqa: E402
 
-from smilepress.originality import Library, Policy, align, coverage  # noqa: E402
+from smilepress.checks.originality import Library, Policy, align, coverage  # noqa: E402
 
 
 def articles(n: int, paragraphs: list[str], seed: int = 1) -> dict[str, str]:

@@ -23,8 +23,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from bench_build import extract  # noqa: E402
 
-from smilepress.compliance import Checker, Document  # noqa: E402
-from smilepress.rules import load_rules  # noqa: E402
+from smilepress.checks.engine import Checker, Document  # noqa: E402
+from smilepress.checks.rule_packs import load_rules  # noqa: E402
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
 

@@ -55,7 +55,7 @@ f=$C/zhongzhiya-huifu-zhangshushu.md; submit $f; approve $f wangliming dentist
 .venv/bin/python - "$f" <<'PY'
 import sys
 from pathlib import Path
-from smilepress.edit import append_to_list
+from smilepress.workflow.front_matter_edit import append_to_list
 from smilepress.project import Project
 path = Path(sys.argv[1]).resolve()
 digest = Project(Path.cwd()).load(path).digest

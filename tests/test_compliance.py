@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smilepress.checks.engine import Checker, Document
+from smilepress.checks.rule_packs import load_rules
+from smilepress.checks.textview import normalise, prose_mask
 from smilepress.cli import main
-from smilepress.compliance import Checker, Document
 from smilepress.project import Project
-from smilepress.rules import load_rules
-from smilepress.textview import normalise, prose_mask
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}
@@ -286,7 +286,7 @@ def test_check_reports_unreadable_files_and_still_checks_the_others(factory, cap
 
 
 def test_waiver_comments_that_are_malformed_say_what_to_do(checker):
-    from smilepress.waivers import parse_waivers
+    from smilepress.checks.waivers import parse_waivers
 
     waivers, problems = parse_waivers("<!-- smilepress-disable -- 没写规则 -->\n<!-- smilepress-disable no/such -- 理由 -->\n"
                                       "<!-- smilepress-disable ad-law/superlative -- 理由 until 2026-13-45 -->\n",

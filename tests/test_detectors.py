@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smilepress.detectors import (find_bank_cards, find_emails, find_id_numbers, find_phones, find_secrets,
-                                  find_unsafe_html, id_check_digit, id_number_valid, luhn_valid)
+from smilepress.checks.detectors import (find_bank_cards, find_emails, find_id_numbers, find_phones, find_secrets,
+                                         find_unsafe_html, id_check_digit, id_number_valid, luhn_valid)
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -1,4 +1,4 @@
-"""Property-based tests of the surgical front-matter edits (smilepress.edit).
+"""Property-based tests of the surgical front-matter edits (smilepress.workflow.front_matter_edit).
 
 Hypothesis writes front matter the way people do: comments on their own lines and after values,
 any key order, plain / single / double quoting, flow and block lists, blank lines, CRLF or LF, an
@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smilepress import front_matter
-from smilepress.edit import append_to_list, set_field
 from smilepress.errors import SmilePressError
+from smilepress.load import front_matter
+from smilepress.workflow.front_matter_edit import append_to_list, set_field
 
 BOM = "\ufeff"
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from smilepress.gate import Facts, decide
+from smilepress.workflow.gate import Facts, decide
 
 TODAY = dt.date(2026, 11, 28)
 D = dt.date.fromisoformat

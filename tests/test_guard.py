@@ -6,9 +6,9 @@ import json
 import pytest
 
 import smilepress.project
-from smilepress import guard
 from smilepress.cli import main
-from smilepress.gate import decide
+from smilepress.report import leak_guard
+from smilepress.workflow.gate import decide
 
 
 def _build(factory, caplog) -> tuple[int, str]:
@@ -70,32 +70,32 @@ def test_scan_sees_through_markup_entities_and_zero_width_spaces(tmp_path):
     (tmp_path / "a.html").write_text("<p>这是<strong>一段</strong>&#x4E0D;该\u200b出现的文字</p>", encoding="utf-8")
     (tmp_path / "search_index.json").write_text(json.dumps({"docs": [{"text": "另一段\u200b秘密\u200b内容在此"}]}),
                                                 encoding="utf-8")
-    leaks = guard.scan(tmp_path, {"这是一段不该出现的文字": "x.md", "另一段秘密内容在此": "y.md", "没有的句子": "z.md"})
+    leaks = leak_guard.scan(tmp_path, {"这是一段不该出现的文字": "x.md", "另一段秘密内容在此": "y.md", "没有的句子": "z.md"})
     assert sorted((leak.site_file, leak.source) for leak in leaks) == [("a.html", "x.md"), ("search_index.json", "y.md")]
 
 
 def test_fragments_skip_markup_and_short_pieces():
     body = "## 标题\n\n这是**很长的一句**用于检测泄漏的文字，短句。\n\n[链接文字在这里也算正文内容](x.md)"
-    frags = guard.fragments(body)
+    frags = leak_guard.fragments(body)
     assert "这是很长的一句用于检测泄漏的文字" in frags
     assert "链接文字在这里也算正文内容" in frags
-    assert all(len(f) >= guard.MIN_FRAGMENT for f in frags)
+    assert all(len(f) >= leak_guard.MIN_FRAGMENT for f in frags)
 
 
 @pytest.mark.parametrize(("marker", "expected"), [("newton", False), ("bracket", False), ("种植牙护理", True),
                                                   ("三个字", False), ("a-much-longer-title", True)])
 def test_only_distinctive_text_is_a_marker(marker, expected):
-    assert guard.distinctive(marker) is expected
+    assert leak_guard.distinctive(marker) is expected
 
 
 def test_tags_never_join_separate_lines(tmp_path):
     (tmp_path / "a.html").write_text("<p>甲乙丙丁<span\n>戊己庚辛</p>\nx <b>壬癸</b>", encoding="utf-8")
-    assert guard.scan(tmp_path, {"甲乙丙丁戊己庚辛": "x.md"}) == []
-    assert [leak.marker for leak in guard.scan(tmp_path, {"x壬癸": "y.md"})] == ["x壬癸"]
+    assert leak_guard.scan(tmp_path, {"甲乙丙丁戊己庚辛": "x.md"}) == []
+    assert [leak.marker for leak in leak_guard.scan(tmp_path, {"x壬癸": "y.md"})] == ["x壬癸"]
 
 
 def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
-    from smilepress.mkdocs_plugin import SmilePressPlugin
+    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
 
     original = SmilePressPlugin.on_files
 
@@ -112,6 +112,6 @@ def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
 
 
 def test_handbook_markers_are_long_fragments_of_its_clauses(site):
-    markers = guard.handbook_markers(smilepress.project.Project(site.root))
+    markers = leak_guard.handbook_markers(smilepress.project.Project(site.root))
     assert markers.get("本制度适用于口腔网络运营部全体员工") == "员工手册 §1.2"
-    assert all(guard.distinctive(m) for m in markers)
+    assert all(leak_guard.distinctive(m) for m in markers)

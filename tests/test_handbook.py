@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smilepress.cli import main
-from smilepress.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
-from smilepress.history import History
-from smilepress.policies import load_policies
-from smilepress.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
+from smilepress.load.history import History
+from smilepress.model.policies import load_policies
+from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
+from smilepress.pages.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)

@@ -11,11 +11,11 @@ PIL = pytest.importorskip("PIL")
 pytest.importorskip("imagehash")
 from PIL import Image, ImageDraw  # noqa: E402
 
-from smilepress import images  # noqa: E402
-from smilepress.findings import Finding  # noqa: E402
-from smilepress.front_matter import parse  # noqa: E402
-from smilepress.images import (ImageRef, credit_caption, duplicate_images, image_findings,  # noqa: E402
-                               image_refs, resolve_licence)
+from smilepress.checks import images  # noqa: E402
+from smilepress.checks.images import (ImageRef, credit_caption, duplicate_images, image_findings,  # noqa: E402
+                                      image_refs, resolve_licence)
+from smilepress.load.front_matter import parse  # noqa: E402
+from smilepress.model.findings import Finding  # noqa: E402
 
 ARTICLE = "content/education/article.md"
 

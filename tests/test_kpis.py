@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from smilepress.cli import main
-from smilepress.kpis import load_kpis, load_metrics, pages, parse_formula
+from smilepress.model.kpis import load_kpis, load_metrics, parse_formula
+from smilepress.pages.kpis import pages
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,7 +98,7 @@ def test_plans_and_budgets_are_validated_with_their_lines(tmp_path):
     (tmp_path / "data/plans/q4.yml").write_text("period: 2026-Q4\ngoals:\n  ctr: 2.5\n  nps: 9\nbudget: {抖音: -1}\n",
                                                encoding="utf-8")
     (tmp_path / "data/budget/2026.yml").write_text("categories:\n  推广费用:\n    2026-13: 5\n", encoding="utf-8")
-    from smilepress.kpis import load_plans
+    from smilepress.model.plans import load_plans
 
     plans, budget, problems = load_plans(tmp_path, {"ctr"})
     text = [str(p) for p in problems]

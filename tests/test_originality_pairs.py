@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from smilepress.originality import Policy, align, content, coverage
+from smilepress.checks.originality import Policy, align, content, coverage
 
 PAIRS = Path(__file__).resolve().parent / "originality" / "pairs.yml"
 GOAL = 0.95

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from smilepress.backup import backup
 from smilepress.cli import main
+from smilepress.ops.backup import backup
 
 
 def run(capsys, *argv):
@@ -124,7 +124,7 @@ def test_the_ci_templates_are_valid_for_their_forges():
 def test_every_command_the_templates_run_exists():
     import re
 
-    from smilepress.cli import _parser
+    from smilepress.cli.parser import _parser
 
     commands = set(_parser()._subparsers._group_actions[0].choices)
     for rel in TEMPLATES:
@@ -134,6 +134,18 @@ def test_every_command_the_templates_run_exists():
         assert "make test" in text or "make build" in text
         assert re.search(r"fetch-depth: 0|GIT_DEPTH: \"0\"", text)            # full history: approvals are proven from it
         assert (REPO_ROOT / "scripts/publish").is_file() and "scripts/publish" in text
+
+
+def test_python_dash_m_runs_the_command(factory):
+    """`python -m smilepress.cli` runs every command, not only those defined before the module's end."""
+    import subprocess
+    import sys
+
+    factory.article("education/a.md", title="刷牙", body="每天刷牙两次。")
+    for args, code in ((["--help"], 0), (["check", "--help"], 0), (["check"], 0), (["list", "--format", "json"], 0)):
+        result = subprocess.run([sys.executable, "-m", "smilepress.cli", *args], cwd=factory.root,
+                                capture_output=True, text=True)
+        assert result.returncode == code and "内部错误" not in result.stderr, (args, result.stdout, result.stderr)
 
 
 def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(factory, tmp_path):

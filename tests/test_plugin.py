@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from smilepress.cli import main
-from smilepress.mkdocs_plugin import SmilePressPlugin, _page_targets
+from smilepress.mkdocs_plugin.plugin import SmilePressPlugin, _page_targets
 
 
 @pytest.mark.parametrize(("page", "href", "expected"), [

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import REPO
 from smilepress.errors import SmilePressError
-from smilepress.policies import load_policies
-from smilepress.source import read_source
-from smilepress.yamlload import Loaded, load_yaml
+from smilepress.load.source import read_source
+from smilepress.load.strict_yaml import Loaded, load_yaml
+from smilepress.model.policies import load_policies
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

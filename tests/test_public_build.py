@@ -17,7 +17,7 @@ import yaml
 from conftest import REPO
 from helpers import ProjectFactory
 from smilepress.cli import main
-from smilepress.edit import append_to_list
+from smilepress.workflow.front_matter_edit import append_to_list
 
 AS_OF = "2026-11-28"
 REVIEW_BY = "review_by: 2027-11-01\n"

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import REPO
 from smilepress.cli import main
-from smilepress.drops import report
-from smilepress.edit import append_to_list
+from smilepress.report.drops import report
+from smilepress.workflow.front_matter_edit import append_to_list
 from smilepress.project import Project
 
 A = "content/education/a.md"

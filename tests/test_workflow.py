@@ -7,8 +7,8 @@ import json
 import pytest
 
 from smilepress.cli import main
-from smilepress.edit import append_to_list
 from smilepress.project import Project
+from smilepress.workflow.front_matter_edit import append_to_list
 
 A = "content/education/a.md"
 

@@ -2,10 +2,10 @@
 
 The core (this package minus `mkdocs_plugin` and `cli`) works without MkDocs: it loads the
 department's policies and articles, evaluates approvals against git history, and decides with one
-predicate (`gate.decide`) what each build profile may contain.
+predicate (`workflow.gate.decide`) what each build profile may contain.
 """
 from .errors import Problem, SmilePressError
-from .gate import PROFILES, Decision, decide
 from .project import Entry, Project
+from .workflow.gate import PROFILES, Decision, decide
 
 __all__ = ["PROFILES", "Decision", "Entry", "Problem", "Project", "SmilePressError", "decide"]

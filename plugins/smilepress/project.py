@@ -8,16 +8,16 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import images, originality
-from .approvals import ApprovalState, Proofs, evaluate
-from .compliance import Checker, Document, FindingsCache
+from .checks import images, originality
+from .checks.engine import Checker, Document, FindingsCache
+from .checks.review import Review, review
+from .checks.rule_packs import RuleSet, load_rules
 from .errors import Problem, SmilePressError
-from .gate import Decision, Facts, decide
-from .history import History
-from .model import Article, load_article
-from .policies import Policies, load_policies
-from .review import Review, review
-from .rules import RuleSet, load_rules
+from .load.history import History
+from .model.article import Article, load_article
+from .model.policies import Policies, load_policies
+from .workflow.approvals import ApprovalState, Proofs, evaluate
+from .workflow.gate import Decision, Facts, decide
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")

@@ -15,8 +15,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 
-from smilepress.compliance import Checker, Document  # noqa: E402
-from smilepress.rules import CATEGORIES, load_rules  # noqa: E402
+from smilepress.checks.engine import Checker, Document  # noqa: E402
+from smilepress.checks.rule_packs import CATEGORIES, load_rules  # noqa: E402
 
 DEFAULT_META = {"ad": {"title": "【广告】星河口腔门诊部", "ad_approval_number": "(粤)医广【2026】第03-15-001号"},
                 "case": {"consent_ref": "CONSENT-2026-0012"}}

@@ -1,0 +1,494 @@
+"""The compliance checker: every rule type implemented once, one pass of a compiled matcher per document.
+
+Wording rules (`terms`, `substitution`, `pattern`) run on the normalised prose view of a file
+(textview), so code, comments and link targets never trigger them and traditional characters,
+full-width digits and split words match like plain ones. Detectors (`detector`) look at the whole
+file, comments and code included. `required` and `label` look at the front matter. Context
+conditions (exceptions, negation, windows, escalation, quotations of the law) are data on each rule.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+
+from ..model.findings import Finding
+from .detectors import DETECTORS
+from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
+from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
+
+ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_PER_RULE = 100   # findings listed per rule and file; the rest are counted in one more
+# Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
+# (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a claim.
+LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+_WINDOW_REACH = {"clause": 120, "sentence": 300, "paragraph": 1500}   # characters either side of a hit
+_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
+_QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
+_NO_CONTEXT = Context()
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str                  # the whole file, front matter included
+    content_type: str
+    meta: dict[str, Any]
+
+
+def _norm_word(word: str) -> str:
+    return normalise(word).text
+
+
+class _Windows:
+    """Clause, sentence and paragraph bounds of a normalised text, computed once per document."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._ends: dict[str, list[int]] = {}
+
+    def _bounds(self, kind: str) -> list[int]:
+        if kind not in self._ends:
+            pattern = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END, "paragraph": _PARAGRAPH_END}[kind]
+            self._ends[kind] = [m.end() for m in pattern.finditer(self.text)]
+        return self._ends[kind]
+
+    def around(self, kind: str, start: int, end: int) -> tuple[int, int]:
+        bounds = self._bounds(kind)
+        k = bisect.bisect_right(bounds, start)
+        left = bounds[k - 1] if k else 0
+        j = bisect.bisect_left(bounds, end)
+        right = bounds[j] if j < len(bounds) else len(self.text)
+        reach = _WINDOW_REACH[kind]   # a "sentence" without punctuation can be a whole file: look nearby only
+        return max(left, start - reach), min(right, end + reach)
+
+    def text_around(self, kind: str, start: int, end: int) -> str:
+        left, right = self.around(kind, start, end)
+        return self.text[left:right]
+
+
+class Checker:
+    """Compiled rules. Build once per rule set; `check` is then one pass per view of a document."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        lexicons = ruleset.lexicons
+        self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
+        self.meta_words = tuple(_norm_word(w) for w in lexicons.get(META_LEXICON, ()))
+        words: dict[str, int] = {}
+        self._hits_of: list[list[tuple[Rule, str, str]]] = []   # pattern index -> (rule, term|exception, original)
+
+        def add(word: str, rule: Rule, role: str) -> None:
+            norm = _norm_word(word)
+            if not norm:
+                return
+            if norm not in words:
+                words[norm] = len(self._hits_of)
+                self._hits_of.append([])
+            self._hits_of[words[norm]].append((rule, role, word))
+
+        for rule in self.rules:
+            if rule.type == "terms":
+                for term in rule.terms:
+                    add(term, rule, "term")
+            elif rule.type == "substitution":
+                for term in rule.swap:
+                    add(term, rule, "term")
+            for exception in rule.exceptions:
+                add(exception, rule, "exception")
+        self._automaton = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
+        self._patterns = [r for r in self.rules if r.type == "pattern"]
+        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without
+        # (one automaton pass per document tells which of those strings occur).
+        self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
+        anchors = sorted({a for parts in self._parts.values() for part in parts for a in part.anchors if len(a) > 1})
+        self._anchor_automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
+        self._detectors = [r for r in self.rules if r.type == "detector"]
+        self._documents = [r for r in self.rules if r.type in ("required", "label")]
+
+    # -- the pass over one document ----------------------------------------------------------
+    def check(self, doc: Document) -> list[Finding]:
+        lines = Lines(doc.text)
+        raw: list[Hit] = []
+        prose = normalise(prose_mask(doc.text))
+        raw += self._wording(doc, prose, "prose")
+        for scope, mask in (("markup", markup_mask), ("all", None)):
+            if any(r.scope == scope for r in self._patterns):
+                raw += self._wording(doc, normalise(mask(doc.text) if mask else doc.text), scope)
+        raw += self._detect(doc)
+        hits = _dedupe(raw)
+        hits = _dedupe(hits + self._implied(hits, doc.content_type))
+        findings = []
+        per_rule: dict[str, int] = {}
+        for h in sorted(hits, key=lambda h: h.start):
+            per_rule[h.rule.id] = per_rule.get(h.rule.id, 0) + 1
+            if per_rule[h.rule.id] <= MAX_PER_RULE:   # a writer needs the first ones, not ten thousand alike
+                findings.append(self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion))
+        for rid, n in per_rule.items():
+            if n > MAX_PER_RULE:
+                last = next(f for f in reversed(findings) if f.rule == rid)
+                findings.append(replace(last, message=f"{last.message}（同一规则还有 {n - MAX_PER_RULE} 处，未逐一列出）",
+                                        match=""))
+        findings += self._document_rules(doc, lines)
+        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+
+    def check_data(self, doc: Document, allowed: frozenset[str] = frozenset()) -> list[Finding]:
+        """A data or policy file (YAML, CSV, text): only the personal-data and secret detectors apply.
+
+        `allowed`: values that are this file's business (the staff registry's own e-mail addresses).
+        """
+        lines = Lines(doc.text)
+        hits = [h for h in self._detect(doc) if doc.text[h.start:h.end].lower() not in allowed]
+        return [self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion) for h in _dedupe(hits)]
+
+    def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
+        text = view.text
+        windows = _Windows(text)
+        hits: list[Hit] = []
+        if scope == "prose" and self._automaton is not None:
+            exceptions: dict[str, list[tuple[int, int]]] = {}
+            terms = []
+            applies: dict[str, bool] = {}
+            for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+                for rule, role, original in self._hits_of[index]:
+                    if rule.id not in applies:
+                        applies[rule.id] = rule.level_for(doc.content_type) is not None
+                    if not applies[rule.id]:
+                        continue
+                    if role == "exception":
+                        exceptions.setdefault(rule.id, []).append((start, end))
+                    else:
+                        terms.append((rule, start, end, original))
+            for rule, start, end, original in terms:
+                if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+                    continue
+                weighed = self._level(rule, doc.content_type, windows, start, end)
+                if weighed:
+                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end),
+                                    rule.swap.get(original, ""), weighed[1]))
+        present = set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True)) if self._anchor_automaton else set()
+        for rule in self._patterns:
+            if rule.scope != scope or rule.level_for(doc.content_type) is None:
+                continue
+            for start, end in self._pattern_spans(rule, text, present):
+                if end == start:
+                    continue
+                if rule.exceptions and self._excepted(rule, text, start, end):
+                    continue
+                weighed = self._level(rule, doc.content_type, windows, start, end)
+                if weighed:
+                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end), "", weighed[1]))
+        return hits
+
+    def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
+        for part in self._parts[rule.id]:
+            if part.anchors and present.isdisjoint(part.long_anchors) and not any(c in text for c in part.short_anchors):
+                continue
+            yield from part.spans(text)
+
+    def _implied(self, hits: list[Hit], content_type: str) -> list[Hit]:
+        """Findings that other findings imply (in an ad, any claim is also beyond the whitelist)."""
+        out = []
+        for imp in self.ruleset.implications:
+            target = self.ruleset.by_id.get(imp.rule)
+            level = target.level_for(content_type) if target else None
+            if level is None or content_type not in imp.types:
+                continue
+            out += [Hit(target, level, h.start, h.end) for h in hits
+                    if h.rule.category in imp.categories and (h.escalated or not imp.when_self)]
+        return out
+
+    def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
+        """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一)."""
+        for exception in rule.exceptions:
+            word = _norm_word(exception)
+            lo = max(0, end - len(word))
+            i = text.find(word, lo, start + len(word))
+            while i != -1 and i <= start:
+                if i + len(word) >= end:
+                    return True
+                i = text.find(word, i + 1, start + len(word))
+        return False
+
+    def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> tuple[str, bool] | None:
+        """The level of a hit after its context is weighed (and whether `escalate` raised it), or None."""
+        ctx, text = rule.context, windows.text
+        if ctx == _NO_CONTEXT and not self.meta_words:
+            return rule.level_for(content_type), False
+        if ctx.negated_by:
+            left = text[windows.around("clause", start, end)[0]:start]
+            if any(w in left for w in ctx.negated_by):
+                return None
+        left12, right12 = text[max(0, start - 12):start], text[end:end + 12]
+        if ctx.before and not ctx.before.search(left12):
+            return None
+        if ctx.not_before and ctx.not_before.search(left12):
+            return None
+        if ctx.after and not ctx.after.search(right12):
+            return None
+        if ctx.not_after and ctx.not_after.search(right12):
+            return None
+        for window in ctx.requires:
+            if not window.holds(windows.text_around(window.within, start, end)):
+                return None
+        for window in ctx.unless:
+            if window.holds(windows.text_around(window.within, start, end)):
+                return None
+        if ctx.quotable and self._quotes_the_law(windows, start, end):
+            return None
+        for window in ctx.escalate:
+            if window.holds(windows.text_around(window.within, start, end)):
+                return window.level, True
+        return rule.level_for(content_type), False
+
+    def _quotes_the_law(self, windows: _Windows, start: int, end: int) -> bool:
+        """广告法禁止使用"最佳"等用语: a sentence about the law's wording is not a claim."""
+        if not self.meta_words:
+            return False
+        sentence = windows.text_around("sentence", start, end)
+        if not any(w in sentence for w in self.meta_words):
+            return False
+        if any(w in sentence for w in self.law_words):
+            return True
+        text = windows.text
+        left, right = windows.around("sentence", start, end)
+        marks_before = [c for c in text[left:start] if c in _QUOTE_MARKS]
+        marks_after = [c for c in text[end:right] if c in _QUOTE_MARKS]
+        return bool(marks_before and marks_after) and marks_before[-1] in _QUOTES and marks_after[0] in _QUOTES.values()
+
+    def _detect(self, doc: Document) -> list[Hit]:
+        hits = []
+        cache: dict[tuple[str, str], list] = {}
+        views = {"all": lambda: doc.text, "markup": lambda: markup_mask(doc.text), "prose": lambda: prose_mask(doc.text)}
+        for rule in self._detectors:
+            level = rule.level_for(doc.content_type)
+            if level is None:
+                continue
+            key = (rule.detector, rule.scope)
+            if key not in cache:
+                cache[key] = DETECTORS[rule.detector](views[rule.scope]())
+            allowed = {re.sub(r"\D", "", a) or a.lower() for a in rule.allow}
+            for d in cache[key]:
+                value = re.sub(r"\D", "", d.value) or d.value.lower()
+                if value in allowed or d.value.lower() in allowed:
+                    continue
+                hits.append(Hit(rule, level, d.start, d.end))
+        return hits
+
+    def _document_rules(self, doc: Document, lines: Lines) -> list[Finding]:
+        out = []
+        for rule in self._documents:
+            level = rule.level_for(doc.content_type)
+            if level is None:
+                continue
+            if rule.type == "required":
+                if rule.when is not None and not rule.when.search(normalise(doc.text).text):
+                    continue
+                value = doc.meta.get(rule.field_name)
+                value = "" if value is None else str(value).strip()
+                if value and (rule.pattern is None or rule.pattern.search(fold(value))):
+                    continue
+                offset = _key_offset(doc.text, rule.field_name)
+                out.append(self._finding(doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""))
+            elif not self._has_label(doc, rule):
+                offset = _key_offset(doc.text, "title")
+                out.append(self._finding(doc, lines, rule, level, offset, offset, ""))
+        return out
+
+    def _has_label(self, doc: Document, rule: Rule) -> bool:
+        places = []
+        if "title" in rule.where:
+            places.append(str(doc.meta.get("title") or ""))
+        if "description" in rule.where:
+            places.append(str(doc.meta.get("description") or ""))
+        if "first_line" in rule.where:
+            body = prose_mask(doc.text)[front_matter_end(doc.text):]
+            places.append(next((ln.strip(" \t" + MASK) for ln in body.splitlines() if ln.strip(" \t" + MASK)), ""))
+        label = re.escape(rule.label)
+        standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
+        return any(standalone.search(fold(p)) for p in places)
+
+    def _finding(self, doc: Document, lines: Lines, rule: Rule, level: str, start: int, end: int,
+                 suggestion: str) -> Finding:
+        line, col = lines.position(start)
+        end_line, end_col = lines.position(end) if end > start else (line, col)
+        return Finding(rule=rule.id, category=rule.category, level=level, path=doc.path, line=line, column=col,
+                       end_line=end_line, end_column=end_col, match=doc.text[start:end], message=rule.message,
+                       suggestion=suggestion or rule.suggestion, basis=rule.basis)
+
+
+def _key_offset(text: str, key: str) -> int:
+    """Offset of a front-matter key's value (or of the file's start when the key is absent)."""
+    fm_end = front_matter_end(text)
+    m = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*", re.M).search(text, 0, fm_end)
+    return m.end() if m else 0
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One top-level alternative of a rule's pattern, compiled for speed.
+
+    `re` scans fast only for a pattern that starts with a character or a class; one that starts with
+    a lookbehind is tried at every position. So a leading lookbehind is split off and checked at
+    each candidate match instead (the same matches, found several times faster).
+    """
+
+    scan: re.Pattern
+    lookbehind: re.Pattern | None
+    anchors: tuple[str, ...]
+    long_anchors: frozenset[str]      # looked up in the set the automaton found
+    short_anchors: tuple[str, ...]    # single characters: `in` is as fast
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> _Part:
+        anchors = required_literals(pattern)
+        split = (frozenset(a for a in anchors if len(a) > 1), tuple(a for a in anchors if len(a) == 1))
+        source = pattern.pattern
+        if source.startswith(("(?<!", "(?<=")):
+            end = closing_paren(source, 0)
+            if 0 < end < len(source) - 1:
+                try:
+                    return cls(re.compile(source[end + 1:], pattern.flags), re.compile(source[:end + 1], pattern.flags),
+                               anchors, *split)
+                except re.error:
+                    pass
+        return cls(pattern, None, anchors, *split)
+
+    def spans(self, text: str):
+        if self.lookbehind is None:
+            for m in self.scan.finditer(text):
+                yield m.span()
+            return
+        pos = 0
+        while (m := self.scan.search(text, pos)) is not None:
+            if self.lookbehind.match(text, m.start()):
+                yield m.span()
+                pos = max(m.end(), m.start() + 1)
+            else:
+                pos = m.start() + 1
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    level: str
+    start: int                # file offsets, half-open
+    end: int
+    suggestion: str = ""
+    escalated: bool = False   # the clinic said it of itself (a rule's `escalate` window held)
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One finding per category and stretch of text: overlapping hits merge, keeping the strictest level."""
+    hits = sorted(hits, key=lambda h: (h.rule.category, h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for hit in hits:
+        last = kept[-1] if kept else None
+        if last is None or last.rule.category != hit.rule.category or hit.start >= last.end:
+            kept.append(hit)
+            continue
+        strict = min((last, hit), key=lambda h: LEVEL_ORDER[h.level])
+        kept[-1] = Hit(strict.rule, strict.level, last.start, max(last.end, hit.end), last.suggestion or hit.suggestion,
+                       last.escalated or hit.escalated)
+    return kept
+
+
+# -- the findings cache ---------------------------------------------------------------------------
+
+class FindingsCache:
+    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
+
+    Entries live in 256 shard files by key prefix under `root/<salt>/`, read on first use: checking
+    one file reads one small shard, a cold run writes 256 files (not one per document). A new
+    rule-pack digest starts a new folder; save() removes the old ones.
+    """
+
+    def __init__(self, root: Path | None, ruleset_digest: str):
+        self.root, self.salt = root, hashlib.sha256(f"{ENGINE_VERSION}:{ruleset_digest}".encode()).hexdigest()[:16]
+        self.used: set[str] = set()
+        self.shards: dict[str, dict[str, list[dict]]] = {}
+        self.dirty: set[str] = set()
+
+    @property
+    def folder(self) -> Path | None:
+        return self.root / self.salt if self.root else None
+
+    def key(self, doc: Document) -> str:
+        h = hashlib.sha256(f"{doc.path}\0{doc.content_type}\0".encode())
+        h.update(doc.text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:32]
+
+    def _shard(self, key: str) -> dict[str, list[dict]]:
+        name = key[:2]
+        if name not in self.shards:
+            self.shards[name] = {}
+            if self.folder is not None:
+                try:
+                    self.shards[name] = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+                except (OSError, ValueError):
+                    pass
+        return self.shards[name]
+
+    def get(self, doc: Document) -> list[Finding] | None:
+        key = self.key(doc)
+        self.used.add(key)
+        found = self._shard(key).get(key)
+        try:
+            return None if found is None else [Finding(**f) for f in found]
+        except TypeError:   # written by another version
+            return None
+
+    def put(self, doc: Document, findings: list[Finding]) -> None:
+        key = self.key(doc)
+        self._shard(key)[key] = [f.to_dict() for f in findings]
+        self.dirty.add(key[:2])
+
+    def save(self, prune: bool = False) -> None:
+        """Write what changed; drop other rule packs' folders and, with `prune`, entries this run did not use."""
+        if self.folder is None:
+            return
+        if prune:
+            for name in [f.stem for f in self.folder.glob("*.json")] if self.folder.is_dir() else []:
+                shard = self._shard(name + "0" * 30)
+                stale = [k for k in shard if k not in self.used]
+                for k in stale:
+                    del shard[k]
+                if stale:
+                    self.dirty.add(name)
+        if not self.dirty:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for other in self.root.iterdir():
+                if other.is_dir() and other.name != self.salt:
+                    shutil.rmtree(other, ignore_errors=True)
+            for name in self.dirty:
+                tmp = self.folder / f"{name}.{os.getpid()}.tmp"
+                tmp.write_text(json.dumps(self.shards[name], ensure_ascii=False), "utf-8")
+                os.replace(tmp, self.folder / f"{name}.json")
+            self.dirty.clear()
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -> list[Finding]:
+    found = cache.get(doc) if cache else None
+    if found is None:
+        found = checker.check(doc)
+        if cache:
+            cache.put(doc, found)
+    return found

@@ -1,0 +1,6 @@
+"""`python -m smilepress.cli`: the `smilepress` command."""
+import sys
+
+from .commands import main
+
+sys.exit(main())

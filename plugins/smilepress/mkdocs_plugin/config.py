@@ -1,0 +1,28 @@
+"""The plugin's options in mkdocs.yml, and the environment variables that override them."""
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from ..workflow.gate import PROFILES
+
+PROFILE_ENV = "SMILEPRESS_PROFILE"
+STRICT_ENV = "SMILEPRESS_STRICT"
+
+
+class SmilePressConfig(Config):
+    enabled = c.Type(bool, default=True)
+    profile = c.Optional(c.Choice(PROFILES))
+    """Build profile; the SMILEPRESS_PROFILE environment variable overrides it. Default: public."""
+    content_dir = c.Type(str, default="content")
+    as_of = c.Optional(c.Type(str))
+    """Build as of this date (YYYY-MM-DD) instead of today."""
+    strict = c.Type(bool, default=False)
+    """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be proven at
+    all, a leak (always). An article's own problems drop that article and never fail a build."""
+    guard = c.Type(bool, default=True)
+    """Scan every public build for traces of what must not be public."""
+    site_names = c.Type(dict, default={})
+    """Site name per profile, e.g. {internal: 员工手册}."""
+    section_titles = c.Type(dict, default={})
+    """Nav section titles per content folder; defaults to the content types' Chinese names."""

@@ -1,0 +1,393 @@
+"""MkDocs glue: the gate decides, this plugin only applies the decisions to a MkDocs build.
+
+Articles live in content/, outside MkDocs' docs_dir (which holds only static assets). The plugin
+adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
+mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
+
+Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, report what dropped,
+strict integrity checks),
+on_nav (Chinese section titles), on_page_markdown (preview banners), on_post_build (leak guard),
+on_serve (watch content/ and policies/).
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as etree
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jieba
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Section
+
+from ..checks import images
+from ..errors import SmilePressError
+from ..pages import editorial, handbook, kpis
+from ..project import Entry, Project, parse_as_of
+from ..report import drops, leak_guard
+from ..report.audit_trail import stale_since
+from ..report.formats import findings_box, highlight
+from ..workflow.gate import PROFILES, Decision
+from .config import PROFILE_ENV, STRICT_ENV, SmilePressConfig
+
+# What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning); an
+# article's problems and anything time brings (expiry, review dates) are logged as info: they never fail a build.
+log = get_plugin_logger(__name__)
+
+
+class _UnpublishedLinks(Treeprocessor):
+    """Turns links to pages left out of this profile into plain text, before MkDocs resolves links."""
+
+    def __init__(self, plugin: SmilePressPlugin):
+        super().__init__()
+        self.plugin = plugin
+
+    def run(self, root: etree.Element) -> None:
+        page_uri = self.plugin.current_page
+        for a in root.iter("a"):
+            hidden = [t for t in _page_targets(page_uri, a.get("href", "")) if t in self.plugin.excluded_uris]
+            if hidden:
+                target = hidden[0]
+                a.tag = "span"
+                a.attrib.clear()
+                # info: whether the target is published changes with time, which must never fail a build
+                log.info("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
+
+
+def _resolve(page_uri: str, href: str) -> str | None:
+    """The content-relative path a local link points to, or None for external links and anchors."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(page_uri)
+    return posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+
+
+def _page_targets(page_uri: str, href: str) -> tuple[str, ...]:
+    """The Markdown files a link may mean: draft.md, or draft.md / draft/index.md for ../draft/."""
+    target = _resolve(page_uri, href)
+    if target is None:
+        return ()
+    if target.endswith(".md"):
+        return (target,)
+    return (target + ".md", posixpath.join(target, "index.md"))
+
+
+_ASSET_REF = re.compile(r'\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|src="([^"]+)"')
+
+
+class _Extension(Extension):
+    def __init__(self, plugin: SmilePressPlugin):
+        super().__init__()
+        self.plugin = plugin
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the link.
+        md.treeprocessors.register(_UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5)
+
+
+class SmilePressPlugin(BasePlugin[SmilePressConfig]):
+    def __init__(self):
+        self.project: Project | None = None
+        self.profile = "public"
+        self.decisions: dict[str, tuple[Entry, Decision]] = {}
+        self.excluded_uris: set[str] = set()
+        self.current_page = ""
+        self.strict = False
+        self.scan: leak_guard.BackgroundScan | None = None
+        self.last_written: Path | None = None
+        self.book: handbook.Handbook | None = None
+        self.handbook_order: list[str] = []
+
+    # -- configuration ---------------------------------------------------------------------
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.profile = os.environ.get(PROFILE_ENV) or self.config.profile or "public"
+        if self.profile not in PROFILES:
+            raise PluginError(f"未知的构建版本 {self.profile!r}（{PROFILE_ENV}），可用的有：{', '.join(PROFILES)}")
+        self.strict = self.config.strict or bool(config.strict) or os.environ.get(STRICT_ENV) == "1"
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter is not for staff
+        root = Path(config.config_file_path).parent
+        try:
+            self.project = Project(root, as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
+                                   content_dir=self.config.content_dir)
+            decisions = self.project.decisions(self.profile)
+        except SmilePressError as exc:
+            raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
+        self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
+        self.excluded_uris = {uri for uri, (_, d) in self.decisions.items() if not d.included}
+        if Path(config.site_dir) == root / "site":  # the default: keep each profile's site apart
+            config.site_dir = str(root / "site" / self.profile)
+        if self.profile in self.config.site_names:
+            config.site_name = self.config.site_names[self.profile]
+        config.markdown_extensions.append(_Extension(self))
+        return config
+
+    # -- which pages -------------------------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.project is None:
+            return files
+        for problem in self.project.problems():   # an article's own problem: it drops out, the build goes on
+            log.info("%s", problem)
+        for problem in self.project.rule_problems():
+            log.warning("合规规则包有问题：%s", problem)
+        if self.strict and any(p.level == "error" for p in self.project.rule_problems()):
+            raise PluginError("严格模式：合规规则包有错误（见上），部分检查没有运行")
+        for uri, (entry, decision) in sorted(self.decisions.items()):
+            if decision.included:
+                for warning in decision.warnings:   # time-driven: info, so MkDocs' own --strict never fails on it
+                    log.info("提醒：%s: %s", entry.article.path, warning)
+                files.append(File(uri, str(self.project.content_root), config.site_dir, config.use_directory_urls))
+        self._report_drops()
+        self._require_proofs()
+        self._add_referenced_assets(files, config)
+        if self.profile in ("internal", "preview"):   # handbook, KPI pages and reports: staff only, never public
+            self._add_kpi_pages(files, config)
+            self._add_handbook_pages(files, config)
+        if config.nav:
+            config.nav = self._prune_nav(config.nav)
+        self._log_summary()
+        if self.config.guard and self.profile == "public":
+            self.scan = leak_guard.BackgroundScan(Path(config.site_dir), leak_guard.forbidden_markers(self.project))
+        return files
+
+    def _report_drops(self) -> None:
+        """What left the site and who must act. Never a build failure: time and one article's problems
+        take that article down, the publish goes on (an integrity problem is what fails a strict build)."""
+        found = drops.report(self.project)
+        if self.profile != "preview" and (found.dropped or found.upcoming):
+            for line in found.text().splitlines():
+                log.info("%s", line)   # info, not warning: `mkdocs build --strict` fails on any warning
+
+    def _require_proofs(self) -> None:
+        """In strict mode a build whose approvals cannot be proven at all (no or shallow history) fails:
+        it would silently take every approved article down."""
+        proofs_needed = any(e.article.approvals for e, _ in self.decisions.values())
+        if self.strict and proofs_needed and not self.project.proofs.available:
+            raise PluginError(f"严格模式：无法证明任何批准（{self.project.proofs.unavailable_reason}），为免所有文章下线，构建中止")
+
+    def _add_handbook_pages(self, files: Files, config) -> None:
+        """The regulation's pages; a handwritten page at the same address wins and is named."""
+        self.book, problems = handbook.load_handbook(self.project.root, self.project.policies, self.project.today,
+                                                     self.project.history, {f.src_uri for f in files})
+        self._report(problems, "员工手册的制度数据")
+        for term in handbook.search_terms(self.book):
+            jieba.add_word(term, freq=200000)   # Material's search segments with jieba in this process
+        pages = self.book.pages()
+        self.handbook_order = list(pages)
+        for uri, markdown in pages.items():
+            if files.get_file_from_path(uri):
+                log.warning("%s 与生成的员工手册页面同名：保留手写的页面", uri)
+                continue
+            files.append(File.generated(config, uri, content=markdown))
+
+    def _add_kpi_pages(self, files: Files, config) -> None:
+        """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
+        generated, problems = kpis.internal_pages(self.project.root)
+        self._report(problems, "指标、计划或预算数据")
+        for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
+            files.append(File.generated(config, uri, content=markdown))
+
+    def _report(self, problems, what: str) -> None:
+        """Each problem of generated pages' data in the log; in strict mode an error stops the build."""
+        for problem in problems:   # only errors are integrity problems; a warning (a review date passed) is news
+            (log.warning if problem.level == "error" else log.info)("%s：%s", what, problem)
+        if self.strict and any(p.level == "error" for p in problems):
+            raise PluginError(f"严格模式：{what}有错误（见上）")
+
+    def _add_referenced_assets(self, files: Files, config) -> None:
+        """Images and downloads under content/ that an included page links to (and nothing else)."""
+        root = self.project.content_root
+        for uri, (entry, decision) in self.decisions.items():
+            if not decision.included:
+                continue
+            for a, b in _ASSET_REF.findall(entry.article.body):
+                target = _resolve(uri, a or b)
+                if target and not target.endswith(".md") and (root / target).is_file() and not files.get_file_from_path(target):
+                    files.append(File(target, str(root), config.site_dir, config.use_directory_urls))
+
+    def _prune_nav(self, items):
+        kept = []
+        for item in items:
+            if isinstance(item, dict):
+                (title, value), = item.items()
+                if isinstance(value, list):
+                    value = self._prune_nav(value)
+                    if value:
+                        kept.append({title: value})
+                elif value not in self.excluded_uris:
+                    kept.append(item)
+            elif item not in self.excluded_uris:
+                kept.append(item)
+        return kept
+
+    def _log_summary(self) -> None:
+        included = sum(1 for _, d in self.decisions.values() if d.included)
+        log.info("SmilePress %s 版：收录 %d 篇，排除 %d 篇（截至 %s）", self.profile, included,
+                 len(self.decisions) - included, self.project.today.isoformat())
+        needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
+        proofs = self.project.proofs if needs_proof else None
+        if proofs is not None and not proofs.available and self.profile != "preview":
+            log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
+
+    def on_nav(self, nav, config, files):
+        if not self.config.enabled or self.project is None:
+            return nav
+        titles = {t.dir: t.name for t in self.project.policies.types.values()} | self.config.section_titles
+        for item in nav.items:
+            _retitle(item, titles)
+        if self.handbook_order:
+            _order_handbook(nav.items, {uri: i for i, uri in enumerate(self.handbook_order)})
+        return nav
+
+    # -- pages ------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        self.current_page = page.file.src_uri
+        path, first_line = _source_position(self.decisions.get(page.file.src_uri), page.file.src_uri, markdown)
+        if self.profile == "public":   # the handbook never reaches the public site, embedded or not
+            markdown, problems = handbook.strip_embeds(markdown, path, first_line)
+        else:
+            markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book, first_line)
+        for problem in problems:   # one page's embed: that page's problem, never the build's
+            log.info("%s", problem)
+        return markdown
+
+    def on_page_content(self, html_text, page, config, files):
+        found = self.decisions.get(page.file.src_uri)
+        if not self.config.enabled or not found:
+            return html_text
+        entry, decision = found
+        html_text = _credit_captions(html_text, entry, self.project)
+        # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
+        if self.profile != "preview":
+            return html_text
+        boxes = [_banner(entry, decision, self.project)] if not decision.public or decision.warnings else []
+        return "".join(boxes) + findings_box(entry.review) + highlight(html_text, entry.review.findings)
+
+    def on_post_page(self, output, page, config):
+        # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the guard.
+        if self.scan is not None:
+            if self.last_written is not None and self.last_written.exists():
+                self.scan.written(self.last_written)
+            self.last_written = Path(page.file.abs_dest_path)
+        return output
+
+    # -- after the build --------------------------------------------------------------------
+    def on_post_build(self, config):
+        if self.scan is None:
+            return
+        site = Path(config.site_dir)
+        try:
+            leaks = self.scan.finish()
+        except Exception as exc:  # a guard that could not look must not let the site pass
+            raise PluginError(f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败") from None
+        finally:
+            self.scan = None
+        if leaks:
+            aside = site.with_name(site.name + ".leak")
+            shutil.rmtree(aside, ignore_errors=True)
+            shutil.move(site, aside)
+            raise PluginError("防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
+                              f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50]))
+
+    def on_build_error(self, error):
+        if self.scan is not None:
+            self.scan.cancel()
+            self.scan = None
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled and self.project is not None:
+            server.watch(str(self.project.content_root))
+            server.watch(str(self.project.root / "policies"))
+        return server
+
+
+def _retitle(item, titles: dict) -> None:
+    if isinstance(item, Section):
+        key = item.title.lower().replace(" ", "-")
+        for raw, name in titles.items():
+            if key == raw.lower():
+                item.title = name
+        for child in item.children:
+            _retitle(child, titles)
+
+
+def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
+    """The article's file and the line its Markdown (what MkDocs left after the front matter) starts on."""
+    if not found:
+        return src_uri, 1
+    article = found[0].article
+    if article.text.endswith(markdown):
+        return article.path, article.text.count("\n", 0, len(article.text) - len(markdown)) + 1
+    return article.path, article.body_line
+
+
+def _order_handbook(items, rank: dict[str, int]) -> None:
+    """Generated handbook pages in the handbook's reading order; handwritten ones after them, as they were."""
+    for item in items:
+        if not isinstance(item, Section):
+            continue
+        uris = [getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c) for c in item.children]
+        if any(uri in rank for uri in uris):
+            ranked = sorted(zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank)))  # stable
+            item.children = [child for _, child in ranked]
+        _order_handbook(item.children, rank)
+
+
+def _section_index(section) -> str | None:
+    """The index page of a nav section (org/index.md for the org section), to place the section."""
+    for child in getattr(section, "children", None) or []:
+        uri = getattr(getattr(child, "file", None), "src_uri", "")
+        if uri.endswith("/index.md"):
+            return uri
+    return None
+
+
+def _banner(entry: Entry, decision: Decision, project: Project) -> str:
+    policies = project.policies
+    status = policies.states.get(entry.article.status, entry.article.status or "未知")
+    head = "不会公开" if not decision.public else "提醒"
+    notes = [*decision.reasons, *decision.warnings]
+    if project.history.available:  # which commit made each stale approval stale (preview only: costs git calls)
+        notes += [f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
+                  + stale_since(project, entry.article, v.approval) for v in entry.approvals.verdicts if v.code == "stale"]
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in notes)
+    return (f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
+            f"<ul>{items}</ul></div>")
+
+
+_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
+
+
+def _credit_captions(page_html: str, entry: Entry, project: Project) -> str:
+    """Images whose licence asks for credit (CC BY …) get it as a caption under the picture."""
+    article = entry.article
+    folder = (project.root / article.path).parent
+    captions = {}
+    for ref in images.image_refs(article.body):
+        caption = images.credit_caption(article.meta, ref.src, project.content_root, folder)
+        if caption:
+            captions[posixpath.basename(urlsplit(ref.src).path)] = caption
+    if not captions:
+        return page_html
+
+    def add(m: re.Match) -> str:
+        caption = captions.get(posixpath.basename(urlsplit(html.unescape(m.group(1))).path))
+        if not caption:
+            return m.group(0)
+        return f'<figure class="smilepress-credit">{m.group(0)}<figcaption>{html.escape(caption)}</figcaption></figure>'
+
+    return _IMG.sub(add, page_html)

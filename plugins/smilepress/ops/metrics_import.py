@@ -1,0 +1,124 @@
+"""Importing platform exports: a channel's CSV summed by month into data/metrics/<YYYY-MM>.yml, with
+the columns mapped in policies/metrics-import.yml.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Problem
+from ..load.yaml_file import load_policy_file
+from ..model.kpis import FIELD_NAMES, FIELDS
+
+IMPORT_POLICY = "metrics-import.yml"
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})")
+
+
+def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Problem]]:
+    """(header -> field, date header) for `channel` from policies/metrics-import.yml."""
+    problems: list[Problem] = []
+    r = load_policy_file(root, IMPORT_POLICY, problems)
+    if r is None:
+        return {}, "", problems
+    spec = r.mapping(r.mapping(r.loaded.data.get("channels"), ("channels",), "channels").get(channel),
+                     ("channels", channel), f"渠道 {channel}")
+    if not spec:
+        r.fail(("channels",), f"没有渠道“{channel}”的列映射", f"在 policies/{IMPORT_POLICY} 的 channels 下为它写 columns")
+    columns = {str(k): str(v) for k, v in r.mapping(spec.get("columns", {}), ("channels", channel, "columns"), "columns").items()}
+    for header, target in columns.items():
+        if target not in FIELDS:
+            r.fail(("channels", channel, "columns", header), f"列“{header}”映射到未知字段 {target}", f"可用：{', '.join(FIELDS)}")
+    return columns, str(spec.get("date_column", "日期")), problems + r.problems
+
+
+def decode(data: bytes) -> str:
+    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one that fits.
+
+    Mainland platforms' "CSV for Excel" is GB18030 (a superset of GBK); bytes that are valid UTF-8 are
+    almost never meant as GB18030, so UTF-8 is tried first.
+    """
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes  # noqa: PLC0415
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("无法识别文件编码")
+    return str(best)
+
+
+def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], list[Problem]]:
+    """Sum a platform export by month into data/metrics/; returns (what happened per month, problems).
+
+    Re-importing the same numbers changes nothing; a month that already holds other numbers for the
+    channel is refused (the export or the earlier import is wrong: a person must look).
+    """
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    import yaml  # noqa: PLC0415
+
+    columns, date_column, problems = _column_map(root, channel)
+    rel = str(csv_path)
+    if problems:
+        return [], problems
+    try:
+        rows = list(csv.DictReader(io.StringIO(decode(csv_path.read_bytes()))))
+    except (OSError, ValueError) as exc:
+        return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", "确认文件存在，是 CSV 格式")]
+    if not rows:
+        return [], [Problem(rel, 1, "导出文件没有数据行")]
+    missing = [h for h in [date_column, *columns] if h not in rows[0]]
+    if missing:
+        return [], [Problem(rel, 1, f"缺少列：{'、'.join(missing)}", f"文件中的列：{'、'.join(rows[0])}")]
+    months: dict[str, dict[str, float]] = {}
+    for line, row in enumerate(rows, start=2):
+        m = _DATE.match(row[date_column].strip())
+        if not m:
+            problems.append(Problem(rel, line, f"日期“{row[date_column]}”无法识别", "写成 2026-03-01 或 2026/03/01"))
+            continue
+        month = f"{m.group(1)}-{int(m.group(2)):02d}"
+        totals = months.setdefault(month, dict.fromkeys(columns.values(), 0.0))
+        for header, target in columns.items():
+            raw = row[header].replace(",", "").strip() or "0"
+            try:
+                value = float(raw)
+            except ValueError:
+                problems.append(Problem(rel, line, f"列“{header}”的值“{row[header]}”不是数字"))
+                continue
+            if value < 0:
+                problems.append(Problem(rel, line, f"列“{header}”是负数 {value:g}", "核对平台导出"))
+            totals[target] += value
+    for month, totals in months.items():
+        order = [f for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals") if f in totals]
+        for upper, lower in zip(order, order[1:]):
+            if totals[lower] > totals[upper]:
+                problems.append(Problem(rel, 0, f"{month}：{FIELD_NAMES[lower]} {totals[lower]:.0f} 大于 "
+                                                f"{FIELD_NAMES[upper]} {totals[upper]:.0f}", "漏斗的下一步不会多于上一步：请核对导出"))
+    if problems:
+        return [], problems
+    done = []
+    for month, totals in sorted(months.items()):
+        path = root / "data" / "metrics" / f"{month}.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {"month": month, "channels": {}}
+        numbers = {f: (int(v) if float(v).is_integer() else v) for f, v in totals.items()}
+        present = (data.get("channels") or {}).get(channel)
+        if present == numbers:
+            done.append(f"{month}：{channel} 已是这些数字，未改动")
+            continue
+        if present is not None:
+            problems.append(Problem(path.relative_to(root).as_posix(), 0, f"{month} 已有 {channel} 的不同数字",
+                                    "确认哪一份正确；要替换，先删除该月文件中的这一渠道再导入"))
+            continue
+        data.setdefault("channels", {})[channel] = numbers
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".yml.tmp")
+        tmp.write_text(f"# {month} 各渠道月度数据：由 smilepress metrics import 汇总写入，只有汇总数。\n"
+                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        tmp.replace(path)
+        done.append(f"{month}：已写入 {channel}")
+    return done, problems

@@ -1,0 +1,105 @@
+"""The review summary a bot posts on a pull request: what changed, who must still approve, what the
+checks found, and a character-level diff of each article since it was last approved (Chinese has no
+spaces between words, so a line diff shows a reviewer nothing useful).
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import subprocess
+from collections import Counter
+
+from ..errors import Problem
+from ..load.front_matter import split
+from ..load.history import approval_key
+from ..project import Project
+
+_STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
+CONTEXT = 12   # unchanged characters shown around each change
+
+
+def _git(project: Project, *args: str) -> str | None:
+    result = subprocess.run(["git", *args], cwd=project.root, capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def _body(text: str | None, path: str) -> str:
+    if text is None:
+        return ""
+    parts = split(text, path)
+    return text if isinstance(parts, Problem) else parts.body
+
+
+def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
+    """Changes as <del>/<ins>, with a little unchanged text around each, one change per line."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before = old[max(0, i1 - context):i1].replace("\n", "⏎")
+        after = old[i2:i2 + context].replace("\n", "⏎")
+        removed = f"<del>{html.escape(old[i1:i2])}</del>" if i2 > i1 else ""
+        added = f"<ins>{html.escape(new[j1:j2])}</ins>" if j2 > j1 else ""
+        out.append(f"…{html.escape(before)}{removed}{added}{html.escape(after)}…".replace("\n", "⏎"))
+    return "\n".join(f"- {line}" for line in out) or "- （正文没有改动）"
+
+
+def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
+    """The article's text when it was last approved (by any approval git proves), and which commit."""
+    best = None
+    for approval in entry.article.approvals:
+        key = approval_key(approval.by, approval.role, approval.digest, approval.review_by)
+        for commit in project.proofs.commits.get(key, []):
+            if best is None or commit.date > best.date:
+                best = commit
+    if best is None:
+        return None, ""
+    return project.history.file_at(best, entry.article.path), best.short
+
+
+def review_summary(project: Project, base: str) -> str:
+    names = _git(project, "diff", "--name-only", "--diff-filter=AMR", f"{base}...HEAD", "--",
+                 project.content_root.relative_to(project.root).as_posix())
+    if names is None:
+        return f"无法与 {base} 比较：请确认分支存在，且 CI 取了完整历史（fetch-depth: 0）"
+    paths = [p for p in names.split() if p.endswith(".md")]
+    p = project.policies
+    lines = [f"## SmilePress 审核摘要（相对 {base}）", ""]
+    if not paths:
+        return "\n".join(lines + ["本次改动没有涉及文章。"])
+    for rel in paths:
+        path = project.root / rel
+        if not path.is_file():
+            continue
+        entry = project.entry(project.load(path))
+        a = entry.article
+        base_text = _git(project, "show", f"{base}:{rel}")
+        before = _STATUS.search(base_text).group(1) if base_text and _STATUS.search(base_text) else None
+        lines.append(f"### `{rel}` {a.display_title}")
+        lines.append(f"- 状态：{p.states.get(before, before) if before else '（新文章）'} → {p.states.get(a.status, a.status)}")
+        counted = [f"{p.people[v.approval.by].name}（{p.role_name(v.approval.role)}）" for v in entry.approvals.verdicts
+                   if v.counts and v.approval.by in p.people]
+        lines.append("- 有效批准：" + ("、".join(counted) or "无"))
+        if entry.approvals.missing:
+            wanted = [f"{p.role_name(r)}（{'、'.join(x.name for x in p.holders(r) if x.id not in a.authors) or '无人担任'}）"
+                      for r in entry.approvals.missing]
+            lines.append("- 还需批准：" + "；".join(wanted))
+        review = entry.review
+        live = [f for f in review.findings if not f.waived and f.level in ("error", "warning")]
+        if live:
+            counts = Counter((f.level, f.category) for f in live)
+            lines.append("- 检查发现：" + "，".join(f"{'错误' if lv == 'error' else '警告'} {c} ×{n}"
+                                                  for (lv, c), n in sorted(counts.items())))
+        else:
+            lines.append("- 检查发现：无")
+        for w in review.waivers:
+            lines.append(f"- 豁免：{w.describe()}")
+        approved_text, commit = _last_approved_text(project, entry)
+        old = _body(approved_text if approved_text is not None else base_text, rel)
+        since = f"上次批准（{commit}）" if commit else (f"{base}" if base_text else "空白")
+        lines.append(f"- 自{since}以来正文的改动（逐字）：")
+        lines.append(char_diff(old, a.body))
+        lines.append("")
+    return "\n".join(lines)
