@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check bench clean
+.PHONY: build test serve check bench clean format
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,6 +20,8 @@ build: $(STAMP)
 	@echo "员工手册 (internal): $(CURDIR)/site/internal/index.html"
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
@@ -39,3 +41,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf site .pytest_cache .smilepress-cache
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

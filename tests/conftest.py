@@ -16,6 +16,7 @@ def _isolated_env(monkeypatch):
                  "GIT_AUTHOR_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SMILEPRESS_DEBUG", "1")   # an internal error fails the test instead of hiding as exit 2
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 

@@ -536,3 +536,18 @@ def test_an_explicit_timestamp_tag_does_not_crash_list(factory, capsys):
 def test_a_list_where_text_is_expected_says_what_to_do(factory):
     problem = article_problem(factory, extra="description: [术后, 护理]\n")
     assert problem.line == 6 and "description" in problem.message
+
+
+def test_an_internal_error_is_one_line_for_staff_and_an_exception_for_the_test_suite(factory, capsys, monkeypatch):
+    from smilepress.cli import commands
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("程序缺陷")
+
+    monkeypatch.setattr(commands, "_list", broken)
+    with pytest.raises(RuntimeError):          # the suite runs with SMILEPRESS_DEBUG=1 (conftest)
+        main(["list"])
+    monkeypatch.delenv("SMILEPRESS_DEBUG")
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert "内部错误：RuntimeError: 程序缺陷" in err and "Traceback" not in err

@@ -16,6 +16,8 @@ from ..project import Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
 
+DEBUG_ENV = "SMILEPRESS_DEBUG"   # 1: an internal error raises (tests, maintainers) instead of one line for staff
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -27,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # never a traceback to a user
-        if args.debug:
+    except Exception as exc:  # never a traceback to a user; the test suite (SMILEPRESS_DEBUG=1) sees the bug
+        if args.debug or os.environ.get(DEBUG_ENV) == "1":
             raise
         print(f"内部错误：{type(exc).__name__}: {exc}\n请把这条信息告诉维护人员（加 --debug 可看详细信息）。", file=sys.stderr)
         return 2

@@ -214,7 +214,7 @@ def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Polic
         # An approval of the same digest, carrying the next review date: nothing approved goes stale.
         item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest,
                 "review_by": next_review.isoformat()}
-        text = edit.append_to_list(text, "approvals", item, article.path)
+        text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
         return text, f"{person.name}（{p.role_name(role)}）复审，下次复审期限 {next_review.isoformat()}"
     dest = p.transitions[event].dest
     if event == "approve":
