@@ -22,6 +22,7 @@ headings, lists and tables, made deterministically from the prose paragraphs of 
 
 Last measured: see the closing note of the foundation issue and README.md ("Benchmarks").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,13 @@ def oi_wiki(tmp: Path) -> list[tuple[str, str, str]]:
     for path in sorted(docs.rglob("*.md")):
         body = _FRONT_MATTER.sub("", path.read_text(encoding="utf-8"))
         heading = re.search(r"^#\s+(.+)$", body, re.M)
-        pages.append((path.relative_to(docs).as_posix(), heading.group(1).strip() if heading else path.stem, body))
+        pages.append(
+            (
+                path.relative_to(docs).as_posix(),
+                heading.group(1).strip() if heading else path.stem,
+                body,
+            )
+        )
     return pages
 
 
@@ -69,7 +76,11 @@ def prose_paragraphs(tmp: Path) -> list[str]:
         for path in sorted(extract(archive, tmp / name).rglob("*.md")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 line = line.strip()
-                if 40 <= len(line) <= 400 and len(_CJK.findall(line)) > len(line) * 0.5 and line[0] not in "#|-*>$`!<[":
+                if (
+                    40 <= len(line) <= 400
+                    and len(_CJK.findall(line)) > len(line) * 0.5
+                    and line[0] not in "#|-*>$`!<["
+                ):
                     lines.append(line)
     return lines
 
@@ -88,11 +99,21 @@ def generated(n: int, tmp: Path) -> list[tuple[str, str, str]]:
                 parts.append(p)
                 size += len(p)
             if rng.random() < 0.3:
-                parts.append("\n".join(f"- {rng.choice(paragraphs)[:30]}" for _ in range(rng.randint(2, 5))))
+                parts.append(
+                    "\n".join(f"- {rng.choice(paragraphs)[:30]}" for _ in range(rng.randint(2, 5)))
+                )
             if rng.random() < 0.15:
-                rows = "\n".join(f"| {rng.choice(paragraphs)[:8]} | {rng.randint(1, 99)} |" for _ in range(4))
+                rows = "\n".join(
+                    f"| {rng.choice(paragraphs)[:8]} | {rng.randint(1, 99)} |" for _ in range(4)
+                )
                 parts.append(f"| 项目 | 数值 |\n|---|---|\n{rows}")
-        pages.append((f"section-{i // 100:03d}/article-{i:05d}.md", rng.choice(paragraphs)[:20], "\n\n".join(parts)))
+        pages.append(
+            (
+                f"section-{i // 100:03d}/article-{i:05d}.md",
+                rng.choice(paragraphs)[:20],
+                "\n\n".join(parts),
+            )
+        )
     return pages
 
 
@@ -104,7 +125,13 @@ def with_front_matter(title: str, body: str, status: str) -> str:
     # unlicensed one that keeps the page off the site). Every variant gets the alt text instead.
     meta = {"title": title, "type": "page", "status": status}
     body = _IMAGE.sub(lambda m: m.group(1), body)
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
+    return (
+        "---\n"
+        + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        + "---\n\n"
+        + body
+        + "\n"
+    )
 
 
 def make_projects(pages: list[tuple[str, str, str]], where: Path) -> dict[str, Path]:
@@ -120,24 +147,36 @@ def make_projects(pages: list[tuple[str, str, str]], where: Path) -> dict[str, P
             docs = root / "docs"
             shutil.copytree(REPO / "plugins" / "theme" / "static", docs)
             config["docs_dir"] = "docs"
-            config["plugins"] = [p for p in base["plugins"] if not (isinstance(p, dict) and "smilepress" in p)]
+            config["plugins"] = [
+                p for p in base["plugins"] if not (isinstance(p, dict) and "smilepress" in p)
+            ]
         else:
             docs = root / "content"
         for i, (rel, title, body) in enumerate(pages):
             status = "draft" if variant == "half" and i % 2 else "published"
             (docs / rel).parent.mkdir(parents=True, exist_ok=True)
             (docs / rel).write_text(with_front_matter(title, body, status), encoding="utf-8")
-        (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         configs[variant] = root / "mkdocs.yml"
     return configs
 
 
 def build(config: Path, site: Path) -> float:
-    env = {"NO_MKDOCS_2_WARNING": "1", "SMILEPRESS_PROFILE": "public", "PATH": "/usr/bin:/bin",
-           "HOME": str(Path.home())}
+    env = {
+        "NO_MKDOCS_2_WARNING": "1",
+        "SMILEPRESS_PROFILE": "public",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(Path.home()),
+    }
     start = time.perf_counter()
-    result = subprocess.run([MKDOCS, "build", "-q", "-f", str(config), "-d", str(site)], capture_output=True,
-                            text=True, env=env)
+    result = subprocess.run(
+        [MKDOCS, "build", "-q", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"build of {config} failed:\n{result.stderr[-3000:]}")
@@ -151,7 +190,11 @@ def bench(name: str, pages, runs: int, tmp: Path) -> dict[str, list[float]]:
     for run in range(runs):
         for variant in VARIANTS:
             times[variant].append(build(configs[variant], tmp / name / f"site-{variant}"))
-        print(f"  {name} run {run + 1}/{runs}: " + "  ".join(f"{v} {times[v][-1]:.1f}s" for v in VARIANTS), flush=True)
+        print(
+            f"  {name} run {run + 1}/{runs}: "
+            + "  ".join(f"{v} {times[v][-1]:.1f}s" for v in VARIANTS),
+            flush=True,
+        )
     return times
 
 
@@ -167,8 +210,13 @@ def main() -> int:
     rows = []
     try:
         for name in corpora:
-            pages = oi_wiki(tmp) if name == "oi-wiki" else generated(int(name.removeprefix("gen")), tmp)
-            print(f"{name}: {len(pages)} pages, {sum(len(b) for _, _, b in pages) / 1e6:.2f} M characters", flush=True)
+            pages = (
+                oi_wiki(tmp) if name == "oi-wiki" else generated(int(name.removeprefix("gen")), tmp)
+            )
+            print(
+                f"{name}: {len(pages)} pages, {sum(len(b) for _, _, b in pages) / 1e6:.2f} M characters",
+                flush=True,
+            )
             times = bench(name, pages, runs, tmp)
             med = {v: statistics.median(t) for v, t in times.items()}
             rows.append((name, len(pages), med))
@@ -176,11 +224,15 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nmedians of {runs} interleaved run(s):")
-    print(f"{'corpus':<9} {'pages':>6} {'plain s':>8} {'ours s':>8} {'half s':>8} {'ours/plain':>11} {'half/ours':>10}")
+    print(
+        f"{'corpus':<9} {'pages':>6} {'plain s':>8} {'ours s':>8} {'half s':>8} {'ours/plain':>11} {'half/ours':>10}"
+    )
     for name, n, med in rows:
         ratio, half = med["ours"] / med["plain"], med["half"] / med["ours"]
-        print(f"{name:<9} {n:>6} {med['plain']:>8.1f} {med['ours']:>8.1f} {med['half']:>8.1f} "
-              f"{ratio:>7.2f} {'ok' if ratio <= 1.15 else 'MISS':<4}{half:>6.2f} {'ok' if half <= 0.6 else 'MISS'}")
+        print(
+            f"{name:<9} {n:>6} {med['plain']:>8.1f} {med['ours']:>8.1f} {med['half']:>8.1f} "
+            f"{ratio:>7.2f} {'ok' if ratio <= 1.15 else 'MISS':<4}{half:>6.2f} {'ok' if half <= 0.6 else 'MISS'}"
+        )
     return 0
 
 

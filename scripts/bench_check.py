@@ -16,6 +16,7 @@
 
     .venv/bin/python scripts/bench_check.py [--runs 3] [--articles 10000] [--build]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 def corpus(tmp: Path) -> list[str]:
     texts = []
     for archive, name in (("oi-wiki-docs.tar.gz", "oi"), ("hello-algo-zh-docs.tar.gz", "ha")):
-        texts += [p.read_text(encoding="utf-8") for p in sorted(extract(archive, tmp / name).rglob("*.md"))]
+        texts += [
+            p.read_text(encoding="utf-8")
+            for p in sorted(extract(archive, tmp / name).rglob("*.md"))
+        ]
     return texts
 
 
@@ -57,7 +61,7 @@ def dense_terms(texts: list[str], n: int = 3000) -> list[str]:
     for text in texts:
         for run in _HAN.findall(text):
             for size in (2, 3, 4):
-                counts.update(run[i:i + size] for i in range(len(run) - size + 1))
+                counts.update(run[i : i + size] for i in range(len(run) - size + 1))
     return [t for t, _ in counts.most_common(n)]
 
 
@@ -80,8 +84,16 @@ def naive(texts: list[str], terms: list[str]) -> int:
 
 
 def terms_checker(terms: list[str]) -> Checker:
-    rule = Rule(id="bench/terms", category="absolute-claim", type="terms", level="warning", message="m", basis="b",
-                source="bench", terms=tuple(terms))
+    rule = Rule(
+        id="bench/terms",
+        category="absolute-claim",
+        type="terms",
+        level="warning",
+        message="m",
+        basis="b",
+        source="bench",
+        terms=tuple(terms),
+    )
     return Checker(RuleSet((rule,), (), "bench"))
 
 
@@ -102,8 +114,15 @@ def megabytes(texts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-_TRIGGERS = ["本院拥有全市最好的种植团队。", "种植牙保证终身不松动。", "限时特价99元，点击预约！", "研究表明，90%的人都有牙结石。",
-             "咨询电话：13812345678。", "第一磨牙一般在6岁左右萌出，最好饭后半小时再刷牙。", "保证充足睡眠。"]
+_TRIGGERS = [
+    "本院拥有全市最好的种植团队。",
+    "种植牙保证终身不松动。",
+    "限时特价99元，点击预约！",
+    "研究表明，90%的人都有牙结石。",
+    "咨询电话：13812345678。",
+    "第一磨牙一般在6岁左右萌出，最好饭后半小时再刷牙。",
+    "保证充足睡眠。",
+]
 
 
 def generated_project(tmp: Path, n: int) -> Path:
@@ -114,7 +133,7 @@ def generated_project(tmp: Path, n: int) -> Path:
     sentences = [s + "。" for p in prose_paragraphs(tmp) for s in p.split("。") if len(s) >= 8]
     rng = random.Random(n)
     rng.shuffle(sentences)
-    drawn = iter(range(10 ** 9))
+    drawn = iter(range(10**9))
 
     def sentence() -> str:
         k = next(drawn)
@@ -123,23 +142,32 @@ def generated_project(tmp: Path, n: int) -> Path:
 
     types = ["education", "faq", "case", "ad", "page"]
     for i in range(n):
-        body = "\n\n".join("".join(sentence() for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(2, 5)))
+        body = "\n\n".join(
+            "".join(sentence() for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(2, 5))
+        )
         if rng.random() < 0.3:
             body += "\n\n" + rng.choice(_TRIGGERS)
         type_ = types[i % len(types)]
         extra = "consent_ref: C-1\n" if type_ == "case" else ""
         path = root / "content" / f"s{i // 200:02d}" / f"a{i:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"---\ntitle: 文章{i}\ntype: {type_}\nstatus: draft\nauthor: lixiaoyu\n{extra}---\n\n{body}\n",
-                        encoding="utf-8")
+        path.write_text(
+            f"---\ntitle: 文章{i}\ntype: {type_}\nstatus: draft\nauthor: lixiaoyu\n{extra}---\n\n{body}\n",
+            encoding="utf-8",
+        )
     return root
 
 
 def smilepress_check(root: Path, *args: str) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    result = subprocess.run([str(Path(sys.executable).parent / "smilepress"), "check", "--format", "json", *args],
-                            cwd=root, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "smilepress"), "check", "--format", "json", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode not in (0, 1):
         sys.exit(f"smilepress check failed ({result.returncode}):\n{result.stderr[-2000:]}")
@@ -150,19 +178,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--articles", type=int, default=10000)
-    parser.add_argument("--naive-mb", type=float, default=0.6, help="MB of the corpus the naive loop runs on")
-    parser.add_argument("--build", action="store_true", help="also time a plain mkdocs-material build of OI-wiki")
+    parser.add_argument(
+        "--naive-mb", type=float, default=0.6, help="MB of the corpus the naive loop runs on"
+    )
+    parser.add_argument(
+        "--build", action="store_true", help="also time a plain mkdocs-material build of OI-wiki"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         texts = corpus(tmp)
         sample, size = [], 0.0
-        for t in texts:          # the naive loop is slow: it runs on a slice, ours on the same slice
+        for t in texts:  # the naive loop is slow: it runs on a slice, ours on the same slice
             if size >= args.naive_mb:
                 break
             sample.append(t)
             size += len(t.encode("utf-8")) / 1e6
-        print(f"corpus: {len(texts)} files, {megabytes(texts):.2f} MB; naive-loop slice {megabytes(sample):.2f} MB")
+        print(
+            f"corpus: {len(texts)} files, {megabytes(texts):.2f} MB; naive-loop slice {megabytes(sample):.2f} MB"
+        )
 
         print("\n1. 3,000 terms: naive str.find loop vs SmilePress (medians)")
         for name, terms in (("dense", dense_terms(texts)), ("wide", wide_terms(texts))):
@@ -171,16 +205,25 @@ def main() -> int:
             t_ours, found = timed(lambda: check_all(checker, sample), args.runs)
             mb = megabytes(sample)
             views = [normalise(prose_mask(t)).text for t in sample]
-            t_match, _ = timed(lambda: sum(len(checker._automaton.find_matches_as_indexes(v, overlapping=True))
-                                           for v in views), args.runs)
-            print(f"  {name:5}  naive {mb / t_naive:6.2f} MB/s ({hits} hits)   whole check {mb / t_ours:6.1f} MB/s "
-                  f"({found} findings) = {t_naive / t_ours:5.1f}x   matching pass alone {mb / t_match:6.0f} MB/s "
-                  f"= {t_naive / t_match:5.0f}x (goal >= 50x)")
+            t_match, _ = timed(
+                lambda: sum(
+                    len(checker._automaton.find_matches_as_indexes(v, overlapping=True))
+                    for v in views
+                ),
+                args.runs,
+            )
+            print(
+                f"  {name:5}  naive {mb / t_naive:6.2f} MB/s ({hits} hits)   whole check {mb / t_ours:6.1f} MB/s "
+                f"({found} findings) = {t_naive / t_ours:5.1f}x   matching pass alone {mb / t_match:6.0f} MB/s "
+                f"= {t_naive / t_match:5.0f}x (goal >= 50x)"
+            )
 
         print("\n2. default rule packs on the whole corpus")
         packs = Checker(load_rules(REPO, TYPES))
         t_packs, found = timed(lambda: check_all(packs, texts), args.runs)
-        print(f"  {megabytes(texts):.2f} MB in {t_packs:.2f} s = {megabytes(texts) / t_packs:.1f} MB/s ({found} findings)")
+        print(
+            f"  {megabytes(texts):.2f} MB in {t_packs:.2f} s = {megabytes(texts) / t_packs:.1f} MB/s ({found} findings)"
+        )
 
         print(f"\n3. {args.articles} generated articles, `smilepress check` (fresh process each)")
         root = generated_project(tmp, args.articles)
@@ -191,21 +234,30 @@ def main() -> int:
             shutil.rmtree(cache, ignore_errors=True)
             colds.append(smilepress_check(root))
             warms.append(smilepress_check(root))
-            one.write_text(one.read_text(encoding="utf-8") + f"\n补充第 {run} 次。\n", encoding="utf-8")
+            one.write_text(
+                one.read_text(encoding="utf-8") + f"\n补充第 {run} 次。\n", encoding="utf-8"
+            )
             changed.append(smilepress_check(root, str(one.relative_to(root))))
-        print(f"  cold {statistics.median(colds):.2f} s (goal <= 10 s)   warm {statistics.median(warms):.2f} s   "
-              f"one changed file {statistics.median(changed):.2f} s (goal <= 1 s)")
+        print(
+            f"  cold {statistics.median(colds):.2f} s (goal <= 10 s)   warm {statistics.median(warms):.2f} s   "
+            f"one changed file {statistics.median(changed):.2f} s (goal <= 1 s)"
+        )
 
         if args.build:
             print("\n4. the check stage against a plain mkdocs-material build of OI-wiki")
             from bench_build import build, oi_wiki
+
             pages = oi_wiki(tmp)
             configs = make_projects(pages, tmp / "build")
-            plain = statistics.median(build(configs["plain"], tmp / "build" / "site") for _ in range(args.runs))
+            plain = statistics.median(
+                build(configs["plain"], tmp / "build" / "site") for _ in range(args.runs)
+            )
             oi_texts = [body for _, _, body in pages]
             t_oi, _ = timed(lambda: check_all(packs, oi_texts), args.runs)
-            print(f"  plain build {plain:.1f} s; cold check of the same pages {t_oi:.2f} s = {100 * t_oi / plain:.1f} % "
-                  "(goal <= 3 %); a warm build reads cached findings")
+            print(
+                f"  plain build {plain:.1f} s; cold check of the same pages {t_oi:.2f} s = {100 * t_oi / plain:.1f} % "
+                "(goal <= 3 %); a warm build reads cached findings"
+            )
     return 0
 
 

@@ -5,6 +5,7 @@ against the same build without the handbook's policy files. Medians of interleav
 
     .venv/bin/python scripts/bench_handbook.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 from bench_kpis import build  # noqa: E402 (same folder: one way to time an internal build)
+
 from smilepress.model.regulation import FILES  # noqa: E402
 
-HANDBOOK_ONLY = [name for name in FILES if name != "roles.yml"]   # roles.yml also serves the workflow
+HANDBOOK_ONLY = [
+    name for name in FILES if name != "roles.yml"
+]  # roles.yml also serves the workflow
 
 
 def main() -> int:
@@ -29,7 +33,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         with_handbook = Path(tmp) / "with"
-        subprocess.run(["git", "clone", "-q", str(REPO), str(with_handbook)], check=True)   # history: approvals, changes
+        subprocess.run(
+            ["git", "clone", "-q", str(REPO), str(with_handbook)], check=True
+        )  # history: approvals, changes
         without = Path(tmp) / "without"
         shutil.copytree(with_handbook, without)
         for name in HANDBOOK_ONLY:
@@ -39,8 +45,10 @@ def main() -> int:
             times["without"].append(build(without))
             times["with"].append(build(with_handbook))
         a, b = statistics.median(times["without"]), statistics.median(times["with"])
-        print(f"internal build of the sample project, medians of {args.runs}: without the handbook {a:.2f} s, "
-              f"with it {b:.2f} s: +{b - a:.2f} s, ratio {b / a:.2f}")
+        print(
+            f"internal build of the sample project, medians of {args.runs}: without the handbook {a:.2f} s, "
+            f"with it {b:.2f} s: +{b - a:.2f} s, ratio {b / a:.2f}"
+        )
     return 0
 
 

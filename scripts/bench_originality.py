@@ -12,6 +12,7 @@ prints, medians where repeated:
 
     .venv/bin/python scripts/bench_originality.py [--articles 10000] [--sample 400]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,12 +38,12 @@ def articles(n: int, paragraphs: list[str], seed: int = 1) -> dict[str, str]:
     names = []
     for i in range(n):
         body = [rng.choice(paragraphs) for _ in range(rng.randint(3, 6))]
-        if names and rng.random() < 0.1:               # a copy of paragraphs of an earlier article
+        if names and rng.random() < 0.1:  # a copy of paragraphs of an earlier article
             source = out[rng.choice(names)].split("\n\n")[2:]
             taken = rng.sample(source, min(len(source), rng.randint(1, 3)))
-            if rng.random() < 0.5:                      # lightly edited: a few characters swapped
+            if rng.random() < 0.5:  # lightly edited: a few characters swapped
                 taken = [t.replace("的", "之", 2).replace("，", "。", 1) for t in taken]
-            body[:len(taken)] = taken
+            body[: len(taken)] = taken
             rng.shuffle(body)
         name = f"content/s{i // 200:02d}/a{i:05d}.md"
         out[name] = f"---\ntitle: 文章{i}\n---\n\n" + "\n\n".join(body) + "\n"
@@ -56,9 +57,11 @@ def brute_force(texts: dict[str, str], policy: Policy) -> set[tuple[str, str]]:
     docs = lib.index.docs
     pairs = set()
     for i, a in enumerate(docs):
-        for b in docs[i + 1:]:
-            if (coverage(align(a.content, b.content, policy), a.content) >= policy.self_duplicate
-                    or coverage(align(b.content, a.content, policy), b.content) >= policy.self_duplicate):
+        for b in docs[i + 1 :]:
+            if (
+                coverage(align(a.content, b.content, policy), a.content) >= policy.self_duplicate
+                or coverage(align(b.content, a.content, policy), b.content) >= policy.self_duplicate
+            ):
                 pairs.add((a.name, b.name))
     return pairs
 
@@ -89,14 +92,14 @@ def main() -> int:
         cache = tmp / "cache"
         start = time.perf_counter()
         lib = Library(REPO, policy, texts, cache)
-        for doc in lib.index.docs:      # cold means every text read and fingerprinted
+        for doc in lib.index.docs:  # cold means every text read and fingerprinted
             len(doc.content)
         cold = time.perf_counter() - start
         warms = []
         for _ in range(args.runs):
             start = time.perf_counter()
             lib = Library(REPO, policy, texts, cache)
-            lib.index.candidates(0)   # sorts the index
+            lib.index.candidates(0)  # sorts the index
             warms.append(time.perf_counter() - start)
         new_name = "content/new.md"
         new_text = texts[next(iter(texts))].replace("文章0", "新文章")
@@ -104,15 +107,19 @@ def main() -> int:
         lib.index.candidates(0)
         checks = []
         for _ in range(args.runs):
-            lib.pairs.clear()            # align afresh: the pair cache would make this a lookup
+            lib.pairs.clear()  # align afresh: the pair cache would make this a lookup
             start = time.perf_counter()
             found = lib.matches(new_name)
             checks.append(time.perf_counter() - start)
         per_paragraph = lib.index.memory_bytes() / count
         print(f"{args.articles} articles, {count} paragraphs")
-        print(f"  index build cold {cold:.1f} s (goal < 30 s), warm from cache {statistics.median(warms):.2f} s")
-        print(f"  one new article against the warm index: {1000 * statistics.median(checks):.0f} ms "
-              f"(goal < 200 ms), {len(found)} matching articles")
+        print(
+            f"  index build cold {cold:.1f} s (goal < 30 s), warm from cache {statistics.median(warms):.2f} s"
+        )
+        print(
+            f"  one new article against the warm index: {1000 * statistics.median(checks):.0f} ms "
+            f"(goal < 200 ms), {len(found)} matching articles"
+        )
         print(f"  index memory {per_paragraph:.0f} bytes per paragraph (goal <= 6 KB)")
 
         sample = dict(list(articles(args.sample, paragraphs, seed=2).items()))
@@ -123,10 +130,12 @@ def main() -> int:
         got = indexed(sample, policy)
         t_index = time.perf_counter() - start
         recall = len(truth & got) / len(truth) if truth else 1.0
-        print(f"\n{args.sample}-article sample: brute force {t_brute:.1f} s finds {len(truth)} pairs at the "
-              f"{policy.self_duplicate:.0%} self-duplicate threshold; index {t_index:.2f} s finds {len(got & truth)} of them "
-              f"(recall {recall:.3f}, goal >= 0.95), {len(got - truth)} others; brute force / index = "
-              f"{t_brute / t_index:.0f}x")
+        print(
+            f"\n{args.sample}-article sample: brute force {t_brute:.1f} s finds {len(truth)} pairs at the "
+            f"{policy.self_duplicate:.0%} self-duplicate threshold; index {t_index:.2f} s finds {len(got & truth)} of them "
+            f"(recall {recall:.3f}, goal >= 0.95), {len(got - truth)} others; brute force / index = "
+            f"{t_brute / t_index:.0f}x"
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ files that would be kept off the site, counts by rule, and examples.
 
     .venv/bin/python scripts/corpus_findings.py [--type page] [--examples 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,9 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--type", default="page", help="content type to check the files as (default: page)")
+    parser.add_argument(
+        "--type", default="page", help="content type to check the files as (default: page)"
+    )
     parser.add_argument("--examples", type=int, default=3)
     args = parser.parse_args()
     checker = Checker(load_rules(REPO, {"education", "ad", "faq", "case", "page"}))
@@ -39,11 +42,16 @@ def main() -> int:
         files = []
         for archive, name in (("oi-wiki-docs.tar.gz", "oi"), ("hello-algo-zh-docs.tar.gz", "ha")):
             root = extract(archive, Path(tmp) / name)
-            files += [(p.relative_to(root).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(root.rglob("*.md"))]
+            files += [
+                (p.relative_to(root).as_posix(), p.read_text(encoding="utf-8"))
+                for p in sorted(root.rglob("*.md"))
+            ]
         blocked, by_rule, examples = 0, Counter(), defaultdict(list)
         for path, text in files:
             body = _FRONT_MATTER.sub("", text)
-            doc = Document(path, f"---\ntitle: x\ntype: {args.type}\n---\n\n{body}", args.type, {"title": "x"})
+            doc = Document(
+                path, f"---\ntitle: x\ntype: {args.type}\n---\n\n{body}", args.type, {"title": "x"}
+            )
             errors = [f for f in checker.check(doc) if f.level == "error"]
             blocked += bool(errors)
             for f in checker.check(doc):
@@ -51,7 +59,9 @@ def main() -> int:
                     by_rule[(f.level, f.rule)] += 1
                     if len(examples[f.rule]) < args.examples:
                         examples[f.rule].append(f"{path}:{f.line} {f.match[:30]!r}")
-    print(f"{len(files)} files checked as {args.type}: {blocked} ({100 * blocked / len(files):.1f} %) would be kept off the site")
+    print(
+        f"{len(files)} files checked as {args.type}: {blocked} ({100 * blocked / len(files):.1f} %) would be kept off the site"
+    )
     for (level, rule), n in by_rule.most_common():
         print(f"  {level:7} {n:5}  {rule:32} e.g. {'; '.join(examples[rule])}")
     return 0

@@ -1,4 +1,5 @@
 """Shared fixtures: throwaway SmilePress projects with their own git history."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,11 +13,20 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch):
-    for name in ("SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF", "SMILEPRESS_STRICT", "GIT_AUTHOR_EMAIL",
-                 "GIT_AUTHOR_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_NAME"):
+    for name in (
+        "SMILEPRESS_PROFILE",
+        "SMILEPRESS_AS_OF",
+        "SMILEPRESS_STRICT",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_AUTHOR_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_COMMITTER_NAME",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    monkeypatch.setenv("SMILEPRESS_DEBUG", "1")   # an internal error fails the test instead of hiding as exit 2
+    monkeypatch.setenv(
+        "SMILEPRESS_DEBUG", "1"
+    )  # an internal error fails the test instead of hiding as exit 2
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 

@@ -1,4 +1,5 @@
 """Factories for tests: projects, articles, and acting as a person in git."""
+
 from __future__ import annotations
 
 import os
@@ -28,16 +29,28 @@ class ProjectFactory:
             self.commit_all("初始化", "chensiyuan")
 
     def git(self, *args: str, env: dict | None = None) -> str:
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True,
-                              env={**os.environ, **(env or {})}).stdout
+        return subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+        ).stdout
 
     def people(self) -> dict:
-        return yaml.safe_load((self.root / "policies" / "people.yml").read_text(encoding="utf-8"))["people"]
+        return yaml.safe_load((self.root / "policies" / "people.yml").read_text(encoding="utf-8"))[
+            "people"
+        ]
 
     def identity(self, person: str) -> dict:
         p = self.people()[person]
-        return {"GIT_AUTHOR_NAME": p["name"], "GIT_AUTHOR_EMAIL": p["email"],
-                "GIT_COMMITTER_NAME": p["name"], "GIT_COMMITTER_EMAIL": p["email"]}
+        return {
+            "GIT_AUTHOR_NAME": p["name"],
+            "GIT_AUTHOR_EMAIL": p["email"],
+            "GIT_COMMITTER_NAME": p["name"],
+            "GIT_COMMITTER_EMAIL": p["email"],
+        }
 
     @contextmanager
     def acting_as(self, person: str):
@@ -71,7 +84,16 @@ class ProjectFactory:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         return text[: text.index(old)].count("\n") + 1
 
-    def article(self, rel: str, *, title: str, type: str = "education", status: str = "draft",
-                author: str = "lixiaoyu", body: str = "正文。", extra: str = "") -> Path:
+    def article(
+        self,
+        rel: str,
+        *,
+        title: str,
+        type: str = "education",
+        status: str = "draft",
+        author: str = "lixiaoyu",
+        body: str = "正文。",
+        extra: str = "",
+    ) -> Path:
         fields = f"title: {title}\ntype: {type}\nstatus: {status}\nauthor: {author}\n{extra}"
         return self.write(f"content/{rel}", f"---\n{fields.rstrip()}\n---\n\n{body}\n")

@@ -4,6 +4,7 @@ traceback, and the other files of the project are still loaded.
 Line numbers below are file lines. `factory.article(...)` writes:
     1 ---   2 title   3 type   4 status   5 author   6.. extra   then ---, a blank line and the body.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ GOOD_REL = "content/education/good.md"
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+
 def _write_bytes(factory, rel: str, data: bytes):
     path = factory.root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,9 @@ def the_problem(factory, rel: str):
     factory.article("education/good.md", title="好文章")
     articles = load_all(factory)
     good = articles[GOOD_REL]
-    assert good.ok and good.problems == (), [str(p) for p in good.problems]  # the other file still loads
+    assert good.ok and good.problems == (), [
+        str(p) for p in good.problems
+    ]  # the other file still loads
     assert good.title == "好文章"
     errors = [p for p in articles[rel].problems if p.level == "error"]
     assert len(errors) == 1, [str(p) for p in articles[rel].problems]
@@ -52,7 +56,9 @@ def the_problem(factory, rel: str):
 
 def article_problem(factory, extra: str = "", **fields):
     rel = "content/education/x.md"
-    factory.article("education/x.md", title=fields.pop("title", "种植牙术后护理"), extra=extra, **fields)
+    factory.article(
+        "education/x.md", title=fields.pop("title", "种植牙术后护理"), extra=extra, **fields
+    )
     return the_problem(factory, rel)
 
 
@@ -62,6 +68,7 @@ def file_problem(factory, data: str | bytes, rel: str = "content/education/x.md"
 
 
 # -- field values ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", ["reviewing", "发布", "drafts"])
 def test_unknown_status(factory, status):
@@ -77,7 +84,9 @@ def test_status_with_a_capital_suggests_the_lowercase_state(factory):
     assert "'published'" in problem.hint
 
 
-@pytest.mark.parametrize(("type_", "hint_word"), [("blog", None), ("Education", "'education'"), ("advert", None)])
+@pytest.mark.parametrize(
+    ("type_", "hint_word"), [("blog", None), ("Education", "'education'"), ("advert", None)]
+)
 def test_unknown_type(factory, type_, hint_word):
     problem = article_problem(factory, type=type_)
     assert problem.line == 3
@@ -88,12 +97,15 @@ def test_unknown_type(factory, type_, hint_word):
         assert "education" in problem.hint  # lists what is allowed
 
 
-@pytest.mark.parametrize(("author", "who", "suggest"), [
-    ("lixiaoyuu", "lixiaoyuu", "'lixiaoyu'"),
-    ("nobody", "nobody", "people.yml"),
-    ("[lixiaoyu, nobody]", "nobody", "people.yml"),
-    ("[sunhao, lixaoyu]", "lixaoyu", "'lixiaoyu'"),
-])
+@pytest.mark.parametrize(
+    ("author", "who", "suggest"),
+    [
+        ("lixiaoyuu", "lixiaoyuu", "'lixiaoyu'"),
+        ("nobody", "nobody", "people.yml"),
+        ("[lixiaoyu, nobody]", "nobody", "people.yml"),
+        ("[sunhao, lixaoyu]", "lixaoyu", "'lixiaoyu'"),
+    ],
+)
 def test_unknown_person_in_author(factory, author, who, suggest):
     problem = article_problem(factory, author=author)
     assert problem.line == 5
@@ -102,8 +114,10 @@ def test_unknown_person_in_author(factory, author, who, suggest):
 
 
 def test_unknown_person_in_a_block_author_list(factory):
-    factory.write("content/education/x.md",
-                  "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor:\n  - lixiaoyu\n  - nobody\n---\n\n正文\n")
+    factory.write(
+        "content/education/x.md",
+        "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor:\n  - lixiaoyu\n  - nobody\n---\n\n正文\n",
+    )
     problem = the_problem(factory, "content/education/x.md")
     assert problem.line in (5, 7), str(problem)  # the key, or (better) the item
     assert "nobody" in problem.message
@@ -119,17 +133,25 @@ def test_bad_dates(factory, field, value):
 
 
 def test_a_good_date_is_not_an_error(factory):
-    factory.article("education/x.md", title="甲", extra="publish_date: 2026-12-01\nreview_by: '2027-06-01'\n")
+    factory.article(
+        "education/x.md", title="甲", extra="publish_date: 2026-12-01\nreview_by: '2027-06-01'\n"
+    )
     article = load_all(factory)["content/education/x.md"]
     assert article.problems == ()
-    assert article.publish_date.isoformat() == "2026-12-01" and article.review_by.isoformat() == "2027-06-01"
+    assert (
+        article.publish_date.isoformat() == "2026-12-01"
+        and article.review_by.isoformat() == "2027-06-01"
+    )
 
 
-@pytest.mark.parametrize(("extra", "key"), [
-    ("title: 乙\n", "title"),
-    ('"status": review\n', "status"),
-    ("description: 一\ntags: [a]\ndescription: 二\n", "description"),
-])
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ("title: 乙\n", "title"),
+        ('"status": review\n', "status"),
+        ("description: 一\ntags: [a]\ndescription: 二\n", "description"),
+    ],
+)
 def test_duplicate_key_points_at_the_second_occurrence(factory, extra, key):
     problem = article_problem(factory, extra=extra)
     second = 6 + extra.count("\n") - 1
@@ -146,16 +168,24 @@ def test_unknown_field_suggests_the_right_one(factory):
     assert "'title'" in problem.hint
 
 
-@pytest.mark.parametrize(("extra", "word"), [("descripton: 说明\n", "'description'"), ("tag: [a]\n", "'tags'"),
-                                             ("expiry: 2027-01-01\n", "'expiry_date'")])
+@pytest.mark.parametrize(
+    ("extra", "word"),
+    [
+        ("descripton: 说明\n", "'description'"),
+        ("tag: [a]\n", "'tags'"),
+        ("expiry: 2027-01-01\n", "'expiry_date'"),
+    ],
+)
 def test_other_unknown_fields_suggest_too(factory, extra, word):
     problem = article_problem(factory, extra=extra)
     assert problem.line == 6 and "未知字段" in problem.message and word in problem.hint
 
 
 def test_misspelling_a_required_field_is_one_error(factory):
-    factory.write("content/education/x.md",
-                  "---\ntitel: 种植牙\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文\n")
+    factory.write(
+        "content/education/x.md",
+        "---\ntitel: 种植牙\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文\n",
+    )
     problem = the_problem(factory, "content/education/x.md")
     assert problem.line == 2 and "'title'" in problem.hint
 
@@ -168,7 +198,9 @@ def test_ad_without_approval_number(factory):
 
 
 def test_ad_with_an_empty_approval_number(factory):
-    factory.article("ads/a.md", title="洗牙特惠", type="ad", author="zhouting", extra="ad_approval_number: ''\n")
+    factory.article(
+        "ads/a.md", title="洗牙特惠", type="ad", author="zhouting", extra="ad_approval_number: ''\n"
+    )
     problem = the_problem(factory, "content/ads/a.md")
     assert "ad_approval_number" in problem.message
 
@@ -181,13 +213,26 @@ def test_case_without_consent_ref(factory):
 
 
 def test_ad_and_case_with_their_fields_are_fine(factory):
-    factory.article("ads/a.md", title="洗牙特惠", type="ad", author="zhouting", extra="ad_approval_number: 沪医广2026-001\n")
-    factory.article("cases/c.md", title="病例", type="case", author="sunhao", extra="consent_ref: ZQ-2026-017\n")
+    factory.article(
+        "ads/a.md",
+        title="洗牙特惠",
+        type="ad",
+        author="zhouting",
+        extra="ad_approval_number: 沪医广2026-001\n",
+    )
+    factory.article(
+        "cases/c.md", title="病例", type="case", author="sunhao", extra="consent_ref: ZQ-2026-017\n"
+    )
     articles = load_all(factory)
-    assert articles["content/ads/a.md"].problems == () and articles["content/cases/c.md"].problems == ()
+    assert (
+        articles["content/ads/a.md"].problems == ()
+        and articles["content/cases/c.md"].problems == ()
+    )
 
 
-@pytest.mark.parametrize("slug", ["Zhongzhiya", "zhong_zhi_ya", "种植牙", "-zhongzhiya", "a--b", "a b"])
+@pytest.mark.parametrize(
+    "slug", ["Zhongzhiya", "zhong_zhi_ya", "种植牙", "-zhongzhiya", "a--b", "a b"]
+)
 def test_bad_slug(factory, slug):
     problem = article_problem(factory, extra=f"slug: '{slug}'\n")
     assert problem.line == 6
@@ -198,7 +243,9 @@ def test_bad_slug(factory, slug):
 def test_unknown_channel(factory, channels):
     problem = article_problem(factory, extra=f"channels: {channels}\n")
     assert problem.line == 6
-    assert "未知渠道" in problem.message and "tiktok" in problem.message and "wechat" in problem.hint
+    assert (
+        "未知渠道" in problem.message and "tiktok" in problem.message and "wechat" in problem.hint
+    )
 
 
 def test_internal_audience_on_an_education_article(factory):
@@ -220,16 +267,20 @@ def test_approvals_that_is_not_a_list(factory, value):
     assert "smilepress approve" in problem.hint
 
 
-@pytest.mark.parametrize("value", ["{by: wangliming, role: dentist}", "\n  by: wangliming\n  role: dentist"])
+@pytest.mark.parametrize(
+    "value", ["{by: wangliming, role: dentist}", "\n  by: wangliming\n  role: dentist"]
+)
 def test_approvals_that_is_a_mapping(factory, value):
     problem = article_problem(factory, extra=f"approvals: {value}\n")
     assert problem.line == 6 and "列表" in problem.message
 
 
 def test_an_approval_missing_its_digest(factory):
-    extra = ("approvals:\n"
-             "  - {by: wangliming, role: dentist, at: '2026-11-20T10:00:00+08:00', digest: 'sha256:00'}\n"
-             "  - {by: chensiyuan, role: manager, at: '2026-11-21T10:00:00+08:00'}\n")
+    extra = (
+        "approvals:\n"
+        "  - {by: wangliming, role: dentist, at: '2026-11-20T10:00:00+08:00', digest: 'sha256:00'}\n"
+        "  - {by: chensiyuan, role: manager, at: '2026-11-21T10:00:00+08:00'}\n"
+    )
     problem = article_problem(factory, extra=extra)
     assert problem.line == 8  # the second item
     assert "第 2 条批准" in problem.message and "digest" in problem.message
@@ -242,11 +293,15 @@ def test_an_approval_that_is_not_a_mapping(factory):
 
 # -- the shape of the file -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("front", "words"), [
-    ("- title\n- type\n", ["映射", "列表"]),
-    ("就是一句话\n", ["映射"]),
-    ("42\n", ["映射"]),
-])
+
+@pytest.mark.parametrize(
+    ("front", "words"),
+    [
+        ("- title\n- type\n", ["映射", "列表"]),
+        ("就是一句话\n", ["映射"]),
+        ("42\n", ["映射"]),
+    ],
+)
 def test_front_matter_that_is_not_a_mapping(factory, front, words):
     problem = file_problem(factory, f"---\n{front}---\n\n正文\n")
     assert problem.line == 2
@@ -285,8 +340,12 @@ def test_gbk_is_reported_on_the_line_of_the_first_chinese_character(factory):
 
 
 def test_a_short_gbk_file_is_named_gbk(factory):
-    problem = file_problem(factory, "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文。\n"
-                           .encode("gbk"))
+    problem = file_problem(
+        factory,
+        "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n正文。\n".encode(
+            "gbk"
+        ),
+    )
     assert "GBK" in problem.message
 
 
@@ -313,11 +372,14 @@ def test_a_50_mb_file_is_refused_as_too_large(factory):
     assert "过大" in problem.message and "50.0 MB" in problem.message
 
 
-@pytest.mark.parametrize(("fields", "line"), [
-    (GOOD_FIELDS + "tags:\n\t- 种植牙\n", 7),
-    (GOOD_FIELDS.replace("type:", "\ttype:"), 3),
-    (GOOD_FIELDS + "tags:\n  - a\n \t- b\n", 8),
-])
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        (GOOD_FIELDS + "tags:\n\t- 种植牙\n", 7),
+        (GOOD_FIELDS.replace("type:", "\ttype:"), 3),
+        (GOOD_FIELDS + "tags:\n  - a\n \t- b\n", 8),
+    ],
+)
 def test_tabs_in_yaml_indentation(factory, fields, line):
     problem = file_problem(factory, f"---\n{fields}---\n\n正文\n")
     assert problem.line == line
@@ -325,19 +387,25 @@ def test_tabs_in_yaml_indentation(factory, fields, line):
 
 
 def test_a_tab_inside_a_quoted_value_is_not_indentation(factory):
-    factory.write("content/education/x.md", f"---\n{GOOD_FIELDS}description: '术后\t护理'\n---\n\n正文\n")
+    factory.write(
+        "content/education/x.md", f"---\n{GOOD_FIELDS}description: '术后\t护理'\n---\n\n正文\n"
+    )
     article = load_all(factory)["content/education/x.md"]
     assert article.problems == () and article.meta["description"] == "术后\t护理"
 
 
 def test_a_tab_inside_a_plain_value_is_accepted_or_explained(factory):
-    factory.write("content/education/x.md", f"---\n{GOOD_FIELDS}description: 术后\t护理\n---\n\n正文\n")
+    factory.write(
+        "content/education/x.md", f"---\n{GOOD_FIELDS}description: 术后\t护理\n---\n\n正文\n"
+    )
     problems = load_all(factory)["content/education/x.md"].problems
-    assert problems == () or (len(problems) == 1 and problems[0].line == 6 and "制表符" in problems[0].message)
+    assert problems == () or (
+        len(problems) == 1 and problems[0].line == 6 and "制表符" in problems[0].message
+    )
 
 
 def test_billion_laughs_is_refused_without_expanding(factory):
-    levels = ["a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]"]
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for i in range(1, 10):
         prev, name = chr(96 + i), chr(97 + i)
         levels.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
@@ -366,6 +434,7 @@ def test_yaml_syntax_error_names_the_line(factory):
 
 # -- fine inputs -----------------------------------------------------------------------------------
 
+
 def test_utf8_bom_file_parses_fine(factory):
     _write_bytes(factory, "content/education/bom.md", GOOD_DOC.encode("utf-8-sig"))
     article = load_all(factory)["content/education/bom.md"]
@@ -381,14 +450,23 @@ def test_crlf_file_parses_fine(factory):
     assert article.body.strip() == "种植牙术后当天不要刷手术区域，饭后用温盐水漱口。"
 
 
-@pytest.mark.parametrize("transform", [lambda s: s.replace("\n", "\r\n").encode(), lambda s: s.encode("utf-8-sig"),
-                                       lambda s: s.replace("\n", "\r\n").encode("utf-8-sig")],
-                         ids=["crlf", "bom", "bom+crlf"])
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda s: s.replace("\n", "\r\n").encode(),
+        lambda s: s.encode("utf-8-sig"),
+        lambda s: s.replace("\n", "\r\n").encode("utf-8-sig"),
+    ],
+    ids=["crlf", "bom", "bom+crlf"],
+)
 def test_line_numbers_stay_right_with_bom_and_crlf(factory, transform):
     doc = f"---\n{GOOD_FIELDS.replace('draft', 'drafty')}slug: 坏\n---\n\n正文\n"
     _write_bytes(factory, "content/education/x.md", transform(doc))
     problems = sorted(load_all(factory)["content/education/x.md"].problems, key=lambda p: p.line)
-    assert [(p.line, p.path) for p in problems] == [(4, "content/education/x.md"), (6, "content/education/x.md")]
+    assert [(p.line, p.path) for p in problems] == [
+        (4, "content/education/x.md"),
+        (6, "content/education/x.md"),
+    ]
     assert "drafty" in problems[0].message and "slug" in problems[1].message
 
 
@@ -413,10 +491,20 @@ def _project_with_bad_files(factory):
 def test_one_bad_file_and_two_good_ones(factory):
     factory.article("education/good1.md", title="好文章一")
     factory.article("faq/good2.md", title="好问答二", type="faq", author="wujia")
-    factory.write("content/education/bad.md", "---\ntitle: 坏\ntype: education\nstatus: Draft\nauthor: lixiaoyu\n---\n")
+    factory.write(
+        "content/education/bad.md",
+        "---\ntitle: 坏\ntype: education\nstatus: Draft\nauthor: lixiaoyu\n---\n",
+    )
     articles = load_all(factory)
-    assert set(articles) == {"content/education/good1.md", "content/faq/good2.md", "content/education/bad.md"}
-    assert articles["content/education/good1.md"].problems == () and articles["content/faq/good2.md"].problems == ()
+    assert set(articles) == {
+        "content/education/good1.md",
+        "content/faq/good2.md",
+        "content/education/bad.md",
+    }
+    assert (
+        articles["content/education/good1.md"].problems == ()
+        and articles["content/faq/good2.md"].problems == ()
+    )
     assert articles["content/education/good1.md"].title == "好文章一"
     assert articles["content/faq/good2.md"].type == "faq"
     assert len(articles["content/education/bad.md"].problems) == 1
@@ -447,17 +535,26 @@ def test_cli_list_json_reports_the_problems(factory, capsys):
     assert main(["list", "--format", "json"]) == 0
     rows = {r["path"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["content/education/good1.md"]["problems"] == []
-    assert any("content/education/bad-status.md:4" in p for p in rows["content/education/bad-status.md"]["problems"])
+    assert any(
+        "content/education/bad-status.md:4" in p
+        for p in rows["content/education/bad-status.md"]["problems"]
+    )
     assert any("GBK" in p for p in rows["content/education/bad-gbk.md"]["problems"])
 
 
-@pytest.mark.parametrize(("rel", "expected"), [
-    ("content/education/bad-status.md", ["content/education/bad-status.md:4", "Published", "'published'"]),
-    ("content/education/bad-gbk.md", ["content/education/bad-gbk.md:2", "GBK"]),
-    ("content/education/bad-open.md", ["content/education/bad-open.md:1", "没有结束"]),
-    ("content/education/bad-yaml.md", ["content/education/bad-yaml.md:", "YAML"]),
-    ("content/education/bad-empty.md", ["content/education/bad-empty.md:1", "空"]),
-])
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        (
+            "content/education/bad-status.md",
+            ["content/education/bad-status.md:4", "Published", "'published'"],
+        ),
+        ("content/education/bad-gbk.md", ["content/education/bad-gbk.md:2", "GBK"]),
+        ("content/education/bad-open.md", ["content/education/bad-open.md:1", "没有结束"]),
+        ("content/education/bad-yaml.md", ["content/education/bad-yaml.md:", "YAML"]),
+        ("content/education/bad-empty.md", ["content/education/bad-empty.md:1", "空"]),
+    ],
+)
 def test_cli_show_prints_the_problem(factory, capsys, rel, expected):
     _project_with_bad_files(factory)
     assert main(["show", rel]) == 0
@@ -468,8 +565,14 @@ def test_cli_show_prints_the_problem(factory, capsys, rel, expected):
     assert "Traceback" not in out + err and "内部错误" not in out + err
 
 
-@pytest.mark.parametrize("rel", ["content/education/bad-status.md", "content/education/bad-gbk.md",
-                                 "content/education/bad-open.md"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "content/education/bad-status.md",
+        "content/education/bad-gbk.md",
+        "content/education/bad-open.md",
+    ],
+)
 def test_cli_submit_on_a_broken_file_refuses_and_changes_nothing(factory, capsys, rel):
     _project_with_bad_files(factory)
     factory.commit_all("坏文件", "lixiaoyu")
@@ -498,7 +601,9 @@ def test_cli_submit_on_a_broken_file_by_absolute_path(factory, capsys):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("command", [["submit"], ["show"], ["publish"], ["approve", "--role", "dentist"]])
+@pytest.mark.parametrize(
+    "command", [["submit"], ["show"], ["publish"], ["approve", "--role", "dentist"]]
+)
 def test_cli_on_a_nonexistent_file(factory, capsys, command):
     with factory.acting_as("lixiaoyu"):
         assert main([*command, "content/education/nope.md"]) == 1
@@ -519,6 +624,7 @@ def test_cli_outside_a_project(tmp_path, monkeypatch, capsys, command):
 
 # -- bugs: inputs that crash the whole project -----------------------------------------------------
 
+
 @pytest.mark.parametrize("key", ["1", "null", "true", "1.5"])
 def test_a_non_text_key_is_one_problem_not_a_crash(factory, key):
     problem = article_problem(factory, extra=f"{key}: x\n")
@@ -527,7 +633,9 @@ def test_a_non_text_key_is_one_problem_not_a_crash(factory, key):
 
 def test_an_explicit_timestamp_tag_does_not_crash_list(factory, capsys):
     factory.article("education/good.md", title="好文章")
-    factory.article("education/x.md", title="甲", extra="publish_date: !!timestamp 2026-12-01T10:00:00\n")
+    factory.article(
+        "education/x.md", title="甲", extra="publish_date: !!timestamp 2026-12-01T10:00:00\n"
+    )
     rc = main(["list"])
     out, err = capsys.readouterr()
     assert rc == 0 and "内部错误" not in err and "好文章" in out
@@ -538,14 +646,16 @@ def test_a_list_where_text_is_expected_says_what_to_do(factory):
     assert problem.line == 6 and "description" in problem.message
 
 
-def test_an_internal_error_is_one_line_for_staff_and_an_exception_for_the_test_suite(factory, capsys, monkeypatch):
+def test_an_internal_error_is_one_line_for_staff_and_an_exception_for_the_test_suite(
+    factory, capsys, monkeypatch
+):
     from smilepress.cli import commands
 
     def broken(*args, **kwargs):
         raise RuntimeError("程序缺陷")
 
     monkeypatch.setattr(commands, "_list", broken)
-    with pytest.raises(RuntimeError):          # the suite runs with SMILEPRESS_DEBUG=1 (conftest)
+    with pytest.raises(RuntimeError):  # the suite runs with SMILEPRESS_DEBUG=1 (conftest)
         main(["list"])
     monkeypatch.delenv("SMILEPRESS_DEBUG")
     assert main(["list"]) == 2

@@ -8,6 +8,7 @@ request, no console error.
 Without chromium or playwright the module is skipped, unless SMILEPRESS_REQUIRE_BROWSER=1 (CI sets
 it), in which case it fails: the browser test can never silently not run.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,11 +27,19 @@ REPO = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-28"
 REQUIRE = os.environ.get("SMILEPRESS_REQUIRE_BROWSER") == "1"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOCAL_SCHEMES = {"data", "blob", "about"}   # in-page resources, not network requests
-TIMEOUT_MS = 15_000       # any single page action
+LOCAL_SCHEMES = {"data", "blob", "about"}  # in-page resources, not network requests
+TIMEOUT_MS = 15_000  # any single page action
 SEARCH_TIMEOUT_MS = 10_000  # the index loads in well under a second; a miss should not cost more
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _unavailable(reason: str):
@@ -44,15 +53,20 @@ def _chromium() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
-        _unavailable(f"playwright is not installed ({exc}); `make .venv/.installed` installs the test extras")
+        _unavailable(
+            f"playwright is not installed ({exc}); `make .venv/.installed` installs the test extras"
+        )
     path = shutil.which("chromium")
     if not path:
-        _unavailable("no `chromium` on PATH; install it with "
-                     "`apt-get install -y --no-install-recommends chromium` (never `playwright install`)")
+        _unavailable(
+            "no `chromium` on PATH; install it with "
+            "`apt-get install -y --no-install-recommends chromium` (never `playwright install`)"
+        )
     return path
 
 
 # --------------------------------------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="module")
 def chromium_path() -> str:
@@ -62,17 +76,33 @@ def chromium_path() -> str:
 @pytest.fixture(scope="module")
 def built_site(chromium_path, tmp_path_factory) -> Path:
     """site/internal of a full-history clone of this repository, built once for the module."""
-    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=REPO, capture_output=True,
-                             text=True).stdout.strip()
+    shallow = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
     if shallow != "false":
         _unavailable("needs the repository's full git history (approvals are proven by git)")
     clone = tmp_path_factory.mktemp("browser") / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF", "SMILEPRESS_STRICT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF", "SMILEPRESS_STRICT"}
+    }
     env.update(NO_MKDOCS_2_WARNING="1", GIT_CONFIG_NOSYSTEM="1")
-    result = subprocess.run([str(Path(sys.executable).parent / "smilepress"), "--as-of", AS_OF, "build",
-                             "--profile", "internal"], cwd=clone, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "smilepress"),
+            "--as-of",
+            AS_OF,
+            "build",
+            "--profile",
+            "internal",
+        ],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     site = clone / "site/internal"
     assert (site / "index.html").is_file(), result.stderr[-3000:]
@@ -87,7 +117,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base_url(built_site) -> str:
     """The built site served by http.server on 127.0.0.1, on a free port, in a daemon thread."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site))
+    )
     thread = threading.Thread(target=server.serve_forever, name="handbook-http", daemon=True)
     thread.start()
     try:
@@ -168,6 +200,7 @@ def context(chromium_path, base_url, audit):
                 r.abort()
             else:
                 r.continue_()
+
         ctx.route("**/*", route)
         try:
             yield ctx
@@ -187,6 +220,7 @@ def page(context, audit):
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+
 
 def _open(page, base_url: str, path: str) -> None:
     response = page.goto(base_url + path, wait_until="load")
@@ -210,7 +244,9 @@ def _content_text(page) -> str:
 
 def _diagram_svg_texts(page) -> list[str]:
     """Text content of each inline <svg> inside a .smilepress-diagram element."""
-    return page.eval_on_selector_all(".smilepress-diagram svg", "els => els.map(e => e.textContent)")
+    return page.eval_on_selector_all(
+        ".smilepress-diagram svg", "els => els.map(e => e.textContent)"
+    )
 
 
 def _table_texts(page) -> list[str]:
@@ -218,6 +254,7 @@ def _table_texts(page) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- the pages
+
 
 def _check_handbook_index(page):
     text = _content_text(page)
@@ -233,7 +270,9 @@ def _check_org(page):
 def _check_content_process(page):
     assert _diagram_svg_texts(page), "no inline <svg> inside .smilepress-diagram"
     tables = _table_texts(page)
-    assert any("审核修改" in t for t in tables), f"no table mentions 审核修改: {[t[:80] for t in tables]}"
+    assert any("审核修改" in t for t in tables), (
+        f"no table mentions 审核修改: {[t[:80] for t in tables]}"
+    )
 
 
 def _check_finance(page):
@@ -271,9 +310,9 @@ SEARCHES = [
 def _search(page, base_url: str, query: str) -> None:
     _open(page, base_url, "/")
     box = page.locator("input.md-search__input")
-    box.click()          # opens the search (on a narrow screen the input is hidden behind the icon)
+    box.click()  # opens the search (on a narrow screen the input is hidden behind the icon)
     box.fill(query)
-    box.press("End")     # Material reads the query on keyup; fill() of Chinese text sends none
+    box.press("End")  # Material reads the query on keyup; fill() of Chinese text sends none
 
 
 def _results(page) -> list[tuple[str, str]]:
@@ -281,7 +320,8 @@ def _results(page) -> list[tuple[str, str]]:
     return page.eval_on_selector_all(
         "li.md-search-result__item a.md-search-result__link",
         """els => els.map(a => [(a.querySelector('h1, h2') || a).textContent.replace(/\\u200b/g, '').trim(),
-                                a.href])""")
+                                a.href])""",
+    )
 
 
 def _wait_for_result(page, base_url: str, query: str, target: str) -> None:
@@ -290,11 +330,16 @@ def _wait_for_result(page, base_url: str, query: str, target: str) -> None:
         page.wait_for_function(
             """wanted => [...document.querySelectorAll('li.md-search-result__item a.md-search-result__link')]
                          .some(a => a.href.split('#')[0].split('?')[0] === wanted)""",
-            arg=wanted, timeout=SEARCH_TIMEOUT_MS)
+            arg=wanted,
+            timeout=SEARCH_TIMEOUT_MS,
+        )
     except Exception as exc:  # playwright's TimeoutError: say what was listed instead
         meta = page.locator(".md-search-result__meta").all_inner_texts()
-        pytest.fail(f"searching {query!r} listed no result linking to {target} within {SEARCH_TIMEOUT_MS} ms "
-                    f"({type(exc).__name__}); {meta}; results: {_results(page)}", pytrace=False)
+        pytest.fail(
+            f"searching {query!r} listed no result linking to {target} within {SEARCH_TIMEOUT_MS} ms "
+            f"({type(exc).__name__}); {meta}; results: {_results(page)}",
+            pytrace=False,
+        )
 
 
 @pytest.mark.parametrize("query, target", SEARCHES, ids=[t.split("/")[1] for _, t in SEARCHES])
@@ -325,19 +370,24 @@ def test_the_audit_sees_requests_to_other_hosts(context, base_url):
             fetch('http://example.com/x').catch(() => null)])""")
     finally:
         pg.close()
-    assert {urlsplit(u).hostname for u in Audit.external(own.requests)} == {"fonts.googleapis.com", "example.com"}
-    assert len(own.failed) >= 2    # aborted by the context's route, never reached the network
+    assert {urlsplit(u).hostname for u in Audit.external(own.requests)} == {
+        "fonts.googleapis.com",
+        "example.com",
+    }
+    assert len(own.failed) >= 2  # aborted by the context's route, never reached the network
     with pytest.raises(AssertionError, match="requests left localhost"):
         own.assert_clean(since_mark=False)
 
 
 # ------------------------------------------------------------------------------------ the whole module
 
+
 def test_nothing_left_localhost_and_nothing_failed(page, audit, base_url):
     """Across everything this module's browser did (this test runs last in the module; run alone, it
     still opens the home page and searches, so the audit is never empty)."""
     _search(page, base_url, "写作规范")
     _wait_for_result(page, base_url, "写作规范", "handbook/xiezuo-guifan/")
-    assert any(u.startswith(base_url) and "search_index.json" in u for u in audit.requests), \
+    assert any(u.startswith(base_url) and "search_index.json" in u for u in audit.requests), (
         "the search index was never fetched: the audit would prove little"
+    )
     audit.assert_clean(since_mark=False)

@@ -4,6 +4,7 @@ Two sets, each written from the law and the department's examples by someone who
 checker: tests/compliance/labeled.yml (467 items) and labeled-2.yml (264 items, another author, other
 clinic names and styles; first scored untouched, see README). `pytest -s` shows the tables.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,7 +27,9 @@ def test_every_category_reaches_the_goal_on_the_labeled_set(path):
     table, misses = evaluate.evaluate(path=path)
     print(f"\n{path.name}\n" + evaluate.report(table))
     print(f"{len(misses)} of {len(evaluate.items(path))} items differ from their labels")
-    below = {c: (round(p, 3), round(r, 3)) for c, (p, r, *_) in table.items() if p < GOAL or r < GOAL}
+    below = {
+        c: (round(p, 3), round(r, 3)) for c, (p, r, *_) in table.items() if p < GOAL or r < GOAL
+    }
     assert not below, f"below {GOAL}: {below}"
 
 
@@ -36,4 +39,4 @@ def test_the_labeled_set_is_big_and_covers_every_type_and_category():
     assert {i["type"] for i in items} == {"education", "ad", "faq", "case", "page"}
     labeled = {c for i in items for c in i["expect"]}
     assert set(evaluate.SCORED) <= labeled
-    assert sum(1 for i in items if not i["expect"]) >= 100   # traps and clean text
+    assert sum(1 for i in items if not i["expect"]) >= 100  # traps and clean text

@@ -6,6 +6,7 @@ optional BOM, and a body with '---' lines, Chinese text, trailing spaces and may
 `set_field` must change exactly the status line (keeping its quotes) and `append_to_list` must only
 insert lines; everything else stays byte for byte.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,14 +23,50 @@ from smilepress.workflow.front_matter_edit import append_to_list, set_field
 BOM = "\ufeff"
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-WORDS = ["种植牙术后护理", "洗牙", "x-y", "lixiaoyu", "第 1 步", "a: b", "# 不是注释", "12", "yes", "---", "it's",
-         '说"好"', "null", "  前后空格 ", "术后：注意", "a #b", "[不是列表]"]
+WORDS = [
+    "种植牙术后护理",
+    "洗牙",
+    "x-y",
+    "lixiaoyu",
+    "第 1 步",
+    "a: b",
+    "# 不是注释",
+    "12",
+    "yes",
+    "---",
+    "it's",
+    '说"好"',
+    "null",
+    "  前后空格 ",
+    "术后：注意",
+    "a #b",
+    "[不是列表]",
+]
 FLOW_ITEMS = ["website", "wechat", "种植牙", "洗牙", "x-y", "'a, b'", '"c: d"']
 STATES = ["draft", "review", "approved", "published", "archived", "审核中"]
-FULL_LINE_COMMENTS = ["# 作者的注释：请勿删除", "#status: published", "  # 缩进的注释", "# ---", "#", "# approvals:"]
+FULL_LINE_COMMENTS = [
+    "# 作者的注释：请勿删除",
+    "#status: published",
+    "  # 缩进的注释",
+    "# ---",
+    "#",
+    "# approvals:",
+]
 TRAILING_COMMENTS = ["", "", "  # 注释", " #x", "   # status: published"]
-BODY_LINES = ["种植牙术后护理要点。", "---", "--- ", "status: published", "approvals:", "  行尾空格  ", "", "## 小标题",
-              "- 列表项", "\tTab 开头", "title: 正文里的假字段", "..."]
+BODY_LINES = [
+    "种植牙术后护理要点。",
+    "---",
+    "--- ",
+    "status: published",
+    "approvals:",
+    "  行尾空格  ",
+    "",
+    "## 小标题",
+    "- 列表项",
+    "\tTab 开头",
+    "title: 正文里的假字段",
+    "...",
+]
 
 
 def is_plain_safe(word: str) -> bool:
@@ -50,21 +87,29 @@ def quote(word: str, style: str) -> str:
 
 PLAIN_STATUS = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True).filter(is_plain_safe)
 NEW_STATUS = st.one_of(st.sampled_from(STATES), PLAIN_STATUS)
-ITEM_TEXT = st.text(alphabet=st.sampled_from(list("abcxyz019 -:#'\"[]{},&*!|>%@`种植牙审核")), min_size=1, max_size=12)
-ITEMS = st.fixed_dictionaries({"by": st.one_of(st.sampled_from(["wangliming", "chensiyuan", "zhaomin"]), ITEM_TEXT),
-                               "role": st.one_of(st.sampled_from(["dentist", "manager", "compliance"]), ITEM_TEXT),
-                               "at": st.sampled_from(["2026-11-28T10:00:00+08:00", "2026-11-28"]),
-                               "digest": st.one_of(st.from_regex(r"sha256:[0-9a-f]{32}", fullmatch=True), ITEM_TEXT)})
+ITEM_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcxyz019 -:#'\"[]{},&*!|>%@`种植牙审核")),
+    min_size=1,
+    max_size=12,
+)
+ITEMS = st.fixed_dictionaries(
+    {
+        "by": st.one_of(st.sampled_from(["wangliming", "chensiyuan", "zhaomin"]), ITEM_TEXT),
+        "role": st.one_of(st.sampled_from(["dentist", "manager", "compliance"]), ITEM_TEXT),
+        "at": st.sampled_from(["2026-11-28T10:00:00+08:00", "2026-11-28"]),
+        "digest": st.one_of(st.from_regex(r"sha256:[0-9a-f]{32}", fullmatch=True), ITEM_TEXT),
+    }
+)
 
 
 @dataclass
 class Doc:
-    text: str                 # the whole file as written (with the BOM, if any)
+    text: str  # the whole file as written (with the BOM, if any)
     nl: str
     bom: bool
     body: str
-    meta: dict                # what the front matter means
-    closing_index: int        # index of the closing fence in text.split(nl)
+    meta: dict  # what the front matter means
+    closing_index: int  # index of the closing fence in text.split(nl)
     status_index: int | None  # index of the status line in text.split(nl), if any
     status_line: tuple[str, str, str] | None  # (before the value, quoting style, after the value)
     approvals_indent: str | None  # indentation of the existing approvals items, if any
@@ -75,8 +120,14 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
     """A front-matter document; `approvals`: True = a non-empty block list, False = no key, None = either."""
     nl = draw(st.sampled_from(["\n", "\r\n"]))
     bom = draw(st.booleans())
-    keys = draw(st.lists(st.sampled_from(["title", "type", "author", "description", "slug", "tags", "channels"]),
-                         unique=True, min_size=0 if status else 1, max_size=7))
+    keys = draw(
+        st.lists(
+            st.sampled_from(["title", "type", "author", "description", "slug", "tags", "channels"]),
+            unique=True,
+            min_size=0 if status else 1,
+            max_size=7,
+        )
+    )
     if status:
         keys.append("status")
     if approvals is None:
@@ -91,7 +142,9 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
 
     def filler():
         for _ in range(draw(st.integers(0, 2))):
-            lines.append(draw(st.one_of(st.sampled_from(FULL_LINE_COMMENTS), st.sampled_from(["", "   "]))))
+            lines.append(
+                draw(st.one_of(st.sampled_from(FULL_LINE_COMMENTS), st.sampled_from(["", "   "])))
+            )
 
     filler()
     for key in keys:
@@ -112,14 +165,25 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
                 item = {"by": "wangliming", "role": "dentist", "digest": f"sha256:{i:02d}"}
                 items.append(item)
                 if draw(st.booleans()):
-                    lines.append(f"{approvals_indent}- {{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
-                                 + draw(st.sampled_from(TRAILING_COMMENTS)))
+                    lines.append(
+                        f"{approvals_indent}- {{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
+                        + draw(st.sampled_from(TRAILING_COMMENTS))
+                    )
                 else:
-                    lines.append(f"{approvals_indent}- by: wangliming" + draw(st.sampled_from(TRAILING_COMMENTS)))
+                    lines.append(
+                        f"{approvals_indent}- by: wangliming"
+                        + draw(st.sampled_from(TRAILING_COMMENTS))
+                    )
                     lines.append(f"{approvals_indent}  role: dentist")
                     lines.append(f"{approvals_indent}  digest: 'sha256:{i:02d}'")
                 if draw(st.integers(0, 4)) == 0:
-                    lines.append(draw(st.sampled_from(["", "# 列表中的注释", f"{approvals_indent}  # 缩进注释"])))
+                    lines.append(
+                        draw(
+                            st.sampled_from(
+                                ["", "# 列表中的注释", f"{approvals_indent}  # 缩进注释"]
+                            )
+                        )
+                    )
             meta[key] = items
         elif key in ("tags", "channels"):
             items = draw(st.lists(st.sampled_from(FLOW_ITEMS), min_size=1, max_size=3))
@@ -129,7 +193,9 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
             else:
                 indent = draw(st.sampled_from(["", "  ", "    "]))
                 lines.append(f"{key}:{draw(st.sampled_from(TRAILING_COMMENTS))}")
-                lines.extend(f"{indent}- {item}{draw(st.sampled_from(TRAILING_COMMENTS))}" for item in items)
+                lines.extend(
+                    f"{indent}- {item}{draw(st.sampled_from(TRAILING_COMMENTS))}" for item in items
+                )
         else:
             word = draw(st.sampled_from(WORDS))
             styles = ["single", "double"] + (["plain"] if is_plain_safe(word) else [])
@@ -141,7 +207,9 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
     body = nl.join(body_lines) + (nl if body_lines and draw(st.booleans()) else "")
     opening = draw(st.sampled_from(["---", "---", "---  "]))
     closing = draw(st.sampled_from(["---", "---", "--- "]))
-    after_closing = nl if body or draw(st.booleans()) else ""  # maybe the file ends right at the closing fence
+    after_closing = (
+        nl if body or draw(st.booleans()) else ""
+    )  # maybe the file ends right at the closing fence
     text = (BOM if bom else "") + nl.join([opening, *lines, closing]) + after_closing + body
     return Doc(text, nl, bom, body, meta, len(lines) + 1, status_at, status_line, approvals_indent)
 
@@ -163,6 +231,7 @@ def assert_line_endings(result: str, nl: str):
 
 # -- set_field -------------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(documents(status=True), NEW_STATUS)
 def test_set_field_changes_exactly_the_status_line(doc, value):
@@ -172,12 +241,16 @@ def test_set_field_changes_exactly_the_status_line(doc, value):
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert changed == ([] if doc.meta["status"] == value else [doc.status_index])
     prefix, style, suffix = doc.status_line
-    assert after[doc.status_index] == prefix + quote(value, style) + suffix  # same quotes, spacing and comment
+    assert (
+        after[doc.status_index] == prefix + quote(value, style) + suffix
+    )  # same quotes, spacing and comment
     assert result.startswith(BOM) == doc.bom and result.count(BOM) == doc.text.count(BOM)
     assert_line_endings(result, doc.nl)
     data, body = parsed(result)
     assert data["status"] == value
-    assert {k: v for k, v in data.items() if k != "status"} == {k: v for k, v in doc.meta.items() if k != "status"}
+    assert {k: v for k, v in data.items() if k != "status"} == {
+        k: v for k, v in doc.meta.items() if k != "status"
+    }
     assert body == doc.body
     assert result.endswith(doc.body)
 
@@ -188,9 +261,9 @@ def test_set_field_adds_a_missing_status_just_before_the_closing_fence(doc, valu
     result = set_field(doc.text, "status", value)
     before, after = doc.text.split(doc.nl), result.split(doc.nl)
     assert len(after) == len(before) + 1
-    assert after[:doc.closing_index] == before[:doc.closing_index]
+    assert after[: doc.closing_index] == before[: doc.closing_index]
     assert after[doc.closing_index] == f"status: {value}"
-    assert after[doc.closing_index + 1:] == before[doc.closing_index:]
+    assert after[doc.closing_index + 1 :] == before[doc.closing_index :]
     assert_line_endings(result, doc.nl)
     data, body = parsed(result)
     assert data == {**doc.meta, "status": value}
@@ -200,10 +273,13 @@ def test_set_field_adds_a_missing_status_just_before_the_closing_fence(doc, valu
 @SETTINGS
 @given(documents(status=True), NEW_STATUS, NEW_STATUS)
 def test_set_field_twice_is_the_same_as_once(doc, first, second):
-    assert set_field(set_field(doc.text, "status", first), "status", second) == set_field(doc.text, "status", second)
+    assert set_field(set_field(doc.text, "status", first), "status", second) == set_field(
+        doc.text, "status", second
+    )
 
 
 # -- append_to_list --------------------------------------------------------------------------------
+
 
 def check_append(doc: Doc, text: str, result: str, item: dict, old_items: list):
     before, after = text.split(doc.nl), result.split(doc.nl)
@@ -211,9 +287,13 @@ def check_append(doc: Doc, text: str, result: str, item: dict, old_items: list):
     count = 1 if existed else 2
     assert len(after) == len(before) + count
     at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), len(before))
-    assert after[:at] == before[:at] and after[at + count:] == before[at:], "only inserted lines, nothing changed"
-    inserted = after[at:at + count]
-    flow = yaml.safe_load(inserted[-1].strip()[2:]) if inserted[-1].strip().startswith("- ") else None
+    assert after[:at] == before[:at] and after[at + count :] == before[at:], (
+        "only inserted lines, nothing changed"
+    )
+    inserted = after[at : at + count]
+    flow = (
+        yaml.safe_load(inserted[-1].strip()[2:]) if inserted[-1].strip().startswith("- ") else None
+    )
     assert flow == item, inserted
     if existed:
         indent = doc.approvals_indent if doc.approvals_indent is not None else "  "
@@ -225,7 +305,9 @@ def check_append(doc: Doc, text: str, result: str, item: dict, old_items: list):
     assert result.startswith(BOM) == doc.bom
     data, body = parsed(result)
     assert data["approvals"] == [*old_items, item]
-    assert {k: v for k, v in data.items() if k != "approvals"} == {k: v for k, v in doc.meta.items() if k != "approvals"}
+    assert {k: v for k, v in data.items() if k != "approvals"} == {
+        k: v for k, v in doc.meta.items() if k != "approvals"
+    }
     assert body == doc.body
 
 
@@ -245,13 +327,24 @@ def test_appending_several_items_keeps_them_in_order(doc, items):
         result = append_to_list(text, "approvals", item)
         check_append(doc, text, result, item, old)
         text, old = result, [*old, item]
-        doc = Doc(text, doc.nl, doc.bom, doc.body, {**doc.meta, "approvals": old}, doc.closing_index, None, None,
-                  doc.approvals_indent)
+        doc = Doc(
+            text,
+            doc.nl,
+            doc.bom,
+            doc.body,
+            {**doc.meta, "approvals": old},
+            doc.closing_index,
+            None,
+            None,
+            doc.approvals_indent,
+        )
     assert parsed(text)[0]["approvals"] == [*original.meta.get("approvals", []), *items]
     added = len(items) + (0 if "approvals" in original.meta else 1)
     assert len(text.split(original.nl)) == len(original.text.split(original.nl)) + added
     remaining = iter(text.split(original.nl))
-    assert all(line in remaining for line in original.text.split(original.nl)), "every original line, in order"
+    assert all(line in remaining for line in original.text.split(original.nl)), (
+        "every original line, in order"
+    )
 
 
 @SETTINGS
@@ -270,20 +363,34 @@ def test_approve_then_set_status_changes_only_what_it_should(doc, item, value):
 
 # -- fixed examples --------------------------------------------------------------------------------
 
-ITEM = {"by": "wangliming", "role": "dentist", "at": "2026-11-28T10:00:00+08:00", "digest": "sha256:ab"}
+ITEM = {
+    "by": "wangliming",
+    "role": "dentist",
+    "at": "2026-11-28T10:00:00+08:00",
+    "digest": "sha256:ab",
+}
 FLOW = "{by: wangliming, role: dentist, at: '2026-11-28T10:00:00+08:00', digest: 'sha256:ab'}"
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("approvals: []\n", f"approvals:\n  - {FLOW}\n"),
-    ("approvals:\n", f"approvals:\n  - {FLOW}\n"),
-    ("approvals: ~\n", f"approvals:\n  - {FLOW}\n"),
-    ("approvals: null\n", f"approvals:\n  - {FLOW}\n"),
-    ("approvals:\n    - {by: x}\n", f"approvals:\n    - {{by: x}}\n    - {FLOW}\n"),
-    ("approvals:\n- {by: x}\n", f"approvals:\n- {{by: x}}\n- {FLOW}\n"),
-    ("approvals:\n    - by: x\n      role: y\n", f"approvals:\n    - by: x\n      role: y\n    - {FLOW}\n"),
-    ("approvals:\n    - {by: x}  # 注释\n    - {by: y}\n", f"approvals:\n    - {{by: x}}  # 注释\n    - {{by: y}}\n    - {FLOW}\n"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("approvals: []\n", f"approvals:\n  - {FLOW}\n"),
+        ("approvals:\n", f"approvals:\n  - {FLOW}\n"),
+        ("approvals: ~\n", f"approvals:\n  - {FLOW}\n"),
+        ("approvals: null\n", f"approvals:\n  - {FLOW}\n"),
+        ("approvals:\n    - {by: x}\n", f"approvals:\n    - {{by: x}}\n    - {FLOW}\n"),
+        ("approvals:\n- {by: x}\n", f"approvals:\n- {{by: x}}\n- {FLOW}\n"),
+        (
+            "approvals:\n    - by: x\n      role: y\n",
+            f"approvals:\n    - by: x\n      role: y\n    - {FLOW}\n",
+        ),
+        (
+            "approvals:\n    - {by: x}  # 注释\n    - {by: y}\n",
+            f"approvals:\n    - {{by: x}}  # 注释\n    - {{by: y}}\n    - {FLOW}\n",
+        ),
+    ],
+)
 def test_append_to_list_shapes(before, after):
     text = f"---\ntitle: 甲\n{before}status: draft\n---\n正文\n"
     result = append_to_list(text, "approvals", ITEM)
@@ -293,13 +400,19 @@ def test_append_to_list_shapes(before, after):
 
 def test_append_to_list_without_the_key_adds_it_before_the_closing_fence():
     text = "---\ntitle: 甲  # 注释\nstatus: draft\n---\n正文\n---\n"
-    assert append_to_list(text, "approvals", ITEM) == f"---\ntitle: 甲  # 注释\nstatus: draft\napprovals:\n  - {FLOW}\n---\n正文\n---\n"
+    assert (
+        append_to_list(text, "approvals", ITEM)
+        == f"---\ntitle: 甲  # 注释\nstatus: draft\napprovals:\n  - {FLOW}\n---\n正文\n---\n"
+    )
 
 
 def test_append_to_list_keeps_four_space_indentation_in_crlf_with_bom():
     text = "\ufeff---\r\ntitle: 甲\r\napprovals:\r\n    - {by: x}\r\n---\r\n正文"
     result = append_to_list(text, "approvals", ITEM)
-    assert result == f"\ufeff---\r\ntitle: 甲\r\napprovals:\r\n    - {{by: x}}\r\n    - {FLOW}\r\n---\r\n正文"
+    assert (
+        result
+        == f"\ufeff---\r\ntitle: 甲\r\napprovals:\r\n    - {{by: x}}\r\n    - {FLOW}\r\n---\r\n正文"
+    )
 
 
 @pytest.mark.parametrize("value", ["[{by: x}]", "[x, y]", "{by: x}", "yes", "'text'"])
@@ -312,7 +425,9 @@ def test_append_to_a_flow_list_or_a_non_list_is_refused_with_a_hint(value):
     assert "approvals" in problem.message and "逐行" in problem.hint
 
 
-@pytest.mark.parametrize("text", ["no front matter\n", "---\ntitle: [坏\n---\n", "---\n- a\n---\n", "---\ntitle: 甲\n"])
+@pytest.mark.parametrize(
+    "text", ["no front matter\n", "---\ntitle: [坏\n---\n", "---\n- a\n---\n", "---\ntitle: 甲\n"]
+)
 def test_edits_of_a_broken_file_raise_smilepress_error(text):
     with pytest.raises(SmilePressError):
         append_to_list(text, "approvals", ITEM, "content/x.md")
@@ -320,17 +435,22 @@ def test_edits_of_a_broken_file_raise_smilepress_error(text):
         set_field(text, "status", "review", "content/x.md")
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("status: draft", "status: review"),
-    ("status: 'draft'  # 注释", "status: 'review'  # 注释"),
-    ('status: "draft"', 'status: "review"'),
-    ("status:", "status: review"),
-    ("status:   # 待定", "status: review   # 待定"),
-    ("status: ~", "status: review"),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("status: draft", "status: review"),
+        ("status: 'draft'  # 注释", "status: 'review'  # 注释"),
+        ('status: "draft"', 'status: "review"'),
+        ("status:", "status: review"),
+        ("status:   # 待定", "status: review   # 待定"),
+        ("status: ~", "status: review"),
+    ],
+)
 def test_set_field_shapes(line, expected):
     text = f"---\ntitle: 甲\n{line}\nauthor: x\n---\n正文\n"
-    assert set_field(text, "status", "review") == f"---\ntitle: 甲\n{expected}\nauthor: x\n---\n正文\n"
+    assert (
+        set_field(text, "status", "review") == f"---\ntitle: 甲\n{expected}\nauthor: x\n---\n正文\n"
+    )
 
 
 def test_set_field_on_a_list_value_is_refused():

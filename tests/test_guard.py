@@ -1,4 +1,5 @@
 """The leak guard catches what must not be public even when the gate itself is wrong."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,18 @@ def _build(factory, caplog) -> tuple[int, str]:
 
 @pytest.fixture
 def site(factory):
-    factory.article("index.md", title="首页", type="page", status="published", body="欢迎来到微笑口腔科普网站首页。")
-    factory.article("education/draft.md", title="尚未审核的草稿文章", body="这篇草稿文章的独特句子绝不能出现在公开网站上。")
+    factory.article(
+        "index.md",
+        title="首页",
+        type="page",
+        status="published",
+        body="欢迎来到微笑口腔科普网站首页。",
+    )
+    factory.article(
+        "education/draft.md",
+        title="尚未审核的草稿文章",
+        body="这篇草稿文章的独特句子绝不能出现在公开网站上。",
+    )
     factory.commit_all("稿件", "lixiaoyu")
     return factory
 
@@ -39,16 +50,25 @@ def test_guard_catches_a_gate_that_lets_everything_through(site, caplog, monkeyp
     code, log = _build(site, caplog)
     assert code == 1
     assert "防泄漏检查失败" in log and "尚未审核的草稿文章" in log
-    assert not (site.root / "site/public").exists()  # moved aside, never left where deploy would take it
+    assert not (
+        site.root / "site/public"
+    ).exists()  # moved aside, never left where deploy would take it
     assert (site.root / "site/public.leak").is_dir()
 
 
 def test_a_staff_email_is_kept_out_by_the_gate_and_caught_by_the_guard(site, caplog, monkeypatch):
-    site.article("about.md", title="关于我们", type="page", status="published",
-                 body="投稿请联系 zhaomin@example.com 获取更多信息。")
+    site.article(
+        "about.md",
+        title="关于我们",
+        type="page",
+        status="published",
+        body="投稿请联系 zhaomin@example.com 获取更多信息。",
+    )
     site.commit_all("关于", "lixiaoyu")
     code, log = _build(site, caplog)
-    assert code == 0 and not (site.root / "site/public/about/index.html").exists()  # pii-email: the gate says no
+    assert (
+        code == 0 and not (site.root / "site/public/about/index.html").exists()
+    )  # pii-email: the gate says no
 
     def broken_gate(facts, profile, today):  # a bug: every article "passes"
         d = decide(facts, profile, today)
@@ -60,18 +80,33 @@ def test_a_staff_email_is_kept_out_by_the_gate_and_caught_by_the_guard(site, cap
 
 
 def test_public_staff_may_be_named(site, caplog):
-    site.article("about.md", title="关于我们", type="page", status="published", body="本站文章由王立明医师审核。")
+    site.article(
+        "about.md",
+        title="关于我们",
+        type="page",
+        status="published",
+        body="本站文章由王立明医师审核。",
+    )
     site.commit_all("关于", "lixiaoyu")
     code, log = _build(site, caplog)
     assert code == 0, log
 
 
 def test_scan_sees_through_markup_entities_and_zero_width_spaces(tmp_path):
-    (tmp_path / "a.html").write_text("<p>这是<strong>一段</strong>&#x4E0D;该\u200b出现的文字</p>", encoding="utf-8")
-    (tmp_path / "search_index.json").write_text(json.dumps({"docs": [{"text": "另一段\u200b秘密\u200b内容在此"}]}),
-                                                encoding="utf-8")
-    leaks = leak_guard.scan(tmp_path, {"这是一段不该出现的文字": "x.md", "另一段秘密内容在此": "y.md", "没有的句子": "z.md"})
-    assert sorted((leak.site_file, leak.source) for leak in leaks) == [("a.html", "x.md"), ("search_index.json", "y.md")]
+    (tmp_path / "a.html").write_text(
+        "<p>这是<strong>一段</strong>&#x4E0D;该\u200b出现的文字</p>", encoding="utf-8"
+    )
+    (tmp_path / "search_index.json").write_text(
+        json.dumps({"docs": [{"text": "另一段\u200b秘密\u200b内容在此"}]}), encoding="utf-8"
+    )
+    leaks = leak_guard.scan(
+        tmp_path,
+        {"这是一段不该出现的文字": "x.md", "另一段秘密内容在此": "y.md", "没有的句子": "z.md"},
+    )
+    assert sorted((leak.site_file, leak.source) for leak in leaks) == [
+        ("a.html", "x.md"),
+        ("search_index.json", "y.md"),
+    ]
 
 
 def test_fragments_skip_markup_and_short_pieces():
@@ -82,14 +117,24 @@ def test_fragments_skip_markup_and_short_pieces():
     assert all(len(f) >= leak_guard.MIN_FRAGMENT for f in frags)
 
 
-@pytest.mark.parametrize(("marker", "expected"), [("newton", False), ("bracket", False), ("种植牙护理", True),
-                                                  ("三个字", False), ("a-much-longer-title", True)])
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("newton", False),
+        ("bracket", False),
+        ("种植牙护理", True),
+        ("三个字", False),
+        ("a-much-longer-title", True),
+    ],
+)
 def test_only_distinctive_text_is_a_marker(marker, expected):
     assert leak_guard.distinctive(marker) is expected
 
 
 def test_tags_never_join_separate_lines(tmp_path):
-    (tmp_path / "a.html").write_text("<p>甲乙丙丁<span\n>戊己庚辛</p>\nx <b>壬癸</b>", encoding="utf-8")
+    (tmp_path / "a.html").write_text(
+        "<p>甲乙丙丁<span\n>戊己庚辛</p>\nx <b>壬癸</b>", encoding="utf-8"
+    )
     assert leak_guard.scan(tmp_path, {"甲乙丙丁戊己庚辛": "x.md"}) == []
     assert [leak.marker for leak in leak_guard.scan(tmp_path, {"x壬癸": "y.md"})] == ["x壬癸"]
 

@@ -1,4 +1,5 @@
 """Image licences, credits, patient consent and duplicate pictures (smilepress.images)."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,14 @@ pytest.importorskip("imagehash")
 from PIL import Image, ImageDraw  # noqa: E402
 
 from smilepress.checks import images  # noqa: E402
-from smilepress.checks.images import (ImageRef, credit_caption, duplicate_images, image_findings,  # noqa: E402
-                                      image_refs, resolve_licence)
+from smilepress.checks.images import (
+    ImageRef,
+    credit_caption,
+    duplicate_images,
+    image_findings,  # noqa: E402
+    image_refs,
+    resolve_licence,
+)
 from smilepress.load.front_matter import parse  # noqa: E402
 from smilepress.model.findings import Finding  # noqa: E402
 
@@ -91,32 +98,43 @@ def errors(findings: list[Finding]) -> list[Finding]:
 
 
 def test_image_refs_markdown_html_and_reference_images():
-    body = ('第一段 ![种植体](images/a.png "标题") 和 ![b](<my pic.png>)\n'
-            '\n'
-            '<img alt="示意图" src="images/h.jpg" srcset="images/h2.jpg 2x, images/h3.jpg 3x">\n'
-            '![参考][r1]\n'
-            '\n'
-            '[r1]: images/ref.png "t"\n'
-            '![括号](a\\(1\\).png) ![外链](https://example.com/x.jpg)\n'
-            '![空格](my photo.png "标题") ![换行](\n  images/wrapped.png\n)\n')
+    body = (
+        '第一段 ![种植体](images/a.png "标题") 和 ![b](<my pic.png>)\n'
+        "\n"
+        '<img alt="示意图" src="images/h.jpg" srcset="images/h2.jpg 2x, images/h3.jpg 3x">\n'
+        "![参考][r1]\n"
+        "\n"
+        '[r1]: images/ref.png "t"\n'
+        "![括号](a\\(1\\).png) ![外链](https://example.com/x.jpg)\n"
+        '![空格](my photo.png "标题") ![换行](\n  images/wrapped.png\n)\n'
+    )
     refs = image_refs(body)
-    assert refs == [ImageRef("images/a.png", "种植体", 1), ImageRef("my pic.png", "b", 1),
-                    ImageRef("images/h.jpg", "示意图", 3), ImageRef("images/h2.jpg", "示意图", 3),
-                    ImageRef("images/h3.jpg", "示意图", 3), ImageRef("images/ref.png", "参考", 4),
-                    ImageRef("a(1).png", "括号", 7), ImageRef("https://example.com/x.jpg", "外链", 7),
-                    ImageRef("my photo.png", "空格", 8), ImageRef("images/wrapped.png", "换行", 9)]
+    assert refs == [
+        ImageRef("images/a.png", "种植体", 1),
+        ImageRef("my pic.png", "b", 1),
+        ImageRef("images/h.jpg", "示意图", 3),
+        ImageRef("images/h2.jpg", "示意图", 3),
+        ImageRef("images/h3.jpg", "示意图", 3),
+        ImageRef("images/ref.png", "参考", 4),
+        ImageRef("a(1).png", "括号", 7),
+        ImageRef("https://example.com/x.jpg", "外链", 7),
+        ImageRef("my photo.png", "空格", 8),
+        ImageRef("images/wrapped.png", "换行", 9),
+    ]
     first = refs[0]
-    assert body.splitlines()[0][first.column - 1:first.end_column - 1] == "images/a.png"
+    assert body.splitlines()[0][first.column - 1 : first.end_column - 1] == "images/a.png"
 
 
 def test_images_in_code_and_comments_are_ignored():
-    body = ("```markdown\n![代码](images/fenced.png)\n```\n"
-            "~~~~\n![代码](images/tilde.png)\n~~~~\n"
-            "\n    ![缩进代码](images/indented.png)\n\n"
-            "行内 `![x](images/inline.png)` 代码\n"
-            "<!-- ![注释](images/comment.png) -->\n"
-            "- 列表项\n\n    ![列表中的图](images/in-list.png)\n"
-            "![真的](images/real.png)\n")
+    body = (
+        "```markdown\n![代码](images/fenced.png)\n```\n"
+        "~~~~\n![代码](images/tilde.png)\n~~~~\n"
+        "\n    ![缩进代码](images/indented.png)\n\n"
+        "行内 `![x](images/inline.png)` 代码\n"
+        "<!-- ![注释](images/comment.png) -->\n"
+        "- 列表项\n\n    ![列表中的图](images/in-list.png)\n"
+        "![真的](images/real.png)\n"
+    )
     assert [r.src for r in image_refs(body)] == ["images/in-list.png", "images/real.png"]
 
 
@@ -125,8 +143,10 @@ def test_images_in_code_and_comments_are_ignored():
 
 def test_front_matter_licence(project):
     project.image("images/steps.png")
-    found = project.check("正文\n\n![步骤](images/steps.png)\n",
-                          images=[{"src": "images/steps.png", "licence": "own", "source": "本院设计组绘制"}])
+    found = project.check(
+        "正文\n\n![步骤](images/steps.png)\n",
+        images=[{"src": "images/steps.png", "licence": "own", "source": "本院设计组绘制"}],
+    )
     assert found == []
 
 
@@ -144,8 +164,10 @@ def test_missing_licence_is_an_error_on_the_image_line(project):
     assert (f.category, f.level, f.path) == ("image-licence", "error", ARTICLE)
     text = Project.text("第一行\n第二行 ![照片](images/photo.png)\n")
     line = text.splitlines()[f.line - 1]
-    assert line[f.column - 1:f.end_column - 1] == "images/photo.png" == f.match
-    assert "licence" in f.suggestion and "photo.png.yml" in f.suggestion and "images:" in f.suggestion
+    assert line[f.column - 1 : f.end_column - 1] == "images/photo.png" == f.match
+    assert (
+        "licence" in f.suggestion and "photo.png.yml" in f.suggestion and "images:" in f.suggestion
+    )
     assert "著作权法" in f.basis
 
 
@@ -158,12 +180,16 @@ def test_line_numbers_with_crlf(project):
 
 def test_unknown_licence(project):
     project.image("images/photo.png")
-    found = project.check("![照片](images/photo.png)\n",
-                          images=[{"src": "images/photo.png", "licence": "网上找的", "source": "百度"}])
+    found = project.check(
+        "![照片](images/photo.png)\n",
+        images=[{"src": "images/photo.png", "licence": "网上找的", "source": "百度"}],
+    )
     assert rules(found) == ["image/licence-unknown"]
     assert found[0].level == "error" and "网上找的" in found[0].message
-    found = project.check("![照片](images/photo.png)\n",
-                          images=[{"src": "images/photo.png", "licence": "CC-BY", "source": "x", "credit": "张三"}])
+    found = project.check(
+        "![照片](images/photo.png)\n",
+        images=[{"src": "images/photo.png", "licence": "CC-BY", "source": "x", "credit": "张三"}],
+    )
     assert rules(found) == ["image/licence-unknown"] and "CC-BY-4.0" in found[0].suggestion
 
 
@@ -178,21 +204,40 @@ def test_licence_spellings():
 
 def test_cc_licence_needs_credit_and_gets_a_caption(project):
     project.image("images/cc.png")
-    entry = {"src": "images/cc.png", "licence": "CC-BY-4.0", "source": "https://commons.wikimedia.org/x"}
+    entry = {
+        "src": "images/cc.png",
+        "licence": "CC-BY-4.0",
+        "source": "https://commons.wikimedia.org/x",
+    }
     found = project.check("![图](images/cc.png)\n", images=[entry])
-    assert rules(found) == ["image/credit-missing"] and found[0].level == "error" and "credit" in found[0].suggestion
+    assert (
+        rules(found) == ["image/credit-missing"]
+        and found[0].level == "error"
+        and "credit" in found[0].suggestion
+    )
     assert project.check("![图](images/cc.png)\n", images=[{**entry, "credit": "张三"}]) == []
     meta = {"images": [{**entry, "credit": "张三"}]}
-    assert credit_caption(meta, "images/cc.png", project.content, project.dir) == "图片：张三 / CC BY 4.0"
+    assert (
+        credit_caption(meta, "images/cc.png", project.content, project.dir)
+        == "图片：张三 / CC BY 4.0"
+    )
     meta = {"images": [{**entry, "licence": "CC-BY-SA-4.0", "credit": "李四"}]}
-    assert credit_caption(meta, "images/cc.png", project.content, project.dir) == "图片：李四 / CC BY-SA 4.0"
+    assert (
+        credit_caption(meta, "images/cc.png", project.content, project.dir)
+        == "图片：李四 / CC BY-SA 4.0"
+    )
 
 
 def test_caption_from_sidecar_and_none_without_credit(project):
     project.image("images/a.png")
     project.image("images/own.png", other_image())
-    project.sidecar("images/a.png", "licence: CC-BY-SA-4.0\nsource: https://example.org/a\ncredit: 王五\n")
-    assert credit_caption({}, "images/a.png", project.content, project.dir) == "图片：王五 / CC BY-SA 4.0"
+    project.sidecar(
+        "images/a.png", "licence: CC-BY-SA-4.0\nsource: https://example.org/a\ncredit: 王五\n"
+    )
+    assert (
+        credit_caption({}, "images/a.png", project.content, project.dir)
+        == "图片：王五 / CC BY-SA 4.0"
+    )
     meta = {"images": [{"src": "images/own.png", "licence": "own", "source": "本院"}]}
     assert credit_caption(meta, "images/own.png", project.content, project.dir) is None
     assert credit_caption({}, "images/nothing.png", project.content, project.dir) is None
@@ -209,7 +254,9 @@ def test_non_commercial_licence_warns_and_blocks_ads(project):
 
 def test_missing_source_is_a_warning(project):
     project.image("images/a.png")
-    found = project.check("![图](images/a.png)\n", images=[{"src": "images/a.png", "licence": "own"}])
+    found = project.check(
+        "![图](images/a.png)\n", images=[{"src": "images/a.png", "licence": "own"}]
+    )
     assert [(f.rule, f.level) for f in found] == [("image/source-missing", "warning")]
 
 
@@ -223,16 +270,28 @@ def test_patient_photo_needs_consent(project):
     assert rules(found) == ["image/patient-consent"]
     assert found[0].category == "consent" and found[0].level == "error"
     assert "个人信息保护法" in found[0].basis and "民法典" in found[0].basis
-    assert project.check("![术前](images/before.png)\n", images=[{**entry, "consent_ref": "ZQ-2026-017"}]) == []
-    assert project.check("![术前](images/before.png)\n", images=[entry], consent_ref="ZQ-2026-018") == []
+    assert (
+        project.check(
+            "![术前](images/before.png)\n", images=[{**entry, "consent_ref": "ZQ-2026-017"}]
+        )
+        == []
+    )
+    assert (
+        project.check("![术前](images/before.png)\n", images=[entry], consent_ref="ZQ-2026-018")
+        == []
+    )
 
 
 def test_patient_flag_in_sidecar_counts_even_if_front_matter_omits_it(project):
     project.image("images/after.png")
     project.sidecar("images/after.png", "licence: own\nsource: 本院拍摄\npatient: true\n")
-    found = project.check("![术后](images/after.png)\n", images=[{"src": "images/after.png", "licence": "own"}])
+    found = project.check(
+        "![术后](images/after.png)\n", images=[{"src": "images/after.png", "licence": "own"}]
+    )
     assert "image/patient-consent" in rules(found)
-    project.sidecar("images/after.png", "licence: own\nsource: 本院拍摄\npatient: true\nconsent_ref: ZQ-1\n")
+    project.sidecar(
+        "images/after.png", "licence: own\nsource: 本院拍摄\npatient: true\nconsent_ref: ZQ-1\n"
+    )
     assert project.check("![术后](images/after.png)\n") == []
 
 
@@ -243,20 +302,35 @@ def test_external_image(project):
     body = "![外链](https://example.com/x.jpg)\n"
     found = project.check(body)
     assert rules(found) == ["image/external"]
-    assert found[0].level == "error" and found[0].category == "image-licence" and "盗链" in found[0].message
-    entry = {"src": "https://example.com/x.jpg", "licence": "CC-BY-4.0", "source": "https://commons.wikimedia.org/x",
-             "credit": "张三"}
+    assert (
+        found[0].level == "error"
+        and found[0].category == "image-licence"
+        and "盗链" in found[0].message
+    )
+    entry = {
+        "src": "https://example.com/x.jpg",
+        "licence": "CC-BY-4.0",
+        "source": "https://commons.wikimedia.org/x",
+        "credit": "张三",
+    }
     found = project.check(body, images=[entry])
-    assert [(f.rule, f.level) for f in found] == [("image/external", "warning")] and "盗链" in found[0].message
+    assert [(f.rule, f.level) for f in found] == [
+        ("image/external", "warning")
+    ] and "盗链" in found[0].message
     found = project.check(body, images=[{k: v for k, v in entry.items() if k != "credit"}])
     assert sorted(rules(errors(found))) == ["image/credit-missing"]
 
 
 def test_missing_image_file(project):
-    found = project.check("![不存在](images/nope.png)\n",
-                          images=[{"src": "images/nope.png", "licence": "own", "source": "本院"}])
+    found = project.check(
+        "![不存在](images/nope.png)\n",
+        images=[{"src": "images/nope.png", "licence": "own", "source": "本院"}],
+    )
     assert rules(found) == ["image/file-missing"]
-    assert "找不到图片文件" in found[0].message and "content/education/images/nope.png" in found[0].message
+    assert (
+        "找不到图片文件" in found[0].message
+        and "content/education/images/nope.png" in found[0].message
+    )
 
 
 def test_broken_sidecar_is_a_finding_not_an_exception(project):
@@ -265,7 +339,11 @@ def test_broken_sidecar_is_a_finding_not_an_exception(project):
     found = project.check("![图](images/a.png)\n")
     assert rules(found) == ["image/sidecar-invalid"]
     f = found[0]
-    assert f.level == "error" and "content/education/images/a.png.yml" in f.message and "行" in f.message
+    assert (
+        f.level == "error"
+        and "content/education/images/a.png.yml" in f.message
+        and "行" in f.message
+    )
     project.sidecar("images/a.png", "- 不是映射\n")
     assert rules(project.check("![图](images/a.png)\n")) == ["image/sidecar-invalid"]
 
@@ -288,7 +366,9 @@ def test_same_image_used_twice_is_reported_once(project):
 
 def test_duplicate_images_by_perceptual_hash(project):
     a = project.image("images/a.png")
-    b = project.image("images/b-small.jpg", pattern_image().resize((97, 97)), format="JPEG", quality=60)
+    b = project.image(
+        "images/b-small.jpg", pattern_image().resize((97, 97)), format="JPEG", quality=60
+    )
     c = project.image("images/c.png", other_image())
     pairs = duplicate_images([c, b, a, a])
     assert [(x.name, y.name) for x, y, _ in pairs] == [("a.png", "b-small.jpg")]
@@ -303,7 +383,9 @@ def test_hashes_are_cached_by_content(project, monkeypatch):
     shutil.copyfile(a, copy)
     calls = []
     monkeypatch.setattr(images, "_compute_phash", lambda data: calls.append(1))
-    assert [(x.name, y.name, d) for x, y, d in duplicate_images([a, copy])] == [("a.png", "copy.png", 0)]
+    assert [(x.name, y.name, d) for x, y, d in duplicate_images([a, copy])] == [
+        ("a.png", "copy.png", 0)
+    ]
     assert calls == []
 
 
@@ -311,7 +393,12 @@ def test_duplicate_warning_once_on_the_later_path(project):
     project.image("images/a.png")
     project.image("images/b.jpg", pattern_image().resize((120, 120)), format="JPEG", quality=70)
     project.image("images/c.png", other_image())
-    front = {"images": [{"src": f"images/{n}", "licence": "own", "source": "本院"} for n in ("a.png", "b.jpg", "c.png")]}
+    front = {
+        "images": [
+            {"src": f"images/{n}", "licence": "own", "source": "本院"}
+            for n in ("a.png", "b.jpg", "c.png")
+        ]
+    }
     found = project.check("![a](images/a.png)\n![b](images/b.jpg)\n![c](images/c.png)\n", **front)
     assert rules(found) == ["image/duplicate"]
     f = found[0]

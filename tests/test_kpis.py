@@ -1,4 +1,5 @@
 """KPIs as data: safe formulas, validated monthly numbers, internal pages only."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,10 +14,16 @@ from smilepress.pages.kpis import pages
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("formula,problem", [
-    ("__import__('os').system('x')", "不能有"), ("clicks / visits", "未知字段 visits"), ("clicks ** 2", "不能有"),
-    ("clicks /", "写法有误"), ("(lambda: 1)()", "不能有"),
-])
+@pytest.mark.parametrize(
+    "formula,problem",
+    [
+        ("__import__('os').system('x')", "不能有"),
+        ("clicks / visits", "未知字段 visits"),
+        ("clicks ** 2", "不能有"),
+        ("clicks /", "写法有误"),
+        ("(lambda: 1)()", "不能有"),
+    ],
+)
 def test_formulas_are_parsed_never_evaluated(formula, problem):
     assert problem in parse_formula(formula)
 
@@ -25,15 +32,22 @@ def test_indicators_compute_and_undefined_values_say_so(tmp_path):
     shutil.copytree(REPO / "policies", tmp_path / "policies")
     (kpi, *_), problems = load_kpis(tmp_path)
     assert not problems and kpi.id == "ctr"
-    assert kpi.value({"clicks": 25, "impressions": 1000}) == pytest.approx(2.5) and kpi.status(2.5) == "达标"
+    assert (
+        kpi.value({"clicks": 25, "impressions": 1000}) == pytest.approx(2.5)
+        and kpi.status(2.5) == "达标"
+    )
     assert kpi.value({"clicks": 0, "impressions": 0}) is None and kpi.status(None) == "无数据"
 
 
 def test_bad_monthly_numbers_are_reported_with_their_line(tmp_path):
     (tmp_path / "data/metrics").mkdir(parents=True)
     (tmp_path / "data/metrics/2026-03.yml").write_text(
-        "month: 2026-03\nchannels:\n  抖音:\n    impressions: 100\n    clicks: 250\n    spend: -5\n", encoding="utf-8")
-    (tmp_path / "data/metrics/2026-04.yml").write_text("month: 2026-05\nchannels: {}\n", encoding="utf-8")
+        "month: 2026-03\nchannels:\n  抖音:\n    impressions: 100\n    clicks: 250\n    spend: -5\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "data/metrics/2026-04.yml").write_text(
+        "month: 2026-05\nchannels: {}\n", encoding="utf-8"
+    )
     problems = [str(p) for p in load_metrics(tmp_path).problems]
     assert any("2026-03.yml:5" in p and "点击 250 大于 展现 100" in p for p in problems)
     assert any("2026-03.yml:6" in p and "非负" in p for p in problems)
@@ -47,10 +61,16 @@ def test_kpi_pages_are_built_for_staff_and_never_for_the_public(factory, capsys)
     assert main(["build", "--profile", "internal"]) == 0
     board = (factory.root / "site/internal/kpi/index.html").read_text(encoding="utf-8")
     assert "指标看板" in board and "点击率" in board
-    assert "<svg class=\"smilepress-chart\"" in (factory.root / "site/internal/kpi/ctr/index.html").read_text(encoding="utf-8")
+    assert '<svg class="smilepress-chart"' in (
+        factory.root / "site/internal/kpi/ctr/index.html"
+    ).read_text(encoding="utf-8")
     assert (factory.root / "site/internal/reports/2026-11/index.html").exists()
-    assert "审核队列" in (factory.root / "site/internal/editorial/queue/index.html").read_text(encoding="utf-8")
-    assert "内容日历" in (factory.root / "site/internal/editorial/calendar/index.html").read_text(encoding="utf-8")
+    assert "审核队列" in (factory.root / "site/internal/editorial/queue/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "内容日历" in (factory.root / "site/internal/editorial/calendar/index.html").read_text(
+        encoding="utf-8"
+    )
     assert main(["build", "--profile", "public"]) == 0
     public = factory.root / "site/public"
     assert not any((public / d).exists() for d in ("kpi", "reports", "editorial"))
@@ -67,8 +87,12 @@ def _export(path, text, encoding="utf-8"):
 
 
 def test_a_gbk_export_is_summed_by_month_and_reimporting_changes_nothing(factory, tmp_path, capsys):
-    csv_file = _export(tmp_path / "baidu.csv", "日期,展现量,点击量,消费\n2026-03-01,\"1,000\",30,120.5\n2026/03/02,2000,50,200\n"
-                                                "2026-04-01,500,10,40\n", "gbk")
+    csv_file = _export(
+        tmp_path / "baidu.csv",
+        '日期,展现量,点击量,消费\n2026-03-01,"1,000",30,120.5\n2026/03/02,2000,50,200\n'
+        "2026-04-01,500,10,40\n",
+        "gbk",
+    )
     assert main(["metrics", "import", "--channel", "百度搜索推广", csv_file]) == 0
     march = (factory.root / "data/metrics/2026-03.yml").read_text(encoding="utf-8")
     assert "impressions: 3000" in march and "clicks: 80" in march and "spend: 320.5" in march
@@ -78,10 +102,16 @@ def test_a_gbk_export_is_summed_by_month_and_reimporting_changes_nothing(factory
 
 
 def test_an_export_that_contradicts_itself_or_the_data_is_refused(factory, tmp_path, capsys):
-    bad = _export(tmp_path / "bad.csv", "日期,展现量,点击量,消费\n2026-03-01,100,300,5\n2026-03-02,10,1,-2\n")
+    bad = _export(
+        tmp_path / "bad.csv", "日期,展现量,点击量,消费\n2026-03-01,100,300,5\n2026-03-02,10,1,-2\n"
+    )
     assert main(["metrics", "import", "--channel", "百度搜索推广", bad]) == 1
     err = capsys.readouterr().err
-    assert "点击 301 大于 展现 110" in err and "负数" in err and not (factory.root / "data/metrics/2026-03.yml").exists()
+    assert (
+        "点击 301 大于 展现 110" in err
+        and "负数" in err
+        and not (factory.root / "data/metrics/2026-03.yml").exists()
+    )
     good = _export(tmp_path / "a.csv", "日期,展现量,点击量,消费\n2026-03-01,100,3,5\n")
     other = _export(tmp_path / "b.csv", "日期,展现量,点击量,消费\n2026-03-01,100,4,5\n")
     assert main(["metrics", "import", "--channel", "百度搜索推广", good]) == 0
@@ -95,9 +125,12 @@ def test_plans_and_budgets_are_validated_with_their_lines(tmp_path):
     (tmp_path / "data/plans").mkdir(parents=True)
     (tmp_path / "data/budget").mkdir(parents=True)
     (tmp_path / "data/plans/bad.yml").write_text("period: 2026-Q5\n", encoding="utf-8")
-    (tmp_path / "data/plans/q4.yml").write_text("period: 2026-Q4\ngoals:\n  ctr: 2.5\n  nps: 9\nbudget: {抖音: -1}\n",
-                                               encoding="utf-8")
-    (tmp_path / "data/budget/2026.yml").write_text("categories:\n  推广费用:\n    2026-13: 5\n", encoding="utf-8")
+    (tmp_path / "data/plans/q4.yml").write_text(
+        "period: 2026-Q4\ngoals:\n  ctr: 2.5\n  nps: 9\nbudget: {抖音: -1}\n", encoding="utf-8"
+    )
+    (tmp_path / "data/budget/2026.yml").write_text(
+        "categories:\n  推广费用:\n    2026-13: 5\n", encoding="utf-8"
+    )
     from smilepress.model.plans import load_plans
 
     plans, budget, problems = load_plans(tmp_path, {"ctr"})
@@ -118,7 +151,9 @@ def test_the_monthly_report_carries_budget_execution_and_the_narrative(factory):
     report = (factory.root / "site/internal/reports/2026-11/index.html").read_text(encoding="utf-8")
     assert "预算执行" in report and "超过 ±10%" in report and "分析与建议" in report
     assert "计划与实际（2026-Q4 计划）" in report and "咨询→成交" in report
-    assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(encoding="utf-8")
+    assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(
+        encoding="utf-8"
+    )
     assert main(["build", "--profile", "public"]) == 0
     assert not (factory.root / "site/public/plans").exists()
 
@@ -128,7 +163,9 @@ def test_customer_service_numbers_are_indicators_too(tmp_path):
     (tmp_path / "data/metrics").mkdir(parents=True)
     (tmp_path / "data/metrics/2026-05.yml").write_text(
         "month: 2026-05\nchannels: {}\nservice:\n  first_response_minutes: 2.5\n  complaints: 4\n"
-        "  complaints_resolved_in_sla: 5\n", encoding="utf-8")
+        "  complaints_resolved_in_sla: 5\n",
+        encoding="utf-8",
+    )
     metrics = load_metrics(tmp_path)
     assert any("2026-05.yml:6" in str(p) and "多于投诉总数" in str(p) for p in metrics.problems)
     kpis_, _ = load_kpis(tmp_path)
@@ -141,4 +178,6 @@ def test_a_kpis_file_that_is_not_a_list_is_named(tmp_path):
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies/kpis.yml").write_text("version: 1\nkpis: true\n", encoding="utf-8")
     indicators, problems = load_kpis(tmp_path)
-    assert indicators == [] and [(p.path, p.line, p.message) for p in problems] == [("policies/kpis.yml", 2, "kpis 应该是指标的列表")]
+    assert indicators == [] and [(p.path, p.line, p.message) for p in problems] == [
+        ("policies/kpis.yml", 2, "kpis 应该是指标的列表")
+    ]

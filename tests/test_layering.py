@@ -5,6 +5,7 @@ its own layer or lower ones; only the glue imports MkDocs or Markdown; a module 
 fails the build, so a new one cannot dodge the contract. Each checker is also run on a small
 violation made up here, so a checker that stopped seeing anything would fail too.
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,20 +18,25 @@ ROOT = "smilepress"
 
 # Lowest to highest. Keys: a subpackage, a top-level module, or "__init__" (the package's own face).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("foundation", frozenset({"errors"})),                   # Problem, SmilePressError: what every layer reports
-    ("load", frozenset({"load"})),                           # reading files and git, strictly, with line numbers
-    ("model", frozenset({"model"})),                         # what the files mean: policies, articles, regulation, KPIs
-    ("checks", frozenset({"checks"})),                       # rule packs, engine, detectors, originality, images
-    ("workflow", frozenset({"workflow", "project", "__init__"})),  # approvals, the gate, the commands; project.py
-                                                             # composes the core into a Project the commands use
-    ("output", frozenset({"pages", "report"})),              # generated pages and reports, from a Project
-    ("ops", frozenset({"ops"})),                             # backup, CODEOWNERS, metrics import
-    ("glue", frozenset({"mkdocs_plugin", "cli"})),           # MkDocs plugin and the command: glue only
+    ("foundation", frozenset({"errors"})),  # Problem, SmilePressError: what every layer reports
+    ("load", frozenset({"load"})),  # reading files and git, strictly, with line numbers
+    ("model", frozenset({"model"})),  # what the files mean: policies, articles, regulation, KPIs
+    ("checks", frozenset({"checks"})),  # rule packs, engine, detectors, originality, images
+    (
+        "workflow",
+        frozenset({"workflow", "project", "__init__"}),
+    ),  # approvals, the gate, the commands; project.py
+    # composes the core into a Project the commands use
+    ("output", frozenset({"pages", "report"})),  # generated pages and reports, from a Project
+    ("ops", frozenset({"ops"})),  # backup, CODEOWNERS, metrics import
+    ("glue", frozenset({"mkdocs_plugin", "cli"})),  # MkDocs plugin and the command: glue only
 )
 GLUE = "glue"
-FRAMEWORKS = frozenset({"mkdocs", "markdown"})   # the core stays free of them (decision 11)
+FRAMEWORKS = frozenset({"mkdocs", "markdown"})  # the core stays free of them (decision 11)
 
-Sources = dict[str, tuple[str, bool]]   # dotted module name -> (source text, is a package's __init__)
+Sources = dict[
+    str, tuple[str, bool]
+]  # dotted module name -> (source text, is a package's __init__)
 
 
 def package_sources() -> Sources:
@@ -70,7 +76,7 @@ def imports(module: str, text: str, is_package: bool) -> list[tuple[int, str]]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module
-            if node.module is None:   # from . import a, b: a and b are modules
+            if node.module is None:  # from . import a, b: a and b are modules
                 found += [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
             else:
                 found.append((node.lineno, target))
@@ -84,14 +90,16 @@ def upward_imports(sources: Sources, layers=LAYERS) -> list[str]:
     for module, (text, is_package) in sources.items():
         own = layer_index(module, layers)
         if own is None:
-            continue   # reported by unassigned()
+            continue  # reported by unassigned()
         for line, target in imports(module, text, is_package):
             if target != ROOT and not target.startswith(ROOT + "."):
                 continue
             other = layer_index(target, layers)
             if other is None or other > own:
-                bad.append(f"{module}:{line} ({names[own]}) imports {target} "
-                           f"({names[other] if other is not None else 'in no layer'})")
+                bad.append(
+                    f"{module}:{line} ({names[own]}) imports {target} "
+                    f"({names[other] if other is not None else 'in no layer'})"
+                )
     return bad
 
 
@@ -102,8 +110,11 @@ def framework_imports(sources: Sources, layers=LAYERS) -> list[str]:
     for module, (text, is_package) in sources.items():
         if key_of(module) in glue:
             continue
-        bad += [f"{module}:{line} imports {target}" for line, target in imports(module, text, is_package)
-                if target.split(".")[0] in FRAMEWORKS]
+        bad += [
+            f"{module}:{line} imports {target}"
+            for line, target in imports(module, text, is_package)
+            if target.split(".")[0] in FRAMEWORKS
+        ]
     return bad
 
 
@@ -112,6 +123,7 @@ def unassigned(sources: Sources, layers=LAYERS) -> list[str]:
 
 
 # -- the contract ------------------------------------------------------------------------------------
+
 
 def test_the_table_is_well_formed():
     keys = [k for _, ks in LAYERS for k in ks]
@@ -126,8 +138,9 @@ def test_every_module_is_in_a_layer():
     assert len(sources) >= 40 and "smilepress.workflow.gate" in sources
     assert unassigned(sources) == []
     # A new subpackage or top-level module that nobody placed is caught:
-    assert unassigned({**sources, "smilepress.newthing": ("", False), "smilepress.misc.x": ("", False)}) == [
-        "smilepress.misc.x", "smilepress.newthing"]
+    assert unassigned(
+        {**sources, "smilepress.newthing": ("", False), "smilepress.misc.x": ("", False)}
+    ) == ["smilepress.misc.x", "smilepress.newthing"]
 
 
 def test_modules_import_only_their_own_layer_or_lower_ones():
@@ -139,34 +152,57 @@ def test_modules_import_only_their_own_layer_or_lower_ones():
         "smilepress.model.bad": ("import smilepress.report.board\n", False),
         "smilepress.checks.bad": ("def f():\n    from ..workflow.gate import decide\n", False),
         "smilepress.errors": ("from . import project\n", False),
-        "smilepress.report.fine": ("from ..project import Project\nfrom ..pages import kpis\nfrom . import board\n", False),
+        "smilepress.report.fine": (
+            "from ..project import Project\nfrom ..pages import kpis\nfrom . import board\n",
+            False,
+        ),
         "smilepress.ops": ("from ..cli import main\n", True),
     }
     found = upward_imports(made_up)
-    assert [f.split(" ")[0] for f in found] == ["smilepress.load.bad:1", "smilepress.model.bad:1",
-                                                "smilepress.checks.bad:2", "smilepress.errors:1", "smilepress.ops:1"], found
+    assert [f.split(" ")[0] for f in found] == [
+        "smilepress.load.bad:1",
+        "smilepress.model.bad:1",
+        "smilepress.checks.bad:2",
+        "smilepress.errors:1",
+        "smilepress.ops:1",
+    ], found
 
 
 def test_only_the_glue_imports_mkdocs_or_markdown():
     sources = package_sources()
     assert framework_imports(sources) == []
-    assert any(t.startswith("mkdocs") for t in
-               (t for _, t in imports("smilepress.mkdocs_plugin.plugin", *sources["smilepress.mkdocs_plugin.plugin"])))
+    assert any(
+        t.startswith("mkdocs")
+        for t in (
+            t
+            for _, t in imports(
+                "smilepress.mkdocs_plugin.plugin", *sources["smilepress.mkdocs_plugin.plugin"]
+            )
+        )
+    )
     made_up = {
         "smilepress.pages.bad": ("import markdown\n", False),
         "smilepress.project": ("def f():\n    from mkdocs.config import load_config\n", False),
         "smilepress.cli.fine": ("from mkdocs.commands.build import build\n", False),
     }
-    assert framework_imports(made_up) == ["smilepress.pages.bad:1 imports markdown",
-                                          "smilepress.project:2 imports mkdocs.config"]
+    assert framework_imports(made_up) == [
+        "smilepress.pages.bad:1 imports markdown",
+        "smilepress.project:2 imports mkdocs.config",
+    ]
 
 
 def test_one_publication_predicate():
     """Only workflow/gate.py decides; everything else calls gate.decide through Entry.decision."""
-    readers = {"model/policies.py", "project.py", "report/leak_guard.py"}   # read the list from policies, never decide
+    readers = {
+        "model/policies.py",
+        "project.py",
+        "report/leak_guard.py",
+    }  # read the list from policies, never decide
     gate = PACKAGE / "workflow" / "gate.py"
     assert "publishable_states" in gate.read_text(encoding="utf-8")
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE).as_posix()
         if rel != "workflow/gate.py":
-            assert "publishable_states" not in path.read_text(encoding="utf-8") or rel in readers, rel
+            assert "publishable_states" not in path.read_text(encoding="utf-8") or rel in readers, (
+                rel
+            )

@@ -5,6 +5,7 @@ punctuation, traditional, split or merged paragraphs, partial, mixed) or does no
 topic, unrelated, attributed quotation). B counts as copied when the passages it shares with A cover
 at least the policy's plagiarism warning share of B. `pytest -s` prints the table.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -39,7 +40,9 @@ def test_copies_are_found_and_independent_texts_are_not():
         fn += (not got) and pair["copied"]
         by_kind[(pair["kind"], got == pair["copied"])] += 1
         if got != pair["copied"]:
-            wrong.append(f"{pair['id']} {pair['kind']}: share {share:.2f}, labeled {'copied' if pair['copied'] else 'independent'}")
+            wrong.append(
+                f"{pair['id']} {pair['kind']}: share {share:.2f}, labeled {'copied' if pair['copied'] else 'independent'}"
+            )
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     kinds = sorted({k for k, _ in by_kind})

@@ -1,6 +1,7 @@
 """Hostile and random inputs: the loader never raises, and the CLI answers wrong paths and dates clearly.
 
 The catalogue of ordinary bad inputs is in test_bad_input.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,9 @@ def test_traditional_chinese_in_big5_is_named_big5(factory):
     assert "Big5" in problem.message and "UTF-8" in problem.hint
 
 
-@pytest.mark.parametrize("argv", [["submit", "content/nope.md"], ["show", "README.md"], ["log", "content"]])
+@pytest.mark.parametrize(
+    "argv", [["submit", "content/nope.md"], ["show", "README.md"], ["log", "content"]]
+)
 def test_wrong_paths_get_a_clear_answer(factory, capsys, argv):
     (factory.root / "README.md").write_text("x", encoding="utf-8")
     assert main(argv) == 1
@@ -49,25 +52,49 @@ def test_bad_as_of_date(factory, capsys):
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("extra", "word"), [
-    ('run: !!python/object/apply:os.system ["echo hi"]\n', "constructor"),
-    ("deep: " + "[" * 3000 + "]" * 3000 + "\n", "嵌套"),
-    ("nul: a\x00b\n", "YAML"),
-    ("? [a, b]\n: c\n", "键"),
-])
+@pytest.mark.parametrize(
+    ("extra", "word"),
+    [
+        ('run: !!python/object/apply:os.system ["echo hi"]\n', "constructor"),
+        ("deep: " + "[" * 3000 + "]" * 3000 + "\n", "嵌套"),
+        ("nul: a\x00b\n", "YAML"),
+        ("? [a, b]\n: c\n", "键"),
+    ],
+)
 def test_hostile_yaml_is_refused_cleanly(factory, extra, word):
     problem = one_problem(factory, f"---\n{GOOD}{extra}---\n\n正文\n")
     assert word in problem.message
 
 
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(st.binary(max_size=400),
-                 st.text(max_size=400).map(lambda t: ("---\n" + t).encode("utf-8", "surrogatepass")),
-                 st.lists(st.sampled_from(["---", "title: 甲", "type: faq", "status: draft", "author: wujia",
-                                           "  - x", "tags: [", "approvals:", "- {by: a}", "\t", "&a [1]", "*a", ""]),
-                          max_size=12).map(lambda ls: "\n".join(ls).encode())))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda t: ("---\n" + t).encode("utf-8", "surrogatepass")),
+        st.lists(
+            st.sampled_from(
+                [
+                    "---",
+                    "title: 甲",
+                    "type: faq",
+                    "status: draft",
+                    "author: wujia",
+                    "  - x",
+                    "tags: [",
+                    "approvals:",
+                    "- {by: a}",
+                    "\t",
+                    "&a [1]",
+                    "*a",
+                    "",
+                ]
+            ),
+            max_size=12,
+        ).map(lambda ls: "\n".join(ls).encode()),
+    )
+)
 def test_no_input_makes_the_loader_raise(factory, data):
     path = factory.root / "content" / "fuzz.md"
     path.write_bytes(data)

@@ -1,4 +1,5 @@
 """Backups that are proven: bundle, manifest, verify, restore, build from the restored copy."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,12 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(factory, tmp_path, capsys, monkeypatch):
-    factory.article("index.md", title="首页", type="page", body="欢迎来到微笑口腔科普网站。", status="published")
+def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(
+    factory, tmp_path, capsys, monkeypatch
+):
+    factory.article(
+        "index.md", title="首页", type="page", body="欢迎来到微笑口腔科普网站。", status="published"
+    )
     factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。", status="published")
     factory.commit_all("稿", "lixiaoyu")
     factory.git("branch", "content/draft-x")
@@ -24,16 +29,25 @@ def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(factory, t
     code, out, _ = run(capsys, "backup", "--to", str(tmp_path / "bak"))
     assert code == 0 and "已校验" in out
     (bundle,) = (tmp_path / "bak").glob("*.bundle")
-    manifest = json.loads(bundle.with_name(bundle.name + ".manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["refs"]) == {"refs/heads/main", "refs/heads/content/draft-x", "refs/tags/v1"}
+    manifest = json.loads(
+        bundle.with_name(bundle.name + ".manifest.json").read_text(encoding="utf-8")
+    )
+    assert set(manifest["refs"]) == {
+        "refs/heads/main",
+        "refs/heads/content/draft-x",
+        "refs/tags/v1",
+    }
     code, out, _ = run(capsys, "restore", str(bundle), str(tmp_path / "restored"))
     assert code == 0
     restored = tmp_path / "restored"
-    assert (restored / "content/education/a.md").read_text(encoding="utf-8") == \
-        (factory.root / "content/education/a.md").read_text(encoding="utf-8")
+    assert (restored / "content/education/a.md").read_text(encoding="utf-8") == (
+        factory.root / "content/education/a.md"
+    ).read_text(encoding="utf-8")
     monkeypatch.chdir(restored)
     assert run(capsys, "--as-of", "2026-11-28", "build", "--profile", "public")[0] == 0
-    assert "欢迎来到微笑口腔科普网站" in (restored / "site/public/index.html").read_text(encoding="utf-8")
+    assert "欢迎来到微笑口腔科普网站" in (restored / "site/public/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_damaged_bundle_is_refused_and_nothing_is_restored(factory, tmp_path, capsys):
@@ -50,7 +64,12 @@ def test_a_damaged_bundle_is_refused_and_nothing_is_restored(factory, tmp_path, 
 def test_only_the_newest_backups_are_kept(factory, tmp_path):
     factory.commit_all("一", "lixiaoyu")
     for day in range(1, 5):
-        done = backup(factory.root, tmp_path / "bak", keep=2, now=dt.datetime(2026, 11, day, tzinfo=dt.timezone.utc))
+        done = backup(
+            factory.root,
+            tmp_path / "bak",
+            keep=2,
+            now=dt.datetime(2026, 11, day, tzinfo=dt.UTC),
+        )
     names = sorted(p.name for p in (tmp_path / "bak").glob("*.bundle"))
     assert len(names) == 2 and names[-1] == done.bundle.name and len(done.removed) == 1
     assert len(list((tmp_path / "bak").glob("*.manifest.json"))) == 2
@@ -70,11 +89,13 @@ def test_a_shallow_clone_is_not_a_backup(factory, tmp_path, capsys, monkeypatch)
     factory.commit_all("二", "lixiaoyu")
     import subprocess
 
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{factory.root}", str(tmp_path / "shallow")], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{factory.root}", str(tmp_path / "shallow")],
+        check=True,
+    )
     monkeypatch.chdir(tmp_path / "shallow")
     code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
     assert code == 1 and "浅克隆" in err and not list((tmp_path / "bak").glob("*.bundle"))
-
 
 
 def test_the_committed_codeowners_files_are_up_to_date(capsys, monkeypatch):
@@ -88,25 +109,34 @@ def test_the_committed_codeowners_files_are_up_to_date(capsys, monkeypatch):
 def test_codeowners_follow_the_workflow_and_notice_a_change(factory, capsys):
     assert run(capsys, "codeowners")[0] == 0
     github = (factory.root / ".github/CODEOWNERS").read_text(encoding="utf-8")
-    assert "/content/faq/ @liufang @wangliming\n" in github          # faq: dentists only
+    assert "/content/faq/ @liufang @wangliming\n" in github  # faq: dentists only
     assert "/policies/compliance/ @chensiyuan @zhaomin\n" in github
     gitlab = (factory.root / ".gitlab/CODEOWNERS").read_text(encoding="utf-8")
-    assert "[推广广告][3]\n/content/ads/" in gitlab                     # three roles must approve an ad
+    assert "[推广广告][3]\n/content/ads/" in gitlab  # three roles must approve an ad
     people = factory.root / "policies/people.yml"
-    people.write_text(people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: zhao-min"), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: zhao-min"),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "codeowners", "--check")
     assert code == 1 and ".github/CODEOWNERS" in err
 
 
 def test_a_bad_forge_name_is_reported_with_its_line(factory, capsys):
     people = factory.root / "policies/people.yml"
-    people.write_text(people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: 'zhao min!'"), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("forge: zhaomin", "forge: 'zhao min!'"),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "codeowners")
     assert code == 1 and "policies/people.yml:" in err and "forge" in err
 
 
 REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-TEMPLATES = {".github/workflows/smilepress.yml": "vendor.github-workflows", ".gitlab-ci.yml": "vendor.gitlab-ci"}
+TEMPLATES = {
+    ".github/workflows/smilepress.yml": "vendor.github-workflows",
+    ".gitlab-ci.yml": "vendor.gitlab-ci",
+}
 
 
 def test_the_ci_templates_are_valid_for_their_forges():
@@ -117,7 +147,9 @@ def test_the_ci_templates_are_valid_for_their_forges():
 
     tool = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
     for rel, schema in TEMPLATES.items():
-        result = subprocess.run([tool, "--builtin-schema", schema, str(REPO_ROOT / rel)], capture_output=True, text=True)
+        result = subprocess.run(
+            [tool, "--builtin-schema", schema, str(REPO_ROOT / rel)], capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -132,7 +164,9 @@ def test_every_command_the_templates_run_exists():
         used = set(re.findall(r"bin/smilepress (\w[\w-]*)", text))
         assert used and used <= commands, used - commands
         assert "make test" in text or "make build" in text
-        assert re.search(r"fetch-depth: 0|GIT_DEPTH: \"0\"", text)            # full history: approvals are proven from it
+        assert re.search(
+            r"fetch-depth: 0|GIT_DEPTH: \"0\"", text
+        )  # full history: approvals are proven from it
         assert (REPO_ROOT / "scripts/publish").is_file() and "scripts/publish" in text
 
 
@@ -142,10 +176,23 @@ def test_python_dash_m_runs_the_command(factory):
     import sys
 
     factory.article("education/a.md", title="刷牙", body="每天刷牙两次。")
-    for args, code in ((["--help"], 0), (["check", "--help"], 0), (["check"], 0), (["list", "--format", "json"], 0)):
-        result = subprocess.run([sys.executable, "-m", "smilepress.cli", *args], cwd=factory.root,
-                                capture_output=True, text=True)
-        assert result.returncode == code and "内部错误" not in result.stderr, (args, result.stdout, result.stderr)
+    for args, code in (
+        (["--help"], 0),
+        (["check", "--help"], 0),
+        (["check"], 0),
+        (["list", "--format", "json"], 0),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "smilepress.cli", *args],
+            cwd=factory.root,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == code and "内部错误" not in result.stderr, (
+            args,
+            result.stdout,
+            result.stderr,
+        )
 
 
 def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(factory, tmp_path):
@@ -157,8 +204,12 @@ def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(fa
     target = tmp_path / "www"
 
     def publish(*extra):
-        return subprocess.run([sys.executable, str(REPO_ROOT / "scripts/publish"), "--as-of", "2026-11-28", *extra],
-                              cwd=factory.root, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, str(REPO_ROOT / "scripts/publish"), "--as-of", "2026-11-28", *extra],
+            cwd=factory.root,
+            capture_output=True,
+            text=True,
+        )
 
     assert publish("--target", str(target)).returncode == 0
     first = (target / "current").resolve()
@@ -175,7 +226,9 @@ def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(fa
     assert len(list((target / "releases").iterdir())) == 2
 
 
-def test_the_review_summary_names_who_must_approve_and_shows_the_changed_characters(factory, capsys):
+def test_the_review_summary_names_who_must_approve_and_shows_the_changed_characters(
+    factory, capsys
+):
     factory.article("education/a.md", title="刷牙方法", body="每天早晚各刷牙一次，每次两分钟。")
     factory.commit_all("写稿", "lixiaoyu")
     with factory.acting_as("lixiaoyu"):
@@ -189,7 +242,7 @@ def test_the_review_summary_names_who_must_approve_and_shows_the_changed_charact
     capsys.readouterr()
     code, out, _ = run(capsys, "review-summary", "--base", "main")
     assert code == 0 and "`content/education/a.md` 刷牙方法" in out
-    assert "<del>两</del><ins>三</ins>" in out                          # one character, not the whole line
+    assert "<del>两</del><ins>三</ins>" in out  # one character, not the whole line
     assert "还需批准：口腔医师（王立明、刘芳）；部门经理（陈思远）" in out
 
 
@@ -197,7 +250,9 @@ def test_the_board_shows_articles_on_main_and_on_content_branches(factory, capsy
     factory.article("education/a.md", title="刷牙方法", body="每天早晚刷牙。", status="review")
     factory.commit_all("写稿", "lixiaoyu")
     factory.git("checkout", "-q", "-b", "content/new-faq")
-    factory.article("faq/q.md", title="洗牙疼吗？", type="faq", body="大多数人只有轻微不适。", author="wujia")
+    factory.article(
+        "faq/q.md", title="洗牙疼吗？", type="faq", body="大多数人只有轻微不适。", author="wujia"
+    )
     factory.commit_all("写问答", "wujia")
     factory.git("checkout", "-q", "main")
     code, out, _ = run(capsys, "--as-of", "2026-12-05", "board", "--format", "json")
@@ -205,7 +260,11 @@ def test_the_board_shows_articles_on_main_and_on_content_branches(factory, capsy
     assert code == 0 and found["content/education/a.md"]["branch"] == ""
     assert found["content/education/a.md"]["waiting_for"] == ["口腔医师", "部门经理"]
     faq = found["content/faq/q.md"]
-    assert faq["branch"] == "content/new-faq" and faq["status"] == "draft" and faq["waiting_for"] == ["口腔医师"]
+    assert (
+        faq["branch"] == "content/new-faq"
+        and faq["status"] == "draft"
+        and faq["waiting_for"] == ["口腔医师"]
+    )
     assert faq["days"] >= 0 and faq["since"]
     code, out, _ = run(capsys, "board")
     assert "［分支 content/new-faq］" in out and "审核中（1）" in out

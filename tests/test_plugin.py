@@ -1,4 +1,5 @@
 """The MkDocs glue in isolation: link targets, nav pruning, profiles and site folders."""
+
 from __future__ import annotations
 
 import os
@@ -12,16 +13,19 @@ from smilepress.cli import main
 from smilepress.mkdocs_plugin.plugin import SmilePressPlugin, _page_targets
 
 
-@pytest.mark.parametrize(("page", "href", "expected"), [
-    ("education/a.md", "b.md", ("education/b.md",)),
-    ("education/a.md", "../faq/q.md#x", ("faq/q.md",)),
-    ("education/a.md", "/faq/q.md", ("faq/q.md",)),
-    ("education/a.md", "../faq/q/", ("faq/q.md", "faq/q/index.md")),
-    ("education/a.md", "%E8%8D%89%E7%A8%BF.md", ("education/草稿.md",)),
-    ("education/a.md", "https://example.com/b.md", ()),
-    ("education/a.md", "mailto:x@example.com", ()),
-    ("education/a.md", "#anchor", ()),
-])
+@pytest.mark.parametrize(
+    ("page", "href", "expected"),
+    [
+        ("education/a.md", "b.md", ("education/b.md",)),
+        ("education/a.md", "../faq/q.md#x", ("faq/q.md",)),
+        ("education/a.md", "/faq/q.md", ("faq/q.md",)),
+        ("education/a.md", "../faq/q/", ("faq/q.md", "faq/q/index.md")),
+        ("education/a.md", "%E8%8D%89%E7%A8%BF.md", ("education/草稿.md",)),
+        ("education/a.md", "https://example.com/b.md", ()),
+        ("education/a.md", "mailto:x@example.com", ()),
+        ("education/a.md", "#anchor", ()),
+    ],
+)
 def test_page_targets(page, href, expected):
     assert _page_targets(page, href) == expected
 
@@ -29,12 +33,22 @@ def test_page_targets(page, href, expected):
 def test_nav_pruning_drops_hidden_pages_and_empty_sections():
     plugin = SmilePressPlugin()
     plugin.excluded_uris = {"education/draft.md", "faq/q.md"}
-    nav = ["index.md", {"科普": ["education/good.md", {"草稿": "education/draft.md"}]}, {"问答": ["faq/q.md"]},
-           {"外链": "https://example.com/"}]
-    assert plugin._prune_nav(nav) == ["index.md", {"科普": ["education/good.md"]}, {"外链": "https://example.com/"}]
+    nav = [
+        "index.md",
+        {"科普": ["education/good.md", {"草稿": "education/draft.md"}]},
+        {"问答": ["faq/q.md"]},
+        {"外链": "https://example.com/"},
+    ]
+    assert plugin._prune_nav(nav) == [
+        "index.md",
+        {"科普": ["education/good.md"]},
+        {"外链": "https://example.com/"},
+    ]
 
 
-def test_each_profile_builds_into_its_own_folder_and_unknown_profile_is_refused(factory, capsys, monkeypatch):
+def test_each_profile_builds_into_its_own_folder_and_unknown_profile_is_refused(
+    factory, capsys, monkeypatch
+):
     factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
     factory.commit_all("首页", "lixiaoyu")
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
@@ -42,14 +56,22 @@ def test_each_profile_builds_into_its_own_folder_and_unknown_profile_is_refused(
     subprocess.run([mkdocs, "build", "-q"], cwd=factory.root, check=True, env=env)
     assert (factory.root / "site/internal/index.html").is_file()
     assert not (factory.root / "site/index.html").exists()
-    bad = subprocess.run([mkdocs, "build", "-q"], cwd=factory.root, env={**env, "SMILEPRESS_PROFILE": "staging"},
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [mkdocs, "build", "-q"],
+        cwd=factory.root,
+        env={**env, "SMILEPRESS_PROFILE": "staging"},
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "staging" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_broken_policies_fail_the_build_with_the_line(factory, caplog):
     people = factory.root / "policies" / "people.yml"
-    people.write_text(people.read_text(encoding="utf-8").replace("roles: [manager]", "roles: [boss]"), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("roles: [manager]", "roles: [boss]"),
+        encoding="utf-8",
+    )
     assert main(["build", "--profile", "public"]) == 1
     assert "policies/people.yml" in caplog.text and "boss" in caplog.text
 

@@ -1,5 +1,6 @@
 """The repository's own sample content: its approvals are proven by this project's git history,
 and a copy without that history (a tarball) still builds and says why no article is public."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,12 @@ from conftest import REPO
 from smilepress.project import Project
 
 AS_OF = __import__("datetime").date(2026, 11, 28)
-HISTORY = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=REPO, capture_output=True,
-                         text=True).stdout.strip() == "false"
+HISTORY = (
+    subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    == "false"
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +41,15 @@ def test_sample_content_is_realistic(project):
 def test_sample_approvals_are_proven_by_this_repositorys_history(project):
     public = {e.article.path for e, d in project.decisions("public") if d.included}
     assert public == {
-        "content/index.md", "content/about.md",
-        "content/education/zhongzhiya-shuhou-huli.md", "content/education/yinxing-jiaozheng-rumen.md",
-        "content/education/ertong-tufu.md", "content/education/shuaya-fangfa.md",
+        "content/index.md",
+        "content/about.md",
+        "content/education/zhongzhiya-shuhou-huli.md",
+        "content/education/yinxing-jiaozheng-rumen.md",
+        "content/education/ertong-tufu.md",
+        "content/education/shuaya-fangfa.md",
         "content/ads/2026-dongji-zhongzhiya-zhuanti.md",
-        "content/faq/xiya-hou-yachi-minggan.md", "content/faq/zhongzhiya-neng-yong-duojiu.md",
+        "content/faq/xiya-hou-yachi-minggan.md",
+        "content/faq/zhongzhiya-neng-yong-duojiu.md",
         "content/cases/jiaozheng-gushi-xiaolin.md",
     }
     by_path = {e.article.path: e for e in project.entries}
@@ -55,8 +64,13 @@ def test_strict_publish_of_the_sample_succeeds(tmp_path):
     """What CI runs on main, on a clone of this repository."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
-    result = subprocess.run([sys.executable, str(clone / "scripts/publish"), "--as-of", "2026-11-28"], cwd=clone,
-                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, str(clone / "scripts/publish"), "--as-of", "2026-11-28"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (clone / "site/public/education/zhongzhiya-shuhou-huli/index.html").is_file()
     assert (clone / "site/internal/handbook/xiezuo-guifan/index.html").is_file()
@@ -70,10 +84,21 @@ def test_a_copy_without_history_builds_and_says_why_nothing_is_public(tmp_path):
     shutil.copy(REPO / "mkdocs.yml", copy)
     for folder in ("policies", "content", "plugins/theme"):
         shutil.copytree(REPO / folder, copy / folder)
-    result = subprocess.run([str(Path(sys.executable).parent / "smilepress"), "--as-of", "2026-11-28", "build",
-                             "--profile", "public"], cwd=copy, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "smilepress"),
+            "--as-of",
+            "2026-11-28",
+            "build",
+            "--profile",
+            "public",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "不是 git 仓库" in result.stderr
     site = copy / "site/public"
-    assert (site / "index.html").is_file()             # pages need no approval
+    assert (site / "index.html").is_file()  # pages need no approval
     assert not (site / "education").exists() and not (site / "faq").exists()

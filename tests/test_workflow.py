@@ -1,5 +1,6 @@
 """The editorial workflow through the command line: every transition, every refusal, and every
 reason an approval does not count, in throwaway git repositories."""
+
 from __future__ import annotations
 
 import json
@@ -53,9 +54,14 @@ def test_full_cycle_commits_as_each_person(draft, capsys):
         assert run(capsys, "publish", A)[0] == 0
         assert run(capsys, "archive", A)[0] == 0
     log = draft.git("log", "--format=%ae|%s", "--", A).splitlines()
-    assert log == ["chensiyuan@example.com|archive: 种植牙术后护理", "chensiyuan@example.com|publish: 种植牙术后护理",
-                   "chensiyuan@example.com|approve: 种植牙术后护理", "wangliming@example.com|approve: 种植牙术后护理",
-                   "lixiaoyu@example.com|submit: 种植牙术后护理", "lixiaoyu@example.com|写稿"]
+    assert log == [
+        "chensiyuan@example.com|archive: 种植牙术后护理",
+        "chensiyuan@example.com|publish: 种植牙术后护理",
+        "chensiyuan@example.com|approve: 种植牙术后护理",
+        "wangliming@example.com|approve: 种植牙术后护理",
+        "lixiaoyu@example.com|submit: 种植牙术后护理",
+        "lixiaoyu@example.com|写稿",
+    ]
     text = (draft.root / A).read_text(encoding="utf-8")
     assert "status: archived" in text and text.count("digest:") == 2
 
@@ -78,9 +84,9 @@ def test_request_changes_needs_a_reason(draft, capsys):
 
 # (who, command, extra args, state before, word in the refusal)
 REFUSALS = [
-    ("sunhao", "submit", [], "draft", "只有 作者本人"),                     # not an author
+    ("sunhao", "submit", [], "draft", "只有 作者本人"),  # not an author
     ("lixiaoyu", "submit", [], "review", "只有“草稿、已批准、已发布”状态"),
-    ("lixiaoyu", "approve", ["--role", "dentist"], "review", "本文作者"),    # self-approval
+    ("lixiaoyu", "approve", ["--role", "dentist"], "review", "本文作者"),  # self-approval
     ("liufang", "approve", ["--role", "manager"], "review", "没有“部门经理”角色"),
     ("zhaomin", "approve", ["--role", "compliance"], "review", "不需要“合规专员”批准"),
     ("wangliming", "approve", ["--role", "dentist"], "draft", "只有“审核中”状态"),
@@ -92,7 +98,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize(("who", "command", "extra", "state", "word"), REFUSALS)
-def test_refused_commands_say_why_and_change_nothing(draft, capsys, who, command, extra, state, word):
+def test_refused_commands_say_why_and_change_nothing(
+    draft, capsys, who, command, extra, state, word
+):
     if state == "review":
         to_review(draft, capsys)
     before = (draft.root / A).read_bytes()
@@ -117,7 +125,9 @@ def approve_then_edit(draft, capsys):
     approve(draft, capsys, "wangliming", "dentist")
     approve(draft, capsys, "chensiyuan", "manager")
     path = draft.root / A
-    path.write_text(path.read_text(encoding="utf-8").replace("24 小时", "48 小时"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("24 小时", "48 小时"), encoding="utf-8"
+    )
     draft.commit_all("改正文", "lixiaoyu")
 
 
@@ -149,6 +159,7 @@ def test_reviewer_cannot_approve_uncommitted_changes(draft, capsys):
 
 # -- why an approval does not count -------------------------------------------------------------
 
+
 def test_approvals_count_when_made_with_the_tool(draft, capsys):
     to_review(draft, capsys)
     approve(draft, capsys, "wangliming", "dentist")
@@ -163,14 +174,19 @@ def test_stale_after_any_change_of_title_body_or_published_field(draft, capsys):
     approve(draft, capsys, "wangliming", "dentist")
     path = draft.root / A
     original = path.read_text(encoding="utf-8")
-    for changed in (original.replace("种植牙术后护理", "种植牙术后护理要点"),
-                    original.replace("不要漱口", "不要用力漱口"),
-                    original.replace("author: lixiaoyu", "author: lixiaoyu\ntags: [种植牙]")):
+    for changed in (
+        original.replace("种植牙术后护理", "种植牙术后护理要点"),
+        original.replace("不要漱口", "不要用力漱口"),
+        original.replace("author: lixiaoyu", "author: lixiaoyu\ntags: [种植牙]"),
+    ):
         path.write_text(changed, encoding="utf-8")
         (verdict,) = approvals(draft).approvals.verdicts
         assert not verdict.counts and verdict.code == "stale"
     # status and approvals are not part of what was approved; comments and quoting are not content
-    path.write_text(original.replace("title: 种植牙术后护理", "title: '种植牙术后护理'  # 标题"), encoding="utf-8")
+    path.write_text(
+        original.replace("title: 种植牙术后护理", "title: '种植牙术后护理'  # 标题"),
+        encoding="utf-8",
+    )
     (verdict,) = approvals(draft).approvals.verdicts
     assert verdict.counts
 
@@ -179,7 +195,9 @@ def test_show_says_which_commit_made_an_approval_stale(draft, capsys):
     to_review(draft, capsys)
     approve(draft, capsys, "wangliming", "dentist")
     path = draft.root / A
-    path.write_text(path.read_text(encoding="utf-8").replace("24 小时", "12 小时"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("24 小时", "12 小时"), encoding="utf-8"
+    )
     draft.commit_all("缩短时间", "lixiaoyu")
     code, out, _ = run(capsys, "show", A)
     assert code == 0 and "缩短时间" in out and "无效" in out
@@ -189,19 +207,24 @@ def _hand_approval(factory, by, role, person_committing, digest=None):
     path = factory.root / A
     digest = digest or approvals(factory).article.digest
     item = {"by": by, "role": role, "at": "2026-11-28T10:00:00+08:00", "digest": digest}
-    path.write_text(append_to_list(path.read_text(encoding="utf-8"), "approvals", item), encoding="utf-8")
+    path.write_text(
+        append_to_list(path.read_text(encoding="utf-8"), "approvals", item), encoding="utf-8"
+    )
     if person_committing:
         factory.commit_all("加批准", person_committing)
 
 
-@pytest.mark.parametrize(("by", "role", "committer", "code", "word"), [
-    ("wangliming", "dentist", "lixiaoyu", "unproven", "李晓雨"),          # typed by the writer
-    ("wangliming", "dentist", None, "unproven", "尚未提交"),              # never committed
-    ("lixiaoyu", "dentist", "lixiaoyu", "self-approval", "作者"),
-    ("liufang", "manager", "liufang", "role-not-held", "部门经理"),
-    ("nobody", "dentist", "lixiaoyu", "unknown-person", "nobody"),
-    ("zhaomin", "compliance", "zhaomin", "not-required", "不是此类型所需"),
-])
+@pytest.mark.parametrize(
+    ("by", "role", "committer", "code", "word"),
+    [
+        ("wangliming", "dentist", "lixiaoyu", "unproven", "李晓雨"),  # typed by the writer
+        ("wangliming", "dentist", None, "unproven", "尚未提交"),  # never committed
+        ("lixiaoyu", "dentist", "lixiaoyu", "self-approval", "作者"),
+        ("liufang", "manager", "liufang", "role-not-held", "部门经理"),
+        ("nobody", "dentist", "lixiaoyu", "unknown-person", "nobody"),
+        ("zhaomin", "compliance", "zhaomin", "not-required", "不是此类型所需"),
+    ],
+)
 def test_every_reason_an_approval_does_not_count(draft, by, role, committer, code, word):
     _hand_approval(draft, by, role, committer)
     (verdict,) = approvals(draft).approvals.verdicts
@@ -212,8 +235,10 @@ def test_every_reason_an_approval_does_not_count(draft, by, role, committer, cod
 
 def test_one_person_cannot_fill_two_roles(factory, monkeypatch):
     people = factory.root / "policies" / "people.yml"
-    people.write_text(people.read_text(encoding="utf-8").replace("roles: [manager]", "roles: [manager, dentist]"),
-                      encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("roles: [manager]", "roles: [manager, dentist]"),
+        encoding="utf-8",
+    )
     factory.article("education/a.md", title="种植牙术后护理", status="review")
     factory.commit_all("写稿", "lixiaoyu")
     _hand_approval(factory, "chensiyuan", "dentist", "chensiyuan")
@@ -225,18 +250,23 @@ def test_one_person_cannot_fill_two_roles(factory, monkeypatch):
 
 def test_no_git_history_means_no_approval_counts(tmp_path, capsys, monkeypatch):
 
-    from helpers import ProjectFactory
     from conftest import REPO
+    from helpers import ProjectFactory
 
     f = ProjectFactory(tmp_path / "tarball", REPO, git=False)
-    f.write(A, "---\ntitle: 甲\ntype: education\nstatus: published\nauthor: lixiaoyu\napprovals:\n"
-               "  - {by: wangliming, role: dentist, at: x, digest: 'sha256:0'}\n---\n\n正文\n")
+    f.write(
+        A,
+        "---\ntitle: 甲\ntype: education\nstatus: published\nauthor: lixiaoyu\napprovals:\n"
+        "  - {by: wangliming, role: dentist, at: x, digest: 'sha256:0'}\n---\n\n正文\n",
+    )
     monkeypatch.chdir(f.root)
     project = Project(f.root)
     (verdict,) = project.entry(project.articles[0]).approvals.verdicts
     assert verdict.code in ("stale", "unproven")
     digest = project.articles[0].digest
-    (f.root / A).write_text((f.root / A).read_text(encoding="utf-8").replace("sha256:0", digest), encoding="utf-8")
+    (f.root / A).write_text(
+        (f.root / A).read_text(encoding="utf-8").replace("sha256:0", digest), encoding="utf-8"
+    )
     project = Project(f.root)
     (verdict,) = project.entry(project.articles[0]).approvals.verdicts
     assert verdict.code == "unproven" and "git" in verdict.reason
@@ -263,6 +293,7 @@ def test_approval_survives_a_rename(draft, capsys):
 
 # -- new, list, log -------------------------------------------------------------------------------
 
+
 def test_new_creates_a_file_on_its_own_branch(factory, capsys):
     with factory.acting_as("sunhao"):
         code, out, _ = run(capsys, "new", "--type", "education", "--title", "儿童涂氟：多大开始")
@@ -277,14 +308,29 @@ def test_new_creates_a_file_on_its_own_branch(factory, capsys):
 
 def test_new_ad_has_the_approval_number_field_to_fill(factory, capsys):
     with factory.acting_as("zhouting"):
-        assert run(capsys, "new", "--type", "ad", "--title", "冬季口腔检查", "--slug", "dongji", "--no-branch")[0] == 0
+        assert (
+            run(
+                capsys,
+                "new",
+                "--type",
+                "ad",
+                "--title",
+                "冬季口腔检查",
+                "--slug",
+                "dongji",
+                "--no-branch",
+            )[0]
+            == 0
+        )
     article = Project(factory.root).load(factory.root / "content/ads/dongji.md")
     assert any("ad_approval_number" in p.message for p in article.problems)
 
 
 def test_new_refuses_an_existing_file(draft, capsys):
     with draft.acting_as("lixiaoyu"):
-        code, _, err = run(capsys, "new", "--type", "education", "--title", "x", "--slug", "a", "--no-branch")
+        code, _, err = run(
+            capsys, "new", "--type", "education", "--title", "x", "--slug", "a", "--no-branch"
+        )
     assert code == 1 and "已存在" in err
 
 

@@ -1,4 +1,5 @@
 """Problems are values: every one names a file, a line and what to do about it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """A SmilePress project: its policies, its articles, the git facts about them, and the gate's view."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ from .workflow.gate import Decision, Facts, decide
 
 CONTENT_DIR = "content"
 AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
-CACHE_ROOT = ".smilepress-cache"   # findings/ and originality/; ignores itself, never committed
+CACHE_ROOT = ".smilepress-cache"  # findings/ and originality/; ignores itself, never committed
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,14 @@ def find_root(start: Path) -> Path:
     for candidate in (start, *start.parents):
         if (candidate / "policies" / "workflow.yml").is_file():
             return candidate
-    raise SmilePressError(Problem(str(start), 0, "这里不是 SmilePress 项目：找不到 policies/workflow.yml",
-                                  "请在项目目录中运行"))
+    raise SmilePressError(
+        Problem(
+            str(start),
+            0,
+            "这里不是 SmilePress 项目：找不到 policies/workflow.yml",
+            "请在项目目录中运行",
+        )
+    )
 
 
 def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
@@ -52,7 +59,9 @@ def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise SmilePressError(Problem(source, 0, f"日期 '{value}' 无效", "请写成 YYYY-MM-DD")) from None
+        raise SmilePressError(
+            Problem(source, 0, f"日期 '{value}' 无效", "请写成 YYYY-MM-DD")
+        ) from None
 
 
 class Project:
@@ -60,7 +69,11 @@ class Project:
         self.root = root.resolve()
         self.content_root = self.root / content_dir
         self.policies: Policies = load_policies(self.root)
-        self.today = as_of or parse_as_of(os.environ.get(AS_OF_ENV)) or dt.datetime.now(ZoneInfo(self.policies.timezone)).date()
+        self.today = (
+            as_of
+            or parse_as_of(os.environ.get(AS_OF_ENV))
+            or dt.datetime.now(ZoneInfo(self.policies.timezone)).date()
+        )
 
     # -- loading -----------------------------------------------------------------------------
     def markdown_files(self) -> list[Path]:
@@ -68,14 +81,20 @@ class Project:
             return []
         found = []
         for folder, dirs, files in os.walk(self.content_root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]   # hidden folders are not content
-            found.extend(Path(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+            dirs[:] = [d for d in dirs if not d.startswith(".")]  # hidden folders are not content
+            found.extend(
+                Path(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")
+            )
         return sorted(found)
 
     def load(self, path: Path) -> Article:
         path = path.resolve()
-        return load_article(path, path.relative_to(self.root).as_posix(), path.relative_to(self.content_root).as_posix(),
-                            self.policies)
+        return load_article(
+            path,
+            path.relative_to(self.root).as_posix(),
+            path.relative_to(self.content_root).as_posix(),
+            self.policies,
+        )
 
     @cached_property
     def articles(self) -> list[Article]:
@@ -103,7 +122,9 @@ class Project:
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(self.cache_root / "findings" if self.cache_root else None, self.ruleset.digest)
+        return FindingsCache(
+            self.cache_root / "findings" if self.cache_root else None, self.ruleset.digest
+        )
 
     @cached_property
     def cache_root(self) -> Path | None:
@@ -112,7 +133,9 @@ class Project:
         try:
             root.mkdir(exist_ok=True)
             if not (root / ".gitignore").exists():
-                (root / ".gitignore").write_text("# SmilePress's caches: never commit them\n*\n", encoding="utf-8")
+                (root / ".gitignore").write_text(
+                    "# SmilePress's caches: never commit them\n*\n", encoding="utf-8"
+                )
             return root
         except OSError:
             return None
@@ -120,10 +143,16 @@ class Project:
     @cached_property
     def originality(self) -> originality.Library:
         """Every article's text and the reference corpus, fingerprinted (raw files: no front matter parsing)."""
-        texts = {p.relative_to(self.root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-                 for p in self.markdown_files()}
-        return originality.Library(self.root, self.originality_policy[0], texts,
-                                   self.cache_root / "originality" if self.cache_root else None)
+        texts = {
+            p.relative_to(self.root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+            for p in self.markdown_files()
+        }
+        return originality.Library(
+            self.root,
+            self.originality_policy[0],
+            texts,
+            self.cache_root / "originality" if self.cache_root else None,
+        )
 
     @cached_property
     def originality_policy(self) -> tuple[originality.Policy, list[Problem]]:
@@ -131,28 +160,54 @@ class Project:
 
     def review(self, article: Article, approvals: ApprovalState) -> Review:
         # A waiver counts with an approval by the role it names, whether or not the type needs that role.
-        approved = {v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"}
+        approved = {
+            v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"
+        }
         doc = Document(article.path, article.text, article.type, article.meta)
         more = originality.findings(self.originality, article.path) + images.image_findings(
-            article.path, article.text, article.meta, self.content_root, (self.root / article.path).parent)
-        return review(self.checker, doc, approved, self.today, self.policies.roles, self.findings_cache,
-                      more, originality.RULES + images.RULE_IDS)
+            article.path,
+            article.text,
+            article.meta,
+            self.content_root,
+            (self.root / article.path).parent,
+        )
+        return review(
+            self.checker,
+            doc,
+            approved,
+            self.today,
+            self.policies.roles,
+            self.findings_cache,
+            more,
+            originality.RULES + images.RULE_IDS,
+        )
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
         # Only an article with approvals needs git's proof (one `git log` for the whole project).
-        approvals = evaluate(article, self.policies, self.proofs if article.approvals else Proofs({}, True))
+        approvals = evaluate(
+            article, self.policies, self.proofs if article.approvals else Proofs({}, True)
+        )
         checked = self.review(article, approvals)
         p = self.policies
         facts = Facts(
-            status=article.claimed_status, publishable_states=p.publishable_states, audience=article.audience,
-            channels=article.channels, publish_date=article.publish_date, expiry_date=article.expiry_date,
+            status=article.claimed_status,
+            publishable_states=p.publishable_states,
+            audience=article.audience,
+            channels=article.channels,
+            publish_date=article.publish_date,
+            expiry_date=article.expiry_date,
             review_by=approvals.review_by(article.review_by, p.re_review.role),
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
             approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
-            errors=tuple(f"文件有错误：{pr.message}（第 {pr.line} 行）" for pr in article.problems if pr.level == "error")
+            errors=tuple(
+                f"文件有错误：{pr.message}（第 {pr.line} 行）"
+                for pr in article.problems
+                if pr.level == "error"
+            )
             + tuple(f"合规检查：{f.message}（第 {f.line} 行，{f.rule}）" for f in checked.blocking),
-            review_warning_days=p.review_warning_days, readable=article.readable,
+            review_warning_days=p.review_warning_days,
+            readable=article.readable,
         )
         return Entry(article, approvals, checked, facts)
 

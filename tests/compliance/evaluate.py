@@ -3,6 +3,7 @@
 Run directly for the table: .venv/bin/python tests/compliance/evaluate.py [--misses] [OTHER.yml]
 (another file in the same format, e.g. a held-out set, is scored the same way).
 """
+
 from __future__ import annotations
 
 import sys
@@ -18,11 +19,20 @@ sys.path.insert(0, str(REPO / "plugins"))
 from smilepress.checks.engine import Checker, Document  # noqa: E402
 from smilepress.checks.rule_packs import CATEGORIES, load_rules  # noqa: E402
 
-DEFAULT_META = {"ad": {"title": "【广告】星河口腔门诊部", "ad_approval_number": "(粤)医广【2026】第03-15-001号"},
-                "case": {"consent_ref": "CONSENT-2026-0012"}}
+DEFAULT_META = {
+    "ad": {
+        "title": "【广告】星河口腔门诊部",
+        "ad_approval_number": "(粤)医广【2026】第03-15-001号",
+    },
+    "case": {"consent_ref": "CONSENT-2026-0012"},
+}
 # Not labeled here: seo (advice), the originality categories (tests/originality) and sources.
-SCORED = [c for c in CATEGORIES if c not in ("seo", "sources", "plagiarism", "self-duplicate", "image-licence",
-                                             "image-duplicate")]
+SCORED = [
+    c
+    for c in CATEGORIES
+    if c
+    not in ("seo", "sources", "plagiarism", "self-duplicate", "image-licence", "image-duplicate")
+]
 
 
 def items(path: Path = HERE / "labeled.yml") -> list[dict]:
@@ -35,11 +45,17 @@ def document(item: dict) -> Document:
         meta = DEFAULT_META.get(item["type"], {})
     meta = {"title": "示例文章", **meta}
     front = yaml.safe_dump({**meta, "type": item["type"]}, allow_unicode=True, sort_keys=False)
-    return Document(f"labeled/{item['id']}.md", f"---\n{front}---\n\n{item['text']}", item["type"], meta)
+    return Document(
+        f"labeled/{item['id']}.md", f"---\n{front}---\n\n{item['text']}", item["type"], meta
+    )
 
 
 def predicted(checker: Checker, item: dict) -> set[str]:
-    return {f.category for f in checker.check(document(item)) if f.level in ("error", "warning") and f.category in SCORED}
+    return {
+        f.category
+        for f in checker.check(document(item))
+        if f.level in ("error", "warning") and f.category in SCORED
+    }
 
 
 def evaluate(checker: Checker | None = None, path: Path = HERE / "labeled.yml"):
@@ -77,4 +93,6 @@ if __name__ == "__main__":
     print(report(table))
     if "--misses" in sys.argv:
         for item, extra, missing in misses:
-            print(f"\n{item['id']} [{item['type']}] +{extra} -{missing}\n  {item['text'].strip()[:200]}\n  note: {item.get('note', '')}")
+            print(
+                f"\n{item['id']} [{item['type']}] +{extra} -{missing}\n  {item['text'].strip()[:200]}\n  note: {item.get('note', '')}"
+            )

@@ -6,6 +6,7 @@ GB 11643 for resident ID numbers, Luhn for bank cards, a real date of birth, a m
 normalised first (full-width digits, letters and punctuation to ASCII) without changing its length,
 so spans point at the writer's own characters.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,10 +20,10 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20
 
 @dataclass(frozen=True)
 class Detection:
-    kind: str    # phone | id-card | bank-card | email | secret | unsafe-html
+    kind: str  # phone | id-card | bank-card | email | secret | unsafe-html
     start: int
     end: int
-    value: str   # the matched text as the writer wrote it
+    value: str  # the matched text as the writer wrote it
     detail: str = ""
 
     def __repr__(self) -> str:
@@ -44,7 +45,9 @@ def _numeric_view(text: str) -> str:
 
     Chinese prose is full of full-width punctuation, so only the few characters numbers use are mapped.
     """
-    return _WIDE_NUMERIC.sub(lambda m: chr(ord(m.group()) - 0xFEE0) if m.group() != "\u3000" else " ", text)
+    return _WIDE_NUMERIC.sub(
+        lambda m: chr(ord(m.group()) - 0xFEE0) if m.group() != "\u3000" else " ", text
+    )
 
 
 _DIGIT_RUN = re.compile(r"[\d+(][\d \-()+]{6,}[\dXx]?")
@@ -65,6 +68,7 @@ def _in_runs(pattern: re.Pattern, norm: str):
 
 
 # -- checksums ---------------------------------------------------------------------------------
+
 
 def luhn_valid(digits: str) -> bool:
     """The Luhn (mod 10) check used by bank cards. `digits` holds digits only."""
@@ -102,8 +106,43 @@ def id_number_valid(number: str, today: dt.date | None = None) -> bool:
     return id_check_digit(number[:17]) == number[17]
 
 
-_PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-              "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"}
+_PROVINCES = {
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
+}
 
 # -- detectors ----------------------------------------------------------------------------------
 
@@ -111,19 +150,89 @@ _NOT_DIGIT_BEFORE = r"(?<![\dA-Za-z])"
 _NOT_DIGIT_AFTER = r"(?![\dA-Za-z])"
 # Not a piece of a longer grouped number (6217 0000 5230 8301 667 is a card, not a phone number).
 _NOT_IN_GROUPS_BEFORE, _NOT_IN_GROUPS_AFTER = r"(?<!\d[ -])", r"(?![ -]\d)"
-_MOBILE = re.compile(_NOT_IN_GROUPS_BEFORE + _NOT_DIGIT_BEFORE + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})" + _NOT_DIGIT_AFTER + _NOT_IN_GROUPS_AFTER)
-_LANDLINE = re.compile(_NOT_IN_GROUPS_BEFORE + _NOT_DIGIT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}"
-                       + _NOT_DIGIT_AFTER + _NOT_IN_GROUPS_AFTER)
-_ID = re.compile(_NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER)
+_MOBILE = re.compile(
+    _NOT_IN_GROUPS_BEFORE
+    + _NOT_DIGIT_BEFORE
+    + r"(?:(?:\+|00)86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})"
+    + _NOT_DIGIT_AFTER
+    + _NOT_IN_GROUPS_AFTER
+)
+_LANDLINE = re.compile(
+    _NOT_IN_GROUPS_BEFORE
+    + _NOT_DIGIT_BEFORE
+    + r"(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}"
+    + _NOT_DIGIT_AFTER
+    + _NOT_IN_GROUPS_AFTER
+)
+_ID = re.compile(
+    _NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER
+)
 # 16-19 digits written together, or in groups of four with one kind of separator (6222 0212 3456 7890 12).
-_CARD = re.compile(_NOT_DIGIT_BEFORE + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _NOT_DIGIT_AFTER)
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-ROLE_MAILBOXES = frozenset({"service", "services", "info", "contact", "support", "help", "hr", "jobs", "admin",
-                            "noreply", "no-reply", "donotreply", "webmaster", "postmaster", "press", "media", "kefu",
-                            "market", "marketing", "office", "hello", "feedback", "complaint", "complaints", "privacy",
-                            "legal", "editor", "editors", "notify", "notice", "notification", "news", "newsletter",
-                            "booking", "appointment", "reception", "sales", "cs", "customer", "team", "public", "tougao",
-                            "bianji", "yuyue", "zixun", "xuanchuan", "pr", "bd", "ir", "finance", "it", "security", "git"})
+_CARD = re.compile(
+    _NOT_DIGIT_BEFORE
+    + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)"
+    + _NOT_DIGIT_AFTER
+)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+ROLE_MAILBOXES = frozenset(
+    {
+        "service",
+        "services",
+        "info",
+        "contact",
+        "support",
+        "help",
+        "hr",
+        "jobs",
+        "admin",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "webmaster",
+        "postmaster",
+        "press",
+        "media",
+        "kefu",
+        "market",
+        "marketing",
+        "office",
+        "hello",
+        "feedback",
+        "complaint",
+        "complaints",
+        "privacy",
+        "legal",
+        "editor",
+        "editors",
+        "notify",
+        "notice",
+        "notification",
+        "news",
+        "newsletter",
+        "booking",
+        "appointment",
+        "reception",
+        "sales",
+        "cs",
+        "customer",
+        "team",
+        "public",
+        "tougao",
+        "bianji",
+        "yuyue",
+        "zixun",
+        "xuanchuan",
+        "pr",
+        "bd",
+        "ir",
+        "finance",
+        "it",
+        "security",
+        "git",
+    }
+)
 _SECRETS = (
     ("AWS 访问密钥", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("GitHub 令牌", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
@@ -132,18 +241,36 @@ _SECRETS = (
     ("腾讯云 SecretId", re.compile(r"\bAKID[A-Za-z0-9]{32,}\b")),
     ("OpenAI 类 API 密钥", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}")),
     ("JWT 令牌", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("机器人 Webhook", re.compile(r"(?:qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=|oapi\.dingtalk\.com/robot/send\?"
-                               r"access_token=|open\.feishu\.cn/open-apis/bot/v2/hook/)[0-9A-Za-z-]{16,}")),
-    ("私钥", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----")),
+    (
+        "机器人 Webhook",
+        re.compile(
+            r"(?:qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=|oapi\.dingtalk\.com/robot/send\?"
+            r"access_token=|open\.feishu\.cn/open-apis/bot/v2/hook/)[0-9A-Za-z-]{16,}"
+        ),
+    ),
+    (
+        "私钥",
+        re.compile(
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----"
+        ),
+    ),
     ("密码", re.compile(r"(?:密码|口令|登录密码|管理员密码)\s*[:：=]\s*[^\s，。；,;<>]{4,}")),
-    ("密钥或密码", re.compile(r"(?i)\b(?:api[_-]?key|app[_-]?secret|secret[_-]?key|secret[_-]?id|access[_-]?key(?:[_-]?secret)?|"
-                          r"access[_-]?token|password|passwd|pwd|token)"
-                          r"\s*[:=]\s*['\"]?([A-Za-z0-9_\-+/=!@#$%^&*.]{8,})")),
+    (
+        "密钥或密码",
+        re.compile(
+            r"(?i)\b(?:api[_-]?key|app[_-]?secret|secret[_-]?key|secret[_-]?id|access[_-]?key(?:[_-]?secret)?|"
+            r"access[_-]?token|password|passwd|pwd|token)"
+            r"\s*[:=]\s*['\"]?([A-Za-z0-9_\-+/=!@#$%^&*.]{8,})"
+        ),
+    ),
 )
 _UNSAFE_HTML = (
     ("script 标签", re.compile(r"<\s*script\b", re.I)),
     ("事件处理属性", re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)),
-    ("javascript: 链接", re.compile(r"(?:href|src|action)\s*=\s*['\"]?\s*javascript:|\]\(\s*javascript:", re.I)),
+    (
+        "javascript: 链接",
+        re.compile(r"(?:href|src|action)\s*=\s*['\"]?\s*javascript:|\]\(\s*javascript:", re.I),
+    ),
     ("iframe/object/embed 标签", re.compile(r"<\s*(?:iframe|object|embed)\b", re.I)),
 )
 
@@ -151,17 +278,23 @@ _UNSAFE_HTML = (
 def find_phones(text: str) -> list[Detection]:
     """Mainland mobile and landline numbers; 400/800 service lines are the clinic's, not personal data."""
     norm = _numeric_view(text)
-    found = [Detection("phone", m.start(), m.end(), text[m.start():m.end()]) for m in _in_runs(_MOBILE, norm)]
+    found = [
+        Detection("phone", m.start(), m.end(), text[m.start() : m.end()])
+        for m in _in_runs(_MOBILE, norm)
+    ]
     for m in _in_runs(_LANDLINE, norm):
         if not any(d.start <= m.start() < d.end for d in found):
-            found.append(Detection("phone", m.start(), m.end(), text[m.start():m.end()]))
+            found.append(Detection("phone", m.start(), m.end(), text[m.start() : m.end()]))
     return sorted(found, key=lambda d: d.start)
 
 
 def find_id_numbers(text: str, today: dt.date | None = None) -> list[Detection]:
     norm = _numeric_view(text)
-    return [Detection("id-card", m.start(), m.end(), text[m.start():m.end()]) for m in _in_runs(_ID, norm)
-            if id_number_valid(m.group(0), today)]
+    return [
+        Detection("id-card", m.start(), m.end(), text[m.start() : m.end()])
+        for m in _in_runs(_ID, norm)
+        if id_number_valid(m.group(0), today)
+    ]
 
 
 def find_bank_cards(text: str) -> list[Detection]:
@@ -170,7 +303,7 @@ def find_bank_cards(text: str) -> list[Detection]:
     for m in _in_runs(_CARD, norm):
         digits = re.sub(r"[ -]", "", m.group(0))
         if 16 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 2:
-            found.append(Detection("bank-card", m.start(), m.end(), text[m.start():m.end()]))
+            found.append(Detection("bank-card", m.start(), m.end(), text[m.start() : m.end()]))
     return found
 
 
@@ -179,14 +312,27 @@ def find_emails(text: str) -> list[Detection]:
     if "@" not in text and "＠" not in text:
         return []
     norm = normalise_width(text)
-    return [Detection("email", m.start(), m.end(), text[m.start():m.end()]) for m in _EMAIL.finditer(norm)
-            if m.group(0).split("@", 1)[0].lower() not in ROLE_MAILBOXES]
+    return [
+        Detection("email", m.start(), m.end(), text[m.start() : m.end()])
+        for m in _EMAIL.finditer(norm)
+        if m.group(0).split("@", 1)[0].lower() not in ROLE_MAILBOXES
+    ]
 
 
 # Strings without which each secret pattern cannot match (the last group is matched in lower case).
-_SECRET_ANCHORS = (("AKIA", "ASIA"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), ("LTAI",), ("xox",), ("AKID",), ("sk-",),
-                   ("eyJ",), ("qyapi.weixin", "oapi.dingtalk", "open.feishu"), ("PRIVATE KEY",), ("密码", "口令"),
-                   ("key", "secret", "token", "password", "passwd", "pwd"))
+_SECRET_ANCHORS = (
+    ("AKIA", "ASIA"),
+    ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ("LTAI",),
+    ("xox",),
+    ("AKID",),
+    ("sk-",),
+    ("eyJ",),
+    ("qyapi.weixin", "oapi.dingtalk", "open.feishu"),
+    ("PRIVATE KEY",),
+    ("密码", "口令"),
+    ("key", "secret", "token", "password", "passwd", "pwd"),
+)
 
 
 def find_secrets(text: str) -> list[Detection]:
@@ -229,20 +375,24 @@ DETECTORS = {
 # What a line of a medical ad may consist of (医疗广告管理办法 Art. 6): the institution's name, address,
 # ownership, category, licensed departments, beds, hours, phone and the approval number, with their
 # labels and separators. Whatever is left after removing these is beyond the whitelist.
-_WHITELISTED = re.compile("|".join((
-    r"[(（]?[\u4e00-\u9fff]{1,2}[)）]?\s*中?医广\s*[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*第?[\d\s\-－—]+号",        # approval number
-    r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}|[48]00[ -]?\d{3}[ -]?\d{4}",  # phones
-    r"[\u4e00-\u9fff]{0,10}?(?:省|市|区|县|镇|乡|街道|路|街|大道|巷|弄|道)(?:[\u4e00-\u9fff\d]{0,12}?(?:号|栋|幢|座|楼|层|室|铺|单元|大厦|广场|中心|商场))*",  # addresses
-    r"\d+\s*(?:号|楼|层|室|栋|幢|座|单元|张|床)",
-    r"(?:口腔|牙体牙髓病|牙周病|口腔黏膜病|儿童口腔|口腔颌面外科|口腔修复|口腔正畸|口腔种植|口腔麻醉|口腔颌面医学影像|口腔病理|预防口腔)(?:专业|科)",
-    r"[\u4e00-\u9fff]{0,8}?(?:门诊部|诊所|医院|口腔|医疗机构)(?:[(（][\u4e00-\u9fff]{1,8}[)）])?",   # institution names, branches
-    r"周[一二三四五六日天](?:至|到|[-－—~～])?(?:周)?[一二三四五六日天]?|每[天日]|全年|节假日|法定节假日|以门诊公告为准|照常|休息",
-    r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-－—~～至到]\s*\d{1,2}\s*[:：]\s*\d{2})?",
-    r"广告|医疗广告审查证明(?:文号)?|审查证明(?:文号)?|文号|(?:医疗机构)?(?:第一)?名称|地址|院址|所有制(?:形式)?|民营|公立|营利性|非营利性|私立|"
-    r"医疗机构类别|机构类别|类别|诊疗科目|科目|科室|床位(?:数)?|接诊时间|诊疗时间|门诊时间|营业时间|出诊时间|时间|联系电话|电话|热线|"
-    r"统一电话|咨询电话|值班|手机|分部|分院|总店|店|上午|下午|晚上|全天|无|信息|接诊信息|基本信息|机构信息|机构介绍|就诊指南|来院指引|联系方式",
-    r"[\s\W_\d]+",                                                                                     # separators, digits, punctuation
-)))
+_WHITELISTED = re.compile(
+    "|".join(
+        (
+            r"[(（]?[\u4e00-\u9fff]{1,2}[)）]?\s*中?医广\s*[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*第?[\d\s\-－—]+号",  # approval number
+            r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}|[48]00[ -]?\d{3}[ -]?\d{4}",  # phones
+            r"[\u4e00-\u9fff]{0,10}?(?:省|市|区|县|镇|乡|街道|路|街|大道|巷|弄|道)(?:[\u4e00-\u9fff\d]{0,12}?(?:号|栋|幢|座|楼|层|室|铺|单元|大厦|广场|中心|商场))*",  # addresses
+            r"\d+\s*(?:号|楼|层|室|栋|幢|座|单元|张|床)",
+            r"(?:口腔|牙体牙髓病|牙周病|口腔黏膜病|儿童口腔|口腔颌面外科|口腔修复|口腔正畸|口腔种植|口腔麻醉|口腔颌面医学影像|口腔病理|预防口腔)(?:专业|科)",
+            r"[\u4e00-\u9fff]{0,8}?(?:门诊部|诊所|医院|口腔|医疗机构)(?:[(（][\u4e00-\u9fff]{1,8}[)）])?",  # institution names, branches
+            r"周[一二三四五六日天](?:至|到|[-－—~～])?(?:周)?[一二三四五六日天]?|每[天日]|全年|节假日|法定节假日|以门诊公告为准|照常|休息",
+            r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-－—~～至到]\s*\d{1,2}\s*[:：]\s*\d{2})?",
+            r"广告|医疗广告审查证明(?:文号)?|审查证明(?:文号)?|文号|(?:医疗机构)?(?:第一)?名称|地址|院址|所有制(?:形式)?|民营|公立|营利性|非营利性|私立|"
+            r"医疗机构类别|机构类别|类别|诊疗科目|科目|科室|床位(?:数)?|接诊时间|诊疗时间|门诊时间|营业时间|出诊时间|时间|联系电话|电话|热线|"
+            r"统一电话|咨询电话|值班|手机|分部|分院|总店|店|上午|下午|晚上|全天|无|信息|接诊信息|基本信息|机构信息|机构介绍|就诊指南|来院指引|联系方式",
+            r"[\s\W_\d]+",  # separators, digits, punctuation
+        )
+    )
+)
 _LEFT_OVER = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
@@ -261,8 +411,15 @@ def find_beyond_whitelist(text: str) -> list[Detection]:
         rest = _WHITELISTED.sub(" ", fold(line))
         if _LEFT_OVER.search(rest):
             start = pos + len(line) - len(line.lstrip(" \t\x00"))
-            found.append(Detection("beyond-whitelist", start, pos + len(line.rstrip()), line.strip(" \t\x00"),
-                                   max(_LEFT_OVER.findall(rest), key=len)))
+            found.append(
+                Detection(
+                    "beyond-whitelist",
+                    start,
+                    pos + len(line.rstrip()),
+                    line.strip(" \t\x00"),
+                    max(_LEFT_OVER.findall(rest), key=len),
+                )
+            )
         pos += len(line) + 1
     return found
 

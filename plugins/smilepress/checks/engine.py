@@ -6,6 +6,7 @@ full-width digits and split words match like plain ones. Detectors (`detector`) 
 file, comments and code included. `required` and `label` look at the front matter. Context
 conditions (exceptions, negation, windows, escalation, quotations of the law) are data on each rule.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -27,7 +28,7 @@ from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, no
 
 ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
-MAX_PER_RULE = 100   # findings listed per rule and file; the rest are counted in one more
+MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
 # (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a claim.
 LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
@@ -35,7 +36,11 @@ LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
-_WINDOW_REACH = {"clause": 120, "sentence": 300, "paragraph": 1500}   # characters either side of a hit
+_WINDOW_REACH = {
+    "clause": 120,
+    "sentence": 300,
+    "paragraph": 1500,
+}  # characters either side of a hit
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
@@ -44,7 +49,7 @@ _NO_CONTEXT = Context()
 @dataclass(frozen=True)
 class Document:
     path: str
-    text: str                  # the whole file, front matter included
+    text: str  # the whole file, front matter included
     content_type: str
     meta: dict[str, Any]
 
@@ -62,7 +67,11 @@ class _Windows:
 
     def _bounds(self, kind: str) -> list[int]:
         if kind not in self._ends:
-            pattern = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END, "paragraph": _PARAGRAPH_END}[kind]
+            pattern = {
+                "clause": _CLAUSE_END,
+                "sentence": _SENTENCE_END,
+                "paragraph": _PARAGRAPH_END,
+            }[kind]
             self._ends[kind] = [m.end() for m in pattern.finditer(self.text)]
         return self._ends[kind]
 
@@ -72,7 +81,9 @@ class _Windows:
         left = bounds[k - 1] if k else 0
         j = bisect.bisect_left(bounds, end)
         right = bounds[j] if j < len(bounds) else len(self.text)
-        reach = _WINDOW_REACH[kind]   # a "sentence" without punctuation can be a whole file: look nearby only
+        reach = _WINDOW_REACH[
+            kind
+        ]  # a "sentence" without punctuation can be a whole file: look nearby only
         return max(left, start - reach), min(right, end + reach)
 
     def text_around(self, kind: str, start: int, end: int) -> str:
@@ -90,7 +101,9 @@ class Checker:
         self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
         self.meta_words = tuple(_norm_word(w) for w in lexicons.get(META_LEXICON, ()))
         words: dict[str, int] = {}
-        self._hits_of: list[list[tuple[Rule, str, str]]] = []   # pattern index -> (rule, term|exception, original)
+        self._hits_of: list[
+            list[tuple[Rule, str, str]]
+        ] = []  # pattern index -> (rule, term|exception, original)
 
         def add(word: str, rule: Rule, role: str) -> None:
             norm = _norm_word(word)
@@ -110,12 +123,24 @@ class Checker:
                     add(term, rule, "term")
             for exception in rule.exceptions:
                 add(exception, rule, "exception")
-        self._automaton = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard)
+            if words
+            else None
+        )
         self._patterns = [r for r in self.rules if r.type == "pattern"]
         # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without
         # (one automaton pass per document tells which of those strings occur).
         self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
-        anchors = sorted({a for parts in self._parts.values() for part in parts for a in part.anchors if len(a) > 1})
+        anchors = sorted(
+            {
+                a
+                for parts in self._parts.values()
+                for part in parts
+                for a in part.anchors
+                if len(a) > 1
+            }
+        )
         self._anchor_automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
         self._detectors = [r for r in self.rules if r.type == "detector"]
         self._documents = [r for r in self.rules if r.type in ("required", "label")]
@@ -136,13 +161,22 @@ class Checker:
         per_rule: dict[str, int] = {}
         for h in sorted(hits, key=lambda h: h.start):
             per_rule[h.rule.id] = per_rule.get(h.rule.id, 0) + 1
-            if per_rule[h.rule.id] <= MAX_PER_RULE:   # a writer needs the first ones, not ten thousand alike
-                findings.append(self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion))
+            if (
+                per_rule[h.rule.id] <= MAX_PER_RULE
+            ):  # a writer needs the first ones, not ten thousand alike
+                findings.append(
+                    self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion)
+                )
         for rid, n in per_rule.items():
             if n > MAX_PER_RULE:
                 last = next(f for f in reversed(findings) if f.rule == rid)
-                findings.append(replace(last, message=f"{last.message}（同一规则还有 {n - MAX_PER_RULE} 处，未逐一列出）",
-                                        match=""))
+                findings.append(
+                    replace(
+                        last,
+                        message=f"{last.message}（同一规则还有 {n - MAX_PER_RULE} 处，未逐一列出）",
+                        match="",
+                    )
+                )
         findings += self._document_rules(doc, lines)
         return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
 
@@ -152,8 +186,11 @@ class Checker:
         `allowed`: values that are this file's business (the staff registry's own e-mail addresses).
         """
         lines = Lines(doc.text)
-        hits = [h for h in self._detect(doc) if doc.text[h.start:h.end].lower() not in allowed]
-        return [self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion) for h in _dedupe(hits)]
+        hits = [h for h in self._detect(doc) if doc.text[h.start : h.end].lower() not in allowed]
+        return [
+            self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion)
+            for h in _dedupe(hits)
+        ]
 
     def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
         text = view.text
@@ -163,7 +200,9 @@ class Checker:
             exceptions: dict[str, list[tuple[int, int]]] = {}
             terms = []
             applies: dict[str, bool] = {}
-            for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for index, start, end in self._automaton.find_matches_as_indexes(
+                text, overlapping=True
+            ):
                 for rule, role, original in self._hits_of[index]:
                     if rule.id not in applies:
                         applies[rule.id] = rule.level_for(doc.content_type) is not None
@@ -178,9 +217,21 @@ class Checker:
                     continue
                 weighed = self._level(rule, doc.content_type, windows, start, end)
                 if weighed:
-                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end),
-                                    rule.swap.get(original, ""), weighed[1]))
-        present = set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True)) if self._anchor_automaton else set()
+                    hits.append(
+                        Hit(
+                            rule,
+                            weighed[0],
+                            view.origin(start),
+                            view.origin_end(end),
+                            rule.swap.get(original, ""),
+                            weighed[1],
+                        )
+                    )
+        present = (
+            set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
+            if self._anchor_automaton
+            else set()
+        )
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
@@ -191,12 +242,25 @@ class Checker:
                     continue
                 weighed = self._level(rule, doc.content_type, windows, start, end)
                 if weighed:
-                    hits.append(Hit(rule, weighed[0], view.origin(start), view.origin_end(end), "", weighed[1]))
+                    hits.append(
+                        Hit(
+                            rule,
+                            weighed[0],
+                            view.origin(start),
+                            view.origin_end(end),
+                            "",
+                            weighed[1],
+                        )
+                    )
         return hits
 
     def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
         for part in self._parts[rule.id]:
-            if part.anchors and present.isdisjoint(part.long_anchors) and not any(c in text for c in part.short_anchors):
+            if (
+                part.anchors
+                and present.isdisjoint(part.long_anchors)
+                and not any(c in text for c in part.short_anchors)
+            ):
                 continue
             yield from part.spans(text)
 
@@ -208,8 +272,11 @@ class Checker:
             level = target.level_for(content_type) if target else None
             if level is None or content_type not in imp.types:
                 continue
-            out += [Hit(target, level, h.start, h.end) for h in hits
-                    if h.rule.category in imp.categories and (h.escalated or not imp.when_self)]
+            out += [
+                Hit(target, level, h.start, h.end)
+                for h in hits
+                if h.rule.category in imp.categories and (h.escalated or not imp.when_self)
+            ]
         return out
 
     def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
@@ -224,16 +291,18 @@ class Checker:
                 i = text.find(word, i + 1, start + len(word))
         return False
 
-    def _level(self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int) -> tuple[str, bool] | None:
+    def _level(
+        self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int
+    ) -> tuple[str, bool] | None:
         """The level of a hit after its context is weighed (and whether `escalate` raised it), or None."""
         ctx, text = rule.context, windows.text
         if ctx == _NO_CONTEXT and not self.meta_words:
             return rule.level_for(content_type), False
         if ctx.negated_by:
-            left = text[windows.around("clause", start, end)[0]:start]
+            left = text[windows.around("clause", start, end)[0] : start]
             if any(w in left for w in ctx.negated_by):
                 return None
-        left12, right12 = text[max(0, start - 12):start], text[end:end + 12]
+        left12, right12 = text[max(0, start - 12) : start], text[end : end + 12]
         if ctx.before and not ctx.before.search(left12):
             return None
         if ctx.not_before and ctx.not_before.search(left12):
@@ -268,12 +337,20 @@ class Checker:
         left, right = windows.around("sentence", start, end)
         marks_before = [c for c in text[left:start] if c in _QUOTE_MARKS]
         marks_after = [c for c in text[end:right] if c in _QUOTE_MARKS]
-        return bool(marks_before and marks_after) and marks_before[-1] in _QUOTES and marks_after[0] in _QUOTES.values()
+        return (
+            bool(marks_before and marks_after)
+            and marks_before[-1] in _QUOTES
+            and marks_after[0] in _QUOTES.values()
+        )
 
     def _detect(self, doc: Document) -> list[Hit]:
         hits = []
         cache: dict[tuple[str, str], list] = {}
-        views = {"all": lambda: doc.text, "markup": lambda: markup_mask(doc.text), "prose": lambda: prose_mask(doc.text)}
+        views = {
+            "all": lambda: doc.text,
+            "markup": lambda: markup_mask(doc.text),
+            "prose": lambda: prose_mask(doc.text),
+        }
         for rule in self._detectors:
             level = rule.level_for(doc.content_type)
             if level is None:
@@ -303,7 +380,11 @@ class Checker:
                 if value and (rule.pattern is None or rule.pattern.search(fold(value))):
                     continue
                 offset = _key_offset(doc.text, rule.field_name)
-                out.append(self._finding(doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""))
+                out.append(
+                    self._finding(
+                        doc, lines, rule, level, offset, offset + (len(value) if offset else 0), ""
+                    )
+                )
             elif not self._has_label(doc, rule):
                 offset = _key_offset(doc.text, "title")
                 out.append(self._finding(doc, lines, rule, level, offset, offset, ""))
@@ -316,19 +397,43 @@ class Checker:
         if "description" in rule.where:
             places.append(str(doc.meta.get("description") or ""))
         if "first_line" in rule.where:
-            body = prose_mask(doc.text)[front_matter_end(doc.text):]
-            places.append(next((ln.strip(" \t" + MASK) for ln in body.splitlines() if ln.strip(" \t" + MASK)), ""))
+            body = prose_mask(doc.text)[front_matter_end(doc.text) :]
+            places.append(
+                next(
+                    (ln.strip(" \t" + MASK) for ln in body.splitlines() if ln.strip(" \t" + MASK)),
+                    "",
+                )
+            )
         label = re.escape(rule.label)
         standalone = re.compile(rf"(?<![\u4e00-\u9fff]){label}(?![\u4e00-\u9fff])")
         return any(standalone.search(fold(p)) for p in places)
 
-    def _finding(self, doc: Document, lines: Lines, rule: Rule, level: str, start: int, end: int,
-                 suggestion: str) -> Finding:
+    def _finding(
+        self,
+        doc: Document,
+        lines: Lines,
+        rule: Rule,
+        level: str,
+        start: int,
+        end: int,
+        suggestion: str,
+    ) -> Finding:
         line, col = lines.position(start)
         end_line, end_col = lines.position(end) if end > start else (line, col)
-        return Finding(rule=rule.id, category=rule.category, level=level, path=doc.path, line=line, column=col,
-                       end_line=end_line, end_column=end_col, match=doc.text[start:end], message=rule.message,
-                       suggestion=suggestion or rule.suggestion, basis=rule.basis)
+        return Finding(
+            rule=rule.id,
+            category=rule.category,
+            level=level,
+            path=doc.path,
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            match=doc.text[start:end],
+            message=rule.message,
+            suggestion=suggestion or rule.suggestion,
+            basis=rule.basis,
+        )
 
 
 def _key_offset(text: str, key: str) -> int:
@@ -350,20 +455,27 @@ class _Part:
     scan: re.Pattern
     lookbehind: re.Pattern | None
     anchors: tuple[str, ...]
-    long_anchors: frozenset[str]      # looked up in the set the automaton found
-    short_anchors: tuple[str, ...]    # single characters: `in` is as fast
+    long_anchors: frozenset[str]  # looked up in the set the automaton found
+    short_anchors: tuple[str, ...]  # single characters: `in` is as fast
 
     @classmethod
     def of(cls, pattern: re.Pattern) -> _Part:
         anchors = required_literals(pattern)
-        split = (frozenset(a for a in anchors if len(a) > 1), tuple(a for a in anchors if len(a) == 1))
+        split = (
+            frozenset(a for a in anchors if len(a) > 1),
+            tuple(a for a in anchors if len(a) == 1),
+        )
         source = pattern.pattern
         if source.startswith(("(?<!", "(?<=")):
             end = closing_paren(source, 0)
             if 0 < end < len(source) - 1:
                 try:
-                    return cls(re.compile(source[end + 1:], pattern.flags), re.compile(source[:end + 1], pattern.flags),
-                               anchors, *split)
+                    return cls(
+                        re.compile(source[end + 1 :], pattern.flags),
+                        re.compile(source[: end + 1], pattern.flags),
+                        anchors,
+                        *split,
+                    )
                 except re.error:
                     pass
         return cls(pattern, None, anchors, *split)
@@ -386,10 +498,10 @@ class _Part:
 class Hit:
     rule: Rule
     level: str
-    start: int                # file offsets, half-open
+    start: int  # file offsets, half-open
     end: int
     suggestion: str = ""
-    escalated: bool = False   # the clinic said it of itself (a rule's `escalate` window held)
+    escalated: bool = False  # the clinic said it of itself (a rule's `escalate` window held)
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -402,12 +514,19 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
             kept.append(hit)
             continue
         strict = min((last, hit), key=lambda h: LEVEL_ORDER[h.level])
-        kept[-1] = Hit(strict.rule, strict.level, last.start, max(last.end, hit.end), last.suggestion or hit.suggestion,
-                       last.escalated or hit.escalated)
+        kept[-1] = Hit(
+            strict.rule,
+            strict.level,
+            last.start,
+            max(last.end, hit.end),
+            last.suggestion or hit.suggestion,
+            last.escalated or hit.escalated,
+        )
     return kept
 
 
 # -- the findings cache ---------------------------------------------------------------------------
+
 
 class FindingsCache:
     """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
@@ -418,7 +537,10 @@ class FindingsCache:
     """
 
     def __init__(self, root: Path | None, ruleset_digest: str):
-        self.root, self.salt = root, hashlib.sha256(f"{ENGINE_VERSION}:{ruleset_digest}".encode()).hexdigest()[:16]
+        self.root, self.salt = (
+            root,
+            hashlib.sha256(f"{ENGINE_VERSION}:{ruleset_digest}".encode()).hexdigest()[:16],
+        )
         self.used: set[str] = set()
         self.shards: dict[str, dict[str, list[dict]]] = {}
         self.dirty: set[str] = set()
@@ -438,7 +560,9 @@ class FindingsCache:
             self.shards[name] = {}
             if self.folder is not None:
                 try:
-                    self.shards[name] = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+                    self.shards[name] = json.loads(
+                        (self.folder / f"{name}.json").read_text("utf-8")
+                    )
                 except (OSError, ValueError):
                     pass
         return self.shards[name]
@@ -449,7 +573,7 @@ class FindingsCache:
         found = self._shard(key).get(key)
         try:
             return None if found is None else [Finding(**f) for f in found]
-        except TypeError:   # written by another version
+        except TypeError:  # written by another version
             return None
 
     def put(self, doc: Document, findings: list[Finding]) -> None:
@@ -462,7 +586,9 @@ class FindingsCache:
         if self.folder is None:
             return
         if prune:
-            for name in [f.stem for f in self.folder.glob("*.json")] if self.folder.is_dir() else []:
+            for name in (
+                [f.stem for f in self.folder.glob("*.json")] if self.folder.is_dir() else []
+            ):
                 shard = self._shard(name + "0" * 30)
                 stale = [k for k in shard if k not in self.used]
                 for k in stale:

@@ -22,6 +22,7 @@ robust to resizing and JPEG re-encoding), once per pair, on the later path.
 
 Pillow and imagehash are needed for the duplicate check only; they are imported on first use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,41 +40,74 @@ from ..errors import Problem
 from ..load.strict_yaml import load_yaml
 from ..model.findings import Finding
 
-__all__ = ["ImageRef", "Licence", "LICENCES", "RULE_IDS", "image_refs", "image_findings", "credit_caption",
-           "duplicate_images", "resolve_licence", "IMAGE_SUFFIXES"]
+__all__ = [
+    "ImageRef",
+    "Licence",
+    "LICENCES",
+    "RULE_IDS",
+    "image_refs",
+    "image_findings",
+    "credit_caption",
+    "duplicate_images",
+    "resolve_licence",
+    "IMAGE_SUFFIXES",
+]
 
 # -- licences ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Licence:
-    key: str             # what writers put in `licence:` (matched ignoring case, spaces and underscores)
-    label: str           # how a caption names it
-    credit: bool         # attribution required: `credit` must be given
-    commercial: bool = True   # may be used on the clinic's (commercial) site
+    key: str  # what writers put in `licence:` (matched ignoring case, spaces and underscores)
+    label: str  # how a caption names it
+    credit: bool  # attribution required: `credit` must be given
+    commercial: bool = True  # may be used on the clinic's (commercial) site
 
 
 def _cc_licences() -> list[Licence]:
     out = []
     for version in ("4.0", "3.0", "2.5", "2.0"):
         for terms in ("BY", "BY-SA", "BY-ND", "BY-NC", "BY-NC-SA", "BY-NC-ND"):
-            out.append(Licence(f"CC-{terms}-{version}", f"CC {terms} {version}", True, "NC" not in terms))
+            out.append(
+                Licence(f"CC-{terms}-{version}", f"CC {terms} {version}", True, "NC" not in terms)
+            )
     return out
 
 
-LICENCES: dict[str, Licence] = {lic.key: lic for lic in [
-    Licence("own", "本院原创", False),                 # made by the clinic's staff (or commissioned, rights assigned)
-    Licence("purchased", "已购买授权", False),          # bought from a stock library or the author, with a licence on file
-    Licence("public-domain", "公有领域", False),
-    Licence("CC0", "CC0", False),
-    *_cc_licences(),
-]}
+LICENCES: dict[str, Licence] = {
+    lic.key: lic
+    for lic in [
+        Licence(
+            "own", "本院原创", False
+        ),  # made by the clinic's staff (or commissioned, rights assigned)
+        Licence(
+            "purchased", "已购买授权", False
+        ),  # bought from a stock library or the author, with a licence on file
+        Licence("public-domain", "公有领域", False),
+        Licence("CC0", "CC0", False),
+        *_cc_licences(),
+    ]
+}
 
 # Ways writers spell the same licence; keys are already normalised (see _norm_licence).
-_ALIASES = {"OWN": "own", "自有": "own", "原创": "own", "本院原创": "own", "自制": "own",
-            "PURCHASED": "purchased", "购买": "purchased", "已购买": "purchased", "已购买授权": "purchased",
-            "PUBLIC-DOMAIN": "public-domain", "PD": "public-domain", "公有领域": "public-domain", "公共领域": "public-domain",
-            "CC0": "CC0", "CC0-1.0": "CC0", "CC-ZERO": "CC0"}
+_ALIASES = {
+    "OWN": "own",
+    "自有": "own",
+    "原创": "own",
+    "本院原创": "own",
+    "自制": "own",
+    "PURCHASED": "purchased",
+    "购买": "purchased",
+    "已购买": "purchased",
+    "已购买授权": "purchased",
+    "PUBLIC-DOMAIN": "public-domain",
+    "PD": "public-domain",
+    "公有领域": "public-domain",
+    "公共领域": "public-domain",
+    "CC0": "CC0",
+    "CC0-1.0": "CC0",
+    "CC-ZERO": "CC0",
+}
 
 _MAIN_LICENCES = "own、purchased、public-domain、CC0、CC-BY-4.0、CC-BY-SA-4.0、CC-BY-NC-4.0"
 
@@ -96,10 +130,21 @@ def resolve_licence(value: Any) -> Licence | None:
 
 # -- rules ---------------------------------------------------------------------------------------
 
-RULE_IDS = ("image/licence-missing", "image/licence-unknown", "image/credit-missing", "image/source-missing",
-            "image/non-commercial", "image/patient-consent", "image/file-missing", "image/external",
-            "image/unsupported-src", "image/sidecar-invalid", "image/front-matter", "image/unknown-field",
-            "image/duplicate")
+RULE_IDS = (
+    "image/licence-missing",
+    "image/licence-unknown",
+    "image/credit-missing",
+    "image/source-missing",
+    "image/non-commercial",
+    "image/patient-consent",
+    "image/file-missing",
+    "image/external",
+    "image/unsupported-src",
+    "image/sidecar-invalid",
+    "image/front-matter",
+    "image/unknown-field",
+    "image/duplicate",
+)
 
 BASIS_COPYRIGHT = "《著作权法》第十条、第二十四条、第五十二条"
 BASIS_CREDIT = "《著作权法》第十条第一款第二项（署名权）；知识共享（CC）许可协议第 3 条（署名）"
@@ -108,37 +153,64 @@ BASIS_EXTERNAL = "《著作权法》第十条第一款第十二项（信息网�
 BASIS_CONSENT = "《个人信息保护法》第二十八条、第二十九条；《民法典》第一千零一十九条"
 BASIS_DUPLICATE = "部门网络运营规范：同一图片只保留一个文件，版权信息只登记一处"
 
-FIELDS = {"src", "licence", "license", "source", "credit", "patient", "consent_ref", "alt", "title", "note"}
+FIELDS = {
+    "src",
+    "licence",
+    "license",
+    "source",
+    "credit",
+    "patient",
+    "consent_ref",
+    "alt",
+    "title",
+    "note",
+}
 
 # -- finding image references --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ImageRef:
-    src: str           # as the writer means it: angle brackets, backslash escapes and entities resolved
+    src: str  # as the writer means it: angle brackets, backslash escapes and entities resolved
     alt: str
-    line: int          # 1-based line in the text given to image_refs
-    column: int = field(default=1, compare=False)       # 1-based column of the src in that line
-    end_column: int = field(default=1, compare=False)   # just after the src (on the same line when it fits)
-    offset: int = field(default=0, compare=False, repr=False)   # offset of the src in the text
+    line: int  # 1-based line in the text given to image_refs
+    column: int = field(default=1, compare=False)  # 1-based column of the src in that line
+    end_column: int = field(
+        default=1, compare=False
+    )  # just after the src (on the same line when it fits)
+    offset: int = field(default=0, compare=False, repr=False)  # offset of the src in the text
 
 
 _BRACKETED = r"(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\r?\n))"
-_MD_IMAGE = re.compile(r"""
-    (?<!\\)!\[(?P<alt>(?:""" + _BRACKETED + r"""|\[""" + _BRACKETED + r"""*\])*)\]
+_MD_IMAGE = re.compile(
+    r"""
+    (?<!\\)!\[(?P<alt>(?:"""
+    + _BRACKETED
+    + r"""|\["""
+    + _BRACKETED
+    + r"""*\])*)\]
     (?:
         \((?P<inner>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.)*\)|\n(?![ \t]*\r?\n))*)\)
       | \[(?P<ref>(?:[^\[\]\\\n]|\\.)*)\]
       | (?P<shortcut>)
-    )""", re.X)
+    )""",
+    re.X,
+)
 # Inside the parentheses (Python-Markdown, which builds the site, allows spaces in the path):
 # <path> or path, then an optional "title", 'title' or (title).
-_INNER = re.compile(r"""\s*(?:<(?P<angle>[^<>\n]*)>|(?P<plain>.*?))
-                        (?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\Z""", re.X | re.S)
-_DEFINITION = re.compile(r"^[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)",
-                         re.M)
+_INNER = re.compile(
+    r"""\s*(?:<(?P<angle>[^<>\n]*)>|(?P<plain>.*?))
+                        (?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\Z""",
+    re.X | re.S,
+)
+_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)",
+    re.M,
+)
 _HTML_IMAGE = re.compile(r"<(?P<tag>img|source)\b(?P<attrs>[^<>]*)>", re.I)
-_ATTR = re.compile(r"""(?P<name>[A-Za-z_:][-\w:.]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
+_ATTR = re.compile(
+    r"""(?P<name>[A-Za-z_:][-\w:.]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?"""
+)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\r?\n).)+?(?<!`)\1(?!`)", re.S)
 _FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
@@ -238,7 +310,7 @@ def _label(value: str) -> str:
 def image_refs(markdown_body: str) -> list[ImageRef]:
     """The images a Markdown text shows, in order; none inside code blocks, inline code or comments."""
     text = markdown_body
-    if "![" not in text and "<img" not in text.lower():   # most articles: nothing to look for
+    if "![" not in text and "<img" not in text.lower():  # most articles: nothing to look for
         return []
     masked = _code_mask(text)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -246,17 +318,24 @@ def image_refs(markdown_body: str) -> list[ImageRef]:
     def ref(src: str, alt: str, s: int, e: int) -> ImageRef:
         k = _bisect(starts, s)
         end_k = _bisect(starts, e)
-        end_col = (e - starts[k] + 1) if end_k == k else len(text[starts[k]:].split("\n", 1)[0].rstrip("\r")) + 1
+        end_col = (
+            (e - starts[k] + 1)
+            if end_k == k
+            else len(text[starts[k] :].split("\n", 1)[0].rstrip("\r")) + 1
+        )
         return ImageRef(src, alt, k + 1, s - starts[k] + 1, end_col, s)
 
     found: list[ImageRef] = []
     definitions: dict[str, tuple[str, int, int]] = {}
     if "]:" in masked:
         for m in _DEFINITION.finditer(masked):
-            definitions.setdefault(_label(m.group("label")), (_destination(text[m.start("dest"):m.end("dest")]), *m.span("dest")))
+            definitions.setdefault(
+                _label(m.group("label")),
+                (_destination(text[m.start("dest") : m.end("dest")]), *m.span("dest")),
+            )
     if "![" in masked:
         for m in _MD_IMAGE.finditer(masked):
-            alt = _unescape(text[m.start("alt"):m.end("alt")])
+            alt = _unescape(text[m.start("alt") : m.end("alt")])
             if m.group("inner") is not None:
                 inner = _INNER.match(m.group("inner"))
                 group = "angle" if inner.group("angle") is not None else "plain"
@@ -283,8 +362,12 @@ def image_refs(markdown_body: str) -> list[ImageRef]:
                 found.append(ref(html.unescape(value.strip()), alt, s, e))
             if "srcset" in attrs:
                 value, s, _ = attrs["srcset"]
-                for part in re.finditer(r"([^\s,]+)[^,]*(?:,|$)", value):   # "URL [descriptor], URL [descriptor]"
-                    found.append(ref(html.unescape(part.group(1)), alt, s + part.start(1), s + part.end(1)))
+                for part in re.finditer(
+                    r"([^\s,]+)[^,]*(?:,|$)", value
+                ):  # "URL [descriptor], URL [descriptor]"
+                    found.append(
+                        ref(html.unescape(part.group(1)), alt, s + part.start(1), s + part.end(1))
+                    )
     found.sort(key=lambda r: r.offset)
     return found
 
@@ -326,19 +409,23 @@ def _local_path(src: str, content_root: Path, article_dir: Path) -> Path:
 
 def _key(src: str, content_root: Path, article_dir: Path) -> str:
     src = src.strip()
-    return str(_local_path(src, content_root, article_dir)) if _kind(src) == "local" and src else src
+    return (
+        str(_local_path(src, content_root, article_dir)) if _kind(src) == "local" and src else src
+    )
 
 
 @dataclass
 class _Meta:
     fields: dict[str, Any]
-    origin: dict[str, str]           # field -> where it was written ("front matter" or the sidecar's name)
-    sidecar: str | None = None       # the sidecar's display path, when one was read
+    origin: dict[str, str]  # field -> where it was written ("front matter" or the sidecar's name)
+    sidecar: str | None = None  # the sidecar's display path, when one was read
     sidecar_problem: Problem | None = None
-    entry: int | None = None         # index of the image's entry in the front matter's images:
+    entry: int | None = None  # index of the image's entry in the front matter's images:
 
 
-def _front_matter_entries(meta: dict, content_root: Path, article_dir: Path) -> dict[str, tuple[int, dict]]:
+def _front_matter_entries(
+    meta: dict, content_root: Path, article_dir: Path
+) -> dict[str, tuple[int, dict]]:
     entries: dict[str, tuple[int, dict]] = {}
     images = meta.get("images") if isinstance(meta, dict) else None
     if not isinstance(images, list):
@@ -370,7 +457,12 @@ def _read_sidecar(sidecar: Path, shown: str) -> dict | Problem:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Problem(shown, data[: exc.start].count(b"\n") + 1, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交")
+        return Problem(
+            shown,
+            data[: exc.start].count(b"\n") + 1,
+            "文件不是 UTF-8 编码",
+            "请在编辑器中另存为 UTF-8 后再提交",
+        )
     loaded = load_yaml(text, shown)
     if isinstance(loaded, Problem):
         return loaded
@@ -396,7 +488,9 @@ def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown
                 for k, v in _aliased(data).items():
                     fields[k] = v
                     origin[str(k)] = result.sidecar
-    entry = _front_matter_entries(meta, content_root, article_dir).get(_key(src, content_root, article_dir))
+    entry = _front_matter_entries(meta, content_root, article_dir).get(
+        _key(src, content_root, article_dir)
+    )
     if entry is not None:
         patient = _truthy(fields.get("patient")) or _truthy(entry[1].get("patient"))
         for k, v in _aliased(entry[1]).items():
@@ -462,12 +556,14 @@ def _project_root(path: str, article_dir: Path) -> Path | None:
     d = Path(os.path.abspath(article_dir))
     if not parts:
         return d
-    if len(parts) <= len(d.parts) and tuple(d.parts[-len(parts):]) == parts:
+    if len(parts) <= len(d.parts) and tuple(d.parts[-len(parts) :]) == parts:
         return d.parents[len(parts) - 1]
     return None
 
 
-def image_findings(path: str, text: str, meta: dict, content_root: Path, article_dir: Path) -> list[Finding]:
+def image_findings(
+    path: str, text: str, meta: dict, content_root: Path, article_dir: Path
+) -> list[Finding]:
     """Licence, credit, consent and duplicate findings for the images of one article.
 
     `path`: the article relative to the project root (findings name it); `text`: the whole file;
@@ -483,7 +579,7 @@ def image_findings(path: str, text: str, meta: dict, content_root: Path, article
         base = root if root is not None else Path(os.path.abspath(article_dir))
         try:
             rel = os.path.relpath(p, base)
-        except ValueError:   # another drive
+        except ValueError:  # another drive
             return str(p)
         return rel.replace(os.sep, "/") if root is not None or not rel.startswith("..") else str(p)
 
@@ -493,75 +589,141 @@ def image_findings(path: str, text: str, meta: dict, content_root: Path, article
     out: list[Finding] = []
     out += _front_matter_findings(path, text, meta)
 
-    def finding(r: ImageRef, rule: str, category: str, level: str, message: str, suggestion: str, basis: str) -> Finding:
+    def finding(
+        r: ImageRef, rule: str, category: str, level: str, message: str, suggestion: str, basis: str
+    ) -> Finding:
         line = base_line + r.line
-        return Finding(rule=rule, category=category, level=level, path=path, line=line, column=r.column,
-                       end_line=line, end_column=max(r.end_column, r.column), match=r.src if len(r.src) <= 200 else r.src[:197] + "…",
-                       message=message, suggestion=suggestion, basis=basis)
+        return Finding(
+            rule=rule,
+            category=category,
+            level=level,
+            path=path,
+            line=line,
+            column=r.column,
+            end_line=line,
+            end_column=max(r.end_column, r.column),
+            match=r.src if len(r.src) <= 200 else r.src[:197] + "…",
+            message=message,
+            suggestion=suggestion,
+            basis=basis,
+        )
 
     article_consent = _text(meta.get("consent_ref"))
     is_ad = meta.get("type") == "ad"
     seen: set[str] = set()
-    local: dict[str, ImageRef] = {}   # resolved path -> first reference
+    local: dict[str, ImageRef] = {}  # resolved path -> first reference
     for r in refs:
         src = r.src.strip()
         key = _key(src, content_root, article_dir)
         if key in seen:
-            continue   # one set of findings per picture, at its first use
+            continue  # one set of findings per picture, at its first use
         seen.add(key)
         kind = _kind(src)
         name = src if len(src) <= 80 else src[:77] + "…"
         if not src:
-            out.append(finding(r, "image/file-missing", "image-licence", "error", "图片地址是空的",
-                               "填写图片路径（相对于文章所在目录），或删除这个图片标记", BASIS_COPYRIGHT))
+            out.append(
+                finding(
+                    r,
+                    "image/file-missing",
+                    "image-licence",
+                    "error",
+                    "图片地址是空的",
+                    "填写图片路径（相对于文章所在目录），或删除这个图片标记",
+                    BASIS_COPYRIGHT,
+                )
+            )
             continue
         if kind in ("data", "other"):
             what = "内嵌（data:）图片" if kind == "data" else f"图片地址 {name}"
-            out.append(finding(r, "image/unsupported-src", "image-licence", "error",
-                               f"{what}无法核对版权来源",
-                               "把图片保存为文件放在文章旁的 images/ 目录，再在 front matter 的 images: 中写明 licence、source",
-                               BASIS_COPYRIGHT))
+            out.append(
+                finding(
+                    r,
+                    "image/unsupported-src",
+                    "image-licence",
+                    "error",
+                    f"{what}无法核对版权来源",
+                    "把图片保存为文件放在文章旁的 images/ 目录，再在 front matter 的 images: 中写明 licence、source",
+                    BASIS_COPYRIGHT,
+                )
+            )
             continue
         if kind == "local":
             file = _local_path(src, content_root, article_dir)
             if not file.is_file():
-                out.append(finding(r, "image/file-missing", "image-licence", "error",
-                                   f"找不到图片文件 {name}（应在 {shown(file)}）",
-                                   f"检查路径和文件名（包括大小写）；路径相对于文章所在目录，以 / 开头时相对于 {shown(content_root)}/",
-                                   BASIS_COPYRIGHT))
+                out.append(
+                    finding(
+                        r,
+                        "image/file-missing",
+                        "image-licence",
+                        "error",
+                        f"找不到图片文件 {name}（应在 {shown(file)}）",
+                        f"检查路径和文件名（包括大小写）；路径相对于文章所在目录，以 / 开头时相对于 {shown(content_root)}/",
+                        BASIS_COPYRIGHT,
+                    )
+                )
                 continue
             local.setdefault(str(file), r)
         info = _metadata(src, meta, content_root, article_dir, shown)
         if kind == "external":
             if info.entry is None or not _text(info.fields.get("licence")):
-                out.append(finding(r, "image/external", "image-licence", "error",
-                                   f"外站图片 {name} 没有版权信息；也不建议直接引用外站图片（盗链）：对方可能随时更换或删除，"
-                                   "并会得知本站访客的访问",
-                                   f"把图片下载到文章旁的 images/ 目录并写明 licence、source；确需外链时，在 front matter 的 "
-                                   f"images: 中为 {name} 写明 licence、source（CC 图片还要写 credit）",
-                                   BASIS_EXTERNAL))
+                out.append(
+                    finding(
+                        r,
+                        "image/external",
+                        "image-licence",
+                        "error",
+                        f"外站图片 {name} 没有版权信息；也不建议直接引用外站图片（盗链）：对方可能随时更换或删除，"
+                        "并会得知本站访客的访问",
+                        f"把图片下载到文章旁的 images/ 目录并写明 licence、source；确需外链时，在 front matter 的 "
+                        f"images: 中为 {name} 写明 licence、source（CC 图片还要写 credit）",
+                        BASIS_EXTERNAL,
+                    )
+                )
                 continue
-            out.append(finding(r, "image/external", "image-licence", "warning",
-                               f"外站图片 {name}：不建议直接引用外站图片（盗链），对方可能随时更换或删除，并会得知本站访客的访问",
-                               "把图片下载到文章旁的 images/ 目录，src 改为本地路径（版权信息照抄）", BASIS_EXTERNAL))
+            out.append(
+                finding(
+                    r,
+                    "image/external",
+                    "image-licence",
+                    "warning",
+                    f"外站图片 {name}：不建议直接引用外站图片（盗链），对方可能随时更换或删除，并会得知本站访客的访问",
+                    "把图片下载到文章旁的 images/ 目录，src 改为本地路径（版权信息照抄）",
+                    BASIS_EXTERNAL,
+                )
+            )
         sidecar_name = f"{PurePosixPath(src.split('?')[0].split('#')[0]).name}.yml"
-        where_to_write = (f"在 front matter 的 images: 中为 {name} 写明 licence、source"
-                          + ("" if kind == "external" else f"，或在图片旁放 {sidecar_name}"))
+        where_to_write = f"在 front matter 的 images: 中为 {name} 写明 licence、source" + (
+            "" if kind == "external" else f"，或在图片旁放 {sidecar_name}"
+        )
         if info.sidecar_problem is not None:
             p = info.sidecar_problem
-            out.append(finding(r, "image/sidecar-invalid", "image-licence", "error",
-                               f"图片说明文件 {p.path} 第 {p.line} 行：{p.message}",
-                               p.hint or f"修正 {p.path}，例如写成：licence: own 和 source: 本院设计组绘制",
-                               BASIS_COPYRIGHT))
+            out.append(
+                finding(
+                    r,
+                    "image/sidecar-invalid",
+                    "image-licence",
+                    "error",
+                    f"图片说明文件 {p.path} 第 {p.line} 行：{p.message}",
+                    p.hint or f"修正 {p.path}，例如写成：licence: own 和 source: 本院设计组绘制",
+                    BASIS_COPYRIGHT,
+                )
+            )
             if "licence" not in info.fields:
-                continue   # the broken sidecar is the one thing to fix first
+                continue  # the broken sidecar is the one thing to fix first
         raw_licence = info.fields.get("licence")
         licence = resolve_licence(raw_licence)
         if _text(raw_licence) == "":
-            out.append(finding(r, "image/licence-missing", "image-licence", "error",
-                               f"图片 {name} 没有版权信息（licence）",
-                               f"{where_to_write}；licence 可选 {_MAIN_LICENCES} 等",
-                               BASIS_COPYRIGHT))
+            out.append(
+                finding(
+                    r,
+                    "image/licence-missing",
+                    "image-licence",
+                    "error",
+                    f"图片 {name} 没有版权信息（licence）",
+                    f"{where_to_write}；licence 可选 {_MAIN_LICENCES} 等",
+                    BASIS_COPYRIGHT,
+                )
+            )
             continue
         origin = info.origin.get("licence", "front matter")
         if licence is None:
@@ -570,41 +732,85 @@ def image_findings(path: str, text: str, meta: dict, content_root: Path, article
             versions = [k for k in LICENCES if _norm_licence(k).startswith(norm + "-")]
             if norm.startswith("CC") and versions:
                 hint = f"；请写明版本，例如 {versions[0]}"
-            out.append(finding(r, "image/licence-unknown", "image-licence", "error",
-                               f"图片 {name} 的 licence “{_text(raw_licence)}”不是认可的许可（写在 {origin}）",
-                               f"licence 只能是 {_MAIN_LICENCES}，或 CC 其他版本（2.0、2.5、3.0）及 BY-ND、BY-NC-SA、"
-                               f"BY-NC-ND{hint}；不确定授权时不要使用这张图片",
-                               BASIS_COPYRIGHT))
+            out.append(
+                finding(
+                    r,
+                    "image/licence-unknown",
+                    "image-licence",
+                    "error",
+                    f"图片 {name} 的 licence “{_text(raw_licence)}”不是认可的许可（写在 {origin}）",
+                    f"licence 只能是 {_MAIN_LICENCES}，或 CC 其他版本（2.0、2.5、3.0）及 BY-ND、BY-NC-SA、"
+                    f"BY-NC-ND{hint}；不确定授权时不要使用这张图片",
+                    BASIS_COPYRIGHT,
+                )
+            )
         else:
             if licence.credit and not _text(info.fields.get("credit")):
-                out.append(finding(r, "image/credit-missing", "image-licence", "error",
-                                   f"图片 {name} 使用 {licence.label} 许可，必须署名，但没有写 credit",
-                                   f"在 {'front matter 的 images: 中' if origin == 'front matter' else f'{origin} 中'}"
-                                   f"为 {name} 写明 credit（作者或权利人姓名），网页上会显示“图片：作者 / {licence.label}”",
-                                   BASIS_CREDIT))
+                out.append(
+                    finding(
+                        r,
+                        "image/credit-missing",
+                        "image-licence",
+                        "error",
+                        f"图片 {name} 使用 {licence.label} 许可，必须署名，但没有写 credit",
+                        f"在 {'front matter 的 images: 中' if origin == 'front matter' else f'{origin} 中'}"
+                        f"为 {name} 写明 credit（作者或权利人姓名），网页上会显示“图片：作者 / {licence.label}”",
+                        BASIS_CREDIT,
+                    )
+                )
             if not licence.commercial:
-                out.append(finding(r, "image/non-commercial", "image-licence", "error" if is_ad else "warning",
-                                   f"图片 {name} 使用 {licence.label} 许可，只允许非商业性使用"
-                                   + ("，不能用于广告" if is_ad else "；本院网站属于商业用途的可能很大"),
-                                   "换一张 own、purchased、CC0 或 CC-BY/CC-BY-SA 的图片，或取得作者的商用授权后把 licence 改为 purchased",
-                                   BASIS_NC))
+                out.append(
+                    finding(
+                        r,
+                        "image/non-commercial",
+                        "image-licence",
+                        "error" if is_ad else "warning",
+                        f"图片 {name} 使用 {licence.label} 许可，只允许非商业性使用"
+                        + ("，不能用于广告" if is_ad else "；本院网站属于商业用途的可能很大"),
+                        "换一张 own、purchased、CC0 或 CC-BY/CC-BY-SA 的图片，或取得作者的商用授权后把 licence 改为 purchased",
+                        BASIS_NC,
+                    )
+                )
         if not _text(info.fields.get("source")):
-            out.append(finding(r, "image/source-missing", "image-licence", "warning",
-                               f"图片 {name} 没有写来源（source）",
-                               "写明出处：原图网址、图库订单号，或本院的作者/部门（例如 本院设计组绘制），便于日后核对授权",
-                               BASIS_COPYRIGHT))
-        if _truthy(info.fields.get("patient")) and not (_text(info.fields.get("consent_ref")) or article_consent):
-            out.append(finding(r, "image/patient-consent", "consent", "error",
-                               f"图片 {name} 是患者照片（patient: true），但没有知情同意书编号（consent_ref）",
-                               "取得患者书面同意（肖像及健康信息的使用）后，在该图片的元数据或文章 front matter 中写 "
-                               "consent_ref；没有同意书时不得使用这张照片",
-                               BASIS_CONSENT))
+            out.append(
+                finding(
+                    r,
+                    "image/source-missing",
+                    "image-licence",
+                    "warning",
+                    f"图片 {name} 没有写来源（source）",
+                    "写明出处：原图网址、图库订单号，或本院的作者/部门（例如 本院设计组绘制），便于日后核对授权",
+                    BASIS_COPYRIGHT,
+                )
+            )
+        if _truthy(info.fields.get("patient")) and not (
+            _text(info.fields.get("consent_ref")) or article_consent
+        ):
+            out.append(
+                finding(
+                    r,
+                    "image/patient-consent",
+                    "consent",
+                    "error",
+                    f"图片 {name} 是患者照片（patient: true），但没有知情同意书编号（consent_ref）",
+                    "取得患者书面同意（肖像及健康信息的使用）后，在该图片的元数据或文章 front matter 中写 "
+                    "consent_ref；没有同意书时不得使用这张照片",
+                    BASIS_CONSENT,
+                )
+            )
         unknown = sorted(k for k in info.fields if k not in FIELDS)
         if unknown:
-            out.append(finding(r, "image/unknown-field", "image-licence", "warning",
-                               f"图片 {name} 的元数据有不认识的字段：{'、'.join(unknown)}",
-                               "可用字段：src、licence、source、credit、patient、consent_ref；检查是否拼错（例如 consent 应为 consent_ref）",
-                               "SmilePress 图片版权登记格式"))
+            out.append(
+                finding(
+                    r,
+                    "image/unknown-field",
+                    "image-licence",
+                    "warning",
+                    f"图片 {name} 的元数据有不认识的字段：{'、'.join(unknown)}",
+                    "可用字段：src、licence、source、credit、patient、consent_ref；检查是否拼错（例如 consent 应为 consent_ref）",
+                    "SmilePress 图片版权登记格式",
+                )
+            )
     out += _duplicate_findings(local, content_root, shown, finding)
     out.sort(key=lambda f: (f.line, f.column, f.rule))
     return out
@@ -619,26 +825,51 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
     def line_of(*keys) -> int:
         try:
             from ..load.front_matter import parse
+
             parsed = parse(text, path)
             return 2 if isinstance(parsed, Problem) else parsed[1].line_of(*keys)
         except Exception:  # noqa: BLE001 (a line number is a nicety)
             return 2
 
     def add(line: int, message: str, suggestion: str) -> None:
-        out.append(Finding(rule="image/front-matter", category="image-licence", level="error", path=path, line=line,
-                           column=1, end_line=line, end_column=1, match="", message=message, suggestion=suggestion,
-                           basis=BASIS_COPYRIGHT))
+        out.append(
+            Finding(
+                rule="image/front-matter",
+                category="image-licence",
+                level="error",
+                path=path,
+                line=line,
+                column=1,
+                end_line=line,
+                end_column=1,
+                match="",
+                message=message,
+                suggestion=suggestion,
+                basis=BASIS_COPYRIGHT,
+            )
+        )
 
     example = "例如：images: 下一行写 - src: images/x.png，再缩进写 licence: own 和 source: 本院设计组绘制"
     if not isinstance(images, list):
-        add(line_of("images"), "front matter 的 images: 必须是列表，每项写一张图片的 src、licence、source", example)
+        add(
+            line_of("images"),
+            "front matter 的 images: 必须是列表，每项写一张图片的 src、licence、source",
+            example,
+        )
         return out
     for index, entry in enumerate(images):
         if not isinstance(entry, dict):
-            add(line_of("images", index), f"images: 的第 {index + 1} 项必须是“字段: 值”的映射", example)
+            add(
+                line_of("images", index),
+                f"images: 的第 {index + 1} 项必须是“字段: 值”的映射",
+                example,
+            )
         elif not isinstance(entry.get("src"), str) or not entry["src"].strip():
-            add(line_of("images", index), f"images: 的第 {index + 1} 项没有 src（图片路径或网址）",
-                "写明 src：与正文中图片的写法相同，例如 images/x.png")
+            add(
+                line_of("images", index),
+                f"images: 的第 {index + 1} 项没有 src（图片路径或网址）",
+                "写明 src：与正文中图片的写法相同，例如 images/x.png",
+            )
     return out
 
 
@@ -654,13 +885,13 @@ _INDEX: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
 
 
 def _compute_phash(data: bytes) -> int | None:
-    from PIL import Image, ImageOps, ImageStat
     import imagehash
+    from PIL import Image, ImageOps, ImageStat
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(io.BytesIO(data)) as im:
-            im.draft("RGB", (128, 128))     # JPEG: decode at 1/2..1/8 scale, enough for a 32x32 hash
+            im.draft("RGB", (128, 128))  # JPEG: decode at 1/2..1/8 scale, enough for a 32x32 hash
             im = ImageOps.exif_transpose(im)
             if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
                 rgba = im.convert("RGBA")
@@ -669,7 +900,7 @@ def _compute_phash(data: bytes) -> int | None:
                 im = flat.convert("RGB")
             gray = im.convert("L")
             if ImageStat.Stat(gray.resize((32, 32))).stddev[0] < 2.0:
-                return None   # a blank or flat image: every such image would hash alike
+                return None  # a blank or flat image: every such image would hash alike
             return int(str(imagehash.phash(gray)), 16)
 
 
@@ -720,15 +951,15 @@ def duplicate_images(paths: list[Path], max_distance: int = 6) -> list[tuple[Pat
         import numpy as np
     except ImportError:
         np = None
-    if np is not None and hasattr(np, "bitwise_count") and max(h for _, _, h in items) < 2 ** 64:
+    if np is not None and hasattr(np, "bitwise_count") and max(h for _, _, h in items) < 2**64:
         hashes = np.array([h for _, _, h in items], dtype=np.uint64)
         for i in range(len(items) - 1):
-            distances = np.bitwise_count(hashes[i + 1:] ^ hashes[i])
+            distances = np.bitwise_count(hashes[i + 1 :] ^ hashes[i])
             for j in np.nonzero(distances <= max_distance)[0]:
                 pairs.append((items[i][1], items[i + 1 + int(j)][1], int(distances[j])))
     else:
         for i, (_, a, ha) in enumerate(items):
-            for _, b, hb in items[i + 1:]:
+            for _, b, hb in items[i + 1 :]:
                 d = (ha ^ hb).bit_count()
                 if d <= max_distance:
                     pairs.append((a, b, d))
@@ -773,23 +1004,32 @@ def _project_pairs(content_root: Path, extra: list[str]) -> list[tuple[Path, Pat
     return pairs
 
 
-def _duplicate_findings(local: dict[str, ImageRef], content_root: Path, shown, finding) -> list[Finding]:
+def _duplicate_findings(
+    local: dict[str, ImageRef], content_root: Path, shown, finding
+) -> list[Finding]:
     if not local:
         return []
     try:
         pairs = _project_pairs(content_root, list(local))
-    except ImportError:   # Pillow or imagehash not installed: the licence checks still ran
+    except ImportError:  # Pillow or imagehash not installed: the licence checks still ran
         return []
     mine = {os.path.normpath(os.path.abspath(k)): r for k, r in local.items()}
     out = []
     for a, b, distance in pairs:
         r = mine.get(os.path.normpath(os.path.abspath(b)))
         if r is None:
-            continue   # each pair once: on the article that uses the later path
+            continue  # each pair once: on the article that uses the later path
         how = "感知哈希相同" if distance == 0 else f"感知哈希只差 {distance}/64 位"
-        out.append(finding(r, "image/duplicate", "image-duplicate", "warning",
-                           f"图片 {shown(b)} 与 {shown(a)} 是同一张图片（{how}，可能只是缩放或重新压缩过）",
-                           f"只保留一个文件，两处都引用 {shown(a)}，版权信息也只写一处；"
-                           "确实是不同的图片时可忽略此提示",
-                           BASIS_DUPLICATE))
+        out.append(
+            finding(
+                r,
+                "image/duplicate",
+                "image-duplicate",
+                "warning",
+                f"图片 {shown(b)} 与 {shown(a)} 是同一张图片（{how}，可能只是缩放或重新压缩过）",
+                f"只保留一个文件，两处都引用 {shown(a)}，版权信息也只写一处；"
+                "确实是不同的图片时可忽略此提示",
+                BASIS_DUPLICATE,
+            )
+        )
     return out

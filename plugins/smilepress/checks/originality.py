@@ -9,6 +9,7 @@ comparing every pair; each candidate is then aligned exactly: every shared n-gra
 passages across small gaps (a few swapped synonyms), measured on the article's own characters.
 Attributed quotations (a blockquote naming its source) are allowed up to a share set in policies/.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,14 +33,18 @@ _ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—
 class Policy:
     """policies/originality.yml."""
 
-    ngram: int = 8                 # characters per shingle
-    window: int = 6                # winnowing window: shared runs of ngram + window - 1 characters are always seen
-    min_passage: int = 40          # content characters a passage must share to count
-    gap: int = 30                  # unmatched characters bridged inside one passage (swapped words)
-    plagiarism_error: float = 0.30     # share of the article covered by one reference text: error
-    plagiarism_warning: float = 0.10   # ... warning
-    self_duplicate: float = 0.40   # share of the smaller of two of our articles they have in common
-    quotation_max: float = 0.15    # attributed blockquotes up to this share of the article are fair quotation
+    ngram: int = 8  # characters per shingle
+    window: int = (
+        6  # winnowing window: shared runs of ngram + window - 1 characters are always seen
+    )
+    min_passage: int = 40  # content characters a passage must share to count
+    gap: int = 30  # unmatched characters bridged inside one passage (swapped words)
+    plagiarism_error: float = 0.30  # share of the article covered by one reference text: error
+    plagiarism_warning: float = 0.10  # ... warning
+    self_duplicate: float = 0.40  # share of the smaller of two of our articles they have in common
+    quotation_max: float = (
+        0.15  # attributed blockquotes up to this share of the article are fair quotation
+    )
     reference_dir: str = "data/reference"
     # Types never reported as self-duplicates: medical ads may only state the licensed facts, so they repeat.
     self_duplicate_skip: tuple = ("ad",)
@@ -67,12 +72,19 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
             value = reader.strings(value, (key,), key)
             values[key] = value
             continue
-        ok = isinstance(value, kind) or (kind is float and isinstance(value, int) and not isinstance(value, bool))
+        ok = isinstance(value, kind) or (
+            kind is float and isinstance(value, int) and not isinstance(value, bool)
+        )
         if not ok or isinstance(value, bool) or (kind in (int, float) and value <= 0):
-            reader.fail((key,), f"{key} 应该是正的{'整数' if kind is int else '数' if kind is float else '文本'}")
+            reader.fail(
+                (key,),
+                f"{key} 应该是正的{'整数' if kind is int else '数' if kind is float else '文本'}",
+            )
             continue
         values[key] = kind(value)
-    if values.get("plagiarism_warning", 0) > values.get("plagiarism_error", Policy.plagiarism_error):
+    if values.get("plagiarism_warning", 0) > values.get(
+        "plagiarism_error", Policy.plagiarism_error
+    ):
         reader.fail(("plagiarism_warning",), "plagiarism_warning 不能大于 plagiarism_error")
     problems.extend(reader.problems)
     return Policy(**values), problems
@@ -80,13 +92,14 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
 
 # -- content characters ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Content:
     """A text's content characters and where each came from in the file."""
 
     chars: str
-    offsets: np.ndarray          # file offset of each content character
-    quoted: int = 0              # content characters in attributed blockquotes (left out of `chars`)
+    offsets: np.ndarray  # file offset of each content character
+    quoted: int = 0  # content characters in attributed blockquotes (left out of `chars`)
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -107,8 +120,12 @@ def attributed_quotes(masked: str) -> list[tuple[int, int]]:
 
 def _credited(masked: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
     start, end = block[0][0], block[-1][1]
-    after = masked[end:end + 120].lstrip("\n").split("\n", 1)[0]
-    return [(start, end)] if _ATTRIBUTION.search(masked[start:end]) or _ATTRIBUTION.search(after) else []
+    after = masked[end : end + 120].lstrip("\n").split("\n", 1)[0]
+    return (
+        [(start, end)]
+        if _ATTRIBUTION.search(masked[start:end]) or _ATTRIBUTION.search(after)
+        else []
+    )
 
 
 def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
@@ -136,14 +153,20 @@ def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
 
 def _is_content(codes: np.ndarray) -> np.ndarray:
     """Han characters, ASCII letters and digits (the text is folded: lower case, half width)."""
-    return (((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
-            | ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x61) & (codes <= 0x7A))
-            | ((codes >= 0x30) & (codes <= 0x39)))
+    return (
+        ((codes >= 0x4E00) & (codes <= 0x9FFF))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF))
+        | ((codes >= 0x61) & (codes <= 0x7A))
+        | ((codes >= 0x30) & (codes <= 0x39))
+    )
 
 
 # -- shingles and fingerprints ----------------------------------------------------------------------
 
-_BASE = np.uint64(0x100000001B3)   # FNV prime: a polynomial hash over code points, stable across runs
+_BASE = np.uint64(
+    0x100000001B3
+)  # FNV prime: a polynomial hash over code points, stable across runs
 
 
 def shingle_hashes(chars: str, n: int) -> np.ndarray:
@@ -159,7 +182,7 @@ def shingle_hashes(chars: str, n: int) -> np.ndarray:
     h = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(n):
-            h = h * _BASE + codes[k:k + count] + np.uint64(k + 1)
+            h = h * _BASE + codes[k : k + count] + np.uint64(k + 1)
     return ((h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))).astype(np.uint32)
 
 
@@ -169,7 +192,7 @@ def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
         return hashes, np.zeros(0, dtype=np.int32)
     if len(hashes) <= window:
         i = int(len(hashes) - 1 - np.argmin(hashes[::-1]))
-        return hashes[i:i + 1], np.array([i], dtype=np.int32)
+        return hashes[i : i + 1], np.array([i], dtype=np.int32)
     windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
     rightmost_min = window - 1 - np.argmin(windows[:, ::-1], axis=1)
     positions = np.unique(np.arange(len(windows)) + rightmost_min).astype(np.int32)
@@ -178,13 +201,14 @@ def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 # -- the index ----------------------------------------------------------------------------------------
 
+
 @dataclass(eq=False)
 class Indexed:
-    name: str          # path relative to the project root, or the reference file
-    source: str        # what to show: the path, or the reference's URL
+    name: str  # path relative to the project root, or the reference file
+    source: str  # what to show: the path, or the reference's URL
     digest: str
     content: Content
-    text: str          # the file, for line numbers
+    text: str  # the file, for line numbers
     _shingles: np.ndarray | None = None
 
     def shingles(self, n: int) -> np.ndarray:
@@ -203,22 +227,34 @@ class Index:
         self._doc = np.zeros(0, dtype=np.int32)
         self._dirty = False
         self._parts: list[tuple[np.ndarray, np.ndarray]] = []
-        self.distinct: list[int] = []      # fingerprints of each document
+        self.distinct: list[int] = []  # fingerprints of each document
 
     def add(self, doc: Indexed, fingerprints: np.ndarray | None = None) -> int:
         """Index `doc`; `fingerprints` when already known (from the cache)."""
         if fingerprints is None:
             fingerprints, _ = winnow(doc.shingles(self.policy.ngram), self.policy.window)
-        self._parts.append((fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32)))
-        self.distinct.append(len(fingerprints))   # winnowing keeps one per position: nearly all distinct
+        self._parts.append(
+            (fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32))
+        )
+        self.distinct.append(
+            len(fingerprints)
+        )  # winnowing keeps one per position: nearly all distinct
         self.docs.append(doc)
         self._dirty = True
         return len(self.docs) - 1
 
     def _sorted(self) -> None:
         if self._dirty:
-            hashes = np.concatenate([p[0] for p in self._parts]) if self._parts else np.zeros(0, np.uint32)
-            docs = np.concatenate([p[1] for p in self._parts]) if self._parts else np.zeros(0, np.int32)
+            hashes = (
+                np.concatenate([p[0] for p in self._parts])
+                if self._parts
+                else np.zeros(0, np.uint32)
+            )
+            docs = (
+                np.concatenate([p[1] for p in self._parts])
+                if self._parts
+                else np.zeros(0, np.int32)
+            )
             order = np.argsort(hashes)
             self._hashes, self._doc = hashes[order], docs[order]
             self._dirty = False
@@ -239,8 +275,12 @@ class Index:
         total = int(lengths.sum())
         if total == 0:
             return []
-        starts = np.repeat(lo, lengths)           # every index in every [lo, hi) range, without a Python loop
-        hits = self._doc[starts + np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)]
+        starts = np.repeat(
+            lo, lengths
+        )  # every index in every [lo, hi) range, without a Python loop
+        hits = self._doc[
+            starts + np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ]
         found, counts = np.unique(hits, return_counts=True)
         return [(int(d), int(n)) for d, n in zip(found, counts) if n >= min_shared and d != i]
 
@@ -252,17 +292,23 @@ class Index:
 
 # -- alignment ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Passage:
-    start: int          # content-character span in the article
+    start: int  # content-character span in the article
     end: int
-    other_start: int    # where it is in the other document (content characters)
+    other_start: int  # where it is in the other document (content characters)
     other_end: int
-    shared: int         # content characters actually shared (the rest are bridged gaps)
+    shared: int  # content characters actually shared (the rest are bridged gaps)
 
 
-def align(a: Content, b: Content, policy: Policy, ha: np.ndarray | None = None,
-          hb: np.ndarray | None = None) -> list[Passage]:
+def align(
+    a: Content,
+    b: Content,
+    policy: Policy,
+    ha: np.ndarray | None = None,
+    hb: np.ndarray | None = None,
+) -> list[Passage]:
     """Passages of `a` that also occur in `b`: shared n-grams merged across gaps of at most `policy.gap`."""
     n = policy.ngram
     ha = shingle_hashes(a.chars, n) if ha is None else ha
@@ -279,8 +325,11 @@ def align(a: Content, b: Content, policy: Policy, ha: np.ndarray | None = None,
         if h in wanted:
             where.setdefault(h, j)
     achars, bchars = a.chars, b.chars
-    matches = [(i, where[h]) for i, h in zip(shared.tolist(), ha[shared].tolist())
-               if achars[i:i + n] == bchars[where[h]:where[h] + n]]     # a hash collision is no match
+    matches = [
+        (i, where[h])
+        for i, h in zip(shared.tolist(), ha[shared].tolist())
+        if achars[i : i + n] == bchars[where[h] : where[h] + n]
+    ]  # a hash collision is no match
     passages: list[Passage] = []
     run: list[tuple[int, int]] = []
     for i, j in matches:
@@ -325,7 +374,9 @@ class Library:
     so a run re-fingerprints only new or changed files, then re-sorts the index in numpy.
     """
 
-    def __init__(self, root: Path, policy: Policy, articles: dict[str, str], cache_dir: Path | None = None):
+    def __init__(
+        self, root: Path, policy: Policy, articles: dict[str, str], cache_dir: Path | None = None
+    ):
         self.root, self.policy = root, policy
         self.cache_dir = cache_dir
         self.index = Index(policy)
@@ -339,15 +390,31 @@ class Library:
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
         ref_dir = root / policy.reference_dir
         for path in sorted(ref_dir.rglob("*")) if ref_dir.is_dir() else []:
-            if path.suffix.lower() in (".md", ".txt") and path.is_file() and not path.name.upper().startswith("README"):
+            if (
+                path.suffix.lower() in (".md", ".txt")
+                and path.is_file()
+                and not path.name.upper().startswith("README")
+            ):
                 text = path.read_text(encoding="utf-8", errors="replace")
                 name = path.relative_to(root).as_posix()
-                self.references.add(self._add(name, reference_source(path.relative_to(root), text), text, cached, fresh,
-                                              exempt_quotes=False))
+                self.references.add(
+                    self._add(
+                        name,
+                        reference_source(path.relative_to(root), text),
+                        text,
+                        cached,
+                        fresh,
+                        exempt_quotes=False,
+                    )
+                )
         self._save_cache(fresh)
 
-    def _add(self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool) -> int:
-        digest = hashlib.sha256(f"{exempt_quotes}\0".encode() + text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    def _add(
+        self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool
+    ) -> int:
+        digest = hashlib.sha256(
+            f"{exempt_quotes}\0".encode() + text.encode("utf-8", "surrogatepass")
+        ).hexdigest()[:20]
         doc = Indexed(name, source, digest, _LazyContent(text, self.policy, exempt_quotes), text)
         i = self.index.add(doc, cached.get(digest))
         fresh[digest] = self.index.fingerprints(i)
@@ -369,7 +436,7 @@ class Library:
             with np.load(path) as data:
                 digests, lengths, hashes = data["digests"], data["lengths"], data["hashes"]
             ends = np.cumsum(lengths)
-            return {str(d): hashes[e - n:e] for d, n, e in zip(digests, lengths, ends)}
+            return {str(d): hashes[e - n : e] for d, n, e in zip(digests, lengths, ends)}
         except (OSError, ValueError, KeyError):
             return {}
 
@@ -381,8 +448,14 @@ class Library:
             path.parent.mkdir(parents=True, exist_ok=True)
             digests = sorted(fresh)
             tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, digests=np.array(digests), lengths=np.array([len(fresh[d]) for d in digests], dtype=np.int64),
-                     hashes=np.concatenate([fresh[d] for d in digests]) if digests else np.zeros(0, np.uint32))
+            np.savez(
+                tmp,
+                digests=np.array(digests),
+                lengths=np.array([len(fresh[d]) for d in digests], dtype=np.int64),
+                hashes=np.concatenate([fresh[d] for d in digests])
+                if digests
+                else np.zeros(0, np.uint32),
+            )
             tmp.replace(path)
         except OSError:
             pass
@@ -417,8 +490,12 @@ class Library:
         key = f"{me.digest}:{other.digest}"
         if key not in self.pairs:
             n = self.policy.ngram
-            self.pairs[key] = [list(astuple(q)) for q in align(me.content, other.content, self.policy,
-                                                               me.shingles(n), other.shingles(n))]
+            self.pairs[key] = [
+                list(astuple(q))
+                for q in align(
+                    me.content, other.content, self.policy, me.shingles(n), other.shingles(n)
+                )
+            ]
             self._pairs_changed = True
         return [Passage(*q) for q in self.pairs[key]]
 
@@ -429,8 +506,12 @@ class Library:
     # the pair cache: alignments by the two documents' digests, reused while neither changes
     def _pairs_file(self) -> Path | None:
         p = self.policy
-        return self.cache_dir / f"pairs-v2-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json" \
-            if self.cache_dir else None
+        return (
+            self.cache_dir
+            / f"pairs-v2-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json"
+            if self.cache_dir
+            else None
+        )
 
     def _load_pairs(self) -> dict[str, list]:
         path = self._pairs_file()
@@ -496,18 +577,29 @@ def findings(library: Library, name: str) -> list[Finding]:
     out = []
     for other, passages, share in library.matches(name):
         other_lines = Lines(other.text)
-        where = [other_lines.position(int(other.content.offsets[q.other_start]))[0] for q in passages]
+        where = [
+            other_lines.position(int(other.content.offsets[q.other_start]))[0] for q in passages
+        ]
         pct = round(100 * share)
         if library.is_reference(other):
             if share < p.plagiarism_warning:
                 continue
             level = "error" if share >= p.plagiarism_error else "warning"
             for q, line in zip(passages, where):
-                out.append(_finding(me, lines, q, "originality/plagiarism", "plagiarism", level,
-                                    f"这一段与参考资料 {other.source}（第 {line} 行起）的文字相同或近似；"
-                                    f"该资料合计覆盖本文 {pct}%（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
-                                    f"{round(100 * p.plagiarism_error)}% 错误）",
-                                    "用自己的话重写这一段；确需引用时放进引用块（>）并注明出处，引用只能占全文一小部分"))
+                out.append(
+                    _finding(
+                        me,
+                        lines,
+                        q,
+                        "originality/plagiarism",
+                        "plagiarism",
+                        level,
+                        f"这一段与参考资料 {other.source}（第 {line} 行起）的文字相同或近似；"
+                        f"该资料合计覆盖本文 {pct}%（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
+                        f"{round(100 * p.plagiarism_error)}% 错误）",
+                        "用自己的话重写这一段；确需引用时放进引用块（>）并注明出处，引用只能占全文一小部分",
+                    )
+                )
         else:
             other_share = library.share_of(library.by_name[other.name], i)
             if max(share, other_share) < p.self_duplicate or name < other.name:
@@ -515,22 +607,51 @@ def findings(library: Library, name: str) -> list[Finding]:
             if {_type_of(me.text), _type_of(other.text)} & set(p.self_duplicate_skip):
                 continue
             q = max(passages, key=lambda q: q.shared)
-            out.append(_finding(me, lines, q, "originality/self-duplicate", "self-duplicate", "warning",
-                                f"与本站文章 {other.name}（第 {where[passages.index(q)]} 行起）高度相似："
-                                f"共有文字覆盖本文 {pct}%、对方 {round(100 * other_share)}%",
-                                "合并成一篇，或把其中一篇改写成不同角度；两篇几乎相同的文章会拉低搜索排名"))
+            out.append(
+                _finding(
+                    me,
+                    lines,
+                    q,
+                    "originality/self-duplicate",
+                    "self-duplicate",
+                    "warning",
+                    f"与本站文章 {other.name}（第 {where[passages.index(q)]} 行起）高度相似："
+                    f"共有文字覆盖本文 {pct}%、对方 {round(100 * other_share)}%",
+                    "合并成一篇，或把其中一篇改写成不同角度；两篇几乎相同的文章会拉低搜索排名",
+                )
+            )
     return out
 
 
-def _finding(me: Indexed, lines, q: Passage, rule: str, category: str, level: str, message: str, suggestion: str):
+def _finding(
+    me: Indexed,
+    lines,
+    q: Passage,
+    rule: str,
+    category: str,
+    level: str,
+    message: str,
+    suggestion: str,
+):
     start = int(me.content.offsets[q.start])
     end = int(me.content.offsets[q.end - 1]) + 1
     line, col = lines.position(start)
     end_line, end_col = lines.position(end)
     match = me.text[start:end]
-    return Finding(rule=rule, category=category, level=level, path=me.name, line=line, column=col, end_line=end_line,
-               end_column=end_col, match=match if len(match) <= 200 else match[:197] + "…", message=message,
-               suggestion=suggestion, basis=BASIS)
+    return Finding(
+        rule=rule,
+        category=category,
+        level=level,
+        path=me.name,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        match=match if len(match) <= 200 else match[:197] + "…",
+        message=message,
+        suggestion=suggestion,
+        basis=BASIS,
+    )
 
 
 _TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.M)

@@ -1,4 +1,5 @@
 """The compliance review of one article: its findings, its waivers, and what keeps it off the sites."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,11 @@ from .waivers import Waiver, apply_waivers, parse_waivers
 
 @dataclass(frozen=True)
 class Review:
-    findings: tuple[Finding, ...]          # waived ones included, marked
+    findings: tuple[Finding, ...]  # waived ones included, marked
     waivers: tuple[Waiver, ...]
-    pending_roles: frozenset[str] = frozenset()   # roles whose approval would make a waiver of an error count
+    pending_roles: frozenset[str] = (
+        frozenset()
+    )  # roles whose approval would make a waiver of an error count
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
@@ -26,14 +29,26 @@ class Review:
         return out
 
 
-def review(checker: Checker, doc: Document, approved_roles: set[str], today: dt.date,
-           role_names: dict[str, str], cache: FindingsCache | None = None,
-           more: list[Finding] | tuple[Finding, ...] = (), more_rules: tuple[str, ...] = ()) -> Review:
+def review(
+    checker: Checker,
+    doc: Document,
+    approved_roles: set[str],
+    today: dt.date,
+    role_names: dict[str, str],
+    cache: FindingsCache | None = None,
+    more: list[Finding] | tuple[Finding, ...] = (),
+    more_rules: tuple[str, ...] = (),
+) -> Review:
     """`more`: findings of other checks (originality, images) that waivers and the gate treat alike."""
     found = check_cached(checker, doc, cache) + list(more)
     rules = checker.ruleset.by_id
     waivers, problems = parse_waivers(doc.text, doc.path, set(rules) | set(more_rules))
     found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)
-    pending = frozenset(rules[f.rule].waiver_role if f.rule in rules else "compliance" for f in found
-                        if f.waiver and not f.waived and f.level == "error")
-    return Review(tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers), pending)
+    pending = frozenset(
+        rules[f.rule].waiver_role if f.rule in rules else "compliance"
+        for f in found
+        if f.waiver and not f.waived and f.level == "error"
+    )
+    return Review(
+        tuple(sorted(problems + found, key=lambda f: (f.line, f.column))), tuple(waivers), pending
+    )

@@ -4,6 +4,7 @@ A pack holds `rules`, and may hold named word lists (`lexicons`) that any rule c
 and `disable: [rule ids]` to turn rules off without editing the pack that defines them. A broken
 rule is reported and skipped; a broken file is reported and the other packs still load.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,11 +20,35 @@ from .detectors import DETECTORS
 from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"
-CATEGORIES = ("absolute-claim", "efficacy-guarantee", "cure-rate", "comparison", "endorsement", "patient-testimonial",
-              "aesthetic-anxiety", "inducement", "disguised-ad", "ad-scope", "citation", "ad-label", "approval-number",
-              "consent", "pii-phone", "pii-id-card", "pii-bank-card", "pii-email", "secret", "unsafe-html", "seo",
-              # originality (text, images, sources)
-              "plagiarism", "self-duplicate", "image-licence", "image-duplicate", "sources")
+CATEGORIES = (
+    "absolute-claim",
+    "efficacy-guarantee",
+    "cure-rate",
+    "comparison",
+    "endorsement",
+    "patient-testimonial",
+    "aesthetic-anxiety",
+    "inducement",
+    "disguised-ad",
+    "ad-scope",
+    "citation",
+    "ad-label",
+    "approval-number",
+    "consent",
+    "pii-phone",
+    "pii-id-card",
+    "pii-bank-card",
+    "pii-email",
+    "secret",
+    "unsafe-html",
+    "seo",
+    # originality (text, images, sources)
+    "plagiarism",
+    "self-duplicate",
+    "image-licence",
+    "image-duplicate",
+    "sources",
+)
 LEVELS = ("error", "warning", "info")
 RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label")
 WINDOWS = ("clause", "sentence", "paragraph")
@@ -31,11 +56,41 @@ SCOPES = ("prose", "markup", "all")
 FIELD_SCOPES = ("title", "description", "first_line")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 
-_COMMON_KEYS = {"id", "category", "level", "levels", "type", "message", "basis", "suggestion", "applies_to",
-                "enabled", "waiver_role", "scope", "context", "exceptions"}
-_TYPE_KEYS = {"terms": {"terms"}, "pattern": {"pattern"}, "substitution": {"swap"}, "detector": {"detector", "allow"},
-              "required": {"field", "pattern", "when"}, "label": {"label", "where"}}
-_CONTEXT_KEYS = {"negated_by", "before", "not_before", "after", "not_after", "requires", "unless", "escalate", "quotable"}
+_COMMON_KEYS = {
+    "id",
+    "category",
+    "level",
+    "levels",
+    "type",
+    "message",
+    "basis",
+    "suggestion",
+    "applies_to",
+    "enabled",
+    "waiver_role",
+    "scope",
+    "context",
+    "exceptions",
+}
+_TYPE_KEYS = {
+    "terms": {"terms"},
+    "pattern": {"pattern"},
+    "substitution": {"swap"},
+    "detector": {"detector", "allow"},
+    "required": {"field", "pattern", "when"},
+    "label": {"label", "where"},
+}
+_CONTEXT_KEYS = {
+    "negated_by",
+    "before",
+    "not_before",
+    "after",
+    "not_after",
+    "requires",
+    "unless",
+    "escalate",
+    "quotable",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +100,7 @@ class Window:
     within: str
     any: tuple[str, ...] = ()
     pattern: re.Pattern | None = None
-    level: str = ""                       # for `escalate`: the level the finding takes
+    level: str = ""  # for `escalate`: the level the finding takes
 
     def holds(self, text: str) -> bool:
         return any(w in text for w in self.any) or bool(self.pattern and self.pattern.search(text))
@@ -53,15 +108,19 @@ class Window:
 
 @dataclass(frozen=True)
 class Context:
-    negated_by: tuple[str, ...] = ()      # a word earlier in the same clause cancels the hit (我们不承诺无痛)
-    before: re.Pattern | None = None      # the text just before the hit must match (anchored at the hit)
+    negated_by: tuple[
+        str, ...
+    ] = ()  # a word earlier in the same clause cancels the hit (我们不承诺无痛)
+    before: re.Pattern | None = (
+        None  # the text just before the hit must match (anchored at the hit)
+    )
     not_before: re.Pattern | None = None
-    after: re.Pattern | None = None       # the text just after the hit must match
+    after: re.Pattern | None = None  # the text just after the hit must match
     not_after: re.Pattern | None = None
-    requires: tuple[Window, ...] = ()     # every one must hold
-    unless: tuple[Window, ...] = ()       # any one cancels the hit
-    escalate: tuple[Window, ...] = ()     # the first that holds sets the level
-    quotable: bool = True                 # a sentence quoting the law about the word is not a claim
+    requires: tuple[Window, ...] = ()  # every one must hold
+    unless: tuple[Window, ...] = ()  # any one cancels the hit
+    escalate: tuple[Window, ...] = ()  # the first that holds sets the level
+    quotable: bool = True  # a sentence quoting the law about the word is not a claim
 
 
 @dataclass(frozen=True)
@@ -72,12 +131,12 @@ class Rule:
     level: str
     message: str
     basis: str
-    source: str                           # "path:line" of the rule's definition
+    source: str  # "path:line" of the rule's definition
     suggestion: str = ""
-    levels: dict[str, str] = field(default_factory=dict)   # per content type; "off" = does not apply
-    applies_to: frozenset[str] = frozenset()               # empty = every content type
-    scope: str = "prose"                  # prose: visible wording; markup: the page source without code and
-                                          # comments; all: the whole file, comments and code too
+    levels: dict[str, str] = field(default_factory=dict)  # per content type; "off" = does not apply
+    applies_to: frozenset[str] = frozenset()  # empty = every content type
+    scope: str = "prose"  # prose: visible wording; markup: the page source without code and
+    # comments; all: the whole file, comments and code too
     waiver_role: str = "compliance"
     terms: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
@@ -86,7 +145,7 @@ class Rule:
     detector: str = ""
     allow: tuple[str, ...] = ()
     field_name: str = ""
-    when: re.Pattern | None = None        # `required`: only for files whose text matches this
+    when: re.Pattern | None = None  # `required`: only for files whose text matches this
     label: str = ""
     where: tuple[str, ...] = ()
     context: Context = Context()
@@ -106,14 +165,14 @@ class Implication:
     categories: frozenset[str]
     types: frozenset[str]
     rule: str
-    when_self: bool = False      # only when the clinic says it of itself (the rule's `escalate` held)
+    when_self: bool = False  # only when the clinic says it of itself (the rule's `escalate` held)
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     problems: tuple[Problem, ...]
-    digest: str                           # changes whenever any pack file changes (the findings cache key)
+    digest: str  # changes whenever any pack file changes (the findings cache key)
     lexicons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     implications: tuple[Implication, ...] = ()
 
@@ -134,7 +193,11 @@ class _PackReader:
                 if item[1:] in self.lexicons:
                     out.extend(self.lexicons[item[1:]])
                 else:
-                    self.r.fail((*where, i), f"未知词表 {item}", f"可用词表：{', '.join(sorted(self.lexicons)) or '（无）'}")
+                    self.r.fail(
+                        (*where, i),
+                        f"未知词表 {item}",
+                        f"可用词表：{', '.join(sorted(self.lexicons)) or '（无）'}",
+                    )
             elif item.strip():
                 out.append(item.strip())
         return tuple(normalise(w).text for w in out)
@@ -147,9 +210,15 @@ class _PackReader:
             return None
         value = normalise_pattern(value)
         try:
-            return re.compile(f"(?:{value}){anchor}" if anchor == "$" else f"{anchor}(?:{value})", re.I)
+            return re.compile(
+                f"(?:{value}){anchor}" if anchor == "$" else f"{anchor}(?:{value})", re.I
+            )
         except re.error as exc:
-            self.r.fail(where, f"{what} 不是有效的正则表达式：{exc}", "检查括号和转义；YAML 中请用单引号包住正则")
+            self.r.fail(
+                where,
+                f"{what} 不是有效的正则表达式：{exc}",
+                "检查括号和转义；YAML 中请用单引号包住正则",
+            )
             return None
 
     def level(self, value: Any, where: tuple, allowed=LEVELS) -> str:
@@ -164,10 +233,14 @@ class _PackReader:
         for i, spec in enumerate(items):
             w = (*where, i) if isinstance(value, list) else where
             spec = self.r.mapping(spec, w, "条件")
-            self.r.unknown_keys(spec, {"within", "any", "pattern"} | ({"level"} if with_level else set()), w)
+            self.r.unknown_keys(
+                spec, {"within", "any", "pattern"} | ({"level"} if with_level else set()), w
+            )
             within = spec.get("within", "sentence")
             if within not in WINDOWS:
-                self.r.fail((*w, "within"), f"within '{within}' 无效", f"可用：{', '.join(WINDOWS)}")
+                self.r.fail(
+                    (*w, "within"), f"within '{within}' 无效", f"可用：{', '.join(WINDOWS)}"
+                )
                 continue
             words = self.words(spec.get("any", []), (*w, "any"), "any")
             pattern = self.regex(spec.get("pattern"), (*w, "pattern"), "pattern")
@@ -186,12 +259,18 @@ class _PackReader:
         return Context(
             negated_by=self.words(spec.get("negated_by", []), (*where, "negated_by"), "negated_by"),
             before=self.regex(spec.get("before"), (*where, "before"), "before", "$"),
-            not_before=self.regex(spec.get("not_before"), (*where, "not_before"), "not_before", "$"),
+            not_before=self.regex(
+                spec.get("not_before"), (*where, "not_before"), "not_before", "$"
+            ),
             after=self.regex(spec.get("after"), (*where, "after"), "after", "^"),
             not_after=self.regex(spec.get("not_after"), (*where, "not_after"), "not_after", "^"),
-            requires=self.windows(spec["requires"], (*where, "requires")) if "requires" in spec else (),
+            requires=self.windows(spec["requires"], (*where, "requires"))
+            if "requires" in spec
+            else (),
             unless=self.windows(spec["unless"], (*where, "unless")) if "unless" in spec else (),
-            escalate=self.windows(spec["escalate"], (*where, "escalate"), True) if "escalate" in spec else (),
+            escalate=self.windows(spec["escalate"], (*where, "escalate"), True)
+            if "escalate" in spec
+            else (),
             quotable=spec.get("quotable", True) is not False,
         )
 
@@ -208,12 +287,20 @@ class _PackReader:
         r.unknown_keys(spec, _COMMON_KEYS | _TYPE_KEYS[rtype], where)
         rid = spec.get("id")
         if not isinstance(rid, str) or not _ID.match(rid):
-            r.fail((*where, "id"), f"规则 id '{rid}' 无效", "用小写字母、数字、-、/ 组成，例如 ad-law/superlative")
+            r.fail(
+                (*where, "id"),
+                f"规则 id '{rid}' 无效",
+                "用小写字母、数字、-、/ 组成，例如 ad-law/superlative",
+            )
         category = spec.get("category")
         r.known(str(category), CATEGORIES, (*where, "category"), "类别")
         for key in ("message", "basis"):
             if not isinstance(spec.get(key), str) or not spec[key].strip():
-                r.fail((*where, key), f"规则缺少 {key}", "message 用中文说明错在哪里、应该怎么写；basis 写法律及条款")
+                r.fail(
+                    (*where, key),
+                    f"规则缺少 {key}",
+                    "message 用中文说明错在哪里、应该怎么写；basis 写法律及条款",
+                )
         level = self.level(spec.get("level", "error"), (*where, "level"))
         levels = {}
         for t, lv in r.mapping(spec.get("levels", {}), (*where, "levels"), "levels").items():
@@ -224,8 +311,11 @@ class _PackReader:
             r.known(t, types, (*where, "applies_to", i), "内容类型")
         scope = spec.get("scope", "all" if rtype == "detector" else "prose")
         if scope not in SCOPES:
-            r.fail((*where, "scope"), f"scope '{scope}' 无效",
-                   "可用：prose（读者看到的文字）、markup（页面源码，不含代码块和注释）、all（整个文件，含注释和代码）")
+            r.fail(
+                (*where, "scope"),
+                f"scope '{scope}' 无效",
+                "可用：prose（读者看到的文字）、markup（页面源码，不含代码块和注释）、all（整个文件，含注释和代码）",
+            )
         fields: dict[str, Any] = {}
         if rtype == "terms":
             fields["terms"] = self.words(spec.get("terms"), (*where, "terms"), "terms")
@@ -254,18 +344,32 @@ class _PackReader:
             fields["label"] = str(spec.get("label", ""))
             if not fields["label"]:
                 r.fail((*where, "label"), "label 规则需要 label（例如 广告）")
-            fields["where"] = r.strings(spec.get("where", ["title", "first_line"]), (*where, "where"), "where")
+            fields["where"] = r.strings(
+                spec.get("where", ["title", "first_line"]), (*where, "where"), "where"
+            )
             for i, w in enumerate(fields["where"]):
                 r.known(w, FIELD_SCOPES, (*where, "where", i), "位置")
         context = self.context(spec.get("context"), (*where, "context"))
         exceptions = self.words(spec.get("exceptions", []), (*where, "exceptions"), "exceptions")
         if len(r.problems) > before:
             return None
-        return Rule(id=rid, category=category, type=rtype, level=level, message=spec["message"].strip(),
-                    basis=spec["basis"].strip(), source=f"{r.path}:{r.loaded.line_of(*where)}",
-                    suggestion=str(spec.get("suggestion", "")).strip(), levels=levels, applies_to=frozenset(applies),
-                    scope=scope, waiver_role=str(spec.get("waiver_role", "compliance")), exceptions=exceptions,
-                    context=context, **fields)
+        return Rule(
+            id=rid,
+            category=category,
+            type=rtype,
+            level=level,
+            message=spec["message"].strip(),
+            basis=spec["basis"].strip(),
+            source=f"{r.path}:{r.loaded.line_of(*where)}",
+            suggestion=str(spec.get("suggestion", "")).strip(),
+            levels=levels,
+            applies_to=frozenset(applies),
+            scope=scope,
+            waiver_role=str(spec.get("waiver_role", "compliance")),
+            exceptions=exceptions,
+            context=context,
+            **fields,
+        )
 
 
 def load_rules(root: Path, content_types: set[str], roles: set[str] | None = None) -> RuleSet:
@@ -278,17 +382,41 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         reader = load_policy_file(root, name, problems)
         if reader is not None:
-            reader.unknown_keys(reader.loaded.data, {"version", "pack", "name", "description", "lexicons", "rules",
-                                                     "disable", "implies"}, ())
+            reader.unknown_keys(
+                reader.loaded.data,
+                {
+                    "version",
+                    "pack",
+                    "name",
+                    "description",
+                    "lexicons",
+                    "rules",
+                    "disable",
+                    "implies",
+                },
+                (),
+            )
             readers.append(reader)
     if not readers and not problems:
-        problems.append(Problem(PACK_DIR, 0, "没有找到任何合规规则包", f"请在 {PACK_DIR}/ 下放置 *.yml 规则包"))
+        problems.append(
+            Problem(PACK_DIR, 0, "没有找到任何合规规则包", f"请在 {PACK_DIR}/ 下放置 *.yml 规则包")
+        )
     lexicons: dict[str, tuple[str, ...]] = {}
     for reader in readers:
-        for name, words in reader.mapping(reader.loaded.data.get("lexicons", {}), ("lexicons",), "lexicons").items():
+        for name, words in reader.mapping(
+            reader.loaded.data.get("lexicons", {}), ("lexicons",), "lexicons"
+        ).items():
             if name in lexicons:
-                reader.fail(("lexicons", name), f"词表 {name} 在别的规则包中已定义", "换一个名字，或合并到一处")
-            lexicons[str(name)] = tuple(w.strip() for w in reader.strings(words, ("lexicons", name), f"词表 {name}") if w.strip())
+                reader.fail(
+                    ("lexicons", name),
+                    f"词表 {name} 在别的规则包中已定义",
+                    "换一个名字，或合并到一处",
+                )
+            lexicons[str(name)] = tuple(
+                w.strip()
+                for w in reader.strings(words, ("lexicons", name), f"词表 {name}")
+                if w.strip()
+            )
     rules: dict[str, Rule] = {}
     disabled: set[str] = set()
     for reader in readers:
@@ -304,10 +432,18 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
             if rule is None or (isinstance(spec, dict) and spec.get("enabled") is False):
                 continue
             if roles is not None and rule.waiver_role not in roles:
-                reader.fail(("rules", i, "waiver_role"), f"未知角色 '{rule.waiver_role}'", "见 policies/roles.yml")
+                reader.fail(
+                    ("rules", i, "waiver_role"),
+                    f"未知角色 '{rule.waiver_role}'",
+                    "见 policies/roles.yml",
+                )
                 continue
             if rule.id in rules:
-                reader.fail(("rules", i, "id"), f"规则 id {rule.id} 重复（已在 {rules[rule.id].source} 定义）", "每条规则的 id 必须唯一")
+                reader.fail(
+                    ("rules", i, "id"),
+                    f"规则 id {rule.id} 重复（已在 {rules[rule.id].source} 定义）",
+                    "每条规则的 id 必须唯一",
+                )
                 continue
             rules[rule.id] = rule
         problems.extend(reader.problems)
@@ -321,25 +457,47 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
             where = ("implies", i)
             spec = reader.mapping(spec, where, "implies")
             reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
-            categories = reader.strings(spec.get("categories", []), (*where, "categories"), "categories")
+            categories = reader.strings(
+                spec.get("categories", []), (*where, "categories"), "categories"
+            )
             types = reader.strings(spec.get("in", []), (*where, "in"), "in")
-            ok = all(reader.known(c, CATEGORIES, (*where, "categories", j), "类别") for j, c in enumerate(categories))
-            ok &= all(reader.known(t, content_types, (*where, "in", j), "内容类型") for j, t in enumerate(types))
+            ok = all(
+                reader.known(c, CATEGORIES, (*where, "categories", j), "类别")
+                for j, c in enumerate(categories)
+            )
+            ok &= all(
+                reader.known(t, content_types, (*where, "in", j), "内容类型")
+                for j, t in enumerate(types)
+            )
             ok &= reader.known(str(spec.get("rule")), rules, (*where, "rule"), "规则")
             if spec.get("when", "always") not in ("always", "self"):
                 reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
                 ok = False
             if ok:
-                implications.append(Implication(frozenset(categories), frozenset(types), str(spec["rule"]),
-                                                spec.get("when") == "self"))
+                implications.append(
+                    Implication(
+                        frozenset(categories),
+                        frozenset(types),
+                        str(spec["rule"]),
+                        spec.get("when") == "self",
+                    )
+                )
         problems.extend(p for p in reader.problems if p not in problems)
     for rid in sorted(disabled - set(rules)):
-        problems.append(Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning"))
-    return RuleSet(tuple(r for r in rules.values() if r.id not in disabled), tuple(problems), digest.hexdigest()[:16],
-                   lexicons, tuple(i for i in implications if i.rule not in disabled))
+        problems.append(
+            Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning")
+        )
+    return RuleSet(
+        tuple(r for r in rules.values() if r.id not in disabled),
+        tuple(problems),
+        digest.hexdigest()[:16],
+        lexicons,
+        tuple(i for i in implications if i.rule not in disabled),
+    )
 
 
 # -- required literals: skip a pattern on a text that cannot match it --------------------------------
+
 
 def required_literals(pattern: re.Pattern) -> tuple[str, ...]:
     """Strings of which every match of `pattern` contains at least one; () when none can be named.
@@ -349,6 +507,7 @@ def required_literals(pattern: re.Pattern) -> tuple[str, ...]:
     """
     try:
         from re import _parser as parser  # noqa: PLC0415 (Python 3.11+)
+
         tree = parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 (an unparsable pattern just gets no prefilter)
         return ()
@@ -401,7 +560,7 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
     if source.startswith("(?:") and closing_paren(source, 0) == len(source) - 1:
         source = source[3:-1]
     cuts = [i for i, ch, depth in _syntax(source) if ch == "|" and depth == 0]
-    parts = [source[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(source)])]
+    parts = [source[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(source)])]
     if len(parts) == 1 and parts[0] == pattern.pattern:
         return [pattern]
     try:
@@ -430,7 +589,7 @@ def _syntax(source: str, start: int = 0):
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-            if source[i + 1:i + 2] == "]":
+            if source[i + 1 : i + 2] == "]":
                 i += 1
         else:
             yield i, ch, depth

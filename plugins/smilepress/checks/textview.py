@@ -8,6 +8,7 @@ simplified characters, Latin to lower case (all one character for one), and join
 that were split by spaces, zero-width characters or decoration (最 好, 最*好, 第\u200b一), keeping a
 map from each normalised character back to the file.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -19,14 +20,18 @@ from functools import lru_cache
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _PROSE_KEYS = re.compile(r"^(?:title|description)[ \t]*:[ \t]*(.*)$", re.M)
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_FENCE = re.compile(
+    r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S
+)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 # These start with a character, not an assertion: `re` then skips quickly to where they can match.
-_LINK_TARGET = re.compile(r"\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")   # the "]" itself is kept
+_LINK_TARGET = re.compile(r"\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")  # the "]" itself is kept
 _REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
-_URL = re.compile(r"(?:https?://|ftp://|mailto:|tel:)[^\s<>()\"'，。]*")   # no re.I: it would disable the fast scan
+_URL = re.compile(
+    r"(?:https?://|ftp://|mailto:|tel:)[^\s<>()\"'，。]*"
+)  # no re.I: it would disable the fast scan
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
@@ -70,7 +75,10 @@ def prose_mask(text: str) -> str:
     spans = []
     m = _FRONT_MATTER.match(text)
     if m:
-        keep = [(k.start(1) + m.start(1), k.end(1) + m.start(1)) for k in _PROSE_KEYS.finditer(m.group(1) or "")]
+        keep = [
+            (k.start(1) + m.start(1), k.end(1) + m.start(1))
+            for k in _PROSE_KEYS.finditer(m.group(1) or "")
+        ]
         pos = 0
         for start, end in keep:
             spans.append((pos, start))
@@ -78,25 +86,44 @@ def prose_mask(text: str) -> str:
         spans.append((pos, m.end()))
     for pattern, needs in _PROSE_MASKS:
         text = _blank(text, spans, MASK)
-        spans = [mm.span() for mm in pattern.finditer(text)] if any(n in text for n in needs) else []
+        spans = (
+            [mm.span() for mm in pattern.finditer(text)] if any(n in text for n in needs) else []
+        )
         if pattern is _LINK_TARGET:
             spans = [(start + 1, end) for start, end in spans]
     return _blank(text, spans, MASK)
 
 
 # Each mask, with a string it cannot match without (most files have no fences, comments or references).
-_PROSE_MASKS = ((_FENCE, ("```", "~~~")), (_COMMENT, ("<!--",)), (_INLINE_CODE, ("`",)), (_TAG, ("<",)),
-                (_LINK_TARGET, ("](",)), (_REFERENCE, ("]:",)), (_URL, ("://", "mailto:", "tel:")), (_ATTR_LIST, ("{",)))
+_PROSE_MASKS = (
+    (_FENCE, ("```", "~~~")),
+    (_COMMENT, ("<!--",)),
+    (_INLINE_CODE, ("`",)),
+    (_TAG, ("<",)),
+    (_LINK_TARGET, ("](",)),
+    (_REFERENCE, ("]:",)),
+    (_URL, ("://", "mailto:", "tel:")),
+    (_ATTR_LIST, ("{",)),
+)
 
 
 # -- normalising ---------------------------------------------------------------------------------
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Full-width ASCII, the ideographic space and a few look-alikes, one character for one.
-_TABLE = {code: chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)} | {
-    0x3000: 0x20, 0x00A0: 0x20, ord("％"): ord("%"), ord("﹪"): ord("%"),
-    ord("—"): ord("-"), ord("–"): ord("-"), ord("－"): ord("-"),
-} | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+_TABLE = (
+    {code: chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)}
+    | {
+        0x3000: 0x20,
+        0x00A0: 0x20,
+        ord("％"): ord("%"),
+        ord("﹪"): ord("%"),
+        ord("—"): ord("-"),
+        ord("–"): ord("-"),
+        ord("－"): ord("-"),
+    }
+    | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+)
 # Punctuation that normalising turns to ASCII, for rule authors' patterns and word lists: a rule
 # written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in a
 # pattern outside a character class they would become regex syntax).
@@ -118,6 +145,7 @@ _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc  # noqa: PLC0415 (imported on first use: only the checker needs it)
+
     return opencc.OpenCC("t2s")
 
 
@@ -155,7 +183,9 @@ _NEEDS_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
 def _fold(text: str) -> str:
     """Lower case, and ASCII for full-width forms, one character for one (C speed when nothing to fold)."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters lower to two characters (İ): fall back to the table
+    if len(lowered) != len(
+        text
+    ):  # a few letters lower to two characters (İ): fall back to the table
         return text.translate(_TABLE)
     return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
 
@@ -190,6 +220,7 @@ def normalise(text: str) -> View:
 
 
 # -- positions -----------------------------------------------------------------------------------
+
 
 class Lines:
     """Offsets to 1-based (line, column) in characters."""

@@ -8,6 +8,7 @@ error-level finding counts only once someone holding the rule's `waiver_role` (c
 has approved the article: the approval's digest covers the body, so it covers the waiver's text too.
 After its `until` date a waiver no longer counts. Every waiver is reported, counted or not.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,25 +25,41 @@ _UNTIL = re.compile(r"(?:until|到期|有效期至|截至|至)\s*[:：]?\s*(\d{4
 
 @dataclass(frozen=True)
 class Waiver:
-    targets: tuple[str, ...]     # rule ids or categories
+    targets: tuple[str, ...]  # rule ids or categories
     reason: str
     until: dt.date | None
-    line: int                    # where the comment is
-    first: int                   # first line it covers
-    last: int                    # last line it covers (inclusive)
+    line: int  # where the comment is
+    first: int  # first line it covers
+    last: int  # last line it covers (inclusive)
 
     def covers(self, finding: Finding) -> bool:
-        return (finding.rule in self.targets or finding.category in self.targets) and self.first <= finding.line <= self.last
+        return (
+            finding.rule in self.targets or finding.category in self.targets
+        ) and self.first <= finding.line <= self.last
 
     def describe(self) -> str:
-        span = f"第 {self.first} 行" if self.first == self.last else f"第 {self.first}–{self.last} 行"
+        span = (
+            f"第 {self.first} 行" if self.first == self.last else f"第 {self.first}–{self.last} 行"
+        )
         until = f"，有效期至 {self.until.isoformat()}" if self.until else ""
         return f"豁免 {', '.join(self.targets)}（{span}{until}）：{self.reason or '（未写理由）'}"
 
 
 def _finding(path: str, line: int, level: str, rule: str, message: str, suggestion: str) -> Finding:
-    return Finding(rule=rule, category="waiver", level=level, path=path, line=line, column=1, end_line=line,
-                   end_column=1, match="", message=message, suggestion=suggestion, basis="SmilePress 豁免规则")
+    return Finding(
+        rule=rule,
+        category="waiver",
+        level=level,
+        path=path,
+        line=line,
+        column=1,
+        end_line=line,
+        end_column=1,
+        match="",
+        message=message,
+        suggestion=suggestion,
+        basis="SmilePress 豁免规则",
+    )
 
 
 def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], list[Finding]]:
@@ -50,7 +67,9 @@ def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], 
     lines = Lines(text)
     waivers: list[Waiver] = []
     problems: list[Finding] = []
-    open_regions: dict[str, tuple[int, str, dt.date | None, int]] = {}   # target -> (first line, reason, until, comment line)
+    open_regions: dict[
+        str, tuple[int, str, dt.date | None, int]
+    ] = {}  # target -> (first line, reason, until, comment line)
     for m in _WAIVER.finditer(text):
         kind, rest = m.group(1), m.group(2).strip()
         line, _ = lines.position(m.start())
@@ -59,23 +78,46 @@ def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], 
         targets = tuple(t for t in re.split(r"[\s,，]+", targets_text.strip()) if t)
         reason = reason.strip()
         until = None
-        if (u := _UNTIL.search(reason)):
+        if u := _UNTIL.search(reason):
             try:
                 until = dt.date.fromisoformat(u.group(1))
             except ValueError:
-                problems.append(_finding(path, line, "error", "waiver/bad-date", f"豁免的到期日期 {u.group(1)} 无效",
-                                         "写成 until YYYY-MM-DD"))
-            reason = reason[:u.start()].strip(" ，,;；")
+                problems.append(
+                    _finding(
+                        path,
+                        line,
+                        "error",
+                        "waiver/bad-date",
+                        f"豁免的到期日期 {u.group(1)} 无效",
+                        "写成 until YYYY-MM-DD",
+                    )
+                )
+            reason = reason[: u.start()].strip(" ，,;；")
         if not targets:
-            problems.append(_finding(path, line, "error", "waiver/no-rule", "豁免没有写要关闭的规则",
-                                     "写成 <!-- smilepress-disable 规则id -- 理由 -->"))
+            problems.append(
+                _finding(
+                    path,
+                    line,
+                    "error",
+                    "waiver/no-rule",
+                    "豁免没有写要关闭的规则",
+                    "写成 <!-- smilepress-disable 规则id -- 理由 -->",
+                )
+            )
             continue
         unknown = [t for t in targets if t not in known and t not in CATEGORIES]
-        if unknown:   # one message per comment, however many names it got wrong
+        if unknown:  # one message per comment, however many names it got wrong
             more = f" 等 {len(unknown)} 个" if len(unknown) > 5 else ""
-            problems.append(_finding(path, line, "warning", "waiver/unknown-rule",
-                                     f"豁免中的规则 {'、'.join(unknown[:5])}{more}不存在",
-                                     "检查拼写；`smilepress check --format json` 的 rule 字段就是规则 id"))
+            problems.append(
+                _finding(
+                    path,
+                    line,
+                    "warning",
+                    "waiver/unknown-rule",
+                    f"豁免中的规则 {'、'.join(unknown[:5])}{more}不存在",
+                    "检查拼写；`smilepress check --format json` 的 rule 字段就是规则 id",
+                )
+            )
         if kind == "enable":
             for t in targets:
                 if t in open_regions:
@@ -83,11 +125,22 @@ def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], 
                     waivers.append(Waiver((t,), why, date, at, first, line))
             continue
         if not reason:
-            problems.append(_finding(path, line, "error", "waiver/no-reason", "豁免没有写理由，不生效",
-                                     "在规则后写“-- 理由”，例如 <!-- smilepress-disable ad-law/superlative -- 引用指南原文 -->"))
+            problems.append(
+                _finding(
+                    path,
+                    line,
+                    "error",
+                    "waiver/no-reason",
+                    "豁免没有写理由，不生效",
+                    "在规则后写“-- 理由”，例如 <!-- smilepress-disable ad-law/superlative -- 引用指南原文 -->",
+                )
+            )
             continue
         if kind == "disable-line":
-            alone = not text[lines.starts[line - 1]:m.start()].strip() and not lines.line_text(end_line)[m.end() - lines.starts[end_line - 1]:].strip()
+            alone = (
+                not text[lines.starts[line - 1] : m.start()].strip()
+                and not lines.line_text(end_line)[m.end() - lines.starts[end_line - 1] :].strip()
+            )
             target_line = _next_content_line(lines, end_line) if alone else line
             waivers.append(Waiver(targets, reason, until, line, target_line, target_line))
         else:
@@ -105,8 +158,14 @@ def _next_content_line(lines: Lines, after: int) -> int:
     return after
 
 
-def apply_waivers(findings: list[Finding], waivers: list[Waiver], rules: dict[str, Rule], approved_roles: set[str],
-                  today: dt.date, role_names: dict[str, str]) -> list[Finding]:
+def apply_waivers(
+    findings: list[Finding],
+    waivers: list[Waiver],
+    rules: dict[str, Rule],
+    approved_roles: set[str],
+    today: dt.date,
+    role_names: dict[str, str],
+) -> list[Finding]:
     """Findings with their waivers: `waived` only when the waiver counts."""
     out = []
     for f in findings:
@@ -116,9 +175,18 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver], rules: dict[st
             continue
         rule = rules.get(f.rule)
         if waiver.until and waiver.until < today:
-            out.append(with_waiver(f, f"{waiver.describe()}——已于 {waiver.until.isoformat()} 过期，不再生效", False))
-        elif f.level == "error" and (rule.waiver_role if rule else "compliance") not in approved_roles:
-            role_id = rule.waiver_role if rule else "compliance"   # checks without a rule pack: compliance
+            out.append(
+                with_waiver(
+                    f, f"{waiver.describe()}——已于 {waiver.until.isoformat()} 过期，不再生效", False
+                )
+            )
+        elif (
+            f.level == "error"
+            and (rule.waiver_role if rule else "compliance") not in approved_roles
+        ):
+            role_id = (
+                rule.waiver_role if rule else "compliance"
+            )  # checks without a rule pack: compliance
             role = role_names.get(role_id, role_id)
             out.append(with_waiver(f, f"{waiver.describe()}——需要“{role}”批准本文后才生效", False))
         else:

@@ -3,6 +3,7 @@
 parser: the command line (commands, options, examples); commands: running them, with exit codes and
 messages to staff in Chinese. `main` is the console script's entry point (smilepress.cli:main).
 """
+
 from .commands import main
 
 __all__ = ["main"]

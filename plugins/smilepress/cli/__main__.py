@@ -1,4 +1,5 @@
 """`python -m smilepress.cli`: the `smilepress` command."""
+
 import sys
 
 from .commands import main

@@ -2,6 +2,7 @@
 
 Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the command line is wrong.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from ..project import Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
 
-DEBUG_ENV = "SMILEPRESS_DEBUG"   # 1: an internal error raises (tests, maintainers) instead of one line for staff
+DEBUG_ENV = "SMILEPRESS_DEBUG"  # 1: an internal error raises (tests, maintainers) instead of one line for staff
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,14 +26,21 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except SmilePressError as exc:
         for problem in exc.problems:
-            print(f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr)
+            print(
+                f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr
+            )
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # never a traceback to a user; the test suite (SMILEPRESS_DEBUG=1) sees the bug
+    except (
+        Exception
+    ) as exc:  # never a traceback to a user; the test suite (SMILEPRESS_DEBUG=1) sees the bug
         if args.debug or os.environ.get(DEBUG_ENV) == "1":
             raise
-        print(f"内部错误：{type(exc).__name__}: {exc}\n请把这条信息告诉维护人员（加 --debug 可看详细信息）。", file=sys.stderr)
+        print(
+            f"内部错误：{type(exc).__name__}: {exc}\n请把这条信息告诉维护人员（加 --debug 可看详细信息）。",
+            file=sys.stderr,
+        )
         return 2
 
 
@@ -41,8 +49,8 @@ def _project(args) -> Project:
 
 
 def _handbook(project: Project) -> int:
-    from ..pages.handbook import load_handbook
     from ..model.regulation import FILES
+    from ..pages.handbook import load_handbook
 
     book, problems = load_handbook(project.root, project.policies, project.today, project.history)
     for problem in problems:
@@ -50,8 +58,10 @@ def _handbook(project: Project) -> int:
     clauses = book.reg.clauses.values()
     added = sum(1 for c in clauses if c.origin == "added")
     errors = sum(1 for p in problems if p.level == "error")
-    print(f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，{len(clauses)} 条条款（其中部门补充 {added} 条），"
-          f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {len(book.reg.overdue(project.today))} 项")
+    print(
+        f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，{len(clauses)} 条条款（其中部门补充 {added} 条），"
+        f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {len(book.reg.overdue(project.today))} 项"
+    )
     return 1 if errors else 0
 
 
@@ -60,7 +70,9 @@ def _article_path(project: Project, file: str) -> Path:
     if not path.is_file():
         raise SmilePressError(f"找不到文件 {file}")
     if project.content_root not in path.parents:
-        raise SmilePressError(f"{file} 不在 {project.content_root.relative_to(project.root)}/ 目录下")
+        raise SmilePressError(
+            f"{file} 不在 {project.content_root.relative_to(project.root)}/ 目录下"
+        )
     return path
 
 
@@ -91,15 +103,21 @@ def _run(args) -> int:
         from ..report.board import items, render
 
         found = items(project)
-        print(json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2) if args.format == "json"
-              else render(project, found))
+        print(
+            json.dumps([i.as_dict() for i in found], ensure_ascii=False, indent=2)
+            if args.format == "json"
+            else render(project, found)
+        )
         return 0
     if args.command == "drops":
         from ..report.drops import report
 
         found = report(project, args.days)
-        print({"text": found.text, "markdown": found.markdown}.get(args.format, lambda: json.dumps(
-            found.as_dict(), ensure_ascii=False, indent=2))())
+        print(
+            {"text": found.text, "markdown": found.markdown}.get(
+                args.format, lambda: json.dumps(found.as_dict(), ensure_ascii=False, indent=2)
+            )()
+        )
         return 0
     if args.command == "review-summary":
         from ..report.pull_request import review_summary
@@ -114,30 +132,61 @@ def _run(args) -> int:
 
     actor = current_actor(project.root, project.policies)
     if args.command == "new":
-        outcome = create_article(project, args.type, args.title, actor, args.slug, branch=not args.no_branch)
+        outcome = create_article(
+            project, args.type, args.title, actor, args.slug, branch=not args.no_branch
+        )
     else:
         event = RE_REVIEW if getattr(args, "re_review", False) else args.command
         if getattr(args, "next_review", None) and event != RE_REVIEW:
             raise SmilePressError("--next-review 只能和 --re-review 一起用")
-        next_review = parse_as_of(args.next_review, "--next-review") if getattr(args, "next_review", None) else None
-        outcome = run_event(project, _article_path(project, args.file), event, actor, role=getattr(args, "role", None),
-                            reason=getattr(args, "reason", None), next_review=next_review)
+        next_review = (
+            parse_as_of(args.next_review, "--next-review")
+            if getattr(args, "next_review", None)
+            else None
+        )
+        outcome = run_event(
+            project,
+            _article_path(project, args.file),
+            event,
+            actor,
+            role=getattr(args, "role", None),
+            reason=getattr(args, "reason", None),
+            next_review=next_review,
+        )
     print(outcome.message)
-    print(f"已提交 {outcome.commit[:7]}（作者 {actor.email}）" if outcome.commit else "（不在 git 仓库中：未提交，批准无法被证明）")
+    print(
+        f"已提交 {outcome.commit[:7]}（作者 {actor.email}）"
+        if outcome.commit
+        else "（不在 git 仓库中：未提交，批准无法被证明）"
+    )
     return 0
 
 
 def _row(project: Project, entry) -> dict:
     a, p = entry.article, project.policies
     public = entry.decision("public", project.today)
-    return {"path": a.path, "title": a.display_title, "type": a.type, "status": a.status, "authors": list(a.authors),
-            "public": public.public, "reasons": list(public.reasons), "warnings": list(public.warnings),
-            "missing_approvals": list(entry.approvals.missing),
-            "waiting_for": [pid for r in entry.approvals.missing for pid in (h.id for h in p.holders(r))
-                            if pid not in a.authors] if a.status == "review" else [],
-            "publish_date": a.publish_date.isoformat() if a.publish_date else None,
-            "review_by": entry.facts.review_by.isoformat() if entry.facts.review_by else None,
-            "problems": [str(x) for x in a.problems]}
+    return {
+        "path": a.path,
+        "title": a.display_title,
+        "type": a.type,
+        "status": a.status,
+        "authors": list(a.authors),
+        "public": public.public,
+        "reasons": list(public.reasons),
+        "warnings": list(public.warnings),
+        "missing_approvals": list(entry.approvals.missing),
+        "waiting_for": [
+            pid
+            for r in entry.approvals.missing
+            for pid in (h.id for h in p.holders(r))
+            if pid not in a.authors
+        ]
+        if a.status == "review"
+        else [],
+        "publish_date": a.publish_date.isoformat() if a.publish_date else None,
+        "review_by": entry.facts.review_by.isoformat() if entry.facts.review_by else None,
+        "problems": [str(x) for x in a.problems],
+    }
 
 
 def _list(project: Project, args) -> int:
@@ -156,9 +205,15 @@ def _list(project: Project, args) -> int:
     p = project.policies
     for r in rows:
         mark = "公开" if r["public"] else "未公开"
-        missing = f"  缺：{'、'.join(p.role_name(x) for x in r['missing_approvals'])}" if r["missing_approvals"] else ""
-        print(f"{p.states.get(r['status'], r['status'] or '?'):<4} {mark:<3} {p.types[r['type']].name if r['type'] in p.types else '?':<4} "
-              f"{r['path']}  {r['title']}{missing}")
+        missing = (
+            f"  缺：{'、'.join(p.role_name(x) for x in r['missing_approvals'])}"
+            if r["missing_approvals"]
+            else ""
+        )
+        print(
+            f"{p.states.get(r['status'], r['status'] or '?'):<4} {mark:<3} {p.types[r['type']].name if r['type'] in p.types else '?':<4} "
+            f"{r['path']}  {r['title']}{missing}"
+        )
     print(f"共 {len(rows)} 篇（截至 {project.today.isoformat()}）")
     return 0
 
@@ -174,10 +229,17 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         reason = v.reason
         if v.code == "stale" and project.history.available:
             reason += "：" + stale_since(project, article, v.approval)
-        row["approvals"].append({"by": v.approval.by, "role": v.approval.role, "at": v.approval.at,
-                                 "review_by": v.approval.review_by.isoformat() if v.approval.review_by else None,
-                                 "counts": v.counts, "reason": reason,
-                                 "commit": v.commit.sha if v.commit else None})
+        row["approvals"].append(
+            {
+                "by": v.approval.by,
+                "role": v.approval.role,
+                "at": v.approval.at,
+                "review_by": v.approval.review_by.isoformat() if v.approval.review_by else None,
+                "counts": v.counts,
+                "reason": reason,
+                "commit": v.commit.sha if v.commit else None,
+            }
+        )
     row["profiles"] = {p: entry.decision(p, project.today).included for p in PROFILES}
     row["compliance"] = entry.review.counts()
     if fmt == "json":
@@ -185,22 +247,40 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         return 0
     p = project.policies
     print(f"{row['path']}  {row['title']}")
-    print(f"类型：{p.types[article.type].name if article.type in p.types else article.type}  "
-          f"状态：{p.states.get(article.status, article.status)}  作者：{'、'.join(_name(p, x) for x in article.authors)}")
+    print(
+        f"类型：{p.types[article.type].name if article.type in p.types else article.type}  "
+        f"状态：{p.states.get(article.status, article.status)}  作者：{'、'.join(_name(p, x) for x in article.authors)}"
+    )
     print("需要批准：" + ("、".join(p.role_name(r) for r in entry.approvals.required) or "无"))
     for a in row["approvals"]:
         mark = "有效" if a["counts"] else "无效"
         kind = f"复审，下次复审期限 {a['review_by']}，" if a["review_by"] else ""
-        print(f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{kind}{a['at']}"
-              + (f"：{a['reason']}" if a["reason"] else ""))
+        print(
+            f"  [{mark}] {_name(p, a['by'])}（{p.role_name(a['role'])}）{kind}{a['at']}"
+            + (f"：{a['reason']}" if a["reason"] else "")
+        )
     if row["review_by"]:
-        written = f"{article.review_by.isoformat()}（文件中）" if article.review_by else "（文件中未写）"
+        written = (
+            f"{article.review_by.isoformat()}（文件中）" if article.review_by else "（文件中未写）"
+        )
         last = entry.approvals.last_re_review(p.re_review.role)
-        print(f"复审期限：{row['review_by']}" + (f"，由 {_name(p, last.approval.by)} 复审延至此日；最初批准的期限为 {written}"
-                                               if last and last.approval.review_by > (article.review_by or dt.date.min) else ""))
+        print(
+            f"复审期限：{row['review_by']}"
+            + (
+                f"，由 {_name(p, last.approval.by)} 复审延至此日；最初批准的期限为 {written}"
+                if last and last.approval.review_by > (article.review_by or dt.date.min)
+                else ""
+            )
+        )
     c = row["compliance"]
-    print(f"合规检查：{c['error']} 个错误，{c['warning']} 个警告，{c['waived']} 处已豁免"
-          + ("（详情：smilepress check " + row["path"] + "）" if c["error"] + c["warning"] + c["waived"] else ""))
+    print(
+        f"合规检查：{c['error']} 个错误，{c['warning']} 个警告，{c['waived']} 处已豁免"
+        + (
+            "（详情：smilepress check " + row["path"] + "）"
+            if c["error"] + c["warning"] + c["waived"]
+            else ""
+        )
+    )
     print("公开网站：" + ("收录" if row["public"] else "不收录"))
     for reason in row["reasons"]:
         print(f"  - {reason}")
@@ -223,7 +303,9 @@ def _log(project: Project, path: Path, fmt: str) -> int:
         return 0
     zone = ZoneInfo(project.policies.timezone)
     for e in events:
-        proof = "" if e.proven is None else ("  ✓ 本人提交" if e.proven else "  ✗ 非本人提交，不算数")
+        proof = (
+            "" if e.proven is None else ("  ✓ 本人提交" if e.proven else "  ✗ 非本人提交，不算数")
+        )
         when = dt.datetime.fromisoformat(e.commit.date).astimezone(zone).strftime("%Y-%m-%d %H:%M")
         print(f"{when}  {e.commit.short}  {e.commit.name} <{e.commit.email}>  {e.what}{proof}")
     if history.shallow:
@@ -238,14 +320,19 @@ def _name(p, pid: str) -> str:
 def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
     root = find_root(Path.cwd())
-    settings = {"SMILEPRESS_PROFILE": args.profile, "SMILEPRESS_STRICT": "1" if args.strict else None,
-                "SMILEPRESS_AS_OF": parse_as_of(args.as_of, "--as-of").isoformat() if args.as_of else os.environ.get("SMILEPRESS_AS_OF")}
+    settings = {
+        "SMILEPRESS_PROFILE": args.profile,
+        "SMILEPRESS_STRICT": "1" if args.strict else None,
+        "SMILEPRESS_AS_OF": parse_as_of(args.as_of, "--as-of").isoformat()
+        if args.as_of
+        else os.environ.get("SMILEPRESS_AS_OF"),
+    }
     saved = {name: os.environ.get(name) for name in settings}
     _set_environment(settings)
     try:
         return _run_mkdocs(args, root)
     finally:
-        _set_environment(saved)   # one build's settings never leak into the next (tests run several)
+        _set_environment(saved)  # one build's settings never leak into the next (tests run several)
 
 
 def _set_environment(values: dict[str, str | None]) -> None:
@@ -277,7 +364,14 @@ def _run_mkdocs(args, root: Path) -> int:
     return 0
 
 
-DATA_SUFFIXES = (".yml", ".yaml", ".csv", ".json", ".txt", ".tsv")   # checked for personal data and secrets only
+DATA_SUFFIXES = (
+    ".yml",
+    ".yaml",
+    ".csv",
+    ".json",
+    ".txt",
+    ".tsv",
+)  # checked for personal data and secrets only
 
 
 def _check_targets(project: Project, paths: list[str]) -> list[Path]:
@@ -287,8 +381,15 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
     for given in paths:
         path = Path(given).resolve()
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".md", *DATA_SUFFIXES)
-                                and not any(x.startswith(".") for x in p.relative_to(path).parts)))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in (".md", *DATA_SUFFIXES)
+                    and not any(x.startswith(".") for x in p.relative_to(path).parts)
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
@@ -309,26 +410,46 @@ def _check(args) -> int:
         files = _check_targets(project, args.paths)
     except SmilePressError as exc:
         for problem in exc.problems:
-            print(f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr)
+            print(
+                f"错误：{problem}" if problem.path else f"错误：{problem.message}", file=sys.stderr
+            )
         return 2
     if args.no_cache:
         project.findings_cache.root = None
     findings, sources = [], {}
     staff = frozenset(p.email for p in project.policies.people.values())
     for path in files:
-        if project.content_root not in path.parents:   # data, policies, references: nothing personal or secret
+        if (
+            project.content_root not in path.parents
+        ):  # data, policies, references: nothing personal or secret
             rel = path.relative_to(project.root).as_posix()
             text = path.read_text(encoding="utf-8", errors="replace")
             sources[rel] = text
-            allowed = staff if rel == "policies/people.yml" else frozenset()   # the staff registry is their home
+            allowed = (
+                staff if rel == "policies/people.yml" else frozenset()
+            )  # the staff registry is their home
             findings += project.checker.check_data(Document(rel, text, "", {}), allowed)
             continue
         article = project.load(path)
         entry = project.entry(article)
         sources[article.path] = article.text
-        findings += [Finding(rule="file/invalid", category="file", level=p.level, path=p.path, line=p.line,
-                             column=p.col, end_line=p.line, end_column=p.col, match="", message=p.message,
-                             suggestion=p.hint, basis="SmilePress 内容模型") for p in article.problems]
+        findings += [
+            Finding(
+                rule="file/invalid",
+                category="file",
+                level=p.level,
+                path=p.path,
+                line=p.line,
+                column=p.col,
+                end_line=p.line,
+                end_column=p.col,
+                match="",
+                message=p.message,
+                suggestion=p.hint,
+                basis="SmilePress 内容模型",
+            )
+            for p in article.problems
+        ]
         findings += entry.review.findings
     project.findings_cache.save()
     project.originality.save()
@@ -349,7 +470,9 @@ def _backup(args) -> int:
         print(f"已恢复到 {args.dest}：{len(refs)} 个分支和标签，SHA-256 与清单一致")
         return 0
     done = backup(find_root(Path.cwd()), Path(args.to), keep=args.keep)
-    print(f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，{len(done.refs)} 个分支和标签，已校验）")
+    print(
+        f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，{len(done.refs)} 个分支和标签，已校验）"
+    )
     for old in done.removed:
         print(f"已删除较早的备份 {old.name}")
     return 0
@@ -361,7 +484,9 @@ def _codeowners(project: Project, check: bool) -> int:
     stale = []
     for forge, rel in TARGETS.items():
         path = project.root / rel
-        text = render(project.policies, forge, project.content_root.relative_to(project.root).as_posix())
+        text = render(
+            project.policies, forge, project.content_root.relative_to(project.root).as_posix()
+        )
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current == text:
             continue
@@ -377,4 +502,3 @@ def _codeowners(project: Project, check: bool) -> int:
         print("请运行 smilepress codeowners 并提交", file=sys.stderr)
         return 1
     return 0
-

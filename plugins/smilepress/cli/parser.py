@@ -1,4 +1,5 @@
 """The `smilepress` command line: its commands, options and examples (help texts in Chinese)."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,26 +20,44 @@ EXAMPLES = """\
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="smilepress", description="口腔网络运营部的内容发布工具",
-                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="smilepress",
+        description="口腔网络运营部的内容发布工具",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--as-of", help="按某一天（YYYY-MM-DD）判断定时发布与过期，默认今天")
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
-    new = sub.add_parser("new", help="从模板新建一篇文章（在 git 仓库中同时新建分支 content/<slug>）")
+    new = sub.add_parser(
+        "new", help="从模板新建一篇文章（在 git 仓库中同时新建分支 content/<slug>）"
+    )
     new.add_argument("--type", required=True, help="education | ad | faq | case | page")
     new.add_argument("--title", required=True)
     new.add_argument("--slug", help="网址名（小写字母、数字、连字符）；默认由标题拼音生成")
     new.add_argument("--no-branch", action="store_true", help="不新建分支")
 
-    for name, text in (("submit", "提交审核（作者）"), ("publish", "发布（部门经理）"), ("archive", "归档下线（部门经理）")):
+    for name, text in (
+        ("submit", "提交审核（作者）"),
+        ("publish", "发布（部门经理）"),
+        ("archive", "归档下线（部门经理）"),
+    ):
         sub.add_parser(name, help=text).add_argument("file")
-    approve = sub.add_parser("approve", help="以某个角色批准（批准记录当前内容的摘要）；--re-review：医师复审")
+    approve = sub.add_parser(
+        "approve", help="以某个角色批准（批准记录当前内容的摘要）；--re-review：医师复审"
+    )
     approve.add_argument("--role", required=True)
-    approve.add_argument("--re-review", action="store_true",
-                         help="复审已批准、内容未改动的医学内容：记录复审并设定下次复审期限，其他批准仍然有效")
-    approve.add_argument("--next-review", metavar="YYYY-MM-DD",
-                         help="下次复审期限（默认复审当天起 policies/workflow.yml 的 re_review.interval_days 天）")
+    approve.add_argument(
+        "--re-review",
+        action="store_true",
+        help="复审已批准、内容未改动的医学内容：记录复审并设定下次复审期限，其他批准仍然有效",
+    )
+    approve.add_argument(
+        "--next-review",
+        metavar="YYYY-MM-DD",
+        help="下次复审期限（默认复审当天起 policies/workflow.yml 的 re_review.interval_days 天）",
+    )
     approve.add_argument("file")
     changes = sub.add_parser("request-changes", help="退回修改（状态回到草稿）")
     changes.add_argument("--reason", required=True)
@@ -59,13 +78,23 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("file")
     log.add_argument("--format", choices=("text", "json"), default="text")
 
-    check = sub.add_parser("check", help="合规检查（广告法、医疗广告、个人信息等规则包）；有错误时退出码为 1")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="文件或目录，默认 content/ 下全部文章")
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0")
+    check = sub.add_parser(
+        "check", help="合规检查（广告法、医疗广告、个人信息等规则包）；有错误时退出码为 1"
+    )
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="文件或目录，默认 content/ 下全部文章"
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0",
+    )
     check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
 
-    bak = sub.add_parser("backup", help="备份：所有分支和标签打成 git bundle，附 SHA-256 清单并校验")
+    bak = sub.add_parser(
+        "backup", help="备份：所有分支和标签打成 git bundle，附 SHA-256 清单并校验"
+    )
     bak.add_argument("--to", required=True, help="备份目录")
     bak.add_argument("--keep", type=int, default=7, help="保留最近几份（默认 7）")
     res = sub.add_parser("restore", help="从备份恢复出一个完整的仓库（先核对清单）")
@@ -74,27 +103,55 @@ def _parser() -> argparse.ArgumentParser:
 
     metrics = sub.add_parser("metrics", help="指标数据")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True, metavar="子命令")
-    imp = metrics_sub.add_parser("import", help="导入平台导出的 CSV（按月汇总写入 data/metrics/；重复导入不改动）")
-    imp.add_argument("--channel", required=True, help="渠道名，与 policies/metrics-import.yml 中一致")
+    imp = metrics_sub.add_parser(
+        "import", help="导入平台导出的 CSV（按月汇总写入 data/metrics/；重复导入不改动）"
+    )
+    imp.add_argument(
+        "--channel", required=True, help="渠道名，与 policies/metrics-import.yml 中一致"
+    )
     imp.add_argument("file")
 
-    board = sub.add_parser("board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久")
+    board = sub.add_parser(
+        "board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久"
+    )
     board.add_argument("--format", choices=("text", "json"), default="text")
 
-    drops = sub.add_parser("drops", help="下线报告：标为已批准或已发布却不在网站上的文章、即将下线的文章，以及需要谁处理")
+    drops = sub.add_parser(
+        "drops",
+        help="下线报告：标为已批准或已发布却不在网站上的文章、即将下线的文章，以及需要谁处理",
+    )
     drops.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    drops.add_argument("--days", type=int, help="提前多少天提醒（默认 policies/workflow.yml 的 review_warning_days）")
+    drops.add_argument(
+        "--days",
+        type=int,
+        help="提前多少天提醒（默认 policies/workflow.yml 的 review_warning_days）",
+    )
 
-    summ = sub.add_parser("review-summary", help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动")
+    summ = sub.add_parser(
+        "review-summary",
+        help="拉取请求的审核摘要（Markdown）：状态、缺少的批准、检查结果、自上次批准以来的逐字改动",
+    )
     summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
 
-    owners = sub.add_parser("codeowners", help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）")
-    owners.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1")
+    owners = sub.add_parser(
+        "codeowners",
+        help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）",
+    )
+    owners.add_argument(
+        "--check", action="store_true", help="只检查已提交的文件是否最新（CI 用）；过期时退出码为 1"
+    )
 
-    sub.add_parser("handbook", help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1")
+    sub.add_parser(
+        "handbook",
+        help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1",
+    )
 
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
-    build.add_argument("--strict", action="store_true", help="完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；单篇文章的问题只让它下线")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；单篇文章的问题只让它下线",
+    )
     return parser

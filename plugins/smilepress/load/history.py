@@ -3,6 +3,7 @@
 Bulk questions are answered with one `git log` pass (a per-file call costs ~60 ms; one pass over
 all files costs about as much as one call). GitPython runs the commands and is closed after each use.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ class Commit:
     sha: str
     email: str
     name: str
-    date: str      # ISO 8601, author date
+    date: str  # ISO 8601, author date
     subject: str
 
     @property
@@ -52,23 +53,44 @@ class History:
                 if not repo.head.is_valid():
                     return cls(root, False, reason="git 仓库还没有任何提交")
                 shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-                return cls(Path(repo.working_tree_dir), True, shallow,
-                           "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，或在 CI 中设置 fetch-depth: 0" if shallow else "")
+                return cls(
+                    Path(repo.working_tree_dir),
+                    True,
+                    shallow,
+                    "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，或在 CI 中设置 fetch-depth: 0"
+                    if shallow
+                    else "",
+                )
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return cls(root, False, reason="这不是 git 仓库（例如从压缩包解出），没有历史可以证明批准")
+            return cls(
+                root, False, reason="这不是 git 仓库（例如从压缩包解出），没有历史可以证明批准"
+            )
         except git.GitCommandError as exc:
             return cls(root, False, reason=f"无法读取 git 历史：{exc.stderr.strip() or exc}")
 
     def _git(self, *args: str) -> str:
         with git.Repo(self.root) as repo:
-            return repo.git.execute(["git", *args], stdout_as_string=True, strip_newline_in_stdout=False)
+            return repo.git.execute(
+                ["git", *args], stdout_as_string=True, strip_newline_in_stdout=False
+            )
 
     def approval_commits(self, pathspec: str) -> dict[ApprovalKey, list[Commit]]:
         """Every commit that added a one-line approval under `pathspec`, keyed by `approval_key`."""
         if not self.available:
             return {}
-        out = self._git("log", "--no-renames", "--no-color", "-U0", "-p", "-G", "digest",
-                        "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s", "HEAD", "--", pathspec)
+        out = self._git(
+            "log",
+            "--no-renames",
+            "--no-color",
+            "-U0",
+            "-p",
+            "-G",
+            "digest",
+            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
+            "HEAD",
+            "--",
+            pathspec,
+        )
         found: dict[ApprovalKey, list[Commit]] = {}
         for record in out.split("\x1e")[1:]:
             header, _, diff = record.partition("\n")
@@ -81,8 +103,12 @@ class History:
                     item = yaml.safe_load(match.group(1))
                 except yaml.YAMLError:
                     continue
-                if isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("by", "role", "digest")):
-                    key = approval_key(item["by"], item["role"], item["digest"], item.get("review_by"))
+                if isinstance(item, dict) and all(
+                    isinstance(item.get(k), str) for k in ("by", "role", "digest")
+                ):
+                    key = approval_key(
+                        item["by"], item["role"], item["digest"], item.get("review_by")
+                    )
                     found.setdefault(key, []).append(commit)
         return found
 
@@ -90,8 +116,16 @@ class History:
         """Commits that touched `rel`, oldest first, each with the file's path in that commit."""
         if not self.available:
             return []
-        out = self._git("log", "--follow", "--reverse", "--name-only",
-                        "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s", "HEAD", "--", rel)
+        out = self._git(
+            "log",
+            "--follow",
+            "--reverse",
+            "--name-only",
+            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
+            "HEAD",
+            "--",
+            rel,
+        )
         result = []
         for record in out.split("\x1e")[1:]:
             header, _, names = record.partition("\n")
@@ -103,8 +137,16 @@ class History:
         """Every file under `pathspec` -> the commits that touched it, newest first (one git pass)."""
         if not self.available:
             return {}
-        out = self._git("log", "--no-renames", "--no-color", "--name-only",
-                        "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s", "HEAD", "--", pathspec)
+        out = self._git(
+            "log",
+            "--no-renames",
+            "--no-color",
+            "--name-only",
+            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
+            "HEAD",
+            "--",
+            pathspec,
+        )
         found: dict[str, list[Commit]] = {}
         for record in out.split("\x1e")[1:]:
             header, _, names = record.partition("\n")

@@ -1,4 +1,5 @@
 """Reading a text file safely: size limit, UTF-8 only (and say which encoding it looks like if not)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,14 +15,25 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class SourceText:
-    text: str      # without the BOM
-    bom: bool      # written back by edits, so the writer's bytes stay as they were
-    newline: str   # "\n" or "\r\n": the style edits use for new lines
+    text: str  # without the BOM
+    bom: bool  # written back by edits, so the writer's bytes stay as they were
+    newline: str  # "\n" or "\r\n": the style edits use for new lines
 
 
-_ENCODING_NAMES = {"gb18030": "GBK/GB18030", "gbk": "GBK/GB18030", "gb2312": "GBK/GB18030", "big5": "Big5",
-                   "big5hkscs": "Big5", "cp950": "Big5", "utf_16": "UTF-16", "utf_16_le": "UTF-16",
-                   "utf_16_be": "UTF-16", "shift_jis": "Shift_JIS", "cp932": "Shift_JIS", "euc_jp": "EUC-JP"}
+_ENCODING_NAMES = {
+    "gb18030": "GBK/GB18030",
+    "gbk": "GBK/GB18030",
+    "gb2312": "GBK/GB18030",
+    "big5": "Big5",
+    "big5hkscs": "Big5",
+    "cp950": "Big5",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "shift_jis": "Shift_JIS",
+    "cp932": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+}
 
 
 def _in_gb2312(ch: str) -> bool:
@@ -53,8 +65,12 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText 
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Problem(rel, 1, f"文件过大（{size / 1024 / 1024:.1f} MB），单篇文章上限 {max_bytes // 1024 // 1024} MB",
-                           "请检查是否误存了图片或导出数据；图片请另存为文件再引用")
+            return Problem(
+                rel,
+                1,
+                f"文件过大（{size / 1024 / 1024:.1f} MB），单篇文章上限 {max_bytes // 1024 // 1024} MB",
+                "请检查是否误存了图片或导出数据；图片请另存为文件再引用",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return Problem(rel, 1, f"无法读取文件：{exc.strerror or exc}", "检查文件权限与路径")
@@ -64,8 +80,12 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText 
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return Problem(rel, line, f"文件不是 UTF-8 编码，看起来是 {guess_encoding(data)}",
-                       "请在编辑器中另存为 UTF-8（无 BOM）后再提交")
+        return Problem(
+            rel,
+            line,
+            f"文件不是 UTF-8 编码，看起来是 {guess_encoding(data)}",
+            "请在编辑器中另存为 UTF-8（无 BOM）后再提交",
+        )
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]

@@ -4,6 +4,7 @@ Strict means: no duplicate keys, no tabs in indentation, no anchors or aliases (
 document would expand to gigabytes), and no implicit timestamps (dates stay text so the model can
 parse them itself and point at the line of a bad one).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import Problem
+
 
 class YamlProblem(Exception):
     """A problem found while loading; lines are 0-based within the YAML text, made file lines later."""
@@ -29,10 +31,16 @@ class _NoDuplicateKeys:
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise YamlProblem(key_node.start_mark.line, "键必须是简单文本", "请把键写成一个词，例如 title")
+                raise YamlProblem(
+                    key_node.start_mark.line, "键必须是简单文本", "请把键写成一个词，例如 title"
+                )
             if key in seen:
-                raise YamlProblem(key_node.start_mark.line, f"键 '{key}' 重复出现", "删除其中一个，只保留正确的值",
-                                  first_seen=seen[key])
+                raise YamlProblem(
+                    key_node.start_mark.line,
+                    f"键 '{key}' 重复出现",
+                    "删除其中一个，只保留正确的值",
+                    first_seen=seen[key],
+                )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
@@ -40,9 +48,14 @@ class _NoDuplicateKeys:
 class _StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
-        if isinstance(event, AliasEvent) or (isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
-            raise YamlProblem(event.start_mark.line, "不允许使用 YAML 锚点或别名（& 和 *）",
-                              "请把内容直接写出来；别名可能被用来制造超大文档")
+        if isinstance(event, AliasEvent) or (
+            isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor
+        ):
+            raise YamlProblem(
+                event.start_mark.line,
+                "不允许使用 YAML 锚点或别名（& 和 *）",
+                "请把内容直接写出来；别名可能被用来制造超大文档",
+            )
         return super().compose_node(parent, index)
 
 
@@ -76,7 +89,9 @@ class Loaded:
                     if key_node.value == step or key_node.value == str(step):
                         child, line = value_node, key_node.start_mark.line
                         break
-            elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+            elif (
+                isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value)
+            ):
                 child = node.value[step]
                 line = child.start_mark.line
             if child is None:
@@ -90,12 +105,19 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
     for number, line in enumerate(text.splitlines(), start=first_line):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            return Problem(path, number, "YAML 中用了制表符（Tab）缩进", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
+            return Problem(
+                path,
+                number,
+                "YAML 中用了制表符（Tab）缩进",
+                "YAML 只能用空格缩进，请把 Tab 换成两个空格",
+            )
     if "&" not in text and "*" not in text and getattr(yaml, "__with_libyaml__", False):
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
-            return Loaded(fast.construct_document(node) if node is not None else None, node, first_line)
+            return Loaded(
+                fast.construct_document(node) if node is not None else None, node, first_line
+            )
         except Exception:  # noqa: BLE001 (the strict loader below finds and words the problem)
             pass
         finally:
@@ -106,17 +128,33 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except YamlProblem as exc:
-        message = exc.message if exc.first_seen is None else f"{exc.message}（第一次在第 {first_line + exc.first_seen} 行）"
+        message = (
+            exc.message
+            if exc.first_seen is None
+            else f"{exc.message}（第一次在第 {first_line + exc.first_seen} 行）"
+        )
         return Problem(path, first_line + exc.line, message, exc.hint)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "无法解析"
         if "'\\t'" in what:  # a tab where YAML expects a token
-            return Problem(path, line, "YAML 中这一行有制表符（Tab）", "把 Tab 换成空格；值里确实需要 Tab 时请给整个值加引号")
-        return Problem(path, line, f"YAML 语法错误：{what}", "检查这一行及上一行的缩进、冒号后的空格和引号是否成对")
+            return Problem(
+                path,
+                line,
+                "YAML 中这一行有制表符（Tab）",
+                "把 Tab 换成空格；值里确实需要 Tab 时请给整个值加引号",
+            )
+        return Problem(
+            path,
+            line,
+            f"YAML 语法错误：{what}",
+            "检查这一行及上一行的缩进、冒号后的空格和引号是否成对",
+        )
     except RecursionError:
-        return Problem(path, first_line, "YAML 嵌套层次过深", "front matter 只需要简单的“字段: 值”和列表")
+        return Problem(
+            path, first_line, "YAML 嵌套层次过深", "front matter 只需要简单的“字段: 值”和列表"
+        )
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return Problem(path, first_line, f"YAML 无法解析：{exc}", "检查 YAML 语法")
     finally:

@@ -1,6 +1,7 @@
 """A YAML file of the project (policies/, data/) read strictly, and the validator that reads it: each
 problem collected with the line it is on, the other keys and files still read.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -36,17 +37,29 @@ class PolicyReader:
         return tuple(value)
 
     def known(self, value: str, allowed, where: tuple, what: str) -> bool:
-        if allowed is None or value in allowed:  # None: the list itself could not be read (reported there)
+        if (
+            allowed is None or value in allowed
+        ):  # None: the list itself could not be read (reported there)
             return True
         close = difflib.get_close_matches(value, list(allowed), n=1)
-        self.fail(where, f"未知的{what} '{value}'", f"是否想写 '{close[0]}'？" if close else f"可用的有：{', '.join(allowed)}")
+        self.fail(
+            where,
+            f"未知的{what} '{value}'",
+            f"是否想写 '{close[0]}'？" if close else f"可用的有：{', '.join(allowed)}",
+        )
         return False
 
     def unknown_keys(self, data: dict, allowed: set[str], where: tuple) -> None:
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                self.fail((*where, key), f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(sorted(allowed))}")
+                self.fail(
+                    (*where, key),
+                    f"未知字段 '{key}'",
+                    f"是否想写 '{close[0]}'？"
+                    if close
+                    else f"可用字段：{', '.join(sorted(allowed))}",
+                )
 
 
 def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyReader | None:
@@ -57,7 +70,11 @@ def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> PolicyReade
     """A YAML mapping of the project (policies/, data/), strictly read; problems collected with lines."""
     source = read_source(root / rel, rel)
     if isinstance(source, Problem):
-        problems.append(source if (root / rel).exists() else Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份"))
+        problems.append(
+            source
+            if (root / rel).exists()
+            else Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份")
+        )
         return None
     loaded = load_yaml(source.text, rel)
     if isinstance(loaded, Problem):

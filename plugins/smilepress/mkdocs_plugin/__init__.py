@@ -3,6 +3,7 @@
 config: the plugin's options in mkdocs.yml; plugin: the hooks (pages the gate lets in, nav, preview
 banners, the leak guard after a public build). Only this package imports mkdocs and markdown.
 """
+
 from .plugin import SmilePressPlugin
 
 __all__ = ["SmilePressPlugin"]

@@ -1,4 +1,5 @@
 """The plugin's options in mkdocs.yml, and the environment variables that override them."""
+
 from __future__ import annotations
 
 from mkdocs.config import config_options as c

@@ -9,6 +9,7 @@ strict integrity checks),
 on_nav (Chinese section titles), on_page_markdown (preview banners), on_post_build (leak guard),
 on_serve (watch content/ and policies/).
 """
+
 from __future__ import annotations
 
 import html
@@ -54,7 +55,11 @@ class _UnpublishedLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         page_uri = self.plugin.current_page
         for a in root.iter("a"):
-            hidden = [t for t in _page_targets(page_uri, a.get("href", "")) if t in self.plugin.excluded_uris]
+            hidden = [
+                t
+                for t in _page_targets(page_uri, a.get("href", ""))
+                if t in self.plugin.excluded_uris
+            ]
             if hidden:
                 target = hidden[0]
                 a.tag = "span"
@@ -93,7 +98,9 @@ class _Extension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the link.
-        md.treeprocessors.register(_UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5)
+        md.treeprocessors.register(
+            _UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5
+        )
 
 
 class SmilePressPlugin(BasePlugin[SmilePressConfig]):
@@ -115,13 +122,20 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             return config
         self.profile = os.environ.get(PROFILE_ENV) or self.config.profile or "public"
         if self.profile not in PROFILES:
-            raise PluginError(f"未知的构建版本 {self.profile!r}（{PROFILE_ENV}），可用的有：{', '.join(PROFILES)}")
+            raise PluginError(
+                f"未知的构建版本 {self.profile!r}（{PROFILE_ENV}），可用的有：{', '.join(PROFILES)}"
+            )
         self.strict = self.config.strict or bool(config.strict) or os.environ.get(STRICT_ENV) == "1"
-        logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter is not for staff
+        logging.getLogger("jieba").setLevel(
+            logging.WARNING
+        )  # its dictionary-loading chatter is not for staff
         root = Path(config.config_file_path).parent
         try:
-            self.project = Project(root, as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
-                                   content_dir=self.config.content_dir)
+            self.project = Project(
+                root,
+                as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
+                content_dir=self.config.content_dir,
+            )
             decisions = self.project.decisions(self.profile)
         except SmilePressError as exc:
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
@@ -138,7 +152,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_files(self, files: Files, config) -> Files:
         if not self.config.enabled or self.project is None:
             return files
-        for problem in self.project.problems():   # an article's own problem: it drops out, the build goes on
+        for (
+            problem
+        ) in self.project.problems():  # an article's own problem: it drops out, the build goes on
             log.info("%s", problem)
         for problem in self.project.rule_problems():
             log.warning("合规规则包有问题：%s", problem)
@@ -146,20 +162,34 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             raise PluginError("严格模式：合规规则包有错误（见上），部分检查没有运行")
         for uri, (entry, decision) in sorted(self.decisions.items()):
             if decision.included:
-                for warning in decision.warnings:   # time-driven: info, so MkDocs' own --strict never fails on it
+                for warning in (
+                    decision.warnings
+                ):  # time-driven: info, so MkDocs' own --strict never fails on it
                     log.info("提醒：%s: %s", entry.article.path, warning)
-                files.append(File(uri, str(self.project.content_root), config.site_dir, config.use_directory_urls))
+                files.append(
+                    File(
+                        uri,
+                        str(self.project.content_root),
+                        config.site_dir,
+                        config.use_directory_urls,
+                    )
+                )
         self._report_drops()
         self._require_proofs()
         self._add_referenced_assets(files, config)
-        if self.profile in ("internal", "preview"):   # handbook, KPI pages and reports: staff only, never public
+        if self.profile in (
+            "internal",
+            "preview",
+        ):  # handbook, KPI pages and reports: staff only, never public
             self._add_kpi_pages(files, config)
             self._add_handbook_pages(files, config)
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
         if self.config.guard and self.profile == "public":
-            self.scan = leak_guard.BackgroundScan(Path(config.site_dir), leak_guard.forbidden_markers(self.project))
+            self.scan = leak_guard.BackgroundScan(
+                Path(config.site_dir), leak_guard.forbidden_markers(self.project)
+            )
         return files
 
     def _report_drops(self) -> None:
@@ -168,22 +198,33 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         found = drops.report(self.project)
         if self.profile != "preview" and (found.dropped or found.upcoming):
             for line in found.text().splitlines():
-                log.info("%s", line)   # info, not warning: `mkdocs build --strict` fails on any warning
+                log.info(
+                    "%s", line
+                )  # info, not warning: `mkdocs build --strict` fails on any warning
 
     def _require_proofs(self) -> None:
         """In strict mode a build whose approvals cannot be proven at all (no or shallow history) fails:
         it would silently take every approved article down."""
         proofs_needed = any(e.article.approvals for e, _ in self.decisions.values())
         if self.strict and proofs_needed and not self.project.proofs.available:
-            raise PluginError(f"严格模式：无法证明任何批准（{self.project.proofs.unavailable_reason}），为免所有文章下线，构建中止")
+            raise PluginError(
+                f"严格模式：无法证明任何批准（{self.project.proofs.unavailable_reason}），为免所有文章下线，构建中止"
+            )
 
     def _add_handbook_pages(self, files: Files, config) -> None:
         """The regulation's pages; a handwritten page at the same address wins and is named."""
-        self.book, problems = handbook.load_handbook(self.project.root, self.project.policies, self.project.today,
-                                                     self.project.history, {f.src_uri for f in files})
+        self.book, problems = handbook.load_handbook(
+            self.project.root,
+            self.project.policies,
+            self.project.today,
+            self.project.history,
+            {f.src_uri for f in files},
+        )
         self._report(problems, "员工手册的制度数据")
         for term in handbook.search_terms(self.book):
-            jieba.add_word(term, freq=200000)   # Material's search segments with jieba in this process
+            jieba.add_word(
+                term, freq=200000
+            )  # Material's search segments with jieba in this process
         pages = self.book.pages()
         self.handbook_order = list(pages)
         for uri, markdown in pages.items():
@@ -201,7 +242,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the build."""
-        for problem in problems:   # only errors are integrity problems; a warning (a review date passed) is news
+        for problem in (
+            problems
+        ):  # only errors are integrity problems; a warning (a review date passed) is news
             (log.warning if problem.level == "error" else log.info)("%s：%s", what, problem)
         if self.strict and any(p.level == "error" for p in problems):
             raise PluginError(f"严格模式：{what}有错误（见上）")
@@ -214,14 +257,21 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 continue
             for a, b in _ASSET_REF.findall(entry.article.body):
                 target = _resolve(uri, a or b)
-                if target and not target.endswith(".md") and (root / target).is_file() and not files.get_file_from_path(target):
-                    files.append(File(target, str(root), config.site_dir, config.use_directory_urls))
+                if (
+                    target
+                    and not target.endswith(".md")
+                    and (root / target).is_file()
+                    and not files.get_file_from_path(target)
+                ):
+                    files.append(
+                        File(target, str(root), config.site_dir, config.use_directory_urls)
+                    )
 
     def _prune_nav(self, items):
         kept = []
         for item in items:
             if isinstance(item, dict):
-                (title, value), = item.items()
+                ((title, value),) = item.items()
                 if isinstance(value, list):
                     value = self._prune_nav(value)
                     if value:
@@ -234,8 +284,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
     def _log_summary(self) -> None:
         included = sum(1 for _, d in self.decisions.values() if d.included)
-        log.info("SmilePress %s 版：收录 %d 篇，排除 %d 篇（截至 %s）", self.profile, included,
-                 len(self.decisions) - included, self.project.today.isoformat())
+        log.info(
+            "SmilePress %s 版：收录 %d 篇，排除 %d 篇（截至 %s）",
+            self.profile,
+            included,
+            len(self.decisions) - included,
+            self.project.today.isoformat(),
+        )
         needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
         proofs = self.project.proofs if needs_proof else None
         if proofs is not None and not proofs.available and self.profile != "preview":
@@ -244,7 +299,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_nav(self, nav, config, files):
         if not self.config.enabled or self.project is None:
             return nav
-        titles = {t.dir: t.name for t in self.project.policies.types.values()} | self.config.section_titles
+        titles = {
+            t.dir: t.name for t in self.project.policies.types.values()
+        } | self.config.section_titles
         for item in nav.items:
             _retitle(item, titles)
         if self.handbook_order:
@@ -256,12 +313,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
-        path, first_line = _source_position(self.decisions.get(page.file.src_uri), page.file.src_uri, markdown)
-        if self.profile == "public":   # the handbook never reaches the public site, embedded or not
+        path, first_line = _source_position(
+            self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
+        )
+        if self.profile == "public":  # the handbook never reaches the public site, embedded or not
             markdown, problems = handbook.strip_embeds(markdown, path, first_line)
         else:
-            markdown, problems = handbook.expand_embeds(markdown, path, page.file.src_uri, self.book, first_line)
-        for problem in problems:   # one page's embed: that page's problem, never the build's
+            markdown, problems = handbook.expand_embeds(
+                markdown, path, page.file.src_uri, self.book, first_line
+            )
+        for problem in problems:  # one page's embed: that page's problem, never the build's
             log.info("%s", problem)
         return markdown
 
@@ -274,8 +335,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
         if self.profile != "preview":
             return html_text
-        boxes = [_banner(entry, decision, self.project)] if not decision.public or decision.warnings else []
-        return "".join(boxes) + findings_box(entry.review) + highlight(html_text, entry.review.findings)
+        boxes = (
+            [_banner(entry, decision, self.project)]
+            if not decision.public or decision.warnings
+            else []
+        )
+        return (
+            "".join(boxes)
+            + findings_box(entry.review)
+            + highlight(html_text, entry.review.findings)
+        )
 
     def on_post_page(self, output, page, config):
         # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the guard.
@@ -293,15 +362,19 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         try:
             leaks = self.scan.finish()
         except Exception as exc:  # a guard that could not look must not let the site pass
-            raise PluginError(f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败") from None
+            raise PluginError(
+                f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败"
+            ) from None
         finally:
             self.scan = None
         if leaks:
             aside = site.with_name(site.name + ".leak")
             shutil.rmtree(aside, ignore_errors=True)
             shutil.move(site, aside)
-            raise PluginError("防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
-                              f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50]))
+            raise PluginError(
+                "防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
+                f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50])
+            )
 
     def on_build_error(self, error):
         if self.scan is not None:
@@ -340,9 +413,14 @@ def _order_handbook(items, rank: dict[str, int]) -> None:
     for item in items:
         if not isinstance(item, Section):
             continue
-        uris = [getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c) for c in item.children]
+        uris = [
+            getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c)
+            for c in item.children
+        ]
         if any(uri in rank for uri in uris):
-            ranked = sorted(zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank)))  # stable
+            ranked = sorted(
+                zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank))
+            )  # stable
             item.children = [child for _, child in ranked]
         _order_handbook(item.children, rank)
 
@@ -361,12 +439,20 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
     status = policies.states.get(entry.article.status, entry.article.status or "未知")
     head = "不会公开" if not decision.public else "提醒"
     notes = [*decision.reasons, *decision.warnings]
-    if project.history.available:  # which commit made each stale approval stale (preview only: costs git calls)
-        notes += [f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
-                  + stale_since(project, entry.article, v.approval) for v in entry.approvals.verdicts if v.code == "stale"]
+    if (
+        project.history.available
+    ):  # which commit made each stale approval stale (preview only: costs git calls)
+        notes += [
+            f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
+            + stale_since(project, entry.article, v.approval)
+            for v in entry.approvals.verdicts
+            if v.code == "stale"
+        ]
     items = "".join(f"<li>{html.escape(r)}</li>" for r in notes)
-    return (f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
-            f"<ul>{items}</ul></div>")
+    return (
+        f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
+        f"<ul>{items}</ul></div>"
+    )
 
 
 _IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")

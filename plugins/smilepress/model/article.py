@@ -3,6 +3,7 @@
 `load_article` always returns an Article; whatever is wrong with the file is in `problems`, so a bad
 file is reported and kept out of the public site while the other files are processed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,10 +23,25 @@ from ..load.source import read_source
 from .policies import Policies
 
 # Front-matter fields. The first group is fixed by the department; the rest are what the workflow needs.
-FIELDS = ("title", "type", "status", "author", "publish_date", "expiry_date", "review_by", "tags",
-          "description", "slug", "channels", "approvals",
-          "audience", "ad_approval_number", "consent_ref",
-          "sources", "images")          # originality: where medical facts come from; image licences
+FIELDS = (
+    "title",
+    "type",
+    "status",
+    "author",
+    "publish_date",
+    "expiry_date",
+    "review_by",
+    "tags",
+    "description",
+    "slug",
+    "channels",
+    "approvals",
+    "audience",
+    "ad_approval_number",
+    "consent_ref",
+    "sources",
+    "images",
+)  # originality: where medical facts come from; image licences
 AUDIENCES = ("public", "internal")
 # What an approval covers: everything that is published, i.e. all fields but these.
 NOT_APPROVED_FIELDS = frozenset({"status", "approvals"})
@@ -40,7 +56,7 @@ class Approval:
     at: str
     digest: str
     line: int
-    review_by: dt.date | None = None   # set by a re-review: the medical content's next review date
+    review_by: dt.date | None = None  # set by a re-review: the medical content's next review date
 
     @property
     def re_review(self) -> bool:
@@ -49,12 +65,12 @@ class Approval:
 
 @dataclass(frozen=True)
 class Article:
-    path: str                        # relative to the project root, posix
-    src_uri: str                     # relative to content/, posix (what MkDocs calls it)
-    meta: dict[str, Any]             # the raw front matter (empty if it could not be read)
+    path: str  # relative to the project root, posix
+    src_uri: str  # relative to content/, posix (what MkDocs calls it)
+    meta: dict[str, Any]  # the raw front matter (empty if it could not be read)
     body: str = ""
     body_line: int = 1
-    text: str = ""                   # the whole file as read (what the compliance checks look at)
+    text: str = ""  # the whole file as read (what the compliance checks look at)
     title: str = ""
     type: str = ""
     status: str = ""
@@ -101,7 +117,9 @@ def content_digest(meta: dict[str, Any], body: str) -> str:
     """
     published = {str(k): v for k, v in meta.items() if k not in NOT_APPROVED_FIELDS}
     body = body.replace("\r\n", "\n").rstrip()
-    payload = json.dumps({"meta": published, "body": body}, ensure_ascii=False, sort_keys=True, default=str)
+    payload = json.dumps(
+        {"meta": published, "body": body}, ensure_ascii=False, sort_keys=True, default=str
+    )
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -113,7 +131,11 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) == 10 or text[10:11] in ("T", " ") else None
+        return (
+            dt.date.fromisoformat(text[:10])
+            if len(text) == 10 or text[10:11] in ("T", " ")
+            else None
+        )
     except ValueError:
         return None
 
@@ -136,7 +158,9 @@ class _Fields:
                 self.fail(key, f"缺少字段 {key}", f"请在 front matter 中写 {key}: …")
             return ""
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail(key, f"字段 {key} 应该是一段文字", f"写成 {key}: 一段话；若含冒号或方括号，请加引号")
+            self.fail(
+                key, f"字段 {key} 应该是一段文字", f"写成 {key}: 一段话；若含冒号或方括号，请加引号"
+            )
             return ""
         return str(value).strip()
 
@@ -145,7 +169,9 @@ class _Fields:
         if value and value not in allowed:
             lower = [a for a in allowed if a.lower() == value.lower()]
             close = lower or difflib.get_close_matches(value, list(allowed), n=1)
-            hint = f"应写 '{close[0]}'（区分大小写）" if close else f"可用的有：{', '.join(allowed)}"
+            hint = (
+                f"应写 '{close[0]}'（区分大小写）" if close else f"可用的有：{', '.join(allowed)}"
+            )
             self.fail(key, f"未知的{what} '{value}'", hint)
         return value
 
@@ -155,7 +181,9 @@ class _Fields:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.fail(key, f"字段 {key} 的日期 '{value}' 无效", "请写成 YYYY-MM-DD，例如 2026-12-01")
+            self.fail(
+                key, f"字段 {key} 的日期 '{value}' 无效", "请写成 YYYY-MM-DD，例如 2026-12-01"
+            )
         return parsed
 
     def sources(self) -> None:
@@ -164,16 +192,36 @@ class _Fields:
         if value is None:
             return
         if not isinstance(value, list):
-            self.fail("sources", "sources 应该是列表", "例如 sources: ['《牙周病学》第5版', {title: 指南名称, url: https://…}]")
+            self.fail(
+                "sources",
+                "sources 应该是列表",
+                "例如 sources: ['《牙周病学》第5版', {title: 指南名称, url: https://…}]",
+            )
             return
         for item in value:
-            title, url = (item, "") if isinstance(item, str) else (
-                (str(item.get("title", "")), str(item.get("url", ""))) if isinstance(item, dict) else ("", ""))
+            title, url = (
+                (item, "")
+                if isinstance(item, str)
+                else (
+                    (str(item.get("title", "")), str(item.get("url", "")))
+                    if isinstance(item, dict)
+                    else ("", "")
+                )
+            )
             if not (title.strip() or url.strip()):
-                self.fail("sources", "sources 的每一项都要写出处（书名、指南名或网址）", "例如 - {title: 指南名称, url: https://…}",
-                          level="warning")
+                self.fail(
+                    "sources",
+                    "sources 的每一项都要写出处（书名、指南名或网址）",
+                    "例如 - {title: 指南名称, url: https://…}",
+                    level="warning",
+                )
             elif url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-                self.fail("sources", f"出处网址 {url} 格式不对", "网址应以 http:// 或 https:// 开头", level="warning")
+                self.fail(
+                    "sources",
+                    f"出处网址 {url} 格式不对",
+                    "网址应以 http:// 或 https:// 开头",
+                    level="warning",
+                )
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
@@ -181,7 +229,9 @@ class _Fields:
             return ()
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        if not isinstance(value, list) or not all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+        ):
             self.fail(key, f"字段 {key} 应该是文字列表", f"例如 {key}: [a, b]")
             return ()
         return tuple(str(v).strip() for v in value)
@@ -189,11 +239,19 @@ class _Fields:
     def people(self, key: str, required: bool) -> tuple[str, ...]:
         ids = self.strings(key)
         if required and not ids and key not in self.misspelt:
-            self.fail(key, f"缺少字段 {key}", "写上作者在 policies/people.yml 中的 id，例如 author: lixiaoyu")
+            self.fail(
+                key,
+                f"缺少字段 {key}",
+                "写上作者在 policies/people.yml 中的 id，例如 author: lixiaoyu",
+            )
         for pid in ids:
             if pid not in self.policies.people:
                 close = difflib.get_close_matches(pid, list(self.policies.people), n=1)
-                self.fail(key, f"未知人员 '{pid}'", f"是否想写 '{close[0]}'？" if close else "人员须登记在 policies/people.yml")
+                self.fail(
+                    key,
+                    f"未知人员 '{pid}'",
+                    f"是否想写 '{close[0]}'？" if close else "人员须登记在 policies/people.yml",
+                )
         return ids
 
     def approvals(self) -> tuple[Approval, ...]:
@@ -201,21 +259,46 @@ class _Fields:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail("approvals", "approvals 应该是列表", "请用 smilepress approve 添加批准，不要手写")
+            self.fail(
+                "approvals", "approvals 应该是列表", "请用 smilepress approve 添加批准，不要手写"
+            )
             return ()
         result = []
         for i, item in enumerate(value):
             line = self.lines.get(f"approvals.{i}", self.lines.get("approvals", 2))
-            if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("by", "role", "digest")):
-                self.problems.append(Problem(self.rel, line, f"第 {i + 1} 条批准格式不对（需要 by、role、at、digest）",
-                                             "请用 smilepress approve 添加批准，不要手写"))
+            if not isinstance(item, dict) or not all(
+                isinstance(item.get(k), str) for k in ("by", "role", "digest")
+            ):
+                self.problems.append(
+                    Problem(
+                        self.rel,
+                        line,
+                        f"第 {i + 1} 条批准格式不对（需要 by、role、at、digest）",
+                        "请用 smilepress approve 添加批准，不要手写",
+                    )
+                )
                 continue
             review_by = parse_date(item["review_by"]) if "review_by" in item else None
             if "review_by" in item and review_by is None:
-                self.problems.append(Problem(self.rel, line, f"第 {i + 1} 条批准的 review_by '{item['review_by']}' 不是日期",
-                                             "复审记录请用 smilepress approve --re-review 添加，不要手写"))
+                self.problems.append(
+                    Problem(
+                        self.rel,
+                        line,
+                        f"第 {i + 1} 条批准的 review_by '{item['review_by']}' 不是日期",
+                        "复审记录请用 smilepress approve --re-review 添加，不要手写",
+                    )
+                )
                 continue
-            result.append(Approval(item["by"], item["role"], str(item.get("at", "")), item["digest"], line, review_by))
+            result.append(
+                Approval(
+                    item["by"],
+                    item["role"],
+                    str(item.get("at", "")),
+                    item["digest"],
+                    line,
+                    review_by,
+                )
+            )
         return tuple(result)
 
 
@@ -246,13 +329,22 @@ def parse_article(text: str, rel: str, src_uri: str, policies: Policies) -> Arti
     meta, lines = loaded.data, _key_lines(loaded)
     f = _Fields(rel, meta, lines, policies)
     misspelt = set()
-    for key_node, _ in loaded.node.value:  # the keys as written (`null:` is the text null, not None)
+    for (
+        key_node,
+        _,
+    ) in loaded.node.value:  # the keys as written (`null:` is the text null, not None)
         key = str(key_node.value)
         if key not in FIELDS:
             close = difflib.get_close_matches(key, FIELDS, n=1)
-            f.fail(key, f"未知字段 '{key}'", f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(FIELDS)}")
+            f.fail(
+                key,
+                f"未知字段 '{key}'",
+                f"是否想写 '{close[0]}'？" if close else f"可用字段：{', '.join(FIELDS)}",
+            )
             misspelt.update(c for c in close if c not in meta)
-    f.misspelt = misspelt  # a missing field already explained as a misspelling is not reported twice
+    f.misspelt = (
+        misspelt  # a missing field already explained as a misspelling is not reported twice
+    )
     type_ = f.choice("type", policies.types, "内容类型")
     title = f.text("title", required=True)
     status = f.choice("status", policies.states, "状态")
@@ -268,16 +360,37 @@ def parse_article(text: str, rel: str, src_uri: str, policies: Policies) -> Arti
             f.fail("channels", f"未知渠道 '{channel}'", f"可用渠道：{', '.join(policies.channels)}")
     audience = f.choice("audience", AUDIENCES, "受众", default="public")
     if audience == "internal" and type_ != "page":
-        f.fail("audience", "只有普通页面（type: page）可以设为 audience: internal", "文章面向公众，删除 audience 字段")
+        f.fail(
+            "audience",
+            "只有普通页面（type: page）可以设为 audience: internal",
+            "文章面向公众，删除 audience 字段",
+        )
     f.sources()
     rule = policies.types.get(type_)
     for required in rule.required_fields if rule else ():
         if not f.text(required):
-            f.fail("type", f"{rule.name}必须填写 {required}", f"请在 front matter 中加 {required}: …")
+            f.fail(
+                "type", f"{rule.name}必须填写 {required}", f"请在 front matter 中加 {required}: …"
+            )
     return Article(
-        path=rel, src_uri=src_uri, meta=meta, body=parts.body, body_line=parts.body_line, text=text,
-        title=title, type=type_, status=status, authors=authors,
-        publish_date=f.date("publish_date"), expiry_date=f.date("expiry_date"), review_by=f.date("review_by"),
-        tags=f.strings("tags"), channels=channels, audience=audience, approvals=f.approvals(),
-        digest=content_digest(meta, parts.body), problems=tuple(f.problems), lines=lines,
+        path=rel,
+        src_uri=src_uri,
+        meta=meta,
+        body=parts.body,
+        body_line=parts.body_line,
+        text=text,
+        title=title,
+        type=type_,
+        status=status,
+        authors=authors,
+        publish_date=f.date("publish_date"),
+        expiry_date=f.date("expiry_date"),
+        review_by=f.date("review_by"),
+        tags=f.strings("tags"),
+        channels=channels,
+        audience=audience,
+        approvals=f.approvals(),
+        digest=content_digest(meta, parts.body),
+        problems=tuple(f.problems),
+        lines=lines,
     )

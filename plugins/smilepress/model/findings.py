@@ -3,6 +3,7 @@
 Every check (the compliance rule packs, originality, image licences) reports Findings; waivers, the
 gate, `smilepress check` and the preview treat them alike.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ class Finding:
     message: str
     suggestion: str
     basis: str
-    waiver: str = ""     # what the waiver that covers it says, or why it does not count
+    waiver: str = ""  # what the waiver that covers it says, or why it does not count
     waived: bool = False
 
     def to_dict(self) -> dict[str, Any]:

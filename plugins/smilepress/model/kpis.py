@@ -3,6 +3,7 @@ numbers per channel in data/metrics/<YYYY-MM>.yml, computed safely (formulas are
 eval'd). Their pages are pages/kpis.py; plans and budget are plans.py; importing exports is
 ops/metrics_import.py.
 """
+
 from __future__ import annotations
 
 import ast
@@ -13,15 +14,36 @@ from pathlib import Path
 from ..errors import Problem
 from ..load.yaml_file import PolicyReader, load_policy_file, load_yaml_file
 
-FIELDS = ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals", "spend", "revenue")
-FIELD_NAMES = {"impressions": "展现", "clicks": "点击", "consultations": "咨询", "appointments": "预约",
-               "arrivals": "到院", "deals": "成交", "spend": "消费（元）", "revenue": "收入（元）"}
+FIELDS = (
+    "impressions",
+    "clicks",
+    "consultations",
+    "appointments",
+    "arrivals",
+    "deals",
+    "spend",
+    "revenue",
+)
+FIELD_NAMES = {
+    "impressions": "展现",
+    "clicks": "点击",
+    "consultations": "咨询",
+    "appointments": "预约",
+    "arrivals": "到院",
+    "deals": "成交",
+    "spend": "消费（元）",
+    "revenue": "收入（元）",
+}
 # Customer service, department-wide (`service:` in a month's file).
 SERVICE_FIELDS = ("handled", "first_response_minutes", "complaints", "complaints_resolved_in_sla")
 FORMULA_FIELDS = FIELDS + SERVICE_FIELDS
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-        ast.Div: lambda a, b: a / b}
+_OPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
 
 
 @dataclass(frozen=True)
@@ -32,9 +54,9 @@ class Kpi:
     formula: str
     tree: ast.Expression
     unit: str
-    direction: str        # higher | lower
+    direction: str  # higher | lower
     target: float
-    scale: float = 1.0    # 100 for a percentage
+    scale: float = 1.0  # 100 for a percentage
 
     def value(self, numbers: dict[str, float]) -> float | None:
         """The indicator for these numbers; None when it is undefined (a division by zero, a missing field)."""
@@ -47,7 +69,9 @@ class Kpi:
         if value is None:
             return "无数据"
         good = value >= self.target if self.direction == "higher" else value <= self.target
-        near = value >= self.target * 0.9 if self.direction == "higher" else value <= self.target * 1.1
+        near = (
+            value >= self.target * 0.9 if self.direction == "higher" else value <= self.target * 1.1
+        )
         return "达标" if good else "接近" if near else "未达标"
 
 
@@ -58,7 +82,7 @@ def _evaluate(node: ast.AST, numbers: dict[str, float]) -> float:
         return -_evaluate(node.operand, numbers)
     if isinstance(node, ast.Name):
         return float(numbers[node.id])
-    return float(node.value)   # a number: parse_formula let nothing else through
+    return float(node.value)  # a number: parse_formula let nothing else through
 
 
 def parse_formula(formula: str) -> ast.Expression | str:
@@ -70,9 +94,17 @@ def parse_formula(formula: str) -> ast.Expression | str:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.BinOp, ast.Load)) or type(node) in _OPS:
             continue
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) or isinstance(node, ast.USub):
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            or isinstance(node, ast.USub)
+        ):
             continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        ):
             continue
         if isinstance(node, ast.Name):
             if node.id not in FORMULA_FIELDS:
@@ -84,8 +116,10 @@ def parse_formula(formula: str) -> ast.Expression | str:
 
 @dataclass
 class Metrics:
-    months: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)   # month -> channel -> field -> n
-    service: dict[str, dict[str, float]] = field(default_factory=dict)             # month -> field -> n
+    months: dict[str, dict[str, dict[str, float]]] = field(
+        default_factory=dict
+    )  # month -> channel -> field -> n
+    service: dict[str, dict[str, float]] = field(default_factory=dict)  # month -> field -> n
     problems: list[Problem] = field(default_factory=list)
 
     def total(self, month: str) -> dict[str, float]:
@@ -108,20 +142,34 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
     out, seen = [], set()
     specs = r.loaded.data.get("kpis") or []
     if not isinstance(specs, list):
-        r.fail(("kpis",), "kpis 应该是指标的列表", "每个指标一行，例如 - {id: ctr, name: 点击率, formula: clicks / impressions, target: 2.5}")
+        r.fail(
+            ("kpis",),
+            "kpis 应该是指标的列表",
+            "每个指标一行，例如 - {id: ctr, name: 点击率, formula: clicks / impressions, target: 2.5}",
+        )
         specs = []
     for i, spec in enumerate(specs):
         where = ("kpis", i)
         spec = r.mapping(spec, where, "指标")
-        r.unknown_keys(spec, {"id", "name", "group", "formula", "unit", "direction", "target", "percent"}, where)
+        r.unknown_keys(
+            spec,
+            {"id", "name", "group", "formula", "unit", "direction", "target", "percent"},
+            where,
+        )
         kid = str(spec.get("id", ""))
         if not re.fullmatch(r"[a-z][a-z0-9-]*", kid) or kid in seen:
-            r.fail((*where, "id"), f"指标 id '{kid}' 无效或重复", "用小写字母、数字和 -，每个指标一个")
+            r.fail(
+                (*where, "id"), f"指标 id '{kid}' 无效或重复", "用小写字母、数字和 -，每个指标一个"
+            )
             continue
         seen.add(kid)
         tree = parse_formula(str(spec.get("formula", "")))
         if isinstance(tree, str):
-            r.fail((*where, "formula"), f"指标 {kid} 的公式：{tree}", "例如 formula: clicks / impressions")
+            r.fail(
+                (*where, "formula"),
+                f"指标 {kid} 的公式：{tree}",
+                "例如 formula: clicks / impressions",
+            )
             continue
         direction = spec.get("direction", "higher")
         target = spec.get("target")
@@ -131,8 +179,19 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
         if not isinstance(target, (int, float)) or isinstance(target, bool):
             r.fail((*where, "target"), f"指标 {kid} 缺少数值目标 target")
             continue
-        out.append(Kpi(kid, str(spec.get("name", kid)), str(spec.get("group", "")), str(spec["formula"]), tree,
-                       str(spec.get("unit", "")), direction, float(target), 100.0 if spec.get("percent") else 1.0))
+        out.append(
+            Kpi(
+                kid,
+                str(spec.get("name", kid)),
+                str(spec.get("group", "")),
+                str(spec["formula"]),
+                tree,
+                str(spec.get("unit", "")),
+                direction,
+                float(target),
+                100.0 if spec.get("percent") else 1.0,
+            )
+        )
     problems.extend(r.problems)
     return out, problems
 
@@ -149,11 +208,17 @@ def load_metrics(root: Path) -> Metrics:
             continue
         month = str(r.loaded.data.get("month", ""))
         if not _MONTH.match(month) or path.stem != month:
-            r.fail(("month",), f"month '{month}' 无效或与文件名 {path.name} 不符", "写成 month: YYYY-MM，文件名相同")
+            r.fail(
+                ("month",),
+                f"month '{month}' 无效或与文件名 {path.name} 不符",
+                "写成 month: YYYY-MM，文件名相同",
+            )
             metrics.problems.extend(r.problems)
             continue
         channels = {}
-        for channel, numbers in r.mapping(r.loaded.data.get("channels"), ("channels",), "channels").items():
+        for channel, numbers in r.mapping(
+            r.loaded.data.get("channels"), ("channels",), "channels"
+        ).items():
             where = ("channels", channel)
             numbers = r.mapping(numbers, where, f"渠道 {channel}")
             r.unknown_keys(numbers, set(FIELDS), where)
@@ -163,21 +228,46 @@ def load_metrics(root: Path) -> Metrics:
                     r.fail((*where, f), f"{channel} 的 {f} 应该是非负数")
                 else:
                     clean[f] = float(n)
-            order = [f for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals") if f in clean]
+            order = [
+                f
+                for f in (
+                    "impressions",
+                    "clicks",
+                    "consultations",
+                    "appointments",
+                    "arrivals",
+                    "deals",
+                )
+                if f in clean
+            ]
             for upper, lower in zip(order, order[1:]):
                 if clean[lower] > clean[upper]:
-                    r.fail((*where, lower), f"{channel}：{FIELD_NAMES[lower]} {clean[lower]:.0f} 大于 "
-                                            f"{FIELD_NAMES[upper]} {clean[upper]:.0f}", "漏斗的下一步不会多于上一步：请核对导出数据")
+                    r.fail(
+                        (*where, lower),
+                        f"{channel}：{FIELD_NAMES[lower]} {clean[lower]:.0f} 大于 "
+                        f"{FIELD_NAMES[upper]} {clean[upper]:.0f}",
+                        "漏斗的下一步不会多于上一步：请核对导出数据",
+                    )
             channels[str(channel)] = clean
         metrics.months[month] = channels
         service = r.mapping(r.loaded.data.get("service", {}), ("service",), "service")
         r.unknown_keys(service, set(SERVICE_FIELDS), ("service",))
-        clean = {f: float(n) for f, n in service.items()
-                 if f in SERVICE_FIELDS and isinstance(n, (int, float)) and not isinstance(n, bool) and n >= 0}
+        clean = {
+            f: float(n)
+            for f, n in service.items()
+            if f in SERVICE_FIELDS
+            and isinstance(n, (int, float))
+            and not isinstance(n, bool)
+            and n >= 0
+        }
         for f in set(service) & set(SERVICE_FIELDS) - set(clean):
             r.fail(("service", f), f"客服数据 {f} 应该是非负数")
         if clean.get("complaints_resolved_in_sla", 0) > clean.get("complaints", float("inf")):
-            r.fail(("service", "complaints_resolved_in_sla"), "按时解决的投诉多于投诉总数", "核对客服系统导出")
+            r.fail(
+                ("service", "complaints_resolved_in_sla"),
+                "按时解决的投诉多于投诉总数",
+                "核对客服系统导出",
+            )
         if clean:
             metrics.service[month] = clean
         metrics.problems.extend(r.problems)

@@ -1,6 +1,7 @@
 """Promotion plans and the budget as data: data/plans/*.yml (goals, channel budgets, themes, schedule)
 and data/budget/<year>.yml (category -> month -> amount), validated with lines.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,10 @@ _PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
 
 @dataclass(frozen=True)
 class Plan:
-    period: str                     # 2026, 2026-Q4 or 2026-11
+    period: str  # 2026, 2026-Q4 or 2026-11
     months: tuple[str, ...]
-    goals: dict[str, float]         # kpi id -> target for the period
-    budget: dict[str, float]        # channel -> amount
+    goals: dict[str, float]  # kpi id -> target for the period
+    budget: dict[str, float]  # channel -> amount
     themes: tuple[str, ...]
     schedule: tuple[tuple[str, str], ...]
 
@@ -33,10 +34,16 @@ def _months_of(period: str) -> tuple[str, ...]:
     return tuple(f"{year}-{k:02d}" for k in range(first, first + count))
 
 
-def load_plans(root: Path, kpi_ids: set[str]) -> tuple[list[Plan], dict[str, dict[str, float]], list[Problem]]:
+def load_plans(
+    root: Path, kpi_ids: set[str]
+) -> tuple[list[Plan], dict[str, dict[str, float]], list[Problem]]:
     """data/plans/*.yml and data/budget/<year>.yml (category -> month -> amount), validated with lines."""
     plans, budget, problems = [], {}, []
-    for path in sorted((root / "data" / "plans").glob("*.yml")) if (root / "data" / "plans").is_dir() else []:
+    for path in (
+        sorted((root / "data" / "plans").glob("*.yml"))
+        if (root / "data" / "plans").is_dir()
+        else []
+    ):
         r = _load(root, path, problems)
         if r is None:
             continue
@@ -50,7 +57,11 @@ def load_plans(root: Path, kpi_ids: set[str]) -> tuple[list[Plan], dict[str, dic
         goals = {}
         for kid, target in r.mapping(d.get("goals", {}), ("goals",), "goals").items():
             if kid not in kpi_ids:
-                r.fail(("goals", kid), f"目标引用了不存在的指标 {kid}", f"可用：{', '.join(sorted(kpi_ids))}（policies/kpis.yml）")
+                r.fail(
+                    ("goals", kid),
+                    f"目标引用了不存在的指标 {kid}",
+                    f"可用：{', '.join(sorted(kpi_ids))}（policies/kpis.yml）",
+                )
             elif not isinstance(target, (int, float)) or isinstance(target, bool):
                 r.fail(("goals", kid), f"指标 {kid} 的目标应该是数字")
             else:
@@ -66,17 +77,41 @@ def load_plans(root: Path, kpi_ids: set[str]) -> tuple[list[Plan], dict[str, dic
             item = r.mapping(item, ("schedule", i), "日程")
             if item:
                 schedule.append((str(item.get("date", "")), str(item.get("item", ""))))
-        plans.append(Plan(period, _months_of(period), goals, money, tuple(r.strings(d.get("themes", []), ("themes",), "themes")),
-                          tuple(schedule)))
+        plans.append(
+            Plan(
+                period,
+                _months_of(period),
+                goals,
+                money,
+                tuple(r.strings(d.get("themes", []), ("themes",), "themes")),
+                tuple(schedule),
+            )
+        )
         problems.extend(r.problems)
-    for path in sorted((root / "data" / "budget").glob("*.yml")) if (root / "data" / "budget").is_dir() else []:
+    for path in (
+        sorted((root / "data" / "budget").glob("*.yml"))
+        if (root / "data" / "budget").is_dir()
+        else []
+    ):
         r = _load(root, path, problems)
         if r is None:
             continue
-        for category, months in r.mapping(r.loaded.data.get("categories"), ("categories",), "categories").items():
-            for month, amount in r.mapping(months, ("categories", category), f"预算类别 {category}").items():
-                if not _MONTH.match(str(month)) or not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount < 0:
-                    r.fail(("categories", category, month), f"{category} {month}：月份应写成 YYYY-MM，金额为非负数")
+        for category, months in r.mapping(
+            r.loaded.data.get("categories"), ("categories",), "categories"
+        ).items():
+            for month, amount in r.mapping(
+                months, ("categories", category), f"预算类别 {category}"
+            ).items():
+                if (
+                    not _MONTH.match(str(month))
+                    or not isinstance(amount, (int, float))
+                    or isinstance(amount, bool)
+                    or amount < 0
+                ):
+                    r.fail(
+                        ("categories", category, month),
+                        f"{category} {month}：月份应写成 YYYY-MM，金额为非负数",
+                    )
                 else:
                     budget.setdefault(str(category), {})[str(month)] = float(amount)
         problems.extend(r.problems)

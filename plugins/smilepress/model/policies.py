@@ -1,4 +1,5 @@
 """The department's decisions as data: roles, people and the editorial workflow (policies/*.yml)."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ class Person:
     roles: tuple[str, ...]
     group: str = ""
     public: bool = False
-    forge: str = ""          # user name on the forge (GitHub/GitLab), for CODEOWNERS; the e-mail otherwise
+    forge: str = ""  # user name on the forge (GitHub/GitLab), for CODEOWNERS; the e-mail otherwise
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class TypeRule:
     name: str
     approvals: tuple[str, ...]
     required_fields: tuple[str, ...] = ()
-    dir: str = ""                         # folder under content/ for new articles of this type
+    dir: str = ""  # folder under content/ for new articles of this type
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,15 @@ class ReReview:
     """Who re-reviews medical content past its review date, and how far ahead the next date may be set."""
 
     role: str = "dentist"
-    interval_days: int = 365      # the next review date when none is given
-    max_days: int = 730           # the latest next review date a re-review may set
+    interval_days: int = 365  # the next review date when none is given
+    max_days: int = 730  # the latest next review date a re-review may set
 
 
 @dataclass(frozen=True)
 class Policies:
-    roles: dict[str, str]                 # id -> Chinese name
+    roles: dict[str, str]  # id -> Chinese name
     people: dict[str, Person]
-    states: dict[str, str]                # id -> Chinese name
+    states: dict[str, str]  # id -> Chinese name
     publishable_states: frozenset[str]
     transitions: dict[str, Transition]
     types: dict[str, TypeRule]
@@ -74,7 +75,9 @@ class Policies:
 
 
 def _read_roles(r: PolicyReader) -> dict[str, str]:
-    r.unknown_keys(r.loaded.data, {"version", "roles", "policy"}, ())  # policy: the handbook checks it
+    r.unknown_keys(
+        r.loaded.data, {"version", "roles", "policy"}, ()
+    )  # policy: the handbook checks it
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
         spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")
@@ -96,27 +99,61 @@ def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Per
         if "@" not in email:
             r.fail((*where, "email"), f"人员 {pid} 缺少有效的 email", "写上他提交 git 时使用的邮箱")
         elif email in emails:
-            r.fail((*where, "email"), f"email {email} 已属于 {emails[email]}", "每人一个邮箱，批准靠它证明")
+            r.fail(
+                (*where, "email"),
+                f"email {email} 已属于 {emails[email]}",
+                "每人一个邮箱，批准靠它证明",
+            )
         emails[email] = str(pid)
         person_roles = r.strings(spec.get("roles", []), (*where, "roles"), "roles")
         for i, role in enumerate(person_roles):
             r.known(role, roles, (*where, "roles", i), "角色")
         forge = spec.get("forge", "")
-        if forge and (not isinstance(forge, str) or not re.fullmatch(r"@?[A-Za-z0-9][A-Za-z0-9_.-]*", forge)):
-            r.fail((*where, "forge"), f"forge 用户名 '{forge}' 无效", "写 GitHub/GitLab 的用户名，例如 forge: chen-siyuan")
+        if forge and (
+            not isinstance(forge, str) or not re.fullmatch(r"@?[A-Za-z0-9][A-Za-z0-9_.-]*", forge)
+        ):
+            r.fail(
+                (*where, "forge"),
+                f"forge 用户名 '{forge}' 无效",
+                "写 GitHub/GitLab 的用户名，例如 forge: chen-siyuan",
+            )
             forge = ""
-        people[str(pid)] = Person(str(pid), str(spec.get("name", pid)), email, person_roles,
-                                  str(spec.get("group", "")), spec.get("public") is True, str(forge).lstrip("@"))
+        people[str(pid)] = Person(
+            str(pid),
+            str(spec.get("name", pid)),
+            email,
+            person_roles,
+            str(spec.get("group", "")),
+            spec.get("public") is True,
+            str(forge).lstrip("@"),
+        )
     return people
 
 
 def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Any]:
     data = r.loaded.data
-    r.unknown_keys(data, {"version", "timezone", "states", "publishable_states", "transitions", "types",
-                          "channels", "review_warning_days", "re_review"}, ())
-    states = {str(k): str(r.mapping(v, ("states", k), f"状态 {k}").get("name", k))
-              for k, v in r.mapping(data.get("states"), ("states",), "states").items()}
-    publishable = r.strings(data.get("publishable_states", []), ("publishable_states",), "publishable_states")
+    r.unknown_keys(
+        data,
+        {
+            "version",
+            "timezone",
+            "states",
+            "publishable_states",
+            "transitions",
+            "types",
+            "channels",
+            "review_warning_days",
+            "re_review",
+        },
+        (),
+    )
+    states = {
+        str(k): str(r.mapping(v, ("states", k), f"状态 {k}").get("name", k))
+        for k, v in r.mapping(data.get("states"), ("states",), "states").items()
+    }
+    publishable = r.strings(
+        data.get("publishable_states", []), ("publishable_states",), "publishable_states"
+    )
     for i, s in enumerate(publishable):
         r.known(s, states, ("publishable_states", i), "状态")
     transitions = {}
@@ -131,7 +168,9 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
         r.known(dest, states, (*where, "to"), "状态")
         by = r.strings(spec.get("by", []), (*where, "by"), "by")
         for i, role in enumerate(by):
-            r.known(role, None if roles is None else {**roles, AUTHOR: ""}, (*where, "by", i), "角色")
+            r.known(
+                role, None if roles is None else {**roles, AUTHOR: ""}, (*where, "by", i), "角色"
+            )
         transitions[str(event)] = Transition(str(event), sources, dest, by)
     types = {}
     for type_id, spec in r.mapping(data.get("types"), ("types",), "types").items():
@@ -141,9 +180,15 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
         needed = r.strings(spec.get("approvals", []), (*where, "approvals"), "approvals")
         for i, role in enumerate(needed):
             r.known(role, roles, (*where, "approvals", i), "角色")
-        types[str(type_id)] = TypeRule(str(type_id), str(spec.get("name", type_id)), needed,
-                                       r.strings(spec.get("required_fields", []), (*where, "required_fields"), "required_fields"),
-                                       str(spec.get("dir", type_id)))
+        types[str(type_id)] = TypeRule(
+            str(type_id),
+            str(spec.get("name", type_id)),
+            needed,
+            r.strings(
+                spec.get("required_fields", []), (*where, "required_fields"), "required_fields"
+            ),
+            str(spec.get("dir", type_id)),
+        )
     for needed in ("submit", "approve", "request-changes", "publish", "archive"):
         if needed not in transitions:
             r.fail(("transitions",), f"缺少流转 {needed}", "编辑流程的命令需要它")
@@ -151,10 +196,16 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
     if not isinstance(warn_days, int) or isinstance(warn_days, bool) or warn_days < 0:
         r.fail(("review_warning_days",), "review_warning_days 应该是非负整数")
         warn_days = 30
-    return dict(states=states, publishable_states=frozenset(publishable), transitions=transitions, types=types,
-                channels=r.strings(data.get("channels", []), ("channels",), "channels"),
-                timezone=str(data.get("timezone", "Asia/Shanghai")), review_warning_days=warn_days,
-                re_review=_read_re_review(r, roles))
+    return dict(
+        states=states,
+        publishable_states=frozenset(publishable),
+        transitions=transitions,
+        types=types,
+        channels=r.strings(data.get("channels", []), ("channels",), "channels"),
+        timezone=str(data.get("timezone", "Asia/Shanghai")),
+        review_warning_days=warn_days,
+        re_review=_read_re_review(r, roles),
+    )
 
 
 def _read_re_review(r: PolicyReader, roles: dict[str, str] | None) -> ReReview:
@@ -167,11 +218,19 @@ def _read_re_review(r: PolicyReader, roles: dict[str, str] | None) -> ReReview:
     for key in ("interval_days", "max_days"):
         value = spec.get(key, getattr(default, key))
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            r.fail(("re_review", key), f"re_review.{key} 应该是正整数（天数）", f"例如 {key}: {getattr(default, key)}")
+            r.fail(
+                ("re_review", key),
+                f"re_review.{key} 应该是正整数（天数）",
+                f"例如 {key}: {getattr(default, key)}",
+            )
             value = getattr(default, key)
         days[key] = value
     if days["interval_days"] > days["max_days"]:
-        r.fail(("re_review", "interval_days"), "re_review.interval_days 不能大于 max_days", "例如 365 和 730")
+        r.fail(
+            ("re_review", "interval_days"),
+            "re_review.interval_days 不能大于 max_days",
+            "例如 365 和 730",
+        )
     return ReReview(role, **days)
 
 
@@ -201,4 +260,6 @@ def load_policies(root: Path) -> Policies:
             problems.extend(reader.problems)
     if problems or workflow is None:
         raise SmilePressError(problems)
-    return Policies(roles=roles or {}, people=people, by_email={p.email: p for p in people.values()}, **workflow)
+    return Policies(
+        roles=roles or {}, people=people, by_email={p.email: p for p in people.values()}, **workflow
+    )

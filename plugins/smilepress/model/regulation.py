@@ -6,16 +6,18 @@ so 三(二)1 is "3.2.1"). Its wording is the regulation's; `origin` marks what t
 (the source text stops inside §6.2.1) or added. Nothing of the source may go missing: every clause
 of it must be in the data, and every sentence of it in that clause's text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -25,21 +27,33 @@ from ..load.yaml_file import PolicyReader, load_policy_file, load_yaml_file
 from .policies import Policies
 
 SOURCE = "policies/source/regulation.zh.md"
-FILES = ("general.yml", "organization.yml", "roles.yml", "processes.yml", "norms.yml", "personnel.yml", "finance.yml",
-         "security.yml", "glossary.yml")
-PSEUDO_OWNERS = {"staff": "员工本人", "everyone": "所有人"}   # owners that are neither a role nor a unit
+FILES = (
+    "general.yml",
+    "organization.yml",
+    "roles.yml",
+    "processes.yml",
+    "norms.yml",
+    "personnel.yml",
+    "finance.yml",
+    "security.yml",
+    "glossary.yml",
+)
+PSEUDO_OWNERS = {
+    "staff": "员工本人",
+    "everyone": "所有人",
+}  # owners that are neither a role nor a unit
 
 
 @dataclass(frozen=True)
 class PolicyMeta:
-    file: str            # policies/<name>.yml
+    file: str  # policies/<name>.yml
     title: str
     chapter: int
     version: str
-    owner: str           # person id
+    owner: str  # person id
     effective: dt.date
     next_review: dt.date
-    review_line: int     # line of next_review in the file
+    review_line: int  # line of next_review in the file
 
     def overdue(self, today: dt.date) -> bool:
         return self.next_review < today
@@ -47,36 +61,36 @@ class PolicyMeta:
 
 @dataclass(frozen=True)
 class Clause:
-    id: str              # "3.2.1"
+    id: str  # "3.2.1"
     file: str
     line: int
-    title: str           # the clause's own title or name, if it has one
-    text: str            # title + wording, as the data has it
-    origin: str          # "" (the regulation's own), "completed" or "added"
+    title: str  # the clause's own title or name, if it has one
+    text: str  # title + wording, as the data has it
+    origin: str  # "" (the regulation's own), "completed" or "added"
 
     @property
     def wording(self) -> str:
         """The clause's text without its title (as a page shows it, under or beside the title)."""
-        return self.text[len(self.title):]
+        return self.text[len(self.title) :]
 
 
 @dataclass(frozen=True)
 class SourceClause:
     id: str
     line: int
-    text: str            # as written in the source, title glued on as the source does
+    text: str  # as written in the source, title glued on as the source does
 
 
 @dataclass
 class Regulation:
     """The validated data of every handbook policy file that passed its schema."""
 
-    data: dict[str, dict]            # file name -> data
-    meta: dict[str, PolicyMeta]      # file name -> policy block
+    data: dict[str, dict]  # file name -> data
+    meta: dict[str, PolicyMeta]  # file name -> policy block
     clauses: dict[str, Clause]
-    roles: dict[str, dict]           # roles.yml specs (name, unit, description)
+    roles: dict[str, dict]  # roles.yml specs (name, unit, description)
     policies: Policies
-    chapters: dict[int, str] = field(default_factory=dict)   # the adopted text's chapter titles
+    chapters: dict[int, str] = field(default_factory=dict)  # the adopted text's chapter titles
 
     @property
     def units(self) -> dict[str, dict]:
@@ -126,7 +140,7 @@ def parse_source(text: str) -> dict[str, SourceClause]:
     chapter = section = 0
     current: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        line = unicodedata.normalize("NFKC", line).strip()   # （一） and １． as (一) and 1.
+        line = unicodedata.normalize("NFKC", line).strip()  # （一） and １． as (一) and 1.
         if not line:
             continue
         if m := _CHAPTER.match(line):
@@ -136,13 +150,13 @@ def parse_source(text: str) -> dict[str, SourceClause]:
             section = _NUMERALS[m.group(1)]
             current = f"{chapter}.{section}"
             clauses[current] = [number, ""]
-            line = line[m.end():]
+            line = line[m.end() :]
         if not chapter or not section:
             continue
         pos = 0
         for m in _ITEM.finditer(line):
             if current is not None:
-                clauses[current][1] += line[pos:m.start()]
+                clauses[current][1] += line[pos : m.start()]
             current = f"{chapter}.{section}.{m.group(1)}"
             clauses[current] = [number, ""]
             pos = m.end()
@@ -153,9 +167,11 @@ def parse_source(text: str) -> dict[str, SourceClause]:
 
 def parse_chapters(text: str) -> dict[int, tuple[int, str]]:
     """The regulation's chapters: number -> (line, title)."""
-    return {_NUMERALS[m.group(1)]: (number, m.group(2).strip())
-            for number, line in enumerate(text.splitlines(), start=1)
-            if (m := _CHAPTER.match(unicodedata.normalize("NFKC", line).strip()))}
+    return {
+        _NUMERALS[m.group(1)]: (number, m.group(2).strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if (m := _CHAPTER.match(unicodedata.normalize("NFKC", line).strip()))
+    }
 
 
 def comparable(text: str) -> str:
@@ -166,23 +182,41 @@ def comparable(text: str) -> str:
 def missing_sentences(source: str, data: str) -> list[str]:
     """Sentences of the source clause that the data's wording does not contain."""
     have = comparable(data)
-    return [s.strip() for s in re.split(r"[。；;！!？?]", source) if comparable(s) and comparable(s) not in have]
+    return [
+        s.strip()
+        for s in re.split(r"[。；;！!？?]", source)
+        if comparable(s) and comparable(s) not in have
+    ]
 
 
 # -- schema ----------------------------------------------------------------------------------
 @cache
 def _schemas() -> dict[str, Draft202012Validator]:
-    spec = yaml.safe_load(resources.files("smilepress").joinpath("schemas/handbook.yml").read_text(encoding="utf-8"))
-    return {name: Draft202012Validator({**schema, "$defs": spec["$defs"]}) for name, schema in spec["files"].items()}
+    spec = yaml.safe_load(
+        resources.files("smilepress").joinpath("schemas/handbook.yml").read_text(encoding="utf-8")
+    )
+    return {
+        name: Draft202012Validator({**schema, "$defs": spec["$defs"]})
+        for name, schema in spec["files"].items()
+    }
 
 
-_TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "array": "列表", "object": "“键: 值”映射",
-               "boolean": "true 或 false"}
+_TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "array": "列表",
+    "object": "“键: 值”映射",
+    "boolean": "true 或 false",
+}
 
 
 def schema_problems(reader: PolicyReader, name: str) -> None:
     """Checks the file against its schema; each problem on the line of the value, in Chinese."""
-    for err in sorted(_schemas()[name].iter_errors(reader.loaded.data), key=lambda e: [str(p) for p in e.absolute_path]):
+    for err in sorted(
+        _schemas()[name].iter_errors(reader.loaded.data),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    ):
         where = tuple(err.absolute_path)
         field = next((str(p) for p in reversed(where) if isinstance(p, str)), "文件")
         hint = err.schema.get("description", "") if isinstance(err.schema, dict) else ""
@@ -197,7 +231,11 @@ def schema_problems(reader: PolicyReader, name: str) -> None:
         elif kind in ("minItems", "minProperties"):
             reader.fail(where, f"{field} 至少要有 {expected} 项", hint)
         elif kind == "enum":
-            reader.fail(where, f"{field} 的值 '{value}' 无效", hint or f"只能是 {'、'.join(map(str, expected))}")
+            reader.fail(
+                where,
+                f"{field} 的值 '{value}' 无效",
+                hint or f"只能是 {'、'.join(map(str, expected))}",
+            )
         elif kind == "propertyNames":
             reader.fail(where, f"{field} 中的名称无效：{err.message}", hint)
         else:  # pattern, minimum, maximum, minLength, anyOf …
@@ -251,18 +289,22 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
     others = {name: load_policy_file(root, name, []) for name in ("people.yml", "kpis.yml")}
     others["roles.yml"] = readers.get("roles.yml") or load_policy_file(root, "roles.yml", [])
     roles = others["roles.yml"].loaded.data.get("roles") if others["roles.yml"] else None
-    reg = Regulation({n: r.loaded.data for n, r in readers.items()}, {}, {}, _role_specs(roles), policies)
+    reg = Regulation(
+        {n: r.loaded.data for n, r in readers.items()}, {}, {}, _role_specs(roles), policies
+    )
     for name, r in readers.items():
         reg.meta[name] = _meta(r, name)
     _collect_clauses(reg, readers)
-    budgets = [load_yaml_file(root, path.relative_to(root).as_posix(), [])
-               for path in sorted((root / "data" / "budget").glob("*.yml"))]
+    budgets = [
+        load_yaml_file(root, path.relative_to(root).as_posix(), [])
+        for path in sorted((root / "data" / "budget").glob("*.yml"))
+    ]
     others.update({r.path: r for r in budgets if r is not None})
     _References(reg, readers, others).run()
     for r in {id(r): r for r in [*readers.values(), *others.values()] if r is not None}.values():
         problems.extend(r.problems)
     problems.extend(_coverage(root, reg, readers))
-    for name, r in readers.items():   # pages are made only from files without errors
+    for name, r in readers.items():  # pages are made only from files without errors
         if any(p.level == "error" for p in r.problems):
             del reg.data[name], reg.meta[name]
     return reg, problems
@@ -272,8 +314,11 @@ def _role_specs(roles: Any) -> dict[str, dict]:
     """roles.yml's specs as text fields (policies.py reports a malformed file; this only must not break)."""
     if not isinstance(roles, dict):
         return {}
-    return {str(rid): {k: str(v) for k, v in spec.items() if isinstance(v, (str, int, float))}
-            for rid, spec in roles.items() if isinstance(spec, dict)}
+    return {
+        str(rid): {k: str(v) for k, v in spec.items() if isinstance(v, (str, int, float))}
+        for rid, spec in roles.items()
+        if isinstance(spec, dict)
+    }
 
 
 def _meta(r: PolicyReader, name: str) -> PolicyMeta:
@@ -282,12 +327,22 @@ def _meta(r: PolicyReader, name: str) -> PolicyMeta:
     for key in ("effective", "next_review"):
         dates[key] = _date(p[key])
         if dates[key] is None:
-            r.fail(("policy", key), f"{key} 的日期 {p[key]} 不存在", "写成有效的日期，例如 2027-01-01")
+            r.fail(
+                ("policy", key), f"{key} 的日期 {p[key]} 不存在", "写成有效的日期，例如 2027-01-01"
+            )
             dates[key] = dt.date.max if key == "next_review" else dt.date.min
     if dates["next_review"] <= dates["effective"]:
         r.fail(("policy", "next_review"), "下次复审日期应该晚于生效日期", "通常是生效日期后一年")
-    return PolicyMeta(f"policies/{name}", p["title"], p["chapter"], p["version"], p["owner"],
-                      dates["effective"], dates["next_review"], r.loaded.line_of("policy", "next_review"))
+    return PolicyMeta(
+        f"policies/{name}",
+        p["title"],
+        p["chapter"],
+        p["version"],
+        p["owner"],
+        dates["effective"],
+        dates["next_review"],
+        r.loaded.line_of("policy", "next_review"),
+    )
 
 
 def _collect_clauses(reg: Regulation, readers: dict[str, PolicyReader]) -> None:
@@ -298,19 +353,29 @@ def _collect_clauses(reg: Regulation, readers: dict[str, PolicyReader]) -> None:
                 continue
             if cid in reg.clauses:
                 first = reg.clauses[cid]
-                r.fail((*where, "clause"), f"条款 §{cid} 已在 {first.file} 第 {first.line} 行",
-                       "每条只放在一处；其他地方引用时写在文字里，例如“见 §3.2.3”")
+                r.fail(
+                    (*where, "clause"),
+                    f"条款 §{cid} 已在 {first.file} 第 {first.line} 行",
+                    "每条只放在一处；其他地方引用时写在文字里，例如“见 §3.2.3”",
+                )
                 continue
-            reg.clauses[cid] = Clause(cid, f"policies/{name}", r.loaded.line_of(*where, "clause"),
-                                      item.get("title") or item.get("name") or "", clause_wording(item),
-                                      item.get("origin", ""))
+            reg.clauses[cid] = Clause(
+                cid,
+                f"policies/{name}",
+                r.loaded.line_of(*where, "clause"),
+                item.get("title") or item.get("name") or "",
+                clause_wording(item),
+                item.get("origin", ""),
+            )
 
 
 def _coverage(root: Path, reg: Regulation, readers: dict[str, PolicyReader]) -> list[Problem]:
     """The adopted text against the data: nothing lost, nothing passed off as the regulation's own."""
     path = root / SOURCE
     if not path.is_file():
-        return [Problem(SOURCE, 1, "缺少制度原文", "把通过的制度原文放在这里，手册逐条核对是否完整")]
+        return [
+            Problem(SOURCE, 1, "缺少制度原文", "把通过的制度原文放在这里，手册逐条核对是否完整")
+        ]
     text = path.read_text(encoding="utf-8")
     source, chapters = parse_source(text), parse_chapters(text)
     reg.chapters = {n: title for n, (_, title) in chapters.items()}
@@ -320,31 +385,66 @@ def _coverage(root: Path, reg: Regulation, readers: dict[str, PolicyReader]) -> 
     covered = {meta.chapter for meta in reg.meta.values()}
     for n, (line, title) in chapters.items():
         if n not in covered:
-            problems.append(Problem(SOURCE, line, f"第{n}章《{title}》没有对应的制度文件",
-                                    f"在相应文件的 policy 中写 chapter: {n}"))
+            problems.append(
+                Problem(
+                    SOURCE,
+                    line,
+                    f"第{n}章《{title}》没有对应的制度文件",
+                    f"在相应文件的 policy 中写 chapter: {n}",
+                )
+            )
     for cid, src in source.items():
         clause = reg.clauses.get(cid)
         if clause is None:
-            problems.append(Problem(SOURCE, src.line, f"制度原文 §{cid} 没有放进任何制度文件",
-                                    f"把它加到对应的 policies/*.yml，写上 clause: \"{cid}\""))
+            problems.append(
+                Problem(
+                    SOURCE,
+                    src.line,
+                    f"制度原文 §{cid} 没有放进任何制度文件",
+                    f'把它加到对应的 policies/*.yml，写上 clause: "{cid}"',
+                )
+            )
             continue
         if clause.origin == "added":
-            problems.append(Problem(clause.file, clause.line, f"§{cid} 是制度原文的条款，不能标为 origin: added",
-                                    "删除 origin，或改为 completed（原文不完整时）"))
+            problems.append(
+                Problem(
+                    clause.file,
+                    clause.line,
+                    f"§{cid} 是制度原文的条款，不能标为 origin: added",
+                    "删除 origin，或改为 completed（原文不完整时）",
+                )
+            )
         for sentence in missing_sentences(src.text, clause.text)[:1]:
-            problems.append(Problem(clause.file, clause.line, f"§{cid} 的文字与制度原文不一致，缺少：{sentence}",
-                                    "原文的措辞不能丢；解释和做法写在 in_practice 或 enforced_by 里"))
+            problems.append(
+                Problem(
+                    clause.file,
+                    clause.line,
+                    f"§{cid} 的文字与制度原文不一致，缺少：{sentence}",
+                    "原文的措辞不能丢；解释和做法写在 in_practice 或 enforced_by 里",
+                )
+            )
     for cid, clause in reg.clauses.items():
         if cid not in source and clause.origin != "added":
-            problems.append(Problem(clause.file, clause.line, f"制度原文中没有 §{cid}",
-                                    "部门补充的条款请写 origin: added；否则检查条款号"))
+            problems.append(
+                Problem(
+                    clause.file,
+                    clause.line,
+                    f"制度原文中没有 §{cid}",
+                    "部门补充的条款请写 origin: added；否则检查条款号",
+                )
+            )
     return problems
 
 
 class _References:
     """References between files: roles, units, KPIs and people must exist; a missing one is named."""
 
-    def __init__(self, reg: Regulation, readers: dict[str, PolicyReader], others: dict[str, PolicyReader | None]):
+    def __init__(
+        self,
+        reg: Regulation,
+        readers: dict[str, PolicyReader],
+        others: dict[str, PolicyReader | None],
+    ):
         self.reg, self.readers, self.others = reg, readers, others
         self.owners = {**reg.policies.roles, **{u: "" for u in reg.units}, **PSEUDO_OWNERS}
         kpis = others["kpis.yml"].loaded.data.get("kpis") if others["kpis.yml"] else None
@@ -358,7 +458,13 @@ class _References:
     def run(self) -> None:
         units = self.reg.units if "organization.yml" in self.readers else None
         for name, meta in self.reg.meta.items():
-            self.known(name, meta.owner, self.reg.policies.people, ("policy", "owner"), "负责人（people.yml 中的人员）")
+            self.known(
+                name,
+                meta.owner,
+                self.reg.policies.people,
+                ("policy", "owner"),
+                "负责人（people.yml 中的人员）",
+            )
         self.processes(units)
         self.personnel(units)
         self.finance_and_security(units)
@@ -368,44 +474,83 @@ class _References:
     def units_named_elsewhere(self, units: dict) -> None:
         """roles.yml `unit`, people.yml `group` and kpis.yml `group` name units of organization.yml."""
         by_name = {**{u: "" for u in units}, **{u["name"]: "" for u in units.values()}}
-        roles_r, people_r, kpis_r = (self.others[n] for n in ("roles.yml", "people.yml", "kpis.yml"))
+        roles_r, people_r, kpis_r = (
+            self.others[n] for n in ("roles.yml", "people.yml", "kpis.yml")
+        )
         raw_roles = roles_r.loaded.data.get("roles") if roles_r is not None else None
-        for rid, spec in (raw_roles.items() if isinstance(raw_roles, dict) else ()):
+        for rid, spec in raw_roles.items() if isinstance(raw_roles, dict) else ():
             if not isinstance(spec, dict) or "unit" not in spec:
                 continue
             if isinstance(spec["unit"], str):
-                roles_r.known(spec["unit"], units, ("roles", rid, "unit"), "单位（organization.yml）")
+                roles_r.known(
+                    spec["unit"], units, ("roles", rid, "unit"), "单位（organization.yml）"
+                )
             else:
-                roles_r.fail(("roles", rid, "unit"), f"角色 {rid} 的 unit 应该是一个单位 id", "例如 unit: content")
+                roles_r.fail(
+                    ("roles", rid, "unit"),
+                    f"角色 {rid} 的 unit 应该是一个单位 id",
+                    "例如 unit: content",
+                )
         for pid, person in self.reg.policies.people.items():
             if person.group and people_r is not None:
-                people_r.known(person.group, by_name, ("people", pid, "group"), "单位（organization.yml 的 id 或名称）")
+                people_r.known(
+                    person.group,
+                    by_name,
+                    ("people", pid, "group"),
+                    "单位（organization.yml 的 id 或名称）",
+                )
         for i, kpi in enumerate(self.kpis):
             if kpi.get("group") and kpis_r is not None:
-                kpis_r.known(str(kpi["group"]), by_name, ("kpis", i, "group"), "单位（organization.yml 的 id 或名称）")
+                kpis_r.known(
+                    str(kpi["group"]),
+                    by_name,
+                    ("kpis", i, "group"),
+                    "单位（organization.yml 的 id 或名称）",
+                )
 
     def processes(self, units) -> None:
         seen: set[str] = set()
         for i, proc in enumerate(self.reg.processes):
             where = ("processes", i)
             if proc["id"] in seen:
-                self.readers["processes.yml"].fail((*where, "id"), f"流程 id '{proc['id']}' 重复", "每个流程用不同的 id")
+                self.readers["processes.yml"].fail(
+                    (*where, "id"), f"流程 id '{proc['id']}' 重复", "每个流程用不同的 id"
+                )
             seen.add(proc["id"])
             self.known("processes.yml", proc["unit"], units, (*where, "unit"), "单位")
             for k, kid in enumerate(proc.get("kpis", [])):
-                self.known("processes.yml", kid, self.kpi_ids, (*where, "kpis", k), "指标（kpis.yml）")
+                self.known(
+                    "processes.yml", kid, self.kpi_ids, (*where, "kpis", k), "指标（kpis.yml）"
+                )
             steps: set[str] = set()
             for j, step in enumerate(proc["steps"]):
                 at = (*where, "steps", j)
                 if step["id"] in steps:
-                    self.readers["processes.yml"].fail((*at, "id"), f"步骤 id '{step['id']}' 重复", "同一流程内每个步骤用不同的 id")
+                    self.readers["processes.yml"].fail(
+                        (*at, "id"), f"步骤 id '{step['id']}' 重复", "同一流程内每个步骤用不同的 id"
+                    )
                 for k, owner in enumerate(as_list(step["owner"])):
-                    self.known("processes.yml", owner, self.owners, (*at, "owner", *([k] if isinstance(step["owner"], list) else [])), "负责角色")
+                    self.known(
+                        "processes.yml",
+                        owner,
+                        self.owners,
+                        (*at, "owner", *([k] if isinstance(step["owner"], list) else [])),
+                        "负责角色",
+                    )
                 if not (step.get("deadline") or step.get("sla")):
-                    self.readers["processes.yml"].fail(at, f"步骤“{step['name']}”没有写时限",
-                                                       "写 deadline（何时完成）或 sla（服务标准），例如 sla: 2 个工作日内")
+                    self.readers["processes.yml"].fail(
+                        at,
+                        f"步骤“{step['name']}”没有写时限",
+                        "写 deadline（何时完成）或 sla（服务标准），例如 sla: 2 个工作日内",
+                    )
                 if "back_to" in step:
-                    self.known("processes.yml", step["back_to"]["step"], steps, (*at, "back_to", "step"), "前面的步骤")
+                    self.known(
+                        "processes.yml",
+                        step["back_to"]["step"],
+                        steps,
+                        (*at, "back_to", "step"),
+                        "前面的步骤",
+                    )
                 steps.add(step["id"])
 
     def personnel(self, units) -> None:
@@ -419,49 +564,119 @@ class _References:
             self.known("personnel.yml", uid, units, where, "单位")
             total = sum(i["weight"] for i in indicators)
             if total != 100:
-                r.fail(where, f"{uid} 的考核指标权重合计为 {total}，应为 100", "调整各项 weight，使合计正好 100")
+                r.fail(
+                    where,
+                    f"{uid} 的考核指标权重合计为 {total}，应为 100",
+                    "调整各项 weight，使合计正好 100",
+                )
             for k, ind in enumerate(indicators):
-                self.known("personnel.yml", ind["dimension"], appraisal["dimensions"], (*where, k, "dimension"), "考核维度")
+                self.known(
+                    "personnel.yml",
+                    ind["dimension"],
+                    appraisal["dimensions"],
+                    (*where, k, "dimension"),
+                    "考核维度",
+                )
                 if "kpi" in ind:
-                    self.known("personnel.yml", ind["kpi"], self.kpi_ids, (*where, k, "kpi"), "指标（kpis.yml）")
+                    self.known(
+                        "personnel.yml",
+                        ind["kpi"],
+                        self.kpi_ids,
+                        (*where, k, "kpi"),
+                        "指标（kpis.yml）",
+                    )
         mins = [b["min"] for b in appraisal["bands"]]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins) or mins[-1] != 0:
-            r.fail(("appraisal", "bands"), "考核等级应从高到低排列，min 逐档递减，最后一档 min: 0", "例如 90、80、70、60、0")
+            r.fail(
+                ("appraisal", "bands"),
+                "考核等级应从高到低排列，min 逐档递减，最后一档 min: 0",
+                "例如 90、80、70、60、0",
+            )
         for k, career in enumerate(data.get("careers", [])):
             self.known("personnel.yml", career["unit"], units, ("careers", k, "unit"), "单位")
         for key in ("onboarding", "training"):
             for k, item in enumerate(data.get(key, [])):
-                self.known("personnel.yml", item["owner"], self.owners, (key, k, "owner"), "负责角色")
+                self.known(
+                    "personnel.yml", item["owner"], self.owners, (key, k, "owner"), "负责角色"
+                )
         for k, step in enumerate(data.get("recruitment", {}).get("steps", [])):
-            self.known("personnel.yml", step["owner"], self.owners, ("recruitment", "steps", k, "owner"), "负责角色")
+            self.known(
+                "personnel.yml",
+                step["owner"],
+                self.owners,
+                ("recruitment", "steps", k, "owner"),
+                "负责角色",
+            )
 
     def finance_and_security(self, units) -> None:
         finance = self.reg.data.get("finance.yml")
         if finance is not None:
-            self.known("finance.yml", finance["budget"]["prepared_by"], self.owners, ("budget", "prepared_by"), "负责角色")
+            self.known(
+                "finance.yml",
+                finance["budget"]["prepared_by"],
+                self.owners,
+                ("budget", "prepared_by"),
+                "负责角色",
+            )
             for k, cat in enumerate(finance["budget"]["categories"]):
-                self.known("finance.yml", cat["unit"], units, ("budget", "categories", k, "unit"), "单位")
+                self.known(
+                    "finance.yml", cat["unit"], units, ("budget", "categories", k, "unit"), "单位"
+                )
             names = [c["name"] for c in finance["budget"]["categories"]]
-            for path, r in self.others.items():   # data/budget/<year>.yml uses finance.yml's categories
-                categories = r.loaded.data.get("categories") if path.startswith("data/budget/") and r else None
+            for (
+                path,
+                r,
+            ) in self.others.items():  # data/budget/<year>.yml uses finance.yml's categories
+                categories = (
+                    r.loaded.data.get("categories")
+                    if path.startswith("data/budget/") and r
+                    else None
+                )
                 for name in categories if isinstance(categories, dict) else ():
-                    r.known(str(name), names, ("categories", name), "预算类别（policies/finance.yml）")
+                    r.known(
+                        str(name), names, ("categories", name), "预算类别（policies/finance.yml）"
+                    )
             for k, step in enumerate(finance["reimbursement"]["steps"]):
-                self.known("finance.yml", step["owner"], self.owners, ("reimbursement", "steps", k, "owner"), "负责角色")
+                self.known(
+                    "finance.yml",
+                    step["owner"],
+                    self.owners,
+                    ("reimbursement", "steps", k, "owner"),
+                    "负责角色",
+                )
             limits = finance["reimbursement"]["limits"]
             bounds = [lim.get("up_to") for lim in limits]
-            if None in bounds[:-1] or bounds != sorted(b for b in bounds if b is not None) + ([None] if bounds[-1] is None else []):
-                self.readers["finance.yml"].fail(("reimbursement", "limits"), "报销审批额度应从小到大排列，只有最后一档可以不写 up_to",
-                                                 "例如 up_to: 2000、up_to: 20000，最后一档只写 approvers")
+            if None in bounds[:-1] or bounds != sorted(b for b in bounds if b is not None) + (
+                [None] if bounds[-1] is None else []
+            ):
+                self.readers["finance.yml"].fail(
+                    ("reimbursement", "limits"),
+                    "报销审批额度应从小到大排列，只有最后一档可以不写 up_to",
+                    "例如 up_to: 2000、up_to: 20000，最后一档只写 approvers",
+                )
             for k, lim in enumerate(limits):
                 for a, who in enumerate(lim["approvers"]):
-                    self.known("finance.yml", who, self.owners, ("reimbursement", "limits", k, "approvers", a), "审批人")
+                    self.known(
+                        "finance.yml",
+                        who,
+                        self.owners,
+                        ("reimbursement", "limits", k, "approvers", a),
+                        "审批人",
+                    )
         security = self.reg.data.get("security.yml")
         if security is not None:
             for k, b in enumerate(security.get("backups", [])):
-                self.known("security.yml", b["owner"], self.owners, ("backups", k, "owner"), "负责角色")
+                self.known(
+                    "security.yml", b["owner"], self.owners, ("backups", k, "owner"), "负责角色"
+                )
             for k, level in enumerate(security.get("access", [])):
                 for a, who in enumerate(level["who"]):
                     self.known("security.yml", who, self.owners, ("access", k, "who", a), "角色")
             for k, step in enumerate(security.get("incidents", {}).get("steps", [])):
-                self.known("security.yml", step["owner"], self.owners, ("incidents", "steps", k, "owner"), "负责角色")
+                self.known(
+                    "security.yml",
+                    step["owner"],
+                    self.owners,
+                    ("incidents", "steps", k, "owner"),
+                    "负责角色",
+                )

@@ -3,6 +3,7 @@ manifest beside it, `git bundle verify`, and a restore that recreates a working 
 
 The bundle carries the whole history, so a restored repository still proves every approval.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,14 +25,20 @@ class Backup:
     manifest: Path
     sha256: str
     refs: dict[str, str]
-    removed: tuple[Path, ...] = ()      # older bundles removed to keep the last N
+    removed: tuple[Path, ...] = ()  # older bundles removed to keep the last N
 
 
 def _git(*args: str, cwd: Path) -> str:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SmilePressError(Problem(str(cwd), 0, f"git {' '.join(args[:2])} 失败：{result.stderr.strip()[:300]}",
-                                      "确认这是一个 git 仓库，且磁盘可写"))
+        raise SmilePressError(
+            Problem(
+                str(cwd),
+                0,
+                f"git {' '.join(args[:2])} 失败：{result.stderr.strip()[:300]}",
+                "确认这是一个 git 仓库，且磁盘可写",
+            )
+        )
     return result.stdout
 
 
@@ -46,26 +53,47 @@ def _sha256(path: Path) -> str:
 def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) -> Backup:
     """Bundle every ref of `repo` into `to`, verify it, write its manifest, keep the newest `keep`."""
     if _git("rev-parse", "--is-shallow-repository", cwd=repo).strip() == "true":
-        raise SmilePressError(Problem(str(repo), 0, "这是浅克隆（shallow clone），历史不完整，不能作为备份",
-                                      "先运行 git fetch --unshallow"))
-    refs = dict(line.split(" ", 1)[::-1] for line in _git("for-each-ref", "--format=%(objectname) %(refname)",
-                                                            "refs/heads", "refs/tags", cwd=repo).splitlines())
+        raise SmilePressError(
+            Problem(
+                str(repo),
+                0,
+                "这是浅克隆（shallow clone），历史不完整，不能作为备份",
+                "先运行 git fetch --unshallow",
+            )
+        )
+    refs = dict(
+        line.split(" ", 1)[::-1]
+        for line in _git(
+            "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags", cwd=repo
+        ).splitlines()
+    )
     if not refs:
         raise SmilePressError(Problem(str(repo), 0, "仓库里还没有任何提交，没有可备份的内容"))
     to = to.resolve()
     to.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
     bundle = to / f"{repo.resolve().name}-{stamp}.bundle"
     partial = bundle.with_suffix(".bundle.partial")
     _git("bundle", "create", str(partial), "--all", cwd=repo)
     _git("bundle", "verify", str(partial), cwd=repo)
-    partial.replace(bundle)                      # a bundle only gets its name once it is whole and verified
+    partial.replace(bundle)  # a bundle only gets its name once it is whole and verified
     digest = _sha256(bundle)
     manifest = bundle.with_name(bundle.name + MANIFEST_SUFFIX)
-    on_branch = subprocess.run(["git", "symbolic-ref", "-q", "--short", "HEAD"], cwd=repo, capture_output=True, text=True)
-    head = on_branch.stdout.strip() if on_branch.returncode == 0 else ""   # detached HEAD: none to restore
-    manifest.write_text(json.dumps({"bundle": bundle.name, "sha256": digest, "created": stamp, "head": head,
-                                    "refs": refs}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    on_branch = subprocess.run(
+        ["git", "symbolic-ref", "-q", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
+    )
+    head = (
+        on_branch.stdout.strip() if on_branch.returncode == 0 else ""
+    )  # detached HEAD: none to restore
+    manifest.write_text(
+        json.dumps(
+            {"bundle": bundle.name, "sha256": digest, "created": stamp, "head": head, "refs": refs},
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     bundles = sorted(to.glob(f"{repo.resolve().name}-*.bundle"))
     removed = tuple(bundles[:-keep]) if keep > 0 else ()
     for old in removed:
@@ -80,23 +108,41 @@ def restore(bundle: Path, dest: Path) -> dict[str, str]:
     if not bundle.is_file():
         raise SmilePressError(Problem(str(bundle), 0, "找不到备份文件"))
     if dest.exists() and any(dest.iterdir()):
-        raise SmilePressError(Problem(str(dest), 0, "恢复的目标目录不是空的", "换一个新目录，以免覆盖现有文件"))
+        raise SmilePressError(
+            Problem(str(dest), 0, "恢复的目标目录不是空的", "换一个新目录，以免覆盖现有文件")
+        )
     manifest_path = bundle.with_name(bundle.name + MANIFEST_SUFFIX)
     if not manifest_path.is_file():
-        raise SmilePressError(Problem(str(manifest_path), 0, "找不到备份的清单文件（.manifest.json），无法证明备份完整",
-                                      "清单与备份文件放在同一目录，由 smilepress backup 生成"))
+        raise SmilePressError(
+            Problem(
+                str(manifest_path),
+                0,
+                "找不到备份的清单文件（.manifest.json），无法证明备份完整",
+                "清单与备份文件放在同一目录，由 smilepress backup 生成",
+            )
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         expected, refs, head = manifest["sha256"], manifest["refs"], manifest.get("head", "")
     except (ValueError, KeyError, TypeError):
-        raise SmilePressError(Problem(str(manifest_path), 1, "备份清单无法读取", "清单文件已损坏")) from None
+        raise SmilePressError(
+            Problem(str(manifest_path), 1, "备份清单无法读取", "清单文件已损坏")
+        ) from None
     if _sha256(bundle) != expected:
-        raise SmilePressError(Problem(str(bundle), 0, "备份文件的 SHA-256 与清单不符：文件已损坏或被改动",
-                                      "请使用另一份备份"))
+        raise SmilePressError(
+            Problem(
+                str(bundle),
+                0,
+                "备份文件的 SHA-256 与清单不符：文件已损坏或被改动",
+                "请使用另一份备份",
+            )
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     _git("clone", "-q", "--no-checkout", str(bundle), str(dest), cwd=dest.parent)
     try:
-        _git("bundle", "verify", str(bundle), cwd=dest)   # verify needs a repository: the fresh clone
+        _git(
+            "bundle", "verify", str(bundle), cwd=dest
+        )  # verify needs a repository: the fresh clone
     except SmilePressError:
         shutil.rmtree(dest, ignore_errors=True)
         raise
@@ -106,9 +152,15 @@ def restore(bundle: Path, dest: Path) -> dict[str, str]:
     _git("remote", "remove", "origin", cwd=dest)
     if head:
         _git("checkout", "-q", head, cwd=dest)
-    restored = dict(line.split(" ", 1)[::-1] for line in _git("for-each-ref", "--format=%(objectname) %(refname)",
-                                                                "refs/heads", "refs/tags", cwd=dest).splitlines())
+    restored = dict(
+        line.split(" ", 1)[::-1]
+        for line in _git(
+            "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags", cwd=dest
+        ).splitlines()
+    )
     if restored != refs:
         shutil.rmtree(dest, ignore_errors=True)
-        raise SmilePressError(Problem(str(bundle), 0, "恢复出的分支和标签与清单不一致，已删除恢复目录"))
+        raise SmilePressError(
+            Problem(str(bundle), 0, "恢复出的分支和标签与清单不一致，已删除恢复目录")
+        )
     return restored

@@ -5,6 +5,7 @@ Each content type's folder is owned by the people who hold the roles that must a
 compliance. The forge's own review is what it enforces before merge; the approval recorded by
 `smilepress approve` is what the gate trusts (README: "Approvals and the forge").
 """
+
 from __future__ import annotations
 
 from ..model.policies import Policies
@@ -21,14 +22,25 @@ def _owners(policies: Policies, roles) -> list[str]:
     return sorted({_owner(p) for role in roles for p in policies.holders(role)})
 
 
-def rules(policies: Policies, content_dir: str = "content") -> list[tuple[str, str, list[str], int]]:
+def rules(
+    policies: Policies, content_dir: str = "content"
+) -> list[tuple[str, str, list[str], int]]:
     """(section name, path pattern, owners, approvals needed) in CODEOWNERS order (later lines win)."""
-    out = [("部门规章与策略", "/policies/", _owners(policies, ["manager"]), 1),
-           ("合规规则包", "/policies/compliance/", _owners(policies, ["manager", "compliance"]), 2),
-           ("数据", "/data/", _owners(policies, ["manager"]), 1)]
+    out = [
+        ("部门规章与策略", "/policies/", _owners(policies, ["manager"]), 1),
+        ("合规规则包", "/policies/compliance/", _owners(policies, ["manager", "compliance"]), 2),
+        ("数据", "/data/", _owners(policies, ["manager"]), 1),
+    ]
     for type_id, rule in sorted(policies.types.items()):
         if rule.approvals:
-            out.append((rule.name, f"/{content_dir}/{rule.dir}/", _owners(policies, rule.approvals), len(rule.approvals)))
+            out.append(
+                (
+                    rule.name,
+                    f"/{content_dir}/{rule.dir}/",
+                    _owners(policies, rule.approvals),
+                    len(rule.approvals),
+                )
+            )
     return out
 
 
@@ -37,7 +49,7 @@ def render(policies: Policies, forge: str, content_dir: str = "content") -> str:
     for name, path, owners, needed in rules(policies, content_dir):
         if not owners:
             continue
-        if forge == "gitlab":   # sections make GitLab require one approval per role
+        if forge == "gitlab":  # sections make GitLab require one approval per role
             lines.append(f"\n[{name}][{needed}]\n{path} {' '.join(owners)}\n")
         else:
             lines.append(f"\n# {name}（需要 {needed} 个角色批准）\n{path} {' '.join(owners)}\n")

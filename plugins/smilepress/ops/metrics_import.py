@@ -1,6 +1,7 @@
 """Importing platform exports: a channel's CSV summed by month into data/metrics/<YYYY-MM>.yml, with
 the columns mapped in policies/metrics-import.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,14 +21,30 @@ def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Pro
     r = load_policy_file(root, IMPORT_POLICY, problems)
     if r is None:
         return {}, "", problems
-    spec = r.mapping(r.mapping(r.loaded.data.get("channels"), ("channels",), "channels").get(channel),
-                     ("channels", channel), f"渠道 {channel}")
+    spec = r.mapping(
+        r.mapping(r.loaded.data.get("channels"), ("channels",), "channels").get(channel),
+        ("channels", channel),
+        f"渠道 {channel}",
+    )
     if not spec:
-        r.fail(("channels",), f"没有渠道“{channel}”的列映射", f"在 policies/{IMPORT_POLICY} 的 channels 下为它写 columns")
-    columns = {str(k): str(v) for k, v in r.mapping(spec.get("columns", {}), ("channels", channel, "columns"), "columns").items()}
+        r.fail(
+            ("channels",),
+            f"没有渠道“{channel}”的列映射",
+            f"在 policies/{IMPORT_POLICY} 的 channels 下为它写 columns",
+        )
+    columns = {
+        str(k): str(v)
+        for k, v in r.mapping(
+            spec.get("columns", {}), ("channels", channel, "columns"), "columns"
+        ).items()
+    }
     for header, target in columns.items():
         if target not in FIELDS:
-            r.fail(("channels", channel, "columns", header), f"列“{header}”映射到未知字段 {target}", f"可用：{', '.join(FIELDS)}")
+            r.fail(
+                ("channels", channel, "columns", header),
+                f"列“{header}”映射到未知字段 {target}",
+                f"可用：{', '.join(FIELDS)}",
+            )
     return columns, str(spec.get("date_column", "日期")), problems + r.problems
 
 
@@ -74,12 +91,18 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
         return [], [Problem(rel, 1, "导出文件没有数据行")]
     missing = [h for h in [date_column, *columns] if h not in rows[0]]
     if missing:
-        return [], [Problem(rel, 1, f"缺少列：{'、'.join(missing)}", f"文件中的列：{'、'.join(rows[0])}")]
+        return [], [
+            Problem(rel, 1, f"缺少列：{'、'.join(missing)}", f"文件中的列：{'、'.join(rows[0])}")
+        ]
     months: dict[str, dict[str, float]] = {}
     for line, row in enumerate(rows, start=2):
         m = _DATE.match(row[date_column].strip())
         if not m:
-            problems.append(Problem(rel, line, f"日期“{row[date_column]}”无法识别", "写成 2026-03-01 或 2026/03/01"))
+            problems.append(
+                Problem(
+                    rel, line, f"日期“{row[date_column]}”无法识别", "写成 2026-03-01 或 2026/03/01"
+                )
+            )
             continue
         month = f"{m.group(1)}-{int(m.group(2)):02d}"
         totals = months.setdefault(month, dict.fromkeys(columns.values(), 0.0))
@@ -94,31 +117,55 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
                 problems.append(Problem(rel, line, f"列“{header}”是负数 {value:g}", "核对平台导出"))
             totals[target] += value
     for month, totals in months.items():
-        order = [f for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals") if f in totals]
+        order = [
+            f
+            for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals")
+            if f in totals
+        ]
         for upper, lower in zip(order, order[1:]):
             if totals[lower] > totals[upper]:
-                problems.append(Problem(rel, 0, f"{month}：{FIELD_NAMES[lower]} {totals[lower]:.0f} 大于 "
-                                                f"{FIELD_NAMES[upper]} {totals[upper]:.0f}", "漏斗的下一步不会多于上一步：请核对导出"))
+                problems.append(
+                    Problem(
+                        rel,
+                        0,
+                        f"{month}：{FIELD_NAMES[lower]} {totals[lower]:.0f} 大于 "
+                        f"{FIELD_NAMES[upper]} {totals[upper]:.0f}",
+                        "漏斗的下一步不会多于上一步：请核对导出",
+                    )
+                )
     if problems:
         return [], problems
     done = []
     for month, totals in sorted(months.items()):
         path = root / "data" / "metrics" / f"{month}.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {"month": month, "channels": {}}
+        data = (
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+            if path.is_file()
+            else {"month": month, "channels": {}}
+        )
         numbers = {f: (int(v) if float(v).is_integer() else v) for f, v in totals.items()}
         present = (data.get("channels") or {}).get(channel)
         if present == numbers:
             done.append(f"{month}：{channel} 已是这些数字，未改动")
             continue
         if present is not None:
-            problems.append(Problem(path.relative_to(root).as_posix(), 0, f"{month} 已有 {channel} 的不同数字",
-                                    "确认哪一份正确；要替换，先删除该月文件中的这一渠道再导入"))
+            problems.append(
+                Problem(
+                    path.relative_to(root).as_posix(),
+                    0,
+                    f"{month} 已有 {channel} 的不同数字",
+                    "确认哪一份正确；要替换，先删除该月文件中的这一渠道再导入",
+                )
+            )
             continue
         data.setdefault("channels", {})[channel] = numbers
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".yml.tmp")
-        tmp.write_text(f"# {month} 各渠道月度数据：由 smilepress metrics import 汇总写入，只有汇总数。\n"
-                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        tmp.write_text(
+            f"# {month} 各渠道月度数据：由 smilepress metrics import 汇总写入，只有汇总数。\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         tmp.replace(path)
         done.append(f"{month}：已写入 {channel}")
     return done, problems

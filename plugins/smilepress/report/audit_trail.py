@@ -1,4 +1,5 @@
 """The audit trail of an article, read from git: every transition and approval, with who and when."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,14 @@ class Event:
 
     def as_dict(self) -> dict:
         c = self.commit
-        return {"commit": c.sha, "date": c.date, "author": c.name, "email": c.email, "event": self.what,
-                "proven": self.proven}
+        return {
+            "commit": c.sha,
+            "date": c.date,
+            "author": c.name,
+            "email": c.email,
+            "event": self.what,
+            "proven": self.proven,
+        }
 
 
 def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | None:
@@ -30,8 +37,11 @@ def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | No
         return ("?", set(), "")
     parts, loaded = parsed
     meta = loaded.data
-    approvals = {approval_key(a.get("by"), a.get("role"), a.get("digest"), a.get("review_by"))
-                 for a in meta.get("approvals") or [] if isinstance(a, dict)}
+    approvals = {
+        approval_key(a.get("by"), a.get("role"), a.get("digest"), a.get("review_by"))
+        for a in meta.get("approvals") or []
+        if isinstance(a, dict)
+    }
     return (str(meta.get("status", "")), approvals, content_digest(meta, parts.body))
 
 
@@ -51,14 +61,19 @@ def trail(project: Project, article: Article) -> list[Event]:
         if previous is None:
             events.append(Event(commit, f"创建（状态 {status}）"))
         elif digest != previous[2]:
-            events.append(Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容"))
+            events.append(
+                Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容")
+            )
         for by, role, _, _ in sorted(before - approvals, key=str):
             events.append(Event(commit, f"移除批准：{_who(p, by)}（{p.role_name(role)}）"))
         for by, role, _, review_by in sorted(approvals - before, key=str):
             person = p.people.get(by)
             proven = bool(person and person.email == commit.email.lower())
-            what = f"复审：{_who(p, by)}（{p.role_name(role)}），下次复审期限 {review_by}" if review_by else \
-                f"批准：{_who(p, by)}（{p.role_name(role)}）"
+            what = (
+                f"复审：{_who(p, by)}（{p.role_name(role)}），下次复审期限 {review_by}"
+                if review_by
+                else f"批准：{_who(p, by)}（{p.role_name(role)}）"
+            )
             events.append(Event(commit, what, proven))
         if previous is not None and status != previous[0]:
             events.append(Event(commit, f"状态 {previous[0]} → {status}"))
@@ -74,7 +89,10 @@ def stale_since(project: Project, article: Article, approval: Approval) -> str:
         if state is None:
             continue
         if approved_at is None:
-            if approval_key(approval.by, approval.role, approval.digest, approval.review_by) in state[1]:
+            if (
+                approval_key(approval.by, approval.role, approval.digest, approval.review_by)
+                in state[1]
+            ):
                 approved_at = commit
         elif state[2] != approval.digest:
             return f"自提交 {commit.short}（{commit.name}，{commit.date[:10]}，“{commit.subject}”）起内容已改变"

@@ -3,6 +3,7 @@ articles in progress live before they are merged, with what each waits for and f
 
 `items` collects it; `render` prints it for `smilepress board`; pages/editorial.py makes it pages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,10 +23,10 @@ class Item:
     type: str
     status: str
     authors: tuple[str, ...]
-    branch: str            # "" = the current branch (main)
-    waiting_for: tuple[str, ...]   # role names whose approval is still missing
-    since: str             # date of the last change to the file on its branch (YYYY-MM-DD)
-    days: int              # days since then, as of the project's today
+    branch: str  # "" = the current branch (main)
+    waiting_for: tuple[str, ...]  # role names whose approval is still missing
+    since: str  # date of the last change to the file on its branch (YYYY-MM-DD)
+    days: int  # days since then, as of the project's today
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -51,23 +52,44 @@ def items(project: Project) -> list[Item]:
     for entry in project.entries:
         a = entry.article
         since, days = _since(project, "HEAD", a.path)
-        out.append(Item(a.path, a.display_title, a.type, a.status, a.authors, "",
-                        tuple(p.role_name(r) for r in entry.approvals.missing), since, days))
+        out.append(
+            Item(
+                a.path,
+                a.display_title,
+                a.type,
+                a.status,
+                a.authors,
+                "",
+                tuple(p.role_name(r) for r in entry.approvals.missing),
+                since,
+                days,
+            )
+        )
     content = project.content_root.relative_to(project.root).as_posix()
     current = _git(project, "rev-parse", "--abbrev-ref", "HEAD").strip()
-    for branch in _git(project, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{BRANCH_PREFIX}").split():
+    for branch in _git(
+        project, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{BRANCH_PREFIX}"
+    ).split():
         if branch == current:
             continue
-        for rel in _git(project, "diff", "--name-only", "--diff-filter=AMR", f"HEAD...{branch}", "--", content).split():
+        for rel in _git(
+            project, "diff", "--name-only", "--diff-filter=AMR", f"HEAD...{branch}", "--", content
+        ).split():
             if not rel.endswith(".md"):
                 continue
             text = _git(project, "show", f"{branch}:{rel}")
-            a = parse_article(text, rel, rel[len(content) + 1:], p)
+            a = parse_article(text, rel, rel[len(content) + 1 :], p)
             rule = p.types.get(a.type)
-            recorded = {x.role for x in a.approvals}   # on a branch: recorded, proven once merged
-            waiting = tuple(p.role_name(r) for r in (rule.approvals if rule else ()) if r not in recorded)
+            recorded = {x.role for x in a.approvals}  # on a branch: recorded, proven once merged
+            waiting = tuple(
+                p.role_name(r) for r in (rule.approvals if rule else ()) if r not in recorded
+            )
             since, days = _since(project, branch, rel)
-            out.append(Item(rel, a.display_title, a.type, a.status, a.authors, branch, waiting, since, days))
+            out.append(
+                Item(
+                    rel, a.display_title, a.type, a.status, a.authors, branch, waiting, since, days
+                )
+            )
     return out
 
 
@@ -79,7 +101,11 @@ def render(project: Project, found: list[Item]) -> str:
         lines.append(f"{name}（{len(column)}）")
         for i in sorted(column, key=lambda i: -i.days):
             where = f" ［分支 {i.branch}］" if i.branch else ""
-            wait = f"  等待：{'、'.join(i.waiting_for)}（{i.days} 天）" if i.waiting_for and state not in ("published", "archived") else ""
+            wait = (
+                f"  等待：{'、'.join(i.waiting_for)}（{i.days} 天）"
+                if i.waiting_for and state not in ("published", "archived")
+                else ""
+            )
             kind = p.types[i.type].name if i.type in p.types else i.type
             lines.append(f"  {kind} {i.title} — {i.path}{where}{wait}")
     return "\n".join(lines)

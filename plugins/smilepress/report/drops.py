@@ -5,6 +5,7 @@ later edit or has an error simply leaves the sites, and the publish goes on. Thi
 people learn of it: in the build log, in the CI run's summary and on the internal page 下线提醒.
 It asks the gate (through Decision.dropped and the facts the gate used); it decides nothing itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,10 @@ from ..project import Entry, Project
 class Notice:
     path: str
     title: str
-    date: str                 # the day it dropped or will drop (YYYY-MM-DD); "" when not a date's doing
-    why: tuple[str, ...]      # the gate's reasons (Chinese)
-    who: tuple[str, ...]      # the people who must act, with their role
-    action: str               # what they must do (Chinese, with the command)
+    date: str  # the day it dropped or will drop (YYYY-MM-DD); "" when not a date's doing
+    why: tuple[str, ...]  # the gate's reasons (Chinese)
+    who: tuple[str, ...]  # the people who must act, with their role
+    action: str  # what they must do (Chinese, with the command)
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,19 @@ class Report:
     upcoming: tuple[Notice, ...]
 
     def as_dict(self) -> dict:
-        return {"today": self.today.isoformat(), "days": self.days,
-                "dropped": [asdict(n) for n in self.dropped], "upcoming": [asdict(n) for n in self.upcoming]}
+        return {
+            "today": self.today.isoformat(),
+            "days": self.days,
+            "dropped": [asdict(n) for n in self.dropped],
+            "upcoming": [asdict(n) for n in self.upcoming],
+        }
 
     @property
     def headline(self) -> str:
-        return (f"下线报告（截至 {self.today.isoformat()}）：{len(self.dropped)} 篇标为已批准或已发布的文章不在网站上；"
-                f"{self.days} 天内还将有 {len(self.upcoming)} 篇下线")
+        return (
+            f"下线报告（截至 {self.today.isoformat()}）：{len(self.dropped)} 篇标为已批准或已发布的文章不在网站上；"
+            f"{self.days} 天内还将有 {len(self.upcoming)} 篇下线"
+        )
 
     def text(self) -> str:
         lines = [self.headline]
@@ -46,20 +53,27 @@ class Report:
             for n in notices:
                 when = f"（{n.date}）" if n.date else ""
                 lines.append(f"  {label}{when} {n.path}《{n.title}》：{'；'.join(n.why)}")
-                lines.append(f"      需要：{'、'.join(n.who) or '（无人担任，请部门经理指定）'}——{n.action}")
+                lines.append(
+                    f"      需要：{'、'.join(n.who) or '（无人担任，请部门经理指定）'}——{n.action}"
+                )
         return "\n".join(lines)
 
     def markdown(self, heading: str = "#") -> str:
         out = [f"{heading} 下线提醒", "", self.headline + "。", ""]
-        for title, notices, date_head in (("今天不在网站上", self.dropped, "下线日期"),
-                                          (f"{self.days} 天内将下线", self.upcoming, "下线日期")):
+        for title, notices, date_head in (
+            ("今天不在网站上", self.dropped, "下线日期"),
+            (f"{self.days} 天内将下线", self.upcoming, "下线日期"),
+        ):
             out += [f"{heading}# {title}（{len(notices)}）", ""]
             if not notices:
                 out += ["（无）", ""]
                 continue
             out += [f"| 文章 | {date_head} | 原因 | 需要谁 | 怎么做 |", "|---|---|---|---|---|"]
-            out += [f"| {_cell(n.title)}<br>`{n.path}` | {n.date or '—'} | {_cell('；'.join(n.why))} | "
-                    f"{_cell('、'.join(n.who) or '（无人担任）')} | {_cell(n.action)} |" for n in notices]
+            out += [
+                f"| {_cell(n.title)}<br>`{n.path}` | {n.date or '—'} | {_cell('；'.join(n.why))} | "
+                f"{_cell('、'.join(n.who) or '（无人担任）')} | {_cell(n.action)} |"
+                for n in notices
+            ]
             out.append("")
         return "\n".join(out)
 
@@ -74,12 +88,16 @@ def report(project: Project, days: int | None = None) -> Report:
     days = p.review_warning_days if days is None else days
     dropped, upcoming = [], []
     for entry in project.entries:
-        decision = entry.decision("internal", today)   # internal: live anywhere (public articles and handbook pages)
+        decision = entry.decision(
+            "internal", today
+        )  # internal: live anywhere (public articles and handbook pages)
         if decision.dropped or _unreadable(entry):
             dropped.append(_dropped(entry, decision.causes, decision.reasons, p))
         elif decision.publishable:
             upcoming += _upcoming(entry, p, today, days)
-    return Report(today, days, tuple(dropped), tuple(sorted(upcoming, key=lambda n: (n.date, n.path))))
+    return Report(
+        today, days, tuple(dropped), tuple(sorted(upcoming, key=lambda n: (n.date, n.path)))
+    )
 
 
 def _unreadable(entry: Entry) -> bool:
@@ -100,20 +118,34 @@ def _dropped(entry: Entry, causes: frozenset[str], reasons: tuple[str, ...], p: 
         actions.append(f"作者重新送审（smilepress submit {article.path}），{roles}重新批准")
     if "review-overdue" in causes:
         who += _holders(entry, p, (p.re_review.role,))
-        actions.append(f"{p.role_name(p.re_review.role)}复审（smilepress approve --role {p.re_review.role} "
-                       f"--re-review {article.path}）")
+        actions.append(
+            f"{p.role_name(p.re_review.role)}复审（smilepress approve --role {p.re_review.role} "
+            f"--re-review {article.path}）"
+        )
     if "expired" in causes:
         who += _authors(entry, p) + _holders(entry, p, p.transitions["archive"].by)
-        actions.append("已到期：要继续发布就由作者改 expiry_date 后重新送审，否则由部门经理归档"
-                       f"（smilepress archive {article.path}）")
+        actions.append(
+            "已到期：要继续发布就由作者改 expiry_date 后重新送审，否则由部门经理归档"
+            f"（smilepress archive {article.path}）"
+        )
     date = _date_of(causes, facts.review_by, facts.expiry_date)
-    return Notice(article.path, article.display_title, date, reasons, tuple(dict.fromkeys(who)), "；".join(actions))
+    return Notice(
+        article.path,
+        article.display_title,
+        date,
+        reasons,
+        tuple(dict.fromkeys(who)),
+        "；".join(actions),
+    )
 
 
 def _date_of(causes: frozenset[str], review_by: dt.date | None, expiry: dt.date | None) -> str:
     """The day a date-driven drop happened: the day after review_by or expiry_date."""
-    dates = [d + dt.timedelta(days=1) for cause, d in (("review-overdue", review_by), ("expired", expiry))
-             if cause in causes and d]
+    dates = [
+        d + dt.timedelta(days=1)
+        for cause, d in (("review-overdue", review_by), ("expired", expiry))
+        if cause in causes and d
+    ]
     return min(dates).isoformat() if dates else ""
 
 
@@ -122,27 +154,51 @@ def _upcoming(entry: Entry, p: Policies, today: dt.date, days: int) -> list[Noti
     horizon = today + dt.timedelta(days=days)
     notices = []
     if facts.review_by and today <= facts.review_by <= horizon:
-        notices.append(Notice(article.path, article.display_title, (facts.review_by + dt.timedelta(days=1)).isoformat(),
-                              (f"复审期限 {facts.review_by.isoformat()}",),
-                              tuple(_holders(entry, p, (p.re_review.role,))),
-                              f"{p.role_name(p.re_review.role)}在此前复审（smilepress approve --role {p.re_review.role} "
-                              f"--re-review {article.path}）"))
+        notices.append(
+            Notice(
+                article.path,
+                article.display_title,
+                (facts.review_by + dt.timedelta(days=1)).isoformat(),
+                (f"复审期限 {facts.review_by.isoformat()}",),
+                tuple(_holders(entry, p, (p.re_review.role,))),
+                f"{p.role_name(p.re_review.role)}在此前复审（smilepress approve --role {p.re_review.role} "
+                f"--re-review {article.path}）",
+            )
+        )
     if facts.expiry_date and today <= facts.expiry_date <= horizon:
-        notices.append(Notice(article.path, article.display_title, (facts.expiry_date + dt.timedelta(days=1)).isoformat(),
-                              (f"到期日 {facts.expiry_date.isoformat()}",),
-                              tuple(dict.fromkeys(_authors(entry, p) + _holders(entry, p, p.transitions["archive"].by))),
-                              "到期自动下线；要延长请作者改 expiry_date 后重新送审"))
+        notices.append(
+            Notice(
+                article.path,
+                article.display_title,
+                (facts.expiry_date + dt.timedelta(days=1)).isoformat(),
+                (f"到期日 {facts.expiry_date.isoformat()}",),
+                tuple(
+                    dict.fromkeys(
+                        _authors(entry, p) + _holders(entry, p, p.transitions["archive"].by)
+                    )
+                ),
+                "到期自动下线；要延长请作者改 expiry_date 后重新送审",
+            )
+        )
     return notices
 
 
 def _authors(entry: Entry, p: Policies) -> list[str]:
     """The authors; for a file too broken to name them, whoever may archive it (the manager)."""
     if not entry.article.authors:
-        return [f"{h.name}（{p.role_name(r)}）" for r in p.transitions["archive"].by for h in p.holders(r)]
+        return [
+            f"{h.name}（{p.role_name(r)}）"
+            for r in p.transitions["archive"].by
+            for h in p.holders(r)
+        ]
     return [f"{p.people[a].name}（作者）" if a in p.people else a for a in entry.article.authors]
 
 
 def _holders(entry: Entry, p: Policies, roles) -> list[str]:
     """Who can act in each role (never an author of the article: four eyes)."""
-    return [f"{person.name}（{p.role_name(role)}）" for role in roles for person in p.holders(role)
-            if person.id not in entry.article.authors]
+    return [
+        f"{person.name}（{p.role_name(role)}）"
+        for role in roles
+        for person in p.holders(role)
+        if person.id not in entry.article.authors
+    ]

@@ -1,4 +1,5 @@
 """Compliance findings for people and for machines: text like a compiler's, JSON, GitHub annotations, SARIF."""
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,22 @@ from ..model.findings import Finding
 
 FORMATS = ("text", "json", "github", "sarif")
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-JSON_FIELDS = ("rule", "category", "level", "path", "line", "column", "end_line", "end_column", "match", "message",
-               "suggestion", "basis", "waived", "waiver")
+JSON_FIELDS = (
+    "rule",
+    "category",
+    "level",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "match",
+    "message",
+    "suggestion",
+    "basis",
+    "waived",
+    "waiver",
+)
 
 
 def _width(text: str) -> int:
@@ -24,7 +39,9 @@ def _width(text: str) -> int:
 def _underline(line_text: str, f: Finding) -> str:
     start = f.column - 1
     end = f.end_column - 1 if f.end_line == f.line and f.end_column > f.column else len(line_text)
-    return " " * _width(line_text[:start].replace("\t", " ")) + "^" * max(1, _width(line_text[start:end]))
+    return " " * _width(line_text[:start].replace("\t", " ")) + "^" * max(
+        1, _width(line_text[start:end])
+    )
 
 
 def text_report(findings: list[Finding], sources: dict[str, str]) -> str:
@@ -50,17 +67,27 @@ def summary(findings: list[Finding]) -> str:
     live = [f for f in findings if not f.waived]
     counts = Counter(f.level for f in live)
     files = len({f.path for f in live if f.level == "error"})
-    head = (f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['warning']} 个警告，{counts['info']} 个提示"
-            f"，{len(findings) - len(live)} 处已豁免")
+    head = (
+        f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['warning']} 个警告，{counts['info']} 个提示"
+        f"，{len(findings) - len(live)} 处已豁免"
+    )
     by_category = Counter(f.category for f in live if f.level != "info")
     if not by_category:
         return head
     order = {c: i for i, c in enumerate((*CATEGORIES, "waiver"))}
-    return head + "\n按类别：" + "，".join(f"{c} {n}" for c, n in sorted(by_category.items(), key=lambda kv: order.get(kv[0], 99)))
+    return (
+        head
+        + "\n按类别："
+        + "，".join(
+            f"{c} {n}" for c, n in sorted(by_category.items(), key=lambda kv: order.get(kv[0], 99))
+        )
+    )
 
 
 def json_report(findings: list[Finding]) -> str:
-    return json.dumps([{k: getattr(f, k) for k in JSON_FIELDS} for f in findings], ensure_ascii=False, indent=2)
+    return json.dumps(
+        [{k: getattr(f, k) for k in JSON_FIELDS} for f in findings], ensure_ascii=False, indent=2
+    )
 
 
 def _escape(value: str, prop: bool = False) -> str:
@@ -99,29 +126,52 @@ def sarif_report(findings: list[Finding], rules: dict[str, Rule]) -> str:
     results = []
     for f in findings:
         result = {
-            "ruleId": f.rule, "ruleIndex": index[f.rule], "level": levels[f.level],
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": levels[f.level],
             "message": {"text": f.message + (f"（建议：{f.suggestion}）" if f.suggestion else "")},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path},
-                "region": {"startLine": max(1, f.line), "startColumn": f.column, "endLine": max(1, f.end_line),
-                           "endColumn": f.end_column, **({"snippet": {"text": f.match}} if f.match else {})},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path},
+                        "region": {
+                            "startLine": max(1, f.line),
+                            "startColumn": f.column,
+                            "endLine": max(1, f.end_line),
+                            "endColumn": f.end_column,
+                            **({"snippet": {"text": f.match}} if f.match else {}),
+                        },
+                    }
+                }
+            ],
             "properties": {"category": f.category, "basis": f.basis},
         }
         if f.waiver:
-            result["suppressions"] = [{"kind": "inSource", "status": "accepted" if f.waived else "underReview",
-                                       "justification": f.waiver}]
+            result["suppressions"] = [
+                {
+                    "kind": "inSource",
+                    "status": "accepted" if f.waived else "underReview",
+                    "justification": f.waiver,
+                }
+            ]
         results.append(result)
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "SmilePress", "rules": [rule_entry(r) for r in used]}},
-                  "results": results, "columnKind": "unicodeCodePoints"}],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "SmilePress", "rules": [rule_entry(r) for r in used]}},
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
     }
     return json.dumps(sarif, ensure_ascii=False, indent=2)
 
 
-def render(findings: list[Finding], fmt: str, sources: dict[str, str], rules: dict[str, Rule]) -> str:
+def render(
+    findings: list[Finding], fmt: str, sources: dict[str, str], rules: dict[str, Rule]
+) -> str:
     if fmt == "json":
         return json_report(findings)
     if fmt == "github":
@@ -140,8 +190,10 @@ def findings_box(review) -> str:
     """HTML summary of a page's findings and waivers, shown above the page in the preview."""
     findings = [f for f in review.findings if f.level != "info" or f.waiver]
     if not findings:
-        return ('<div class="smilepress-findings smilepress-clean" role="note"><p><strong>合规检查：未发现问题'
-                "</strong></p></div>")
+        return (
+            '<div class="smilepress-findings smilepress-clean" role="note"><p><strong>合规检查：未发现问题'
+            "</strong></p></div>"
+        )
     live = [f for f in findings if not f.waived]
     errors = sum(1 for f in live if f.level == "error")
     items = []
@@ -167,7 +219,7 @@ def highlight(page_html: str, findings) -> str:
     one text node is left unmarked; the summary box above the page still lists it.
     """
     parts = _TAG_OR_TEXT.split(page_html)
-    done: dict[int, int] = {}   # part index -> offset after the last mark in it
+    done: dict[int, int] = {}  # part index -> offset after the last mark in it
     for f in findings:
         if not f.match or f.level == "info":
             continue
@@ -178,9 +230,12 @@ def highlight(page_html: str, findings) -> str:
             if at == -1:
                 continue
             css = f"smilepress-finding smilepress-{'waived' if f.waived else f.level}"
-            title = html.escape(f"[{f.rule}] {f.message}" + (f"（建议：{f.suggestion}）" if f.suggestion else ""), quote=True)
+            title = html.escape(
+                f"[{f.rule}] {f.message}" + (f"（建议：{f.suggestion}）" if f.suggestion else ""),
+                quote=True,
+            )
             mark = f'<mark class="{css}" title="{title}">{needle}</mark>'
-            parts[i] = part[:at] + mark + part[at + len(needle):]
+            parts[i] = part[:at] + mark + part[at + len(needle) :]
             done[i] = at + len(mark)
             break
     return "".join(parts)

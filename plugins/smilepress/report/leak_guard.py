@@ -7,6 +7,7 @@ who are not marked public. Its list
 of what must not be public is the gate's decision *plus* a second opinion of its own: any article
 whose raw `status` is not a publishable state, read without the model's code.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,7 +28,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"[\s\u200b\u00a0]+")
 _TAG = re.compile(r"<[^>\x00\n]*>")  # never across lines: they are joined in no particular order
 SCANNED_SUFFIXES = (".html", ".json", ".xml", ".txt")
-MIN_FRAGMENT = 10      # characters: shorter fragments are too likely to occur by chance
+MIN_FRAGMENT = 10  # characters: shorter fragments are too likely to occur by chance
 FRAGMENTS_PER_ARTICLE = 6
 
 
@@ -35,7 +36,7 @@ FRAGMENTS_PER_ARTICLE = 6
 class Leak:
     site_file: str
     marker: str
-    source: str   # what the marker belongs to (an article's path, or a person)
+    source: str  # what the marker belongs to (an article's path, or a person)
 
     def __str__(self) -> str:
         return f"{self.site_file}: 含有 “{self.marker}”（来自 {self.source}）"
@@ -54,7 +55,9 @@ def fragments(body: str) -> list[str]:
     """The longest sentence fragments of a Markdown body, without markup: what would show on a page."""
     text = without_markup(body)
     pieces = {normalise(p) for line in text.splitlines() for p in _FRAGMENT_SPLIT.split(line)}
-    return sorted((p for p in pieces if len(p) >= MIN_FRAGMENT), key=len, reverse=True)[:FRAGMENTS_PER_ARTICLE]
+    return sorted((p for p in pieces if len(p) >= MIN_FRAGMENT), key=len, reverse=True)[
+        :FRAGMENTS_PER_ARTICLE
+    ]
 
 
 def _raw_status(path: Path) -> str | None:
@@ -97,8 +100,13 @@ def forbidden_markers(project: Project) -> dict[str, str]:
     candidates: dict[str, str] = {}
     for entry, decision in project.decisions("public"):
         a = entry.article
-        if decision.included and _raw_status(project.root / a.path) in project.policies.publishable_states:
-            public_text.append(normalise(a.title + "\n" + a.body) + "\x00" + normalise(without_markup(a.body)))
+        if (
+            decision.included
+            and _raw_status(project.root / a.path) in project.policies.publishable_states
+        ):
+            public_text.append(
+                normalise(a.title + "\n" + a.body) + "\x00" + normalise(without_markup(a.body))
+            )
             continue
         for marker in [normalise(a.title), *fragments(a.body)]:
             if distinctive(marker):
@@ -119,9 +127,15 @@ def forbidden_markers(project: Project) -> dict[str, str]:
 
 def handbook_markers(project: Project) -> dict[str, str]:
     """The longest fragments of each clause of the regulation: the handbook is for staff only."""
-    regulation, _ = load_regulation(project.root, project.policies)   # its problems are the handbook's to report
-    return {marker: f"员工手册 §{clause.id}" for clause in regulation.clauses.values()
-            for marker in fragments(clause.wording)[:2] if distinctive(marker)}
+    regulation, _ = load_regulation(
+        project.root, project.policies
+    )  # its problems are the handbook's to report
+    return {
+        marker: f"员工手册 §{clause.id}"
+        for clause in regulation.clauses.values()
+        for marker in fragments(clause.wording)[:2]
+        if distinctive(marker)
+    }
 
 
 def site_file_content(path: Path) -> bytes:
@@ -168,7 +182,9 @@ class Scanner:
         lines -= self.seen
         self.seen |= lines
         joined = b"\x00".join(lines).decode("utf-8", errors="replace")
-        for marker, source in self.automaton.iter(normalise(joined) + "\x00" + normalise(_TAG.sub("", joined))):
+        for marker, source in self.automaton.iter(
+            normalise(joined) + "\x00" + normalise(_TAG.sub("", joined))
+        ):
             self.found.setdefault(marker, Leak(site_file, marker, source))
 
     def leaks(self) -> list[Leak]:
@@ -226,8 +242,9 @@ class BackgroundScan:
         self.submitted: set[str] = set()
         self.pending: list[str] = []
         self.futures = []
-        self.pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_worker_start,
-                                        initargs=(markers,))
+        self.pool = ProcessPoolExecutor(
+            1, mp_context=get_context("spawn"), initializer=_worker_start, initargs=(markers,)
+        )
 
     def written(self, path: Path, batch: int = 20) -> None:
         rel = path.relative_to(self.site_dir).as_posix()

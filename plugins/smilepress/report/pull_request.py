@@ -2,6 +2,7 @@
 checks found, and a character-level diff of each article since it was last approved (Chinese has no
 spaces between words, so a line diff shows a reviewer nothing useful).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -16,7 +17,7 @@ from ..load.history import approval_key
 from ..project import Project
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
-CONTEXT = 12   # unchanged characters shown around each change
+CONTEXT = 12  # unchanged characters shown around each change
 
 
 def _git(project: Project, *args: str) -> str | None:
@@ -38,11 +39,13 @@ def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        before = old[max(0, i1 - context):i1].replace("\n", "⏎")
-        after = old[i2:i2 + context].replace("\n", "⏎")
+        before = old[max(0, i1 - context) : i1].replace("\n", "⏎")
+        after = old[i2 : i2 + context].replace("\n", "⏎")
         removed = f"<del>{html.escape(old[i1:i2])}</del>" if i2 > i1 else ""
         added = f"<ins>{html.escape(new[j1:j2])}</ins>" if j2 > j1 else ""
-        out.append(f"…{html.escape(before)}{removed}{added}{html.escape(after)}…".replace("\n", "⏎"))
+        out.append(
+            f"…{html.escape(before)}{removed}{added}{html.escape(after)}…".replace("\n", "⏎")
+        )
     return "\n".join(f"- {line}" for line in out) or "- （正文没有改动）"
 
 
@@ -60,8 +63,15 @@ def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
 
 
 def review_summary(project: Project, base: str) -> str:
-    names = _git(project, "diff", "--name-only", "--diff-filter=AMR", f"{base}...HEAD", "--",
-                 project.content_root.relative_to(project.root).as_posix())
+    names = _git(
+        project,
+        "diff",
+        "--name-only",
+        "--diff-filter=AMR",
+        f"{base}...HEAD",
+        "--",
+        project.content_root.relative_to(project.root).as_posix(),
+    )
     if names is None:
         return f"无法与 {base} 比较：请确认分支存在，且 CI 取了完整历史（fetch-depth: 0）"
     paths = [p for p in names.split() if p.endswith(".md")]
@@ -76,22 +86,36 @@ def review_summary(project: Project, base: str) -> str:
         entry = project.entry(project.load(path))
         a = entry.article
         base_text = _git(project, "show", f"{base}:{rel}")
-        before = _STATUS.search(base_text).group(1) if base_text and _STATUS.search(base_text) else None
+        before = (
+            _STATUS.search(base_text).group(1) if base_text and _STATUS.search(base_text) else None
+        )
         lines.append(f"### `{rel}` {a.display_title}")
-        lines.append(f"- 状态：{p.states.get(before, before) if before else '（新文章）'} → {p.states.get(a.status, a.status)}")
-        counted = [f"{p.people[v.approval.by].name}（{p.role_name(v.approval.role)}）" for v in entry.approvals.verdicts
-                   if v.counts and v.approval.by in p.people]
+        lines.append(
+            f"- 状态：{p.states.get(before, before) if before else '（新文章）'} → {p.states.get(a.status, a.status)}"
+        )
+        counted = [
+            f"{p.people[v.approval.by].name}（{p.role_name(v.approval.role)}）"
+            for v in entry.approvals.verdicts
+            if v.counts and v.approval.by in p.people
+        ]
         lines.append("- 有效批准：" + ("、".join(counted) or "无"))
         if entry.approvals.missing:
-            wanted = [f"{p.role_name(r)}（{'、'.join(x.name for x in p.holders(r) if x.id not in a.authors) or '无人担任'}）"
-                      for r in entry.approvals.missing]
+            wanted = [
+                f"{p.role_name(r)}（{'、'.join(x.name for x in p.holders(r) if x.id not in a.authors) or '无人担任'}）"
+                for r in entry.approvals.missing
+            ]
             lines.append("- 还需批准：" + "；".join(wanted))
         review = entry.review
         live = [f for f in review.findings if not f.waived and f.level in ("error", "warning")]
         if live:
             counts = Counter((f.level, f.category) for f in live)
-            lines.append("- 检查发现：" + "，".join(f"{'错误' if lv == 'error' else '警告'} {c} ×{n}"
-                                                  for (lv, c), n in sorted(counts.items())))
+            lines.append(
+                "- 检查发现："
+                + "，".join(
+                    f"{'错误' if lv == 'error' else '警告'} {c} ×{n}"
+                    for (lv, c), n in sorted(counts.items())
+                )
+            )
         else:
             lines.append("- 检查发现：无")
         for w in review.waivers:

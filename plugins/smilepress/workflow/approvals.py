@@ -3,11 +3,11 @@
 An approval counts when the person exists, holds the role, is not an author, approved exactly the
 current text (digest), and git proves it: a commit that added it was authored with their e-mail.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datetime as dt
+from dataclasses import dataclass
 
 from ..load.history import ApprovalKey, Commit, approval_key
 from ..model.article import Approval, Article
@@ -18,8 +18,8 @@ from ..model.policies import Policies
 class Verdict:
     approval: Approval
     counts: bool
-    reason: str = ""            # why it does not count (Chinese), empty when it counts
-    code: str = ""              # stable id of the reason: unknown-person, self-approval, ...
+    reason: str = ""  # why it does not count (Chinese), empty when it counts
+    code: str = ""  # stable id of the reason: unknown-person, self-approval, ...
     commit: Commit | None = None  # the commit that proves it, when one does
 
 
@@ -42,12 +42,19 @@ class ApprovalState:
 
     def review_by(self, written: dt.date | None, role: str) -> dt.date | None:
         """The medical content's review date: the one approved with the text, or a later counted re-review's."""
-        re_reviews = [v.approval.review_by for v in self.verdicts
-                      if v.counts and v.approval.re_review and v.approval.role == role]
+        re_reviews = [
+            v.approval.review_by
+            for v in self.verdicts
+            if v.counts and v.approval.re_review and v.approval.role == role
+        ]
         return max([d for d in (written, *re_reviews) if d], default=None)
 
     def last_re_review(self, role: str) -> Verdict | None:
-        counted = [v for v in self.verdicts if v.counts and v.approval.re_review and v.approval.role == role]
+        counted = [
+            v
+            for v in self.verdicts
+            if v.counts and v.approval.re_review and v.approval.role == role
+        ]
         return max(counted, key=lambda v: v.approval.review_by, default=None)
 
 
@@ -65,25 +72,52 @@ def judge(approval: Approval, article: Article, policies: Policies, proofs: Proo
     person = policies.people.get(approval.by)
     role_name = policies.role_name(approval.role)
     if person is None:
-        return Verdict(approval, False, f"批准人 '{approval.by}' 不在 policies/people.yml 中", "unknown-person")
+        return Verdict(
+            approval, False, f"批准人 '{approval.by}' 不在 policies/people.yml 中", "unknown-person"
+        )
     if approval.by in article.authors:
-        return Verdict(approval, False, f"{person.name} 是本文作者，不能批准自己的文章", "self-approval")
+        return Verdict(
+            approval, False, f"{person.name} 是本文作者，不能批准自己的文章", "self-approval"
+        )
     if approval.role not in person.roles:
-        return Verdict(approval, False, f"{person.name} 没有“{role_name}”角色，不能以此角色批准", "role-not-held")
+        return Verdict(
+            approval,
+            False,
+            f"{person.name} 没有“{role_name}”角色，不能以此角色批准",
+            "role-not-held",
+        )
     if approval.digest != article.digest:
-        return Verdict(approval, False, f"{person.name}（{role_name}）批准后内容又有改动，批准已失效", "stale")
+        return Verdict(
+            approval, False, f"{person.name}（{role_name}）批准后内容又有改动，批准已失效", "stale"
+        )
     if not proofs.available:
-        return Verdict(approval, False, f"{person.name}（{role_name}）的批准无法证明：{proofs.unavailable_reason}", "unproven")
-    commits = proofs.commits.get(approval_key(approval.by, approval.role, approval.digest, approval.review_by), [])
+        return Verdict(
+            approval,
+            False,
+            f"{person.name}（{role_name}）的批准无法证明：{proofs.unavailable_reason}",
+            "unproven",
+        )
+    commits = proofs.commits.get(
+        approval_key(approval.by, approval.role, approval.digest, approval.review_by), []
+    )
     for commit in commits:
         if commit.email.lower() == person.email:
             return Verdict(approval, True, commit=commit)
     if not commits:
-        return Verdict(approval, False, f"{person.name}（{role_name}）的批准没有出现在任何提交中（尚未提交，或历史不完整）", "unproven")
+        return Verdict(
+            approval,
+            False,
+            f"{person.name}（{role_name}）的批准没有出现在任何提交中（尚未提交，或历史不完整）",
+            "unproven",
+        )
     c = commits[0]
-    return Verdict(approval, False,
-                   f"{person.name}（{role_name}）的批准是由 {c.name} <{c.email}> 在提交 {c.short} 中写入的，"
-                   f"不是 {person.email} 本人", "unproven")
+    return Verdict(
+        approval,
+        False,
+        f"{person.name}（{role_name}）的批准是由 {c.name} <{c.email}> 在提交 {c.short} 中写入的，"
+        f"不是 {person.email} 本人",
+        "unproven",
+    )
 
 
 def evaluate(article: Article, policies: Policies, proofs: Proofs) -> ApprovalState:
@@ -93,11 +127,21 @@ def evaluate(article: Article, policies: Policies, proofs: Proofs) -> ApprovalSt
     for approval in article.approvals:
         verdict = judge(approval, article, policies, proofs)
         if verdict.counts and required and approval.role not in required:
-            verdict = Verdict(approval, False, f"{policies.role_name(approval.role)}的批准不是此类型所需的", "not-required")
+            verdict = Verdict(
+                approval,
+                False,
+                f"{policies.role_name(approval.role)}的批准不是此类型所需的",
+                "not-required",
+            )
         elif verdict.counts and counted_by.get(approval.by, approval.role) != approval.role:
             name = policies.people[approval.by].name
-            verdict = Verdict(approval, False, f"{name} 已以“{policies.role_name(counted_by[approval.by])}”批准，"
-                                               "同一人不能再担任另一个审批角色（四眼原则）", "same-person")
+            verdict = Verdict(
+                approval,
+                False,
+                f"{name} 已以“{policies.role_name(counted_by[approval.by])}”批准，"
+                "同一人不能再担任另一个审批角色（四眼原则）",
+                "same-person",
+            )
         if verdict.counts:
             counted_by[approval.by] = approval.role
         verdicts.append(verdict)

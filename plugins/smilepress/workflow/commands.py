@@ -3,6 +3,7 @@
 `refusals` is pure: it says why an event may not happen (empty: it may). `run_event` applies an
 allowed event: edits the front matter surgically, then commits the file as the acting person.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,25 +37,38 @@ class Actor:
 def current_actor(root: Path, policies: Policies) -> Actor:
     """The identity git will author the next commit with (user.email, or GIT_AUTHOR_* variables)."""
     try:
-        ident = subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True, check=True).stdout
+        ident = subprocess.run(
+            ["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout
         name, _, rest = ident.partition(" <")
         email = rest.split(">", 1)[0]
     except (subprocess.CalledProcessError, FileNotFoundError):
         name, email = "", os.environ.get("GIT_AUTHOR_EMAIL", "")
     if not email:
-        raise SmilePressError("无法确定你是谁：请先 git config user.email 你的邮箱（须与 policies/people.yml 一致）")
+        raise SmilePressError(
+            "无法确定你是谁：请先 git config user.email 你的邮箱（须与 policies/people.yml 一致）"
+        )
     return Actor(email.lower(), name, policies.person_by_email(email))
 
 
-def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: str | None = None,
-             today: dt.date | None = None) -> list[str]:
+def refusals(
+    event: str,
+    entry: Entry,
+    actor: Actor,
+    policies: Policies,
+    role: str | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
     """Why `actor` may not apply `event` to the article (empty list: allowed)."""
     article = entry.article
     person = actor.person
     if person is None:
         return [f"你的 git 邮箱 {actor.email} 未登记在 policies/people.yml 中"]
     if not article.ok:
-        return ["文件有错误，请先修正：" + "；".join(str(p) for p in article.problems if p.level == "error")]
+        return [
+            "文件有错误，请先修正："
+            + "；".join(str(p) for p in article.problems if p.level == "error")
+        ]
     if event == RE_REVIEW:
         return _re_review_refusals(entry, person, policies, role, today or dt.date.today())
     transition = policies.transitions.get(event)
@@ -63,7 +77,9 @@ def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: s
     reasons = []
     if article.status not in transition.sources:
         allowed = "、".join(policies.states.get(s, s) for s in transition.sources)
-        reasons.append(f"文章当前状态是“{policies.states.get(article.status, article.status)}”，只有“{allowed}”状态才能 {event}")
+        reasons.append(
+            f"文章当前状态是“{policies.states.get(article.status, article.status)}”，只有“{allowed}”状态才能 {event}"
+        )
     is_author = person.id in article.authors and AUTHOR in transition.by
     if not is_author and not set(person.roles) & set(transition.by):
         who = "、".join("作者本人" if r == AUTHOR else policies.role_name(r) for r in transition.by)
@@ -71,11 +87,16 @@ def refusals(event: str, entry: Entry, actor: Actor, policies: Policies, role: s
     if event == "approve":
         reasons += _approve_refusals(entry, person, policies, role)
     if event == "publish" and not entry.approvals.complete:
-        reasons.append("批准不全，不能发布：缺少 " + "、".join(policies.role_name(r) for r in entry.approvals.missing))
+        reasons.append(
+            "批准不全，不能发布：缺少 "
+            + "、".join(policies.role_name(r) for r in entry.approvals.missing)
+        )
     return reasons
 
 
-def _approve_refusals(entry: Entry, person: Person, policies: Policies, role: str | None) -> list[str]:
+def _approve_refusals(
+    entry: Entry, person: Person, policies: Policies, role: str | None
+) -> list[str]:
     article, state = entry.article, entry.approvals
     if not role:
         return ["请用 --role 指明以哪个角色批准"]
@@ -87,8 +108,10 @@ def _approve_refusals(entry: Entry, person: Person, policies: Policies, role: st
     if role not in person.roles:
         reasons.append(f"{person.name} 没有“{policies.role_name(role)}”角色")
     if state.required and role not in state.required and role not in entry.review.pending_roles:
-        reasons.append(f"{policies.types[article.type].name}不需要“{policies.role_name(role)}”批准"
-                       f"（需要：{'、'.join(policies.role_name(r) for r in state.required) or '无'}）")
+        reasons.append(
+            f"{policies.types[article.type].name}不需要“{policies.role_name(role)}”批准"
+            f"（需要：{'、'.join(policies.role_name(r) for r in state.required) or '无'}）"
+        )
     if role in state.counted_roles:
         reasons.append(f"“{policies.role_name(role)}”已有有效批准")
     if any(v.counts and v.approval.by == person.id for v in state.verdicts):
@@ -96,11 +119,12 @@ def _approve_refusals(entry: Entry, person: Person, policies: Policies, role: st
     return reasons
 
 
-RE_REVIEW = "re-review"   # not a transition: the status stays, the review date moves
+RE_REVIEW = "re-review"  # not a transition: the status stays, the review date moves
 
 
-def _re_review_refusals(entry: Entry, person: Person, policies: Policies, role: str | None,
-                        today: dt.date) -> list[str]:
+def _re_review_refusals(
+    entry: Entry, person: Person, policies: Policies, role: str | None, today: dt.date
+) -> list[str]:
     """A re-review confirms approved, unchanged medical content; anything else goes through review again."""
     article, state, rule = entry.article, entry.approvals, policies.re_review
     name = policies.role_name(rule.role)
@@ -112,14 +136,20 @@ def _re_review_refusals(entry: Entry, person: Person, policies: Policies, role: 
     if person.id in article.authors:
         reasons.append(f"{person.name} 是本文作者，不能复审自己的文章（四眼原则）")
     if rule.role not in state.required:
-        reasons.append(f"{policies.types[article.type].name if article.type in policies.types else article.type}"
-                       f"不需要“{name}”批准，也就无需复审")
+        reasons.append(
+            f"{policies.types[article.type].name if article.type in policies.types else article.type}"
+            f"不需要“{name}”批准，也就无需复审"
+        )
     if "status" in entry.decision("internal", today).causes:
-        reasons.append(f"只有已批准或已发布的文章可以复审（当前：{policies.states.get(article.status, article.status)}）；"
-                       "其他状态请走正常审核")
+        reasons.append(
+            f"只有已批准或已发布的文章可以复审（当前：{policies.states.get(article.status, article.status)}）；"
+            "其他状态请走正常审核"
+        )
     elif not state.complete:
-        reasons.append("批准不全（内容在批准后有改动，或批准无法证明）：请作者重新送审（smilepress submit），"
-                       "走完整的审核流程；缺少 " + "、".join(policies.role_name(r) for r in state.missing))
+        reasons.append(
+            "批准不全（内容在批准后有改动，或批准无法证明）：请作者重新送审（smilepress submit），"
+            "走完整的审核流程；缺少 " + "、".join(policies.role_name(r) for r in state.missing)
+        )
     return reasons
 
 
@@ -128,7 +158,9 @@ def next_review_refusals(next_review: dt.date, today: dt.date, policies: Policie
     if next_review <= today:
         return [f"下次复审日期 {next_review.isoformat()} 应在今天（{today.isoformat()}）之后"]
     if next_review > latest:
-        return [f"下次复审日期最晚为 {latest.isoformat()}（policies/workflow.yml 的 re_review.max_days）"]
+        return [
+            f"下次复审日期最晚为 {latest.isoformat()}（policies/workflow.yml 的 re_review.max_days）"
+        ]
     return []
 
 
@@ -170,12 +202,20 @@ def commit_file(root: Path, rel: str, message: str) -> str | None:
 @dataclass(frozen=True)
 class Outcome:
     article: str
-    message: str          # what happened, in Chinese
-    commit: str | None    # the commit made, if any
+    message: str  # what happened, in Chinese
+    commit: str | None  # the commit made, if any
 
 
-def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: str | None = None,
-              reason: str | None = None, next_review: dt.date | None = None) -> Outcome:
+def run_event(
+    project: Project,
+    path: Path,
+    event: str,
+    actor: Actor,
+    *,
+    role: str | None = None,
+    reason: str | None = None,
+    next_review: dt.date | None = None,
+) -> Outcome:
     """Apply `event` to the article at `path`, or raise SmilePressError saying why not (nothing changed)."""
     article = project.load(path)
     entry = project.entry(article)
@@ -189,33 +229,57 @@ def run_event(project: Project, path: Path, event: str, actor: Actor, *, role: s
     if event != "submit" and file_is_dirty(project.root, article.path):
         problems.append("文件有未提交的改动：审核人只能处理已提交的版本，请先让作者提交")
     if problems:
-        raise SmilePressError([Problem(article.path, article.lines.get("status", 1), r) for r in problems])
+        raise SmilePressError(
+            [Problem(article.path, article.lines.get("status", 1), r) for r in problems]
+        )
     with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         original = handle.read()
     text, what = _edit_for(event, article, entry, actor, p, original, role, reason, next_review)
-    message = (f"{event}: {article.display_title}\n\n{what}\n\n"
-               f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n" + (f"SmilePress-Role: {role}\n" if role else ""))
+    message = (
+        f"{event}: {article.display_title}\n\n{what}\n\n"
+        f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n"
+        + (f"SmilePress-Role: {role}\n" if role else "")
+    )
     _write_atomically(path, text)
     try:
         sha = commit_file(project.root, article.path, message)
     except git.GitCommandError as exc:
         _write_atomically(path, original)  # nothing half-done: the file goes back as it was
-        raise SmilePressError(Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.stderr.strip() or exc}")) from None
+        raise SmilePressError(
+            Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.stderr.strip() or exc}")
+        ) from None
     return Outcome(article.path, f"{article.path}：{what}", sha)
 
 
-def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Policies, text: str,
-              role: str | None, reason: str | None, next_review: dt.date | None = None) -> tuple[str, str]:
+def _edit_for(
+    event: str,
+    article: Article,
+    entry: Entry,
+    actor: Actor,
+    p: Policies,
+    text: str,
+    role: str | None,
+    reason: str | None,
+    next_review: dt.date | None = None,
+) -> tuple[str, str]:
     """The edited text and what happened, in Chinese."""
     person = actor.person
     assert person is not None
     if event == RE_REVIEW:
         assert role is not None and next_review is not None
         # An approval of the same digest, carrying the next review date: nothing approved goes stale.
-        item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest,
-                "review_by": next_review.isoformat()}
+        item = {
+            "by": person.id,
+            "role": role,
+            "at": _now(p),
+            "digest": article.digest,
+            "review_by": next_review.isoformat(),
+        }
         text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
-        return text, f"{person.name}（{p.role_name(role)}）复审，下次复审期限 {next_review.isoformat()}"
+        return (
+            text,
+            f"{person.name}（{p.role_name(role)}）复审，下次复审期限 {next_review.isoformat()}",
+        )
     dest = p.transitions[event].dest
     if event == "approve":
         assert role is not None
@@ -224,8 +288,11 @@ def _edit_for(event: str, article: Article, entry: Entry, actor: Actor, p: Polic
         missing = _missing_after(entry.approvals, role)
         if not missing:
             text = front_matter_edit.set_field(text, "status", dest, article.path)
-        what = (f"{person.name}（{p.role_name(role)}）批准" +
-                ("，批准已齐全，状态 review → approved" if not missing else f"，仍缺：{'、'.join(p.role_name(r) for r in missing)}"))
+        what = f"{person.name}（{p.role_name(role)}）批准" + (
+            "，批准已齐全，状态 review → approved"
+            if not missing
+            else f"，仍缺：{'、'.join(p.role_name(r) for r in missing)}"
+        )
     else:
         text = front_matter_edit.set_field(text, "status", dest, article.path)
         what = f"{person.name}：状态 {article.status} → {dest}"
@@ -238,13 +305,24 @@ def make_slug(title: str) -> str:
     """An ASCII slug from a (Chinese) title: pinyin words joined by hyphens."""
     from pypinyin import lazy_pinyin
 
-    words = [w.lower() for w in lazy_pinyin(title) for w in [("".join(c for c in w if c.isascii() and c.isalnum()))] if w]
+    words = [
+        w.lower()
+        for w in lazy_pinyin(title)
+        for w in [("".join(c for c in w if c.isascii() and c.isalnum()))]
+        if w
+    ]
     slug = "-".join(words)[:60].strip("-")
     return slug or "article"
 
 
-def create_article(project: Project, type_: str, title: str, actor: Actor, slug: str | None = None,
-                   branch: bool = True) -> Outcome:
+def create_article(
+    project: Project,
+    type_: str,
+    title: str,
+    actor: Actor,
+    slug: str | None = None,
+    branch: bool = True,
+) -> Outcome:
     """Start an article from the type's template; in a git repository also on a branch content/<slug>."""
     p = project.policies
     if actor.person is None:
@@ -260,13 +338,23 @@ def create_article(project: Project, type_: str, title: str, actor: Actor, slug:
     path = project.root / rel
     if path.exists():
         raise SmilePressError(Problem(rel, 1, "文件已存在", "换一个 --slug，或直接编辑这个文件"))
-    meta = {"title": title.strip(), "type": type_, "status": "draft", "author": actor.person.id,
-            "description": "", "slug": slug, "tags": [], "channels": ["website"]}
+    meta = {
+        "title": title.strip(),
+        "type": type_,
+        "status": "draft",
+        "author": actor.person.id,
+        "description": "",
+        "slug": slug,
+        "tags": [],
+        "channels": ["website"],
+    }
     for field_name in p.types[type_].required_fields:
         meta[field_name] = ""
     body = files("smilepress").joinpath("templates", f"{type_}.md")
     post = frontmatter.Post(body.read_text(encoding="utf-8") if body.is_file() else "", **meta)
-    text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, default_flow_style=None) + "\n"
+    text = (
+        frontmatter.dumps(post, sort_keys=False, allow_unicode=True, default_flow_style=None) + "\n"
+    )
     branch_name = f"content/{slug}"
     history = project.history
     if branch and history.available:
@@ -279,7 +367,15 @@ def create_article(project: Project, type_: str, title: str, actor: Actor, slug:
             raise SmilePressError(f"无法创建分支 {branch_name}：{exc.stderr.strip()}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(path, text)
-    sha = commit_file(project.root, rel, f"new: {title.strip()}\n\n{actor.person.name} 新建{p.types[type_].name}\n\n"
-                                         f"SmilePress-Event: new\nSmilePress-File: {rel}\n") if history.available else None
+    sha = (
+        commit_file(
+            project.root,
+            rel,
+            f"new: {title.strip()}\n\n{actor.person.name} 新建{p.types[type_].name}\n\n"
+            f"SmilePress-Event: new\nSmilePress-File: {rel}\n",
+        )
+        if history.available
+        else None
+    )
     where = f"，分支 {branch_name}" if sha and branch else ""
     return Outcome(rel, f"已新建 {rel}（{p.types[type_].name}，草稿{where}）", sha)

@@ -3,6 +3,7 @@
 The writer's comments, key order, quoting, indentation, line endings, BOM and body stay as they
 are. Positions come from the YAML parser's node marks, so nothing is searched for in the text.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,9 @@ def _compose(text: str, path: str):
     try:
         node = yaml.compose(parts.yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise SmilePressError(Problem(path, 2, f"front matter 无法解析：{exc}", "先修正 YAML 再操作")) from None
+        raise SmilePressError(
+            Problem(path, 2, f"front matter 无法解析：{exc}", "先修正 YAML 再操作")
+        ) from None
     if not isinstance(node, MappingNode):
         raise SmilePressError(Problem(path, 2, "front matter 必须是映射", "每行写一个字段"))
     return parts, node
@@ -64,16 +67,33 @@ def set_field(text: str, key: str, value: str, path: str = "") -> str:
     if key_node is None:
         result = _insert_before_closing(body, parts, f"{key}: {_scalar(value)}")
     elif not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
-        raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"字段 {key} 应该是写在一行的单个值",
-                                      f"请改成 {key}: 值 的形式"))
+        raise SmilePressError(
+            Problem(
+                path,
+                2 + key_node.start_mark.line,
+                f"字段 {key} 应该是写在一行的单个值",
+                f"请改成 {key}: 值 的形式",
+            )
+        )
     else:
         start = parts.yaml_start + value_node.start_mark.index
         end = parts.yaml_start + value_node.end_mark.index
         if start == end:  # `key:` with no value
             start = end = parts.yaml_start + key_node.end_mark.index
-            result = body[:start] + ": " + _scalar(value) + body[start + 1:] if body[start:start + 1] == ":" else None
+            result = (
+                body[:start] + ": " + _scalar(value) + body[start + 1 :]
+                if body[start : start + 1] == ":"
+                else None
+            )
             if result is None:
-                raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"无法定位字段 {key} 的值", "请写成 key: value"))
+                raise SmilePressError(
+                    Problem(
+                        path,
+                        2 + key_node.start_mark.line,
+                        f"无法定位字段 {key} 的值",
+                        "请写成 key: value",
+                    )
+                )
         else:
             result = body[:start] + _scalar(value, value_node.style) + body[end:]
     return (BOM if bom else "") + result
@@ -92,15 +112,18 @@ def append_to_list(text: str, key: str, item: dict[str, Any], path: str = "") ->
     elif isinstance(value_node, SequenceNode) and value_node.value and not value_node.flow_style:
         first, last = value_node.value[0], value_node.value[-1]
         first_line_start = body.rfind("\n", 0, parts.yaml_start + first.start_mark.index) + 1
-        indent = body[first_line_start:parts.yaml_start + first.start_mark.index]
+        indent = body[first_line_start : parts.yaml_start + first.start_mark.index]
         indent = indent[: indent.index("-")] if "-" in indent else "  "
         end = parts.yaml_start + last.end_mark.index
-        line_end = end - 1 if body[end - 1] == "\n" else body.find("\n", end)  # a block item ends at a line start
+        line_end = (
+            end - 1 if body[end - 1] == "\n" else body.find("\n", end)
+        )  # a block item ends at a line start
         at = len(body) if line_end < 0 else line_end + 1
         prefix = nl if line_end < 0 else ""
         result = body[:at] + prefix + f"{indent}- {line}{nl}" + body[at:]
     elif (isinstance(value_node, SequenceNode) and not value_node.value) or (
-            isinstance(value_node, ScalarNode) and value_node.value in ("", "null", "~")):
+        isinstance(value_node, ScalarNode) and value_node.value in ("", "null", "~")
+    ):
         # Drop the empty value (`[]`, `~`), keep the rest of the key's line (a comment), add the item below.
         start = parts.yaml_start + value_node.start_mark.index
         end = parts.yaml_start + value_node.end_mark.index
@@ -113,10 +136,18 @@ def append_to_list(text: str, key: str, item: dict[str, Any], path: str = "") ->
             tail += nl
         result = head + tail + f"  - {line}{nl}" + rest[line_end:]
     else:
-        raise SmilePressError(Problem(path, 2 + key_node.start_mark.line, f"{key} 应该是每行一条的列表",
-                                      f"请把 {key} 改成“- …”逐行书写的形式"))
+        raise SmilePressError(
+            Problem(
+                path,
+                2 + key_node.start_mark.line,
+                f"{key} 应该是每行一条的列表",
+                f"请把 {key} 改成“- …”逐行书写的形式",
+            )
+        )
     return (BOM if bom else "") + result
 
 
 def _scalar_flow(item: dict[str, Any]) -> str:
-    return yaml.safe_dump(item, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6).strip()
+    return yaml.safe_dump(
+        item, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6
+    ).strip()

@@ -4,6 +4,7 @@ It takes facts, never code: status, audience, channels, dates, which approvals a
 and the error-level problems and findings already found. Everything that needs the decision (the
 MkDocs plugin, the CLI, reports, the leak guard's list) asks `decide`; nothing re-derives it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,27 +20,29 @@ DROP_CAUSES = frozenset({"errors", "approvals", "expired", "review-overdue"})
 class Facts:
     status: str
     publishable_states: frozenset[str]
-    audience: str                 # public | internal
+    audience: str  # public | internal
     channels: tuple[str, ...]
     publish_date: dt.date | None
     expiry_date: dt.date | None
     review_by: dt.date | None
-    missing_approvals: tuple[str, ...] = ()   # role names still missing
-    approval_reasons: tuple[str, ...] = ()    # why present approvals do not count
-    errors: tuple[str, ...] = ()              # error-level problems and findings
+    missing_approvals: tuple[str, ...] = ()  # role names still missing
+    approval_reasons: tuple[str, ...] = ()  # why present approvals do not count
+    errors: tuple[str, ...] = ()  # error-level problems and findings
     review_warning_days: int = 30
-    readable: bool = True                     # false: the file cannot even be rendered in a preview
+    readable: bool = True  # false: the file cannot even be rendered in a preview
 
 
 @dataclass(frozen=True)
 class Decision:
     profile: str
     included: bool
-    public: bool                  # would be on the public website
-    publishable: bool             # passes the gate (public, or internal for handbook pages)
-    reasons: tuple[str, ...]      # why it is not public (Chinese), in order of importance
+    public: bool  # would be on the public website
+    publishable: bool  # passes the gate (public, or internal for handbook pages)
+    reasons: tuple[str, ...]  # why it is not public (Chinese), in order of importance
     warnings: tuple[str, ...] = ()
-    causes: frozenset[str] = frozenset()   # the kinds of reason (CAUSES), for reports that route them
+    causes: frozenset[str] = (
+        frozenset()
+    )  # the kinds of reason (CAUSES), for reports that route them
 
     @property
     def dropped(self) -> bool:
@@ -55,7 +58,12 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
     """Everything that keeps an article off every published site (public and internal): (cause, text)."""
     reasons = [("errors", e) for e in facts.errors]
     if facts.status not in facts.publishable_states:
-        reasons.append(("status", f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布"))
+        reasons.append(
+            (
+                "status",
+                f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布",
+            )
+        )
     if facts.missing_approvals:
         reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
         reasons.extend(("approvals", r) for r in facts.approval_reasons)
@@ -64,10 +72,17 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
     if facts.expiry_date and facts.expiry_date < today:
         reasons.append(("expired", f"已过期：expiry_date 为 {facts.expiry_date.isoformat()}"))
     if facts.review_by and facts.review_by < today:
-        reasons.append(("review-overdue", f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，"
-                                          "请口腔医师复审（smilepress approve --role dentist --re-review）"))
+        reasons.append(
+            (
+                "review-overdue",
+                f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，"
+                "请口腔医师复审（smilepress approve --role dentist --re-review）",
+            )
+        )
     if "website" not in facts.channels:
-        reasons.append(("channel", f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站"))
+        reasons.append(
+            ("channel", f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站")
+        )
     return reasons
 
 
@@ -82,8 +97,21 @@ def decide(facts: Facts, profile: str, today: dt.date) -> Decision:
     if published_somewhere and not public:
         reasons.append("内部页面，只在员工手册中显示")
     warnings = []
-    if facts.review_by and today <= facts.review_by <= today + dt.timedelta(days=facts.review_warning_days):
-        warnings.append(f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审")
-    included = {"public": public, "internal": published_somewhere, "preview": facts.readable}[profile]
-    return Decision(profile, included, public, published_somewhere, tuple(reasons), tuple(warnings),
-                    frozenset(cause for cause, _ in blocking))
+    if facts.review_by and today <= facts.review_by <= today + dt.timedelta(
+        days=facts.review_warning_days
+    ):
+        warnings.append(
+            f"医学内容将于 {facts.review_by.isoformat()} 到复审期限，请尽快安排医师复审"
+        )
+    included = {"public": public, "internal": published_somewhere, "preview": facts.readable}[
+        profile
+    ]
+    return Decision(
+        profile,
+        included,
+        public,
+        published_somewhere,
+        tuple(reasons),
+        tuple(warnings),
+        frozenset(cause for cause, _ in blocking),
+    )
