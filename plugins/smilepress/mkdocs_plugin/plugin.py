@@ -203,13 +203,17 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 )  # info, not warning: `mkdocs build --strict` fails on any warning
 
     def _require_proofs(self) -> None:
-        """In strict mode a build whose approvals cannot be proven at all (no or shallow history) fails:
-        it would silently take every approved article down."""
-        proofs_needed = any(e.article.approvals for e, _ in self.decisions.values())
-        if self.strict and proofs_needed and not self.project.proofs.available:
+        """Approvals that cannot be proven at all (no or shallow history) would silently take every
+        approved article down: an integrity problem, so a strict build fails."""
+        needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
+        proofs = self.project.proofs if needs_proof else None
+        if proofs is None or proofs.available or self.profile == "preview":
+            return
+        if self.strict:
             raise PluginError(
-                f"严格模式：无法证明任何批准（{self.project.proofs.unavailable_reason}），为免所有文章下线，构建中止"
+                f"严格模式：无法证明任何批准（{proofs.unavailable_reason}），为免所有文章下线，构建中止"
             )
+        log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
 
     def _add_handbook_pages(self, files: Files, config) -> None:
         """The regulation's pages; a handwritten page at the same address wins and is named."""
@@ -291,10 +295,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             len(self.decisions) - included,
             self.project.today.isoformat(),
         )
-        needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
-        proofs = self.project.proofs if needs_proof else None
-        if proofs is not None and not proofs.available and self.profile != "preview":
-            log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
 
     def on_nav(self, nav, config, files):
         if not self.config.enabled or self.project is None:
