@@ -70,7 +70,7 @@ def indexed(texts: dict[str, str], policy: Policy) -> set[tuple[str, str]]:
     lib = Library(REPO, policy, texts)
     pairs = set()
     for name in texts:
-        for other, passages, share in lib.matches(name):
+        for other, _passages, share in lib.matches(name):
             theirs = lib.share_of(lib.by_name[other.name], lib.by_name[name])
             if max(share, theirs) >= policy.self_duplicate:
                 pairs.add(tuple(sorted((name, other.name))))

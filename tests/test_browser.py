@@ -325,6 +325,8 @@ def _results(page) -> list[tuple[str, str]]:
 
 
 def _wait_for_result(page, base_url: str, query: str, target: str) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
     wanted = f"{base_url}/{target}"
     try:
         page.wait_for_function(
@@ -333,7 +335,7 @@ def _wait_for_result(page, base_url: str, query: str, target: str) -> None:
             arg=wanted,
             timeout=SEARCH_TIMEOUT_MS,
         )
-    except Exception as exc:  # playwright's TimeoutError: say what was listed instead
+    except PlaywrightError as exc:  # its TimeoutError, mostly: say what was listed instead
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(
             f"searching {query!r} listed no result linking to {target} within {SEARCH_TIMEOUT_MS} ms "

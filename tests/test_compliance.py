@@ -335,16 +335,16 @@ def test_check_says_so_when_a_rule_pack_is_broken(factory, capsys):
 
 def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     factory.article("education/a.md", title="刷牙", body="最好的牙刷。")
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     calls = []
     original = Checker.check
     monkeypatch.setattr(
         Checker, "check", lambda self, doc: calls.append(doc.path) or original(self, doc)
     )
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     assert calls == []
     factory.article("education/a.md", title="刷牙", body="最好的牙膏。")
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     assert calls == ["content/education/a.md"]
 
 

@@ -238,7 +238,7 @@ def test_set_field_changes_exactly_the_status_line(doc, value):
     result = set_field(doc.text, "status", value)
     before, after = doc.text.split(doc.nl), result.split(doc.nl)
     assert len(after) == len(before)
-    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert changed == ([] if doc.meta["status"] == value else [doc.status_index])
     prefix, style, suffix = doc.status_line
     assert (
@@ -286,7 +286,9 @@ def check_append(doc: Doc, text: str, result: str, item: dict, old_items: list):
     existed = "approvals" in doc.meta or old_items
     count = 1 if existed else 2
     assert len(after) == len(before) + count
-    at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), len(before))
+    # after is longer (inserted lines): the first differing line, else the end of before
+    pairs = zip(before, after, strict=False)
+    at = next((i for i, (a, b) in enumerate(pairs) if a != b), len(before))
     assert after[:at] == before[:at] and after[at + count :] == before[at:], (
         "only inserted lines, nothing changed"
     )

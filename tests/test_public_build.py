@@ -234,7 +234,7 @@ def test_links_to_hidden_pages_become_plain_text(corpus):
 
 def test_internal_profile_is_handbook_plus_public(corpus):
     text = site_text(corpus.root / "site/internal")
-    for rel, (title, marker, public) in CASES.items():
+    for rel, (_title, marker, public) in CASES.items():
         expected = public or rel == "handbook/rules.md"
         assert (marker in text) is expected, rel
 
@@ -242,7 +242,7 @@ def test_internal_profile_is_handbook_plus_public(corpus):
 def test_preview_has_everything_with_banners(corpus):
     site = corpus.root / "site/preview"
     text = site_text(site)
-    for rel, (title, marker, public) in CASES.items():
+    for rel, (_title, marker, _public) in CASES.items():
         if rel not in (
             "education/broken.md",
             "education/gbk.md",

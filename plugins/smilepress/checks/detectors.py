@@ -87,7 +87,7 @@ _ID_CHECK = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """GB 11643-1999 check character (ISO 7064 MOD 11-2) of an 18-character resident ID number."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def id_number_valid(number: str, today: dt.date | None = None) -> bool:
@@ -338,7 +338,7 @@ _SECRET_ANCHORS = (
 def find_secrets(text: str) -> list[Detection]:
     found = []
     lowered = None
-    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS):
+    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS, strict=True):
         if pattern.flags & re.I:
             lowered = lowered if lowered is not None else text.lower()
             if not any(a in lowered for a in anchors):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
@@ -240,7 +241,7 @@ def load_metrics(root: Path) -> Metrics:
                 )
                 if f in clean
             ]
-            for upper, lower in zip(order, order[1:]):
+            for upper, lower in pairwise(order):
                 if clean[lower] > clean[upper]:
                     r.fail(
                         (*where, lower),

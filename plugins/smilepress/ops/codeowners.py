@@ -31,7 +31,7 @@ def rules(
         ("合规规则包", "/policies/compliance/", _owners(policies, ["manager", "compliance"]), 2),
         ("数据", "/data/", _owners(policies, ["manager"]), 1),
     ]
-    for type_id, rule in sorted(policies.types.items()):
+    for _type_id, rule in sorted(policies.types.items()):
         if rule.approvals:
             out.append(
                 (

@@ -5,6 +5,7 @@ the columns mapped in policies/metrics-import.yml.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
@@ -122,7 +123,7 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
             for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals")
             if f in totals
         ]
-        for upper, lower in zip(order, order[1:]):
+        for upper, lower in pairwise(order):
             if totals[lower] > totals[upper]:
                 problems.append(
                     Problem(

@@ -90,7 +90,7 @@ def org_chart(label: str, head: Box, groups: list[Box], partners: list[Box] = ()
             f'<path d="M{width / 2:.0f},{PAD + hh:.0f} V{bus_y:.0f}" stroke="{STROKE}" fill="none" stroke-width="1.5"/>'
         )
     centres = []
-    for box, (w, h) in zip(groups, sizes):
+    for box, (w, h) in zip(groups, sizes, strict=True):
         body.append(_draw_box(box, x, row_y, w, h))
         centres.append(x + w / 2)
         x += w + gap
@@ -110,7 +110,7 @@ def org_chart(label: str, head: Box, groups: list[Box], partners: list[Box] = ()
             f'<text x="{PAD}" y="{py - 10:.0f}" font-size="{FONT - 2}" fill="#666">协作单位</text>'
         )
         x = (width - partner_w) / 2
-        for box, (w, h) in zip(partners, partner_sizes):
+        for box, (w, h) in zip(partners, partner_sizes, strict=True):
             body.append(_draw_box(box, x, py, w, h))
             x += w + gap
         height = py + max(h for _, h in partner_sizes) + PAD
@@ -126,7 +126,7 @@ def flowchart(label: str, steps: list[Box], loops: list[tuple[int, int, str]] = 
     width = box_w + 2 * PAD + (len(loops) * 26 + loop_labels + 16 if loops else 0)
     tops, y = [], PAD
     body = []
-    for i, (box, (_, h)) in enumerate(zip(steps, sizes)):
+    for i, (box, (_, h)) in enumerate(zip(steps, sizes, strict=True)):
         tops.append(y)
         body.append(_draw_box(box, PAD, y, box_w, h))
         if i + 1 < len(steps):
