@@ -117,7 +117,8 @@ class Doc:
 
 @st.composite
 def documents(draw, status: bool = True, approvals: bool | None = None):
-    """A front-matter document; `approvals`: True = a non-empty block list, False = no key, None = either."""
+    """A front-matter document; `approvals`: True = a non-empty block list, False = no key, None =
+    either."""
     nl = draw(st.sampled_from(["\n", "\r\n"]))
     bom = draw(st.booleans())
     keys = draw(
@@ -166,7 +167,8 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
                 items.append(item)
                 if draw(st.booleans()):
                     lines.append(
-                        f"{approvals_indent}- {{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
+                        f"{approvals_indent}- "
+                        f"{{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
                         + draw(st.sampled_from(TRAILING_COMMENTS))
                     )
                 else:
