@@ -4,7 +4,8 @@
 Three variants of every corpus are built, interleaved (run 1 of each, then run 2 of each, ...), each
 in a fresh `mkdocs build` process, so that the machine's noise hits all of them alike:
 
-  plain   mkdocs-material alone: theme material (zh), search with jieba, the same Markdown in docs_dir
+  plain   mkdocs-material alone: theme material (zh), search with jieba, the same Markdown in
+          docs_dir
   ours    the same files in content/, every one publishable (type: page, status: published), built
           through the SmilePress plugin, public profile, leak guard on
   half    as `ours`, but every other file is a draft (not publishable)
@@ -16,9 +17,9 @@ Corpora: `oi-wiki` (the real OI-wiki Markdown in ../shared/corpus, 465 pages, ex
 temporary folder, never copied into the repository) and `genN` (N generated Chinese articles with
 headings, lists and tables, made deterministically from the prose paragraphs of both corpora).
 
-    .venv/bin/python scripts/bench_build.py                       # oi-wiki, gen1000, gen5000; 3 runs
+    .venv/bin/python scripts/bench_build.py          # oi-wiki, gen1000, gen5000; 3 runs
     .venv/bin/python scripts/bench_build.py --corpus gen1000 --runs 5
-    .venv/bin/python scripts/bench_build.py --quick               # gen200, 1 run: a smoke test
+    .venv/bin/python scripts/bench_build.py --quick  # gen200, 1 run: a smoke test
 
 Last measured: see the closing note of the foundation issue and README.md ("Benchmarks").
 """
@@ -121,8 +122,8 @@ _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def with_front_matter(title: str, body: str, status: str) -> str:
-    # The corpus archives hold Markdown only: a picture would be a missing file (and, in SmilePress, an
-    # unlicensed one that keeps the page off the site). Every variant gets the alt text instead.
+    # The corpus archives hold Markdown only: a picture would be a missing file (and, in SmilePress,
+    # an unlicensed one that keeps the page off the site). Every variant gets the alt text instead.
     meta = {"title": title, "type": "page", "status": status}
     body = _IMAGE.sub(lambda m: m.group(1), body)
     return (
@@ -214,7 +215,8 @@ def main() -> int:
                 oi_wiki(tmp) if name == "oi-wiki" else generated(int(name.removeprefix("gen")), tmp)
             )
             print(
-                f"{name}: {len(pages)} pages, {sum(len(b) for _, _, b in pages) / 1e6:.2f} M characters",
+                f"{name}: {len(pages)} pages, "
+                f"{sum(len(b) for _, _, b in pages) / 1e6:.2f} M characters",
                 flush=True,
             )
             times = bench(name, pages, runs, tmp)
@@ -225,13 +227,15 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nmedians of {runs} interleaved run(s):")
     print(
-        f"{'corpus':<9} {'pages':>6} {'plain s':>8} {'ours s':>8} {'half s':>8} {'ours/plain':>11} {'half/ours':>10}"
+        f"{'corpus':<9} {'pages':>6} {'plain s':>8} {'ours s':>8} {'half s':>8} "
+        f"{'ours/plain':>11} {'half/ours':>10}"
     )
     for name, n, med in rows:
         ratio, half = med["ours"] / med["plain"], med["half"] / med["ours"]
         print(
             f"{name:<9} {n:>6} {med['plain']:>8.1f} {med['ours']:>8.1f} {med['half']:>8.1f} "
-            f"{ratio:>7.2f} {'ok' if ratio <= 1.15 else 'MISS':<4}{half:>6.2f} {'ok' if half <= 0.6 else 'MISS'}"
+            f"{ratio:>7.2f} {'ok' if ratio <= 1.15 else 'MISS':<4}"
+            f"{half:>6.2f} {'ok' if half <= 0.6 else 'MISS'}"
         )
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Handbook benchmark, in one run: the internal build of the sample project with the handbook (the
 regulation's data checked clause by clause, 19 generated pages with SVG diagrams and git history)
-against the same build without the handbook's policy files. Medians of interleaved runs, and the ratio.
+against the same build without the handbook's policy files. Medians of interleaved runs, and the
+ratio.
 
     .venv/bin/python scripts/bench_handbook.py [--runs 5]
 """
@@ -46,7 +47,8 @@ def main() -> int:
             times["with"].append(build(with_handbook))
         a, b = statistics.median(times["without"]), statistics.median(times["with"])
         print(
-            f"internal build of the sample project, medians of {args.runs}: without the handbook {a:.2f} s, "
+            f"internal build of the sample project, medians of {args.runs}: "
+            f"without the handbook {a:.2f} s, "
             f"with it {b:.2f} s: +{b - a:.2f} s, ratio {b / a:.2f}"
         )
     return 0

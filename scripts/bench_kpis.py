@@ -105,7 +105,8 @@ def main() -> int:
         a, b = statistics.median(times["without"]), statistics.median(times["with"])
         months = 12 * args.years
         print(
-            f"internal build, {months} months x {args.channels} channels: without KPI pages {a:.1f} s, "
+            f"internal build, {months} months x {args.channels} channels: "
+            f"without KPI pages {a:.1f} s, "
             f"with {b:.1f} s ({months} monthly reports, the dashboard and a page per indicator): "
             f"+{b - a:.1f} s (goal < 5 s)"
         )

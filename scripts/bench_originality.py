@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Copy-detection benchmark, in one run: the fingerprint index against brute-force pairwise alignment.
+"""Copy-detection benchmark, in one run: the fingerprint index against brute-force pairwise
+alignment.
 
 Articles are generated from the paragraphs of the real corpus (../shared/corpus); a share of them
 copy paragraphs of others, some lightly edited (a few characters swapped, sentences reordered). It
@@ -70,7 +71,7 @@ def indexed(texts: dict[str, str], policy: Policy) -> set[tuple[str, str]]:
     lib = Library(REPO, policy, texts)
     pairs = set()
     for name in texts:
-        for other, passages, share in lib.matches(name):
+        for other, _passages, share in lib.matches(name):
             theirs = lib.share_of(lib.by_name[other.name], lib.by_name[name])
             if max(share, theirs) >= policy.self_duplicate:
                 pairs.add(tuple(sorted((name, other.name))))
@@ -78,7 +79,7 @@ def indexed(texts: dict[str, str], policy: Policy) -> set[tuple[str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])  # the summary, wrapped
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--sample", type=int, default=400)
     parser.add_argument("--runs", type=int, default=3)
@@ -114,7 +115,8 @@ def main() -> int:
         per_paragraph = lib.index.memory_bytes() / count
         print(f"{args.articles} articles, {count} paragraphs")
         print(
-            f"  index build cold {cold:.1f} s (goal < 30 s), warm from cache {statistics.median(warms):.2f} s"
+            f"  index build cold {cold:.1f} s (goal < 30 s), "
+            f"warm from cache {statistics.median(warms):.2f} s"
         )
         print(
             f"  one new article against the warm index: {1000 * statistics.median(checks):.0f} ms "
@@ -131,10 +133,11 @@ def main() -> int:
         t_index = time.perf_counter() - start
         recall = len(truth & got) / len(truth) if truth else 1.0
         print(
-            f"\n{args.sample}-article sample: brute force {t_brute:.1f} s finds {len(truth)} pairs at the "
-            f"{policy.self_duplicate:.0%} self-duplicate threshold; index {t_index:.2f} s finds {len(got & truth)} of them "
-            f"(recall {recall:.3f}, goal >= 0.95), {len(got - truth)} others; brute force / index = "
-            f"{t_brute / t_index:.0f}x"
+            f"\n{args.sample}-article sample: brute force {t_brute:.1f} s finds {len(truth)} pairs "
+            f"at the {policy.self_duplicate:.0%} self-duplicate threshold; "
+            f"index {t_index:.2f} s finds {len(got & truth)} of them "
+            f"(recall {recall:.3f}, goal >= 0.95), {len(got - truth)} others; "
+            f"brute force / index = {t_brute / t_index:.0f}x"
         )
     return 0
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""False alarms on writing by others: the default rule packs over the real corpora in ../shared/corpus.
+"""False alarms on writing by others: the default rule packs over the real corpora in
+../shared/corpus.
 
 OI-wiki and hello-algo are technical Chinese texts with no advertising, no patients and no clinic:
-every error-level finding there is worth a look (a real <iframe> or a contact e-mail is right to flag;
-a 唯一解 or a 零元素 is not). Each file is checked as the given content type. Prints the share of
-files that would be kept off the site, counts by rule, and examples.
+every error-level finding there is worth a look (a real <iframe> or a contact e-mail is right to
+flag; a 唯一解 or a 零元素 is not). Each file is checked as the given content type. Prints the share
+of files that would be kept off the site, counts by rule, and examples.
 
     .venv/bin/python scripts/corpus_findings.py [--type page] [--examples 3]
 """
@@ -31,7 +32,7 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])  # the summary, wrapped
     parser.add_argument(
         "--type", default="page", help="content type to check the files as (default: page)"
     )
@@ -60,7 +61,8 @@ def main() -> int:
                     if len(examples[f.rule]) < args.examples:
                         examples[f.rule].append(f"{path}:{f.line} {f.match[:30]!r}")
     print(
-        f"{len(files)} files checked as {args.type}: {blocked} ({100 * blocked / len(files):.1f} %) would be kept off the site"
+        f"{len(files)} files checked as {args.type}: {blocked} "
+        f"({100 * blocked / len(files):.1f} %) would be kept off the site"
     )
     for (level, rule), n in by_rule.most_common():
         print(f"  {level:7} {n:5}  {rule:32} e.g. {'; '.join(examples[rule])}")

@@ -89,7 +89,7 @@ class ProjectFactory:
         rel: str,
         *,
         title: str,
-        type: str = "education",
+        type: str = "education",  # noqa: A002 (named after the front-matter field, like the others)
         status: str = "draft",
         author: str = "lixiaoyu",
         body: str = "正文。",

@@ -2,7 +2,8 @@
 traceback, and the other files of the project are still loaded.
 
 Line numbers below are file lines. `factory.article(...)` writes:
-    1 ---   2 title   3 type   4 status   5 author   6.. extra   then ---, a blank line and the body.
+    1 ---   2 title   3 type   4 status   5 author   6.. extra
+    then ---, a blank line and the body.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def test_unknown_person_in_author(factory, author, who, suggest):
 def test_unknown_person_in_a_block_author_list(factory):
     factory.write(
         "content/education/x.md",
-        "---\ntitle: 甲\ntype: education\nstatus: draft\nauthor:\n  - lixiaoyu\n  - nobody\n---\n\n正文\n",
+        "---\ntitle: 甲\ntype: education\nstatus: draft\n"
+        "author:\n  - lixiaoyu\n  - nobody\n---\n\n正文\n",
     )
     problem = the_problem(factory, "content/education/x.md")
     assert problem.line in (5, 7), str(problem)  # the key, or (better) the item
@@ -278,7 +280,8 @@ def test_approvals_that_is_a_mapping(factory, value):
 def test_an_approval_missing_its_digest(factory):
     extra = (
         "approvals:\n"
-        "  - {by: wangliming, role: dentist, at: '2026-11-20T10:00:00+08:00', digest: 'sha256:00'}\n"
+        "  - {by: wangliming, role: dentist, at: '2026-11-20T10:00:00+08:00', "
+        "digest: 'sha256:00'}\n"
         "  - {by: chensiyuan, role: manager, at: '2026-11-21T10:00:00+08:00'}\n"
     )
     problem = article_problem(factory, extra=extra)
@@ -334,7 +337,10 @@ def test_gbk_file(factory):
 
 
 def test_gbk_is_reported_on_the_line_of_the_first_chinese_character(factory):
-    doc = "---\ntitle: x\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n种植牙术后当天不要刷手术区域，饭后用温盐水漱口。\n"
+    doc = (
+        "---\ntitle: x\ntype: education\nstatus: draft\nauthor: lixiaoyu\n---\n\n"
+        "种植牙术后当天不要刷手术区域，饭后用温盐水漱口。\n"
+    )
     problem = file_problem(factory, doc.encode("gbk"))
     assert problem.line == 8 and "GBK" in problem.message
 
@@ -473,7 +479,9 @@ def test_line_numbers_stay_right_with_bom_and_crlf(factory, transform):
 # -- a project with bad files ----------------------------------------------------------------------
 
 BAD_FILES = {
-    "content/education/bad-status.md": f"---\n{GOOD_FIELDS.replace('draft', 'Published')}---\n\n正文\n".encode(),
+    "content/education/bad-status.md": (
+        f"---\n{GOOD_FIELDS.replace('draft', 'Published')}---\n\n正文\n"
+    ).encode(),
     "content/education/bad-yaml.md": "---\ntitle: [坏\n---\n".encode(),
     "content/education/bad-gbk.md": GOOD_DOC.replace("种植牙术后护理", "编码错误").encode("gbk"),
     "content/education/bad-open.md": f"---\n{GOOD_FIELDS}\n没有结束\n".encode(),

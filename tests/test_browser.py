@@ -49,7 +49,8 @@ def _unavailable(reason: str):
 
 
 def _chromium() -> str:
-    """The path of Debian's chromium, after checking Playwright is importable; else skip (or fail)."""
+    """The path of Debian's chromium, after checking Playwright is importable; else skip (or
+    fail)."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
@@ -65,7 +66,7 @@ def _chromium() -> str:
     return path
 
 
-# --------------------------------------------------------------------------------------------- fixtures
+# ----------------------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,8 @@ def base_url(built_site) -> str:
 
 
 class Audit:
-    """Everything the browser did in this module: requests, failed requests, console and page errors."""
+    """Everything the browser did in this module: requests, failed requests, console and page
+    errors."""
 
     def __init__(self):
         self.requests: list[str] = []
@@ -158,7 +160,8 @@ class Audit:
         self._marks = (len(self.requests), len(self.failed), len(self.errors))
 
     def assert_clean(self, since_mark: bool = True) -> None:
-        """No request left localhost, none failed, no console error (since the last mark, or ever)."""
+        """No request left localhost, none failed, no console error (since the last mark, or
+        ever)."""
         r, f, e = self._marks if since_mark else (0, 0, 0)
         external = self.external(self.requests[r:])
         assert not external, f"requests left localhost: {sorted(set(external))}"
@@ -219,7 +222,7 @@ def page(context, audit):
     pg.close()
 
 
-# ------------------------------------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------------------------------ helpers
 
 
 def _open(page, base_url: str, path: str) -> None:
@@ -253,7 +256,7 @@ def _table_texts(page) -> list[str]:
     return page.eval_on_selector_all(".md-content table", "els => els.map(e => e.textContent)")
 
 
-# ---------------------------------------------------------------------------------------------- the pages
+# ---------------------------------------------------------------------------------------- the pages
 
 
 def _check_handbook_index(page):
@@ -298,7 +301,7 @@ def test_handbook_page_renders(page, audit, base_url, path, h1, check):
     audit.assert_clean()
 
 
-# --------------------------------------------------------------------------------------------- search
+# ------------------------------------------------------------------------------------------- search
 
 SEARCHES = [
     ("报销", "handbook/finance/"),
@@ -319,24 +322,28 @@ def _results(page) -> list[tuple[str, str]]:
     """(title without U+200B, absolute href) of each listed result."""
     return page.eval_on_selector_all(
         "li.md-search-result__item a.md-search-result__link",
-        """els => els.map(a => [(a.querySelector('h1, h2') || a).textContent.replace(/\\u200b/g, '').trim(),
-                                a.href])""",
+        "els => els.map(a => ["
+        "(a.querySelector('h1, h2') || a).textContent.replace(/\\u200b/g, '').trim(), a.href])",
     )
 
 
 def _wait_for_result(page, base_url: str, query: str, target: str) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
     wanted = f"{base_url}/{target}"
     try:
         page.wait_for_function(
-            """wanted => [...document.querySelectorAll('li.md-search-result__item a.md-search-result__link')]
-                         .some(a => a.href.split('#')[0].split('?')[0] === wanted)""",
+            "wanted => [...document.querySelectorAll("
+            "'li.md-search-result__item a.md-search-result__link')]"
+            ".some(a => a.href.split('#')[0].split('?')[0] === wanted)",
             arg=wanted,
             timeout=SEARCH_TIMEOUT_MS,
         )
-    except Exception as exc:  # playwright's TimeoutError: say what was listed instead
+    except PlaywrightError as exc:  # its TimeoutError, mostly: say what was listed instead
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(
-            f"searching {query!r} listed no result linking to {target} within {SEARCH_TIMEOUT_MS} ms "
+            f"searching {query!r} listed no result linking to {target} "
+            f"within {SEARCH_TIMEOUT_MS} ms "
             f"({type(exc).__name__}); {meta}; results: {_results(page)}",
             pytrace=False,
         )
@@ -357,8 +364,8 @@ def test_search_query_from_the_url(page, audit, base_url):
 
 
 def test_the_audit_sees_requests_to_other_hosts(context, base_url):
-    """The audit is not vacuous: a page that reaches for another host is caught (and the request aborted).
-    Its own page and audit, so the module's audit stays clean."""
+    """The audit is not vacuous: a page that reaches for another host is caught (and the request
+    aborted). Its own page and audit, so the module's audit stays clean."""
     own = Audit()
     pg = context.new_page()
     own.attach(pg)
@@ -379,7 +386,7 @@ def test_the_audit_sees_requests_to_other_hosts(context, base_url):
         own.assert_clean(since_mark=False)
 
 
-# ------------------------------------------------------------------------------------ the whole module
+# --------------------------------------------------------------------------------- the whole module
 
 
 def test_nothing_left_localhost_and_nothing_failed(page, audit, base_url):

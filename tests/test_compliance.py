@@ -1,4 +1,5 @@
-"""The compliance checker: views with offsets, rule packs as data, waivers, reports, the gate and the CLI."""
+"""The compliance checker: views with offsets, rule packs as data, waivers, reports, the gate and
+the CLI."""
 
 from __future__ import annotations
 
@@ -178,7 +179,7 @@ def test_findings_point_at_the_writers_own_characters(checker):
     assert (f.line, f.column, f.end_line, f.end_column, f.match) == (5, 7, 5, 10, "最 佳")
 
 
-# -- rule packs are data ----------------------------------------------------------------------------
+# -- rule packs are data ---------------------------------------------------------------------------
 
 
 def _pack_project(tmp_path, extra: dict[str, str]) -> Path:
@@ -192,9 +193,12 @@ def test_a_broken_pack_is_reported_with_its_line_and_the_others_still_run(tmp_pa
     root = _pack_project(
         tmp_path,
         {
-            "local.yml": "rules:\n  - id: local/x\n    category: absolute-claim\n    type: pattern\n    pattern: '(最'\n"
-            "    message: m\n    basis: b\n  - id: local/y\n    category: no-such\n    type: terms\n"
-            "    terms: [甲]\n    message: m\n    basis: b\n",
+            "local.yml": (
+                "rules:\n  - id: local/x\n    category: absolute-claim\n    type: pattern\n"
+                "    pattern: '(最'\n    message: m\n    basis: b\n"
+                "  - id: local/y\n    category: no-such\n    type: terms\n"
+                "    terms: [甲]\n    message: m\n    basis: b\n"
+            ),
             "syntax.yml": "rules: [\n",
         },
     )
@@ -212,8 +216,10 @@ def test_the_department_adds_and_turns_off_rules_in_yaml(tmp_path):
         tmp_path,
         {
             "local.yml": (
-                "disable: [ad-law/superlative]\nrules:\n  - id: local/brand\n    category: comparison\n    type: terms\n"
-                "    terms: [某某口腔]\n    message: 不要点名其他机构\n    basis: 《广告法》第十三条\n"
+                "disable: [ad-law/superlative]\nrules:\n"
+                "  - id: local/brand\n    category: comparison\n    type: terms\n"
+                "    terms: [某某口腔]\n    message: 不要点名其他机构\n"
+                "    basis: 《广告法》第十三条\n"
             )
         },
     )
@@ -222,7 +228,7 @@ def test_the_department_adds_and_turns_off_rules_in_yaml(tmp_path):
     assert "absolute-claim" not in cats(ck, "唯一的顶级诊所")
 
 
-# -- waivers ------------------------------------------------------------------------------------------
+# -- waivers ---------------------------------------------------------------------------------------
 
 
 def _article(factory, body, type_="education"):
@@ -263,7 +269,8 @@ def test_an_expired_waiver_no_longer_counts(factory):
 
 def test_a_waiver_of_an_error_needs_the_compliance_officers_approval(factory, capsys):
     body = (
-        "<!-- smilepress-disable-line pii/email, net-ad/contact-number -- 作者同意公开投稿邮箱 -->\n"
+        "<!-- smilepress-disable-line pii/email, net-ad/contact-number -- "
+        "作者同意公开投稿邮箱 -->\n"
         "投稿请写信至 lixiaoyu1990@qq.com。"
     )
     entry = _article(factory, body)
@@ -283,7 +290,7 @@ def test_a_waiver_of_an_error_needs_the_compliance_officers_approval(factory, ca
     assert f.waived and not any("合规检查" in r for r in entry.facts.errors)
 
 
-# -- the gate, the command and the cache ---------------------------------------------------------------
+# -- the gate, the command and the cache -----------------------------------------------------------
 
 
 def test_an_error_finding_keeps_a_fully_approved_article_off_the_sites(factory):
@@ -335,16 +342,16 @@ def test_check_says_so_when_a_rule_pack_is_broken(factory, capsys):
 
 def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     factory.article("education/a.md", title="刷牙", body="最好的牙刷。")
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     calls = []
     original = Checker.check
     monkeypatch.setattr(
         Checker, "check", lambda self, doc: calls.append(doc.path) or original(self, doc)
     )
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     assert calls == []
     factory.article("education/a.md", title="刷牙", body="最好的牙膏。")
-    Project(factory.root).entries
+    _ = Project(factory.root).entries
     assert calls == ["content/education/a.md"]
 
 
@@ -417,8 +424,10 @@ def test_an_ad_line_beyond_the_eight_facts_is_flagged(checker):
         "ad_approval_number": "（粤）医广【2026】第03-15-001号",
     }
     clean = (
-        "安牙口腔门诊部（番禺分部）\n所有制形式：营利性民营医疗机构\n診療科目：口腔科（口腔正畸專業、兒童口腔專業）\n"
-        "接診時間：週一至週日 9:00—18:00\n地址：广州市番禺区市桥街繁华路 36 号 2 楼\n联系电话：400-820-1234\n"
+        "安牙口腔门诊部（番禺分部）\n所有制形式：营利性民营医疗机构\n"
+        "診療科目：口腔科（口腔正畸專業、兒童口腔專業）\n"
+        "接診時間：週一至週日 9:00—18:00\n地址：广州市番禺区市桥街繁华路 36 号 2 楼\n"
+        "联系电话：400-820-1234\n"
     )
     assert "ad-scope" not in cats(checker, clean, "ad", meta)
     slogan = [
@@ -440,7 +449,8 @@ def test_data_and_policies_are_checked_for_personal_data_and_secrets(factory, ca
         ("data/kpi/2026-11.csv", "pii-phone"),
         ("data/notes.yml", "secret"),
     }
-    # the staff registry's own e-mail addresses are its business; wording rules do not read data files
+    # the staff registry's own e-mail addresses are its business;
+    # wording rules do not read data files
 
 
 def test_a_flood_of_one_finding_is_listed_once_per_hundred_and_counted(checker):

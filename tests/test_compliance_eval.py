@@ -1,8 +1,9 @@
-"""Precision and recall of the default rule packs on the labeled sets, per category (goal: 0.95 each).
+"""Precision and recall of the default rule packs on the labeled sets, per category (goal: 0.95
+each).
 
 Two sets, each written from the law and the department's examples by someone who had not seen the
-checker: tests/compliance/labeled.yml (467 items) and labeled-2.yml (264 items, another author, other
-clinic names and styles; first scored untouched, see README). `pytest -s` shows the tables.
+checker: tests/compliance/labeled.yml (467 items) and labeled-2.yml (264 items, another author,
+other clinic names and styles; first scored untouched, see README). `pytest -s` shows the tables.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Built-in detectors: checksums decide, not patterns alone; service lines and role mailboxes pass."""
+"""Built-in detectors: checksums decide, not patterns alone; service lines and role mailboxes
+pass."""
 
 from __future__ import annotations
 

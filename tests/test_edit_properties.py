@@ -117,7 +117,8 @@ class Doc:
 
 @st.composite
 def documents(draw, status: bool = True, approvals: bool | None = None):
-    """A front-matter document; `approvals`: True = a non-empty block list, False = no key, None = either."""
+    """A front-matter document; `approvals`: True = a non-empty block list, False = no key, None =
+    either."""
     nl = draw(st.sampled_from(["\n", "\r\n"]))
     bom = draw(st.booleans())
     keys = draw(
@@ -166,7 +167,8 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
                 items.append(item)
                 if draw(st.booleans()):
                     lines.append(
-                        f"{approvals_indent}- {{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
+                        f"{approvals_indent}- "
+                        f"{{by: wangliming, role: dentist, digest: 'sha256:{i:02d}'}}"
                         + draw(st.sampled_from(TRAILING_COMMENTS))
                     )
                 else:
@@ -238,7 +240,7 @@ def test_set_field_changes_exactly_the_status_line(doc, value):
     result = set_field(doc.text, "status", value)
     before, after = doc.text.split(doc.nl), result.split(doc.nl)
     assert len(after) == len(before)
-    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert changed == ([] if doc.meta["status"] == value else [doc.status_index])
     prefix, style, suffix = doc.status_line
     assert (
@@ -286,7 +288,9 @@ def check_append(doc: Doc, text: str, result: str, item: dict, old_items: list):
     existed = "approvals" in doc.meta or old_items
     count = 1 if existed else 2
     assert len(after) == len(before) + count
-    at = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), len(before))
+    # after is longer (inserted lines): the first differing line, else the end of before
+    pairs = zip(before, after, strict=False)
+    at = next((i for i, (a, b) in enumerate(pairs) if a != b), len(before))
     assert after[:at] == before[:at] and after[at + count :] == before[at:], (
         "only inserted lines, nothing changed"
     )

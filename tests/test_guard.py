@@ -110,7 +110,10 @@ def test_scan_sees_through_markup_entities_and_zero_width_spaces(tmp_path):
 
 
 def test_fragments_skip_markup_and_short_pieces():
-    body = "## 标题\n\n这是**很长的一句**用于检测泄漏的文字，短句。\n\n[链接文字在这里也算正文内容](x.md)"
+    body = (
+        "## 标题\n\n这是**很长的一句**用于检测泄漏的文字，短句。\n\n"
+        "[链接文字在这里也算正文内容](x.md)"
+    )
     frags = leak_guard.fragments(body)
     assert "这是很长的一句用于检测泄漏的文字" in frags
     assert "链接文字在这里也算正文内容" in frags

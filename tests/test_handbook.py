@@ -1,4 +1,5 @@
-"""The staff handbook: the regulation as data, nothing of it lost, checked references, generated pages."""
+"""The staff handbook: the regulation as data, nothing of it lost, checked references, generated
+pages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smilepress.cli import main
+from smilepress.errors import SmilePressError
 from smilepress.load.history import History
 from smilepress.model.policies import load_policies
 from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
@@ -151,7 +153,8 @@ def test_a_lost_clause_a_changed_sentence_and_an_unmarked_addition_are_named(fac
     path = factory.root / "policies/norms.yml"
     text = path.read_text(encoding="utf-8")
     text = text.replace(
-        '      - clause: "3.5.5"\n        text: 加强团队协作，积极与其他部门沟通配合，共同完成公司整体目标。\n',
+        '      - clause: "3.5.5"\n'
+        "        text: 加强团队协作，积极与其他部门沟通配合，共同完成公司整体目标。\n",
         "",
     )
     text = text.replace("不得从事与工作无关的事情", "尽量少做与工作无关的事情")
@@ -250,7 +253,8 @@ def test_a_chapter_without_a_policy_file_is_named(factory):
         ),
         (
             "glossary.yml",
-            "  - {term: 部门经理, definition: 口腔网络运营部负责人，审批内容发布、推广计划、预算和报销。}\n",
+            "  - {term: 部门经理, "
+            "definition: 口腔网络运营部负责人，审批内容发布、推广计划、预算和报销。}\n",
             "  - {term: 部门经理}\n",
             "terms 缺少字段 definition",
         ),
@@ -372,8 +376,7 @@ def test_any_value_replaced_anywhere_is_reported_never_a_crash(tmp_path_factory,
     (root / "policies" / name).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     try:
         policies = load_policies(root)
-    except Exception as exc:  # roles.yml broken: policies.py reports it (tested elsewhere)
-        assert type(exc).__name__ == "SmilePressError"
+    except SmilePressError:  # roles.yml broken: policies.py reports it (tested elsewhere)
         return
     book, problems = load_handbook(root, policies, TODAY)
     pages = book.pages()
@@ -442,7 +445,10 @@ def test_group_and_process_pages_link_people_kpis_roles_and_steps():
 
 def test_handwritten_pages_embed_generated_pieces_and_bad_embeds_are_named():
     book, _ = _book(REPO)
-    text = "前言\n\n<!-- handbook: steps content -->\n\n<!-- handbook: duties service -->\n<!-- handbook: role writer -->\n"
+    text = (
+        "前言\n\n<!-- handbook: steps content -->\n\n"
+        "<!-- handbook: duties service -->\n<!-- handbook: role writer -->\n"
+    )
     out, problems = expand_embeds(text, "content/handbook/x.md", "handbook/x.md", book)
     assert problems == []
     assert (
@@ -470,7 +476,10 @@ def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(fa
         title="指南",
         type="page",
         status="published",
-        body="流程如下：\n\n<!-- handbook: flowchart content -->\n\n<!-- handbook: flowchart sales -->\n",
+        body=(
+            "流程如下：\n\n<!-- handbook: flowchart content -->\n\n"
+            "<!-- handbook: flowchart sales -->\n"
+        ),
     )
     factory.commit_all("页", "chensiyuan")
     assert main(["--as-of", "2026-11-28", "build", "--profile", "internal"]) == 0

@@ -13,11 +13,11 @@ pytest.importorskip("imagehash")
 from PIL import Image, ImageDraw  # noqa: E402
 
 from smilepress.checks import images  # noqa: E402
-from smilepress.checks.images import (
+from smilepress.checks.images import (  # noqa: E402 (after the importorskip above)
     ImageRef,
     credit_caption,
     duplicate_images,
-    image_findings,  # noqa: E402
+    image_findings,
     image_refs,
     resolve_licence,
 )

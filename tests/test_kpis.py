@@ -42,7 +42,8 @@ def test_indicators_compute_and_undefined_values_say_so(tmp_path):
 def test_bad_monthly_numbers_are_reported_with_their_line(tmp_path):
     (tmp_path / "data/metrics").mkdir(parents=True)
     (tmp_path / "data/metrics/2026-03.yml").write_text(
-        "month: 2026-03\nchannels:\n  抖音:\n    impressions: 100\n    clicks: 250\n    spend: -5\n",
+        "month: 2026-03\nchannels:\n  抖音:\n"
+        "    impressions: 100\n    clicks: 250\n    spend: -5\n",
         encoding="utf-8",
     )
     (tmp_path / "data/metrics/2026-04.yml").write_text(

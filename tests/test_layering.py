@@ -50,7 +50,8 @@ def package_sources() -> Sources:
 
 
 def key_of(module: str) -> str:
-    """The table key of a module: its subpackage or top-level module, "__init__" for the package itself."""
+    """The table key of a module: its subpackage or top-level module, "__init__" for the package
+    itself."""
     parts = module.split(".")
     assert parts[0] == ROOT, module
     return parts[1] if len(parts) > 1 else "__init__"
@@ -122,7 +123,7 @@ def unassigned(sources: Sources, layers=LAYERS) -> list[str]:
     return sorted(m for m in sources if layer_index(m, layers) is None)
 
 
-# -- the contract ------------------------------------------------------------------------------------
+# -- the contract ----------------------------------------------------------------------------------
 
 
 def test_the_table_is_well_formed():

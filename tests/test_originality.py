@@ -51,7 +51,10 @@ def test_independent_text_on_the_same_topic_is_not_a_copy():
     assert share(INDEPENDENT, ORIGINAL) == 0.0
 
 
-QUOTE = "> 术后当天不要刷手术区域的牙齿，也不要反复吮吸伤口或频繁吐口水，以免引起出血。手术后一周内尽量避免剧烈运动、熬夜。\n"
+QUOTE = (
+    "> 术后当天不要刷手术区域的牙齿，也不要反复吮吸伤口或频繁吐口水，以免引起出血。"
+    "手术后一周内尽量避免剧烈运动、熬夜。\n"
+)
 
 
 def test_attributed_quotation_is_allowed_up_to_its_share():
@@ -153,7 +156,10 @@ def test_credited_images_get_a_caption_and_unlicensed_ones_keep_the_article_off(
         title="牙齿结构",
         body="![牙齿结构](img/tooth.png)",
         status="published",
-        extra="images:\n  - {src: img/tooth.png, licence: CC-BY-4.0, source: 'https://commons.example.org/t', credit: 张三}\n",
+        extra=(
+            "images:\n  - {src: img/tooth.png, licence: CC-BY-4.0, "
+            "source: 'https://commons.example.org/t', credit: 张三}\n"
+        ),
     )
     factory.article("education/none.md", title="牙齿颜色", body="![牙齿颜色](img/other.png)")
     factory.commit_all("稿", "lixiaoyu")

@@ -1,9 +1,11 @@
-"""Copy detection on labeled article pairs (tests/originality/pairs.yml): precision and recall, by kind.
+"""Copy detection on labeled article pairs (tests/originality/pairs.yml): precision and recall, by
+kind.
 
-Each pair is an original A and a text B that copies it in some disguise (verbatim, synonyms, reordered,
-punctuation, traditional, split or merged paragraphs, partial, mixed) or does not (rewritten, same
-topic, unrelated, attributed quotation). B counts as copied when the passages it shares with A cover
-at least the policy's plagiarism warning share of B. `pytest -s` prints the table.
+Each pair is an original A and a text B that copies it in some disguise (verbatim, synonyms,
+reordered, punctuation, traditional, split or merged paragraphs, partial, mixed) or does not
+(rewritten, same topic, unrelated, attributed quotation). B counts as copied when the passages it
+shares with A cover at least the policy's plagiarism warning share of B. `pytest -s` prints the
+table.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def test_copies_are_found_and_independent_texts_are_not():
         by_kind[(pair["kind"], got == pair["copied"])] += 1
         if got != pair["copied"]:
             wrong.append(
-                f"{pair['id']} {pair['kind']}: share {share:.2f}, labeled {'copied' if pair['copied'] else 'independent'}"
+                f"{pair['id']} {pair['kind']}: share {share:.2f}, "
+                f"labeled {'copied' if pair['copied'] else 'independent'}"
             )
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0

@@ -1,4 +1,5 @@
-"""Hostile and random inputs: the loader never raises, and the CLI answers wrong paths and dates clearly.
+"""Hostile and random inputs: the loader never raises, and the CLI answers wrong paths and dates
+clearly.
 
 The catalogue of ordinary bad inputs is in test_bad_input.py."""
 

@@ -171,7 +171,8 @@ def test_every_command_the_templates_run_exists():
 
 
 def test_python_dash_m_runs_the_command(factory):
-    """`python -m smilepress.cli` runs every command, not only those defined before the module's end."""
+    """`python -m smilepress.cli` runs every command, not only those defined before the module's
+    end."""
     import subprocess
     import sys
 

@@ -77,7 +77,8 @@ def test_broken_policies_fail_the_build_with_the_line(factory, caplog):
 
 
 def test_publish_leaves_the_current_sites_untouched_on_an_integrity_failure(factory):
-    """A broken rule pack is an integrity failure: the publish stops and the last good site stays."""
+    """A broken rule pack is an integrity failure: the publish stops and the last good site
+    stays."""
     factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
     factory.commit_all("首页", "lixiaoyu")
     publish = [sys.executable, str(Path(__file__).resolve().parent.parent / "scripts" / "publish")]

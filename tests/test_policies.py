@@ -1,5 +1,5 @@
-"""policies/*.yml: every mistake is reported against the right file and line, in Chinese, with a hint
-where one helps; the repository's own policies are clean."""
+"""policies/*.yml: every mistake is reported against the right file and line, in Chinese, with a
+hint where one helps; the repository's own policies are clean."""
 
 from __future__ import annotations
 

@@ -132,9 +132,10 @@ def corpus(tmp_path_factory):
         )
         t, b = _case("education/gbk.md", "GBK编码的文章未", False)
         (root / "content/education/gbk.md").write_bytes(
-            f"---\ntitle: {t}\ntype: education\nstatus: published\nauthor: lixiaoyu\n---\n\n{b}\n".encode(
-                "gbk"
-            )
+            (
+                f"---\ntitle: {t}\ntype: education\nstatus: published\nauthor: lixiaoyu\n"
+                f"---\n\n{b}\n"
+            ).encode("gbk")
         )
         t, b = _case("about.md", "关于我们页面午", True)
         f.article("about.md", title=t, type="page", status="published", body=b)
@@ -234,7 +235,7 @@ def test_links_to_hidden_pages_become_plain_text(corpus):
 
 def test_internal_profile_is_handbook_plus_public(corpus):
     text = site_text(corpus.root / "site/internal")
-    for rel, (title, marker, public) in CASES.items():
+    for rel, (_title, marker, public) in CASES.items():
         expected = public or rel == "handbook/rules.md"
         assert (marker in text) is expected, rel
 
@@ -242,7 +243,7 @@ def test_internal_profile_is_handbook_plus_public(corpus):
 def test_preview_has_everything_with_banners(corpus):
     site = corpus.root / "site/preview"
     text = site_text(site)
-    for rel, (title, marker, public) in CASES.items():
+    for rel, (_title, marker, _public) in CASES.items():
         if rel not in (
             "education/broken.md",
             "education/gbk.md",
@@ -270,7 +271,8 @@ def test_scheduled_article_appears_on_its_day_without_a_human(corpus, tmp_path):
 
 
 def test_strict_build_drops_each_failing_article_and_names_it(corpus, tmp_path, caplog):
-    """An article's own problem never fails a build: it drops out and the log says why and who must act."""
+    """An article's own problem never fails a build: it drops out and the log says why and who must
+    act."""
     os.chdir(corpus.root)
     code = _cli(
         "--as-of",
@@ -352,7 +354,8 @@ def test_plain_mkdocs_build_with_the_plugin_reads_the_profile_from_the_environme
 
 
 def test_sites_load_nothing_from_outside_hosts(corpus):
-    """No script, stylesheet, font, image or frame from another host (canonical links are not loads)."""
+    """No script, stylesheet, font, image or frame from another host (canonical links are not
+    loads)."""
     import re
 
     loads = re.compile(

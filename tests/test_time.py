@@ -1,5 +1,5 @@
-"""Time never fails a build (issue 12): content that expires or passes its review date drops out, the
-publish goes on and says who must act; a dentist's re-review brings medical content back."""
+"""Time never fails a build (issue 12): content that expires or passes its review date drops out,
+the publish goes on and says who must act; a dentist's re-review brings medical content back."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 @pytest.fixture
 def live(factory, capsys):
-    """A 科普 article approved by a dentist and the manager, published, due for review on 2026-12-10."""
+    """A 科普 article approved by a dentist and the manager, published, due for review on
+    2026-12-10."""
     factory.article(
         "education/a.md",
         title="巴氏刷牙法",
@@ -147,7 +148,8 @@ def test_an_author_who_is_a_dentist_cannot_re_review_own_article(factory, capsys
 
 
 def test_a_writer_cannot_forge_a_re_review(live, capsys):
-    """Attacks: a typed re-review line, a copied dentist line with a later date, an edited review_by."""
+    """Attacks: a typed re-review line, a copied dentist line with a later date, an edited
+    review_by."""
     text = (live.root / A).read_text(encoding="utf-8")
     digest = entry(live, "2026-12-11")[1].article.digest
     forged = append_to_list(
@@ -168,7 +170,8 @@ def test_a_writer_cannot_forge_a_re_review(live, capsys):
     assert not e.decision("public", project.today).public
     assert e.facts.review_by == dt.date(2026, 12, 10)
     assert [v.code for v in e.approvals.verdicts][-1] == "unproven"
-    # a genuine re-review, then the writer moves its date: the moved line is unproven, the date falls back
+    # a genuine re-review, then the writer moves its date: the moved line is unproven, the date
+    # falls back
     live.git("checkout", "-q", "HEAD~1", "--", A)
     live.commit_all("撤回", "sunhao")
     re_review(live, capsys)
@@ -185,7 +188,7 @@ def test_a_writer_cannot_forge_a_re_review(live, capsys):
     assert {v.code for v in e.approvals.verdicts} == {"stale"}
 
 
-# -- the drops report -------------------------------------------------------------------------------
+# -- the drops report ------------------------------------------------------------------------------
 
 
 def test_drops_report_says_what_dropped_why_and_who_must_act(live, capsys):
@@ -220,7 +223,7 @@ def test_an_author_is_not_asked_to_review_own_work(factory, capsys):
     assert "刘芳（口腔医师）" in notice.who
 
 
-# -- the publish: two kinds of problem, two answers ----------------------------------------------------
+# -- the publish: two kinds of problem, two answers ------------------------------------------------
 
 
 def test_publish_goes_on_when_one_article_drops_and_reports_it(live, tmp_path):
@@ -240,7 +243,8 @@ def test_publish_goes_on_when_one_article_drops_and_reports_it(live, tmp_path):
 
 
 def test_strict_build_fails_when_no_approval_can_be_proven(live, capsys, caplog):
-    """A shallow or history-less checkout would take every approved article down: that is integrity."""
+    """A shallow or history-less checkout would take every approved article down: that is
+    integrity."""
     (live.root / ".git" / "shallow").write_text(live.git("rev-parse", "HEAD"), encoding="utf-8")
     assert main(["--as-of", "2026-12-01", "build", "--profile", "public", "--strict"]) == 1
     assert "无法证明任何批准" in caplog.text and "浅克隆" in caplog.text
@@ -249,7 +253,7 @@ def test_strict_build_fails_when_no_approval_can_be_proven(live, capsys, caplog)
     )  # without --strict: a warning
 
 
-# -- the sample, built in the future ------------------------------------------------------------------
+# -- the sample, built in the future ---------------------------------------------------------------
 
 HISTORY = (
     subprocess.run(
@@ -262,7 +266,8 @@ TIME_CAUSES = {"scheduled", "expired", "review-overdue"}
 
 
 def _dates(path: Path) -> dict:
-    """An article's dates read with plain PyYAML (not the model), a re-review's extending review_by."""
+    """An article's dates read with plain PyYAML (not the model), a re-review's extending
+    review_by."""
     import yaml
 
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1]) or {}
@@ -279,8 +284,8 @@ def _dates(path: Path) -> dict:
 
 @pytest.mark.skipif(not HISTORY, reason="needs the repository's full git history")
 def test_the_sample_over_the_next_two_years():
-    """Every scheduled article appears on its day and every expired or overdue one disappears, for every
-    day on which something changes, up to two years ahead."""
+    """Every scheduled article appears on its day and every expired or overdue one disappears, for
+    every day on which something changes, up to two years ahead."""
     project = Project(REPO, as_of=TODAY)
     timeless = {
         e.article.path

@@ -94,5 +94,6 @@ if __name__ == "__main__":
     if "--misses" in sys.argv:
         for item, extra, missing in misses:
             print(
-                f"\n{item['id']} [{item['type']}] +{extra} -{missing}\n  {item['text'].strip()[:200]}\n  note: {item.get('note', '')}"
+                f"\n{item['id']} [{item['type']}] +{extra} -{missing}\n"
+                f"  {item['text'].strip()[:200]}\n  note: {item.get('note', '')}"
             )

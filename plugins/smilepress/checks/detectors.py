@@ -2,9 +2,9 @@
 
 Each detector is a pure function from text to Detections (half-open spans into the text it was
 given). Candidates found by a pattern are kept only if they pass the identifier's own check:
-GB 11643 for resident ID numbers, Luhn for bank cards, a real date of birth, a mobile prefix. Text is
-normalised first (full-width digits, letters and punctuation to ASCII) without changing its length,
-so spans point at the writer's own characters.
+GB 11643 for resident ID numbers, Luhn for bank cards, a real date of birth, a mobile prefix.
+Text is normalised first (full-width digits, letters and punctuation to ASCII) without changing
+its length, so spans point at the writer's own characters.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one: offsets stay valid.
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one:
+# offsets stay valid.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
@@ -41,9 +42,11 @@ def normalise_width(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def _numeric_view(text: str) -> str:
-    """The text with full-width digits, +, -, @ and brackets as ASCII (same length), for the number detectors.
+    """The text with full-width digits, +, -, @ and brackets as ASCII (same length), for the
+    number detectors.
 
-    Chinese prose is full of full-width punctuation, so only the few characters numbers use are mapped.
+    Chinese prose is full of full-width punctuation, so only the few characters numbers use are
+    mapped.
     """
     return _WIDE_NUMERIC.sub(
         lambda m: chr(ord(m.group()) - 0xFEE0) if m.group() != "\u3000" else " ", text
@@ -55,7 +58,8 @@ _DIGIT_RUN = re.compile(r"[\d+(][\d \-()+]{6,}[\dXx]?")
 
 @lru_cache(maxsize=8)
 def _digit_runs(norm: str) -> tuple[tuple[int, int], ...]:
-    """Where numbers long enough to be a phone, ID or card number are: the only places worth a closer look."""
+    """Where numbers long enough to be a phone, ID or card number are: the only places worth a
+    closer look."""
     return tuple(m.span() for m in _DIGIT_RUN.finditer(norm))
 
 
@@ -87,11 +91,12 @@ _ID_CHECK = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """GB 11643-1999 check character (ISO 7064 MOD 11-2) of an 18-character resident ID number."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def id_number_valid(number: str, today: dt.date | None = None) -> bool:
-    """An 18-character resident ID number: plausible region, real birth date, correct check character."""
+    """An 18-character resident ID number: plausible region, real birth date, correct check
+    character."""
     number = number.upper()
     if not re.fullmatch(r"[1-9]\d{16}[\dX]", number):
         return False
@@ -167,7 +172,8 @@ _LANDLINE = re.compile(
 _ID = re.compile(
     _NOT_DIGIT_BEFORE + r"[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx]" + _NOT_DIGIT_AFTER
 )
-# 16-19 digits written together, or in groups of four with one kind of separator (6222 0212 3456 7890 12).
+# 16-19 digits written together, or in groups of four with one kind of separator
+# (6222 0212 3456 7890 12).
 _CARD = re.compile(
     _NOT_DIGIT_BEFORE
     + r"(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)"
@@ -276,7 +282,8 @@ _UNSAFE_HTML = (
 
 
 def find_phones(text: str) -> list[Detection]:
-    """Mainland mobile and landline numbers; 400/800 service lines are the clinic's, not personal data."""
+    """Mainland mobile and landline numbers; 400/800 service lines are the clinic's, not personal
+    data."""
     norm = _numeric_view(text)
     found = [
         Detection("phone", m.start(), m.end(), text[m.start() : m.end()])
@@ -338,7 +345,7 @@ _SECRET_ANCHORS = (
 def find_secrets(text: str) -> list[Detection]:
     found = []
     lowered = None
-    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS):
+    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS, strict=True):
         if pattern.flags & re.I:
             lowered = lowered if lowered is not None else text.lower()
             if not any(a in lowered for a in anchors):
@@ -372,23 +379,37 @@ DETECTORS = {
 
 # -- the medical-ad whitelist ---------------------------------------------------------------------
 
-# What a line of a medical ad may consist of (医疗广告管理办法 Art. 6): the institution's name, address,
-# ownership, category, licensed departments, beds, hours, phone and the approval number, with their
-# labels and separators. Whatever is left after removing these is beyond the whitelist.
+# What a line of a medical ad may consist of (医疗广告管理办法 Art. 6): the institution's name,
+# address, ownership, category, licensed departments, beds, hours, phone and the approval number,
+# with their labels and separators. Whatever is left after removing these is beyond the whitelist.
 _WHITELISTED = re.compile(
     "|".join(
         (
-            r"[(（]?[\u4e00-\u9fff]{1,2}[)）]?\s*中?医广\s*[【\[〔(（]\s*\d{4}\s*[】\]〕)）]\s*第?[\d\s\-－—]+号",  # approval number
-            r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}|[48]00[ -]?\d{3}[ -]?\d{4}",  # phones
-            r"[\u4e00-\u9fff]{0,10}?(?:省|市|区|县|镇|乡|街道|路|街|大道|巷|弄|道)(?:[\u4e00-\u9fff\d]{0,12}?(?:号|栋|幢|座|楼|层|室|铺|单元|大厦|广场|中心|商场))*",  # addresses
+            # approval number
+            r"[(（]?[\u4e00-\u9fff]{1,2}[)）]?\s*中?医广\s*[【\[〔(（]\s*\d{4}\s*[】\]〕)）]"
+            r"\s*第?[\d\s\-－—]+号",
+            # phones
+            r"(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}"
+            r"|[48]00[ -]?\d{3}[ -]?\d{4}",
+            # addresses
+            r"[\u4e00-\u9fff]{0,10}?(?:省|市|区|县|镇|乡|街道|路|街|大道|巷|弄|道)"
+            r"(?:[\u4e00-\u9fff\d]{0,12}?"
+            r"(?:号|栋|幢|座|楼|层|室|铺|单元|大厦|广场|中心|商场))*",
             r"\d+\s*(?:号|楼|层|室|栋|幢|座|单元|张|床)",
-            r"(?:口腔|牙体牙髓病|牙周病|口腔黏膜病|儿童口腔|口腔颌面外科|口腔修复|口腔正畸|口腔种植|口腔麻醉|口腔颌面医学影像|口腔病理|预防口腔)(?:专业|科)",
-            r"[\u4e00-\u9fff]{0,8}?(?:门诊部|诊所|医院|口腔|医疗机构)(?:[(（][\u4e00-\u9fff]{1,8}[)）])?",  # institution names, branches
-            r"周[一二三四五六日天](?:至|到|[-－—~～])?(?:周)?[一二三四五六日天]?|每[天日]|全年|节假日|法定节假日|以门诊公告为准|照常|休息",
+            r"(?:口腔|牙体牙髓病|牙周病|口腔黏膜病|儿童口腔|口腔颌面外科|口腔修复|口腔正畸|口腔种植|"
+            r"口腔麻醉|口腔颌面医学影像|口腔病理|预防口腔)(?:专业|科)",
+            # institution names, branches
+            r"[\u4e00-\u9fff]{0,8}?(?:门诊部|诊所|医院|口腔|医疗机构)"
+            r"(?:[(（][\u4e00-\u9fff]{1,8}[)）])?",
+            r"周[一二三四五六日天](?:至|到|[-－—~～])?(?:周)?[一二三四五六日天]?"
+            r"|每[天日]|全年|节假日|法定节假日|以门诊公告为准|照常|休息",
             r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[-－—~～至到]\s*\d{1,2}\s*[:：]\s*\d{2})?",
-            r"广告|医疗广告审查证明(?:文号)?|审查证明(?:文号)?|文号|(?:医疗机构)?(?:第一)?名称|地址|院址|所有制(?:形式)?|民营|公立|营利性|非营利性|私立|"
-            r"医疗机构类别|机构类别|类别|诊疗科目|科目|科室|床位(?:数)?|接诊时间|诊疗时间|门诊时间|营业时间|出诊时间|时间|联系电话|电话|热线|"
-            r"统一电话|咨询电话|值班|手机|分部|分院|总店|店|上午|下午|晚上|全天|无|信息|接诊信息|基本信息|机构信息|机构介绍|就诊指南|来院指引|联系方式",
+            r"广告|医疗广告审查证明(?:文号)?|审查证明(?:文号)?|文号|(?:医疗机构)?(?:第一)?名称|"
+            r"地址|院址|所有制(?:形式)?|民营|公立|营利性|非营利性|私立|"
+            r"医疗机构类别|机构类别|类别|诊疗科目|科目|科室|床位(?:数)?|"
+            r"接诊时间|诊疗时间|门诊时间|营业时间|出诊时间|时间|联系电话|电话|热线|"
+            r"统一电话|咨询电话|值班|手机|分部|分院|总店|店|上午|下午|晚上|全天|无|信息|"
+            r"接诊信息|基本信息|机构信息|机构介绍|就诊指南|来院指引|联系方式",
             r"[\s\W_\d]+",  # separators, digits, punctuation
         )
     )
@@ -397,9 +418,11 @@ _LEFT_OVER = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def find_beyond_whitelist(text: str) -> list[Detection]:
-    """Lines of a medical ad with four or more Chinese characters that none of the eight facts explains.
+    """Lines of a medical ad with four or more Chinese characters that none of the eight facts
+    explains.
 
-    Lines that start hidden (front-matter values such as the title, comments) are left to other rules.
+    Lines that start hidden (front-matter values such as the title, comments) are left to other
+    rules.
     """
     from .textview import fold  # noqa: PLC0415 (traditional characters, full width: only this detector needs it)
 

@@ -22,7 +22,8 @@ from ..load import front_matter
 from ..load.source import read_source
 from .policies import Policies
 
-# Front-matter fields. The first group is fixed by the department; the rest are what the workflow needs.
+# Front-matter fields. The first group is fixed by the department; the rest are what the workflow
+# needs.
 FIELDS = (
     "title",
     "type",
@@ -101,8 +102,9 @@ class Article:
 
     @property
     def claimed_status(self) -> str:
-        """The status the file means to have, for reports: as parsed, else read from the raw text (a file
-        whose front matter cannot be parsed, `Published`). Such a file has an error, so the gate keeps it off."""
+        """The status the file means to have, for reports: as parsed, else read from the raw text (a
+        file whose front matter cannot be parsed, `Published`). Such a file has an error, so the
+        gate keeps it off."""
         if self.ok:
             return self.status
         match = _RAW_STATUS.search(self.text[:4000])
@@ -187,7 +189,8 @@ class _Fields:
         return parsed
 
     def sources(self) -> None:
-        """`sources:` is a list; each is a citation text or {title, url, …}; URLs are checked for form only."""
+        """`sources:` is a list; each is a citation text or {title, url, …}; URLs are checked for
+        form only."""
         value = self.meta.get("sources")
         if value is None:
             return

@@ -1,4 +1,5 @@
-"""A finding: one thing a check found in one file, where it is, why it matters and what to write instead.
+"""A finding: one thing a check found in one file, where it is, why it matters and what to write
+instead.
 
 Every check (the compliance rule packs, originality, image licences) reports Findings; waivers, the
 gate, `smilepress check` and the preview treat them alike.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
@@ -59,7 +60,8 @@ class Kpi:
     scale: float = 1.0  # 100 for a percentage
 
     def value(self, numbers: dict[str, float]) -> float | None:
-        """The indicator for these numbers; None when it is undefined (a division by zero, a missing field)."""
+        """The indicator for these numbers; None when it is undefined (a division by zero, a missing
+        field)."""
         try:
             return _evaluate(self.tree.body, numbers) * self.scale
         except (ZeroDivisionError, KeyError):
@@ -86,7 +88,8 @@ def _evaluate(node: ast.AST, numbers: dict[str, float]) -> float:
 
 
 def parse_formula(formula: str) -> ast.Expression | str:
-    """The formula's syntax tree, or what is wrong with it (only + - * / ( ), numbers and metric fields)."""
+    """The formula's syntax tree, or what is wrong with it (only + - * / ( ), numbers and metric
+    fields)."""
     try:
         tree = ast.parse(formula, mode="eval")
     except SyntaxError:
@@ -145,7 +148,8 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
         r.fail(
             ("kpis",),
             "kpis 应该是指标的列表",
-            "每个指标一行，例如 - {id: ctr, name: 点击率, formula: clicks / impressions, target: 2.5}",
+            "每个指标一行，例如 - {id: ctr, name: 点击率, formula: clicks / impressions, "
+            "target: 2.5}",
         )
         specs = []
     for i, spec in enumerate(specs):
@@ -197,7 +201,8 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
 
 
 def load_metrics(root: Path) -> Metrics:
-    """data/metrics/<YYYY-MM>.yml: `month` and `channels: {渠道: {field: number}}`, checked for sense."""
+    """data/metrics/<YYYY-MM>.yml: `month` and `channels: {渠道: {field: number}}`, checked for
+    sense."""
     metrics = Metrics()
     folder = root / "data" / "metrics"
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
@@ -240,7 +245,7 @@ def load_metrics(root: Path) -> Metrics:
                 )
                 if f in clean
             ]
-            for upper, lower in zip(order, order[1:]):
+            for upper, lower in pairwise(order):
                 if clean[lower] > clean[upper]:
                     r.fail(
                         (*where, lower),

@@ -1,5 +1,5 @@
-"""Promotion plans and the budget as data: data/plans/*.yml (goals, channel budgets, themes, schedule)
-and data/budget/<year>.yml (category -> month -> amount), validated with lines.
+"""Promotion plans and the budget as data: data/plans/*.yml (goals, channel budgets, themes,
+schedule) and data/budget/<year>.yml (category -> month -> amount), validated with lines.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def _months_of(period: str) -> tuple[str, ...]:
 def load_plans(
     root: Path, kpi_ids: set[str]
 ) -> tuple[list[Plan], dict[str, dict[str, float]], list[Problem]]:
-    """data/plans/*.yml and data/budget/<year>.yml (category -> month -> amount), validated with lines."""
+    """data/plans/*.yml and data/budget/<year>.yml (category -> month -> amount), validated with
+    lines."""
     plans, budget, problems = [], {}, []
     for path in (
         sorted((root / "data" / "plans").glob("*.yml"))

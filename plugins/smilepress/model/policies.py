@@ -43,7 +43,8 @@ class TypeRule:
 
 @dataclass(frozen=True)
 class ReReview:
-    """Who re-reviews medical content past its review date, and how far ahead the next date may be set."""
+    """Who re-reviews medical content past its review date, and how far ahead the next date may be
+    set."""
 
     role: str = "dentist"
     interval_days: int = 365  # the next review date when none is given
@@ -245,7 +246,8 @@ def _known_timezone(name: str) -> bool:
 
 
 def load_policies(root: Path) -> Policies:
-    """Load and cross-check policies/roles.yml, people.yml and workflow.yml; raise with every problem."""
+    """Load and cross-check policies/roles.yml, people.yml and workflow.yml; raise with every
+    problem."""
     problems: list[Problem] = []
     roles_r = load_policy_file(root, "roles.yml", problems)
     roles = _read_roles(roles_r) if roles_r else None

@@ -1,10 +1,10 @@
 """The department's management regulation as data: policies/*.yml, validated, cross-checked, and
 checked clause by clause against the adopted text (policies/source/regulation.zh.md).
 
-A clause lives in exactly one place in the data: a mapping with `clause: "3.2.1"` (chapter.section.item,
-so 三(二)1 is "3.2.1"). Its wording is the regulation's; `origin` marks what the department completed
-(the source text stops inside §6.2.1) or added. Nothing of the source may go missing: every clause
-of it must be in the data, and every sentence of it in that clause's text.
+A clause lives in exactly one place in the data: a mapping with `clause: "3.2.1"`
+(chapter.section.item, so 三(二)1 is "3.2.1"). Its wording is the regulation's; `origin` marks what
+the department completed (the source text stops inside §6.2.1) or added. Nothing of the source may
+go missing: every clause of it must be in the data, and every sentence of it in that clause's text.
 """
 
 from __future__ import annotations
@@ -175,7 +175,8 @@ def parse_chapters(text: str) -> dict[int, tuple[int, str]]:
 
 
 def comparable(text: str) -> str:
-    """Text without punctuation, spacing and width differences: what wording means, not how it is typed."""
+    """Text without punctuation, spacing and width differences: what wording means, not how it is
+    typed."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
 
 
@@ -273,7 +274,8 @@ def clause_wording(item: dict) -> str:
 
 
 def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Problem]]:
-    """Every handbook policy file, checked; a file with errors is reported and its pages left out."""
+    """Every handbook policy file, checked; a file with errors is reported and its pages left
+    out."""
     problems: list[Problem] = []
     readers: dict[str, PolicyReader] = {}
     for name in FILES:
@@ -311,7 +313,8 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
 
 
 def _role_specs(roles: Any) -> dict[str, dict]:
-    """roles.yml's specs as text fields (policies.py reports a malformed file; this only must not break)."""
+    """roles.yml's specs as text fields (policies.py reports a malformed file; this only must not
+    break)."""
     if not isinstance(roles, dict):
         return {}
     return {
@@ -370,7 +373,8 @@ def _collect_clauses(reg: Regulation, readers: dict[str, PolicyReader]) -> None:
 
 
 def _coverage(root: Path, reg: Regulation, readers: dict[str, PolicyReader]) -> list[Problem]:
-    """The adopted text against the data: nothing lost, nothing passed off as the regulation's own."""
+    """The adopted text against the data: nothing lost, nothing passed off as the regulation's
+    own."""
     path = root / SOURCE
     if not path.is_file():
         return [
@@ -437,7 +441,8 @@ def _coverage(root: Path, reg: Regulation, readers: dict[str, PolicyReader]) -> 
 
 
 class _References:
-    """References between files: roles, units, KPIs and people must exist; a missing one is named."""
+    """References between files: roles, units, KPIs and people must exist; a missing one is
+    named."""
 
     def __init__(
         self,
@@ -472,7 +477,8 @@ class _References:
             self.units_named_elsewhere(units)
 
     def units_named_elsewhere(self, units: dict) -> None:
-        """roles.yml `unit`, people.yml `group` and kpis.yml `group` name units of organization.yml."""
+        """roles.yml `unit`, people.yml `group` and kpis.yml `group` name units of
+        organization.yml."""
         by_name = {**{u: "" for u in units}, **{u["name"]: "" for u in units.values()}}
         roles_r, people_r, kpis_r = (
             self.others[n] for n in ("roles.yml", "people.yml", "kpis.yml")

@@ -51,7 +51,8 @@ def _sha256(path: Path) -> str:
 
 
 def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) -> Backup:
-    """Bundle every ref of `repo` into `to`, verify it, write its manifest, keep the newest `keep`."""
+    """Bundle every ref of `repo` into `to`, verify it, write its manifest, keep the newest
+    `keep`."""
     if _git("rev-parse", "--is-shallow-repository", cwd=repo).strip() == "true":
         raise SmilePressError(
             Problem(
@@ -103,7 +104,8 @@ def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) 
 
 
 def restore(bundle: Path, dest: Path) -> dict[str, str]:
-    """Check the bundle against its manifest, then clone it into `dest` with every branch as a local one."""
+    """Check the bundle against its manifest, then clone it into `dest` with every branch as a local
+    one."""
     bundle, dest = bundle.resolve(), dest.resolve()
     if not bundle.is_file():
         raise SmilePressError(Problem(str(bundle), 0, "找不到备份文件"))

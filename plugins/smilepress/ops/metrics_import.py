@@ -5,6 +5,7 @@ the columns mapped in policies/metrics-import.yml.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
@@ -49,10 +50,11 @@ def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Pro
 
 
 def decode(data: bytes) -> str:
-    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one that fits.
+    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one
+    that fits.
 
-    Mainland platforms' "CSV for Excel" is GB18030 (a superset of GBK); bytes that are valid UTF-8 are
-    almost never meant as GB18030, so UTF-8 is tried first.
+    Mainland platforms' "CSV for Excel" is GB18030 (a superset of GBK); bytes that are valid UTF-8
+    are almost never meant as GB18030, so UTF-8 is tried first.
     """
     utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
     for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
@@ -69,7 +71,8 @@ def decode(data: bytes) -> str:
 
 
 def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], list[Problem]]:
-    """Sum a platform export by month into data/metrics/; returns (what happened per month, problems).
+    """Sum a platform export by month into data/metrics/; returns (what happened per month,
+    problems).
 
     Re-importing the same numbers changes nothing; a month that already holds other numbers for the
     channel is refused (the export or the earlier import is wrong: a person must look).
@@ -122,7 +125,7 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
             for f in ("impressions", "clicks", "consultations", "appointments", "arrivals", "deals")
             if f in totals
         ]
-        for upper, lower in zip(order, order[1:]):
+        for upper, lower in pairwise(order):
             if totals[lower] > totals[upper]:
                 problems.append(
                     Problem(

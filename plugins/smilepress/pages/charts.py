@@ -33,14 +33,16 @@ def svg_line(
         for k, (m, _) in enumerate(points)
     )
     dots = "".join(
-        f'<circle cx="{left + k * step:.1f}" cy="{y(v):.1f}" r="3"><title>{html.escape(m)}: {v:.2f}</title></circle>'
+        f'<circle cx="{left + k * step:.1f}" cy="{y(v):.1f}" r="3">'
+        f"<title>{html.escape(m)}: {v:.2f}</title></circle>"
         for k, (m, v) in enumerate(points)
         if v is not None
     )
     goal = (
         (
-            f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#2e7d32" '
-            f'stroke-dasharray="4 3"/><text x="{width - right}" y="{y(target) - 4:.1f}" font-size="10" '
+            f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+            f'stroke="#2e7d32" stroke-dasharray="4 3"/>'
+            f'<text x="{width - right}" y="{y(target) - 4:.1f}" font-size="10" '
             f'text-anchor="end" fill="#2e7d32">目标</text>'
         )
         if target is not None
@@ -51,6 +53,8 @@ def svg_line(
         f'<text x="4" y="{y(low) + 4:.1f}" font-size="10">{low:,.0f}</text>'
     )
     return (
-        f'<svg class="smilepress-chart" viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg">'
-        f'{axis}{goal}<path d="{path}" fill="none" stroke="#1565c0" stroke-width="2"/>{dots}{labels}</svg>'
+        f'<svg class="smilepress-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'{axis}{goal}<path d="{path}" fill="none" stroke="#1565c0" stroke-width="2"/>'
+        f"{dots}{labels}</svg>"
     )

@@ -1,8 +1,8 @@
 """Diagrams drawn at build time as inline SVG: the org chart and process flowcharts.
 
-No JavaScript and nothing fetched: the reader's own fonts draw the `<text>`, so the handbook works on
-an intranet with no outside hosts. The layouts are the two the handbook needs (a two-level tree and
-a vertical sequence with loops back), so a general graph layout engine would add a binary and a
+No JavaScript and nothing fetched: the reader's own fonts draw the `<text>`, so the handbook works
+on an intranet with no outside hosts. The layouts are the two the handbook needs (a two-level tree
+and a vertical sequence with loops back), so a general graph layout engine would add a binary and a
 build step for nothing.
 """
 
@@ -27,7 +27,8 @@ class Box:
 
 
 def text_width(text: str, size: int = FONT) -> float:
-    """Width of a line: a Han character (or full-width form) is one em, anything else about 0.6 em."""
+    """Width of a line: a Han character (or full-width form) is one em, anything else about 0.6
+    em."""
     return sum(size if ord(c) >= 0x2E80 else size * 0.6 for c in text)
 
 
@@ -44,8 +45,8 @@ def _draw_box(box: Box, x: float, y: float, w: float, h: float) -> str:
     out = [
         f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" rx="6" fill="#fff" '
         f'stroke="{STROKE}" stroke-width="1.5"{dash}/>',
-        f'<text x="{x + w / 2:.0f}" y="{y + PAD + FONT:.0f}" text-anchor="middle" font-size="{FONT + 1}" '
-        f'font-weight="bold" fill="#1a237e">{escape(box.title)}</text>',
+        f'<text x="{x + w / 2:.0f}" y="{y + PAD + FONT:.0f}" text-anchor="middle" '
+        f'font-size="{FONT + 1}" font-weight="bold" fill="#1a237e">{escape(box.title)}</text>',
     ]
     for i, line in enumerate(box.lines, start=1):
         out.append(
@@ -63,9 +64,11 @@ def _svg(width: float, height: float, label: str, body: list[str]) -> str:
     return (
         f'<div class="smilepress-diagram"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(label)}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'style="max-width:100%;height:auto" font-family="{FONT_FAMILY}"><title>{escape(label)}</title>'
-        f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{STROKE}"/></marker></defs>'
+        f'style="max-width:100%;height:auto" font-family="{FONT_FAMILY}">'
+        f"<title>{escape(label)}</title>"
+        f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{STROKE}"/></marker></defs>'
         + "".join(body)
         + "</svg></div>"
     )
@@ -87,20 +90,22 @@ def org_chart(label: str, head: Box, groups: list[Box], partners: list[Box] = ()
     x = (width - row_w) / 2
     if groups:
         body.append(
-            f'<path d="M{width / 2:.0f},{PAD + hh:.0f} V{bus_y:.0f}" stroke="{STROKE}" fill="none" stroke-width="1.5"/>'
+            f'<path d="M{width / 2:.0f},{PAD + hh:.0f} V{bus_y:.0f}" stroke="{STROKE}" '
+            'fill="none" stroke-width="1.5"/>'
         )
     centres = []
-    for box, (w, h) in zip(groups, sizes):
+    for box, (w, h) in zip(groups, sizes, strict=True):
         body.append(_draw_box(box, x, row_y, w, h))
         centres.append(x + w / 2)
         x += w + gap
     if centres:
         body.append(
-            f'<path d="M{centres[0]:.0f},{bus_y:.0f} H{centres[-1]:.0f}" stroke="{STROKE}" fill="none" stroke-width="1.5"/>'
+            f'<path d="M{centres[0]:.0f},{bus_y:.0f} H{centres[-1]:.0f}" stroke="{STROKE}" '
+            'fill="none" stroke-width="1.5"/>'
         )
         body += [
-            f'<path d="M{c:.0f},{bus_y:.0f} V{row_y:.0f}" stroke="{STROKE}" fill="none" stroke-width="1.5" '
-            'marker-end="url(#arrow)"/>'
+            f'<path d="M{c:.0f},{bus_y:.0f} V{row_y:.0f}" stroke="{STROKE}" fill="none" '
+            'stroke-width="1.5" marker-end="url(#arrow)"/>'
             for c in centres
         ]
     height = row_y + row_h + PAD
@@ -110,7 +115,7 @@ def org_chart(label: str, head: Box, groups: list[Box], partners: list[Box] = ()
             f'<text x="{PAD}" y="{py - 10:.0f}" font-size="{FONT - 2}" fill="#666">协作单位</text>'
         )
         x = (width - partner_w) / 2
-        for box, (w, h) in zip(partners, partner_sizes):
+        for box, (w, h) in zip(partners, partner_sizes, strict=True):
             body.append(_draw_box(box, x, py, w, h))
             x += w + gap
         height = py + max(h for _, h in partner_sizes) + PAD
@@ -118,7 +123,8 @@ def org_chart(label: str, head: Box, groups: list[Box], partners: list[Box] = ()
 
 
 def flowchart(label: str, steps: list[Box], loops: list[tuple[int, int, str]] = ()) -> str:
-    """Steps top to bottom joined by arrows; each loop (from, to, label) goes back up on the right."""
+    """Steps top to bottom joined by arrows; each loop (from, to, label) goes back up on the
+    right."""
     gap = 34
     sizes = [_box_size(b) for b in steps]
     box_w = max((w for w, _ in sizes), default=96)
@@ -126,13 +132,13 @@ def flowchart(label: str, steps: list[Box], loops: list[tuple[int, int, str]] = 
     width = box_w + 2 * PAD + (len(loops) * 26 + loop_labels + 16 if loops else 0)
     tops, y = [], PAD
     body = []
-    for i, (box, (_, h)) in enumerate(zip(steps, sizes)):
+    for i, (box, (_, h)) in enumerate(zip(steps, sizes, strict=True)):
         tops.append(y)
         body.append(_draw_box(box, PAD, y, box_w, h))
         if i + 1 < len(steps):
             body.append(
-                f'<path d="M{PAD + box_w / 2:.0f},{y + h:.0f} V{y + h + gap - 2:.0f}" stroke="{STROKE}" '
-                'stroke-width="1.5" fill="none" marker-end="url(#arrow)"/>'
+                f'<path d="M{PAD + box_w / 2:.0f},{y + h:.0f} V{y + h + gap - 2:.0f}" '
+                f'stroke="{STROKE}" stroke-width="1.5" fill="none" marker-end="url(#arrow)"/>'
             )
         y += h + gap
     right = PAD + box_w
@@ -141,10 +147,12 @@ def flowchart(label: str, steps: list[Box], loops: list[tuple[int, int, str]] = 
         y1 = tops[src] + sizes[src][1] / 2
         y2 = tops[dst] + sizes[dst][1] / 2
         body.append(
-            f'<path d="M{right:.0f},{y1:.0f} H{x:.0f} V{y2:.0f} H{right + 2:.0f}" stroke="{STROKE}" '
-            'stroke-width="1.5" stroke-dasharray="5 4" fill="none" marker-end="url(#arrow)"/>'
+            f'<path d="M{right:.0f},{y1:.0f} H{x:.0f} V{y2:.0f} H{right + 2:.0f}" '
+            f'stroke="{STROKE}" stroke-width="1.5" stroke-dasharray="5 4" fill="none" '
+            'marker-end="url(#arrow)"/>'
         )
         body.append(
-            f'<text x="{x + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="{FONT - 2}" fill="#333">{escape(text)}</text>'
+            f'<text x="{x + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="{FONT - 2}" fill="#333">'
+            f"{escape(text)}</text>"
         )
     return _svg(width, y - gap + PAD, label, body)

@@ -1,5 +1,5 @@
-"""The editorial pages of the internal site: the board, the review queue, the content calendar and the
-compliance summary, from the editorial board's items (report/board.py).
+"""The editorial pages of the internal site: the board, the review queue, the content calendar and
+the compliance summary, from the editorial board's items (report/board.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from ..report.board import Item, items
 def _row(p, i: Item) -> str:
     kind = p.types[i.type].name if i.type in p.types else i.type
     where = f"`{i.branch}`" if i.branch else "main"
-    return f"| {i.title} | {kind} | {p.states.get(i.status, i.status)} | {where} | {'、'.join(i.waiting_for) or '—'} | {i.days} |"
+    return (
+        f"| {i.title} | {kind} | {p.states.get(i.status, i.status)} | {where} | "
+        f"{'、'.join(i.waiting_for) or '—'} | {i.days} |"
+    )
 
 
 def pages(project: Project) -> dict[str, str]:
@@ -63,7 +66,8 @@ def pages(project: Project) -> dict[str, str]:
             if a.publish_date.strftime("%Y-%m") == month:
                 done = a.status == "published" and a.publish_date <= project.today
                 calendar.append(
-                    f"- {a.publish_date.isoformat()} {'已发布' if done else '计划'}：{a.display_title}"
+                    f"- {a.publish_date.isoformat()} {'已发布' if done else '计划'}："
+                    f"{a.display_title}"
                     f"（{p.states.get(a.status, a.status)}）"
                 )
         calendar.append("")

@@ -1,8 +1,9 @@
-"""The staff handbook generated from the regulation's data: pages, and pieces to embed in handwritten ones.
+"""The staff handbook generated from the regulation's data: pages, and pieces to embed in
+handwritten ones.
 
-Everything here is Markdown text built from a Regulation (model/regulation.py); the MkDocs plugin only adds
-the pages to the internal build and expands embeds. Links are relative to the page they appear on,
-so a piece embedded in any page still links correctly.
+Everything here is Markdown text built from a Regulation (model/regulation.py); the MkDocs plugin
+only adds the pages to the internal build and expands embeds. Links are relative to the page they
+appear on, so a piece embedded in any page still links correctly.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def process_page(process_id: str) -> str:
 
 
 def link(target: str, here: str) -> str:
-    """A relative Markdown link target from page `here` to page `target` (content-relative .md paths)."""
+    """A relative Markdown link target from page `here` to page `target` (content-relative .md
+    paths)."""
     path, _, anchor = target.partition("#")
     rel = posixpath.relpath(path, posixpath.dirname(here) or ".")
     return rel + (f"#{anchor}" if anchor else "")
@@ -141,14 +143,18 @@ class Handbook:
         cid = item["clause"]
         title = item.get("name") or item.get("title") or ""
         head = f"**{escape(title)}** " if title and show_title else ""
-        out = f"{head}{''.join(as_list(item.get('text')))} {clause_tag(self.reg.clauses.get(cid), cid)}\n"
+        out = (
+            f"{head}{''.join(as_list(item.get('text')))} "
+            f"{clause_tag(self.reg.clauses.get(cid), cid)}\n"
+        )
         for key, label in (("in_practice", "我们的做法"), ("enforced_by", "如何落实")):
             if item.get(key):
                 out += f"\n*{label}：* {item[key]}\n"
         return out
 
     def sections(self, name: str) -> str:
-        """A policy file's sections (## title), their wording and numbered clauses, each with its tag."""
+        """A policy file's sections (## title), their wording and numbered clauses, each with its
+        tag."""
         out = []
         for section in self.reg.data[name]["sections"]:
             out.append(f"## {section['title']}\n")
@@ -312,7 +318,8 @@ class Handbook:
 
     # -- pages ----------------------------------------------------------------------------------
     def pages(self) -> dict[str, str]:
-        """Every handbook page (content-relative path -> Markdown), for the policy files that loaded."""
+        """Every handbook page (content-relative path -> Markdown), for the policy files that
+        loaded."""
         have = self.reg.data
         out: dict[str, str] = {}
         if "general.yml" in have:
@@ -351,8 +358,8 @@ class Handbook:
         late = self.reg.overdue(self.today)
         if late:
             rows = "\n".join(
-                f"    - [{m.title}]({link(POLICY_PAGES[Path(m.file).name], here)})：应于 {m.next_review} "
-                f"复审，负责人 {self.person(m.owner)}"
+                f"    - [{m.title}]({link(POLICY_PAGES[Path(m.file).name], here)})："
+                f"应于 {m.next_review} 复审，负责人 {self.person(m.owner)}"
                 for m in late
             )
             out.append(f'!!! warning "有 {len(late)} 项制度已过复审日期"\n{rows}\n')
@@ -536,7 +543,8 @@ class Handbook:
         here = process_page(proc["id"])
         out = [
             f"# {proc['title']}\n",
-            f"负责单位：{self.unit_link(proc['unit'], here)} · {clause_tag(self.reg.clauses.get(proc['clause']), proc['clause'])}\n",
+            f"负责单位：{self.unit_link(proc['unit'], here)} · "
+            f"{clause_tag(self.reg.clauses.get(proc['clause']), proc['clause'])}\n",
         ]
         if proc.get("enforced_by"):
             out.append(f'!!! note "由工具落实"\n    {proc["enforced_by"]}\n')
@@ -644,7 +652,8 @@ class Handbook:
                     for c in budget["categories"]
                 ],
             ),
-            f"编制：{self.owner(budget['prepared_by'], here)}；{budget.get('deadline', '')}。{budget.get('review', '')}\n",
+            f"编制：{self.owner(budget['prepared_by'], here)}；{budget.get('deadline', '')}。"
+            f"{budget.get('review', '')}\n",
             f"年度预算与执行情况见{self.elsewhere('年度预算与执行', 'plans/budget.md', here)}。\n",
             "## 报销流程\n",
             self.step_list("报销流程图", reimbursement["steps"], here),
@@ -793,7 +802,8 @@ def _choices(book: Handbook, what: str | None) -> list[str]:
 def expand_embeds(
     markdown: str, path: str, here: str, book: Handbook | None, first_line: int = 1
 ) -> tuple[str, list[Problem]]:
-    """Replaces each `<!-- handbook: kind arg -->` line with the generated piece; a bad one is reported.
+    """Replaces each `<!-- handbook: kind arg -->` line with the generated piece; a bad one is
+    reported.
 
     first_line: the file line of the markdown's first line (the body starts after the front matter).
     """
@@ -839,7 +849,8 @@ def expand_embeds(
 
 
 def strip_embeds(markdown: str, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
-    """For the public site: embeds are removed, each one reported (handbook content is for staff only)."""
+    """For the public site: embeds are removed, each one reported (handbook content is for staff
+    only)."""
     problems = [
         Problem(
             path,
@@ -870,7 +881,8 @@ def load_handbook(
     history: History | None = None,
     site_pages: set[str] | None = None,
 ) -> tuple[Handbook, list[Problem]]:
-    """The regulation with KPIs and each policy file's git history; problems include overdue reviews."""
+    """The regulation with KPIs and each policy file's git history; problems include overdue
+    reviews."""
     reg, problems = load_regulation(root, policies)
     indicators, _ = load_kpis(root)  # kpis.py reports its own problems with the KPI pages
     book = Handbook(reg, indicators, today, site_pages=site_pages)

@@ -47,7 +47,8 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
         )
         rows.append(
             f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} {trend} | {_fmt(prev, k)} | "
-            f'{k.target:g}{k.unit} | <span class="kpi-{_STATUS_CLASS[k.status(now)]}">{k.status(now)}</span> |'
+            f'{k.target:g}{k.unit} | <span class="kpi-{_STATUS_CLASS[k.status(now)]}">'
+            f"{k.status(now)}</span> |"
         )
         series = [(m, k.value(metrics.total(m))) for m in months]
         channels = sorted({c for m in months for c in metrics.months[m]})
@@ -56,13 +57,15 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
         )
         out[f"kpi/{k.id}.md"] = (
             f"# {k.name}\n\n- 负责：{k.group}\n- 公式：`{k.formula}`"
-            f"{'（百分比）' if k.scale == 100 else ''}\n- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
+            f"{'（百分比）' if k.scale == 100 else ''}\n"
+            f"- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
             f"目标 {k.target:g}{k.unit}\n\n## 各月走势\n\n{svg_line(series, k.target)}\n\n"
             f"## {latest} 各渠道\n\n| 渠道 | 数值 |\n|---|---|\n{by_channel}\n"
         )
     out["kpi/index.md"] = (
         f"# 指标看板（{latest}）\n\n数据来自 data/metrics/，公式见 policies/kpis.yml。\n\n"
-        f"| 指标 | 负责 | {latest} | {before or '上月'} | 目标 | 状态 |\n|---|---|---|---|---|---|\n"
+        f"| 指标 | 负责 | {latest} | {before or '上月'} | 目标 | 状态 |\n"
+        "|---|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n\n"
         + "\n".join(f"- [{m} 月度报告](../reports/{m}.md)" for m in reversed(months))
@@ -75,14 +78,16 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
             f"| {c} | {n.get('impressions', 0):,.0f} | {n.get('clicks', 0):,.0f} | "
             f"{100 * n.get('clicks', 0) / n['impressions'] if n.get('impressions') else 0:.2f}% | "
             f"{n.get('consultations', 0):,.0f} | "
-            f"{100 * n.get('deals', 0) / n['consultations'] if n.get('consultations') else 0:.1f}% | "
+            f"{100 * n.get('deals', 0) / n['consultations'] if n.get('consultations') else 0:.1f}"
+            "% | "
             f"{n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
             f"{n.get('revenue', 0) / n['spend'] if n.get('spend') else 0:.2f} |"
             for c, n in sorted(metrics.months[m].items())
         )
         out[f"reports/{m}.md"] = (
             f"# {m} 推广月度报告\n\n## 漏斗\n\n{funnel}\n\n## 渠道\n\n"
-            "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 咨询→成交 | 每次咨询成本（元） | ROI |\n|---|---|---|---|---|---|---|---|\n"
+            "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 咨询→成交 | 每次咨询成本（元） | ROI |\n"
+            "|---|---|---|---|---|---|---|---|\n"
             f"{table}\n"
         )
     return out
@@ -101,7 +106,8 @@ def plan_pages(
         known = [m for m in plan.months if m in metrics.months]
         total = {f: sum(metrics.total(m)[f] for m in known) for f in FIELDS}
         goals = "\n".join(
-            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | {_fmt(by_id[k].value(total) if known else None, by_id[k])} |"
+            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | "
+            f"{_fmt(by_id[k].value(total) if known else None, by_id[k])} |"
             for k, t in plan.goals.items()
         )
         spend = {
@@ -114,8 +120,10 @@ def plan_pages(
         steps = "\n".join(f"- {d}：{what}" for d, what in plan.schedule) or "（无）"
         out[f"plans/{plan.period}.md"] = (
             f"# 推广计划 {plan.period}\n\n覆盖月份：{plan.months[0]} 至 {plan.months[-1]}"
-            f"（已有数据 {len(known)} 个月）\n\n## 目标与实际\n\n| 指标 | 目标 | 实际 |\n|---|---|---|\n"
-            f"{goals}\n\n## 渠道预算与消费\n\n| 渠道 | 预算（元） | 已消费（元） | 执行率 |\n|---|---|---|---|\n"
+            f"（已有数据 {len(known)} 个月）\n\n## 目标与实际\n\n"
+            "| 指标 | 目标 | 实际 |\n|---|---|---|\n"
+            f"{goals}\n\n## 渠道预算与消费\n\n"
+            "| 渠道 | 预算（元） | 已消费（元） | 执行率 |\n|---|---|---|---|\n"
             f"{money}\n\n## 内容主题\n\n"
             + ("、".join(plan.themes) or "（无）")
             + f"\n\n## 日程\n\n{steps}\n"
@@ -180,18 +188,21 @@ def plan_against_actual(kpis_: list[Kpi], metrics: Metrics, plans: list[Plan], m
         if month not in plan.months:
             continue
         rows = "\n".join(
-            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | {_fmt(by_id[k].value(metrics.total(month)), by_id[k])} |"
+            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | "
+            f"{_fmt(by_id[k].value(metrics.total(month)), by_id[k])} |"
             for k, t in plan.goals.items()
             if k in by_id
         )
         out.append(
-            f"\n## 计划与实际（{plan.period} 计划）\n\n| 指标 | 计划目标 | 本月实际 |\n|---|---|---|\n{rows}\n"
+            f"\n## 计划与实际（{plan.period} 计划）\n\n"
+            f"| 指标 | 计划目标 | 本月实际 |\n|---|---|---|\n{rows}\n"
         )
     return "".join(out)
 
 
 def internal_pages(root: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Every KPI, report, plan and budget page of the internal site, and the problems in their data."""
+    """Every KPI, report, plan and budget page of the internal site, and the problems in their
+    data."""
     indicators, problems = load_kpis(root)
     metrics = load_metrics(root)
     plans, budget, plan_problems = load_plans(root, {k.id for k in indicators})

@@ -1,4 +1,5 @@
-"""The audit trail of an article, read from git: every transition and approval, with who and when."""
+"""The audit trail of an article, read from git: every transition and approval, with who and
+when."""
 
 from __future__ import annotations
 
@@ -95,7 +96,10 @@ def stale_since(project: Project, article: Article, approval: Approval) -> str:
             ):
                 approved_at = commit
         elif state[2] != approval.digest:
-            return f"自提交 {commit.short}（{commit.name}，{commit.date[:10]}，“{commit.subject}”）起内容已改变"
+            return (
+                f"自提交 {commit.short}（{commit.name}，{commit.date[:10]}，"
+                f"“{commit.subject}”）起内容已改变"
+            )
     return "批准之后有尚未提交的改动" if approved_at else "找不到批准时的版本"
 
 

@@ -43,7 +43,8 @@ class Report:
     @property
     def headline(self) -> str:
         return (
-            f"下线报告（截至 {self.today.isoformat()}）：{len(self.dropped)} 篇标为已批准或已发布的文章不在网站上；"
+            f"下线报告（截至 {self.today.isoformat()}）：{len(self.dropped)} 篇"
+            "标为已批准或已发布的文章不在网站上；"
             f"{self.days} 天内还将有 {len(self.upcoming)} 篇下线"
         )
 
@@ -83,7 +84,8 @@ def _cell(text: str) -> str:
 
 
 def report(project: Project, days: int | None = None) -> Report:
-    """Every article dropped today and every live one that drops within `days` (default: the warning days)."""
+    """Every article dropped today and every live one that drops within `days` (default: the warning
+    days)."""
     p, today = project.policies, project.today
     days = p.review_warning_days if days is None else days
     dropped, upcoming = [], []
@@ -101,7 +103,8 @@ def report(project: Project, days: int | None = None) -> Report:
 
 
 def _unreadable(entry: Entry) -> bool:
-    """A file that could not be read at all (not UTF-8, empty): whether it meant to be live is unknown, so it is named."""
+    """A file that could not be read at all (not UTF-8, empty): whether it meant to be live is
+    unknown, so it is named."""
     return not entry.article.readable and not entry.article.claimed_status
 
 
@@ -161,8 +164,8 @@ def _upcoming(entry: Entry, p: Policies, today: dt.date, days: int) -> list[Noti
                 (facts.review_by + dt.timedelta(days=1)).isoformat(),
                 (f"复审期限 {facts.review_by.isoformat()}",),
                 tuple(_holders(entry, p, (p.re_review.role,))),
-                f"{p.role_name(p.re_review.role)}在此前复审（smilepress approve --role {p.re_review.role} "
-                f"--re-review {article.path}）",
+                f"{p.role_name(p.re_review.role)}在此前复审"
+                f"（smilepress approve --role {p.re_review.role} --re-review {article.path}）",
             )
         )
     if facts.expiry_date and today <= facts.expiry_date <= horizon:

@@ -1,4 +1,5 @@
-"""Compliance findings for people and for machines: text like a compiler's, JSON, GitHub annotations, SARIF."""
+"""Compliance findings for people and for machines: text like a compiler's, JSON, GitHub
+annotations, SARIF."""
 
 from __future__ import annotations
 
@@ -68,8 +69,8 @@ def summary(findings: list[Finding]) -> str:
     counts = Counter(f.level for f in live)
     files = len({f.path for f in live if f.level == "error"})
     head = (
-        f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['warning']} 个警告，{counts['info']} 个提示"
-        f"，{len(findings) - len(live)} 处已豁免"
+        f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['warning']} 个警告，"
+        f"{counts['info']} 个提示，{len(findings) - len(live)} 处已豁免"
     )
     by_category = Counter(f.category for f in live if f.level != "info")
     if not by_category:
@@ -102,7 +103,10 @@ def github_report(findings: list[Finding]) -> str:
     for f in findings:
         if f.waived:
             continue
-        props = f"file={_escape(f.path, True)},line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column}"
+        props = (
+            f"file={_escape(f.path, True)},line={f.line},col={f.column},"
+            f"endLine={f.end_line},endColumn={f.end_column}"
+        )
         text = f.message + (f"（建议：{f.suggestion}）" if f.suggestion else "") + f"［{f.basis}］"
         out.append(f"::{kinds[f.level]} {props},title={_escape(f.rule, True)}::{_escape(text)}")
     return "\n".join(out)
@@ -191,8 +195,8 @@ def findings_box(review) -> str:
     findings = [f for f in review.findings if f.level != "info" or f.waiver]
     if not findings:
         return (
-            '<div class="smilepress-findings smilepress-clean" role="note"><p><strong>合规检查：未发现问题'
-            "</strong></p></div>"
+            '<div class="smilepress-findings smilepress-clean" role="note">'
+            "<p><strong>合规检查：未发现问题</strong></p></div>"
         )
     live = [f for f in findings if not f.waived]
     errors = sum(1 for f in live if f.level == "error")
@@ -206,10 +210,16 @@ def findings_box(review) -> str:
             text += f" —— {f.waiver}"
         css = ' class="smilepress-waived"' if f.waived else ""
         items.append(f"<li{css}>{html.escape(text)}</li>")
-    head = f"合规检查：{errors} 个错误，{len(live) - errors} 个警告，{len(findings) - len(live)} 处已豁免"
+    head = (
+        f"合规检查：{errors} 个错误，{len(live) - errors} 个警告，"
+        f"{len(findings) - len(live)} 处已豁免"
+    )
     if errors:
         head += "（有错误的文章不会发布）"
-    return f'<div class="smilepress-findings" role="note"><p><strong>{html.escape(head)}</strong></p><ul>{"".join(items)}</ul></div>'
+    return (
+        f'<div class="smilepress-findings" role="note"><p><strong>{html.escape(head)}</strong></p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
 
 
 def highlight(page_html: str, findings) -> str:

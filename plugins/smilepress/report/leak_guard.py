@@ -1,4 +1,5 @@
-"""The leak guard: after a public build, look in the written site for anything that must not be there.
+"""The leak guard: after a public build, look in the written site for anything that must not be
+there.
 
 Defence in depth, independent of how pages were kept out: it reads the output files themselves
 (HTML, search index, sitemap) and looks for the titles and distinctive sentences of every article
@@ -47,12 +48,14 @@ def normalise(text: str) -> str:
 
 
 def without_markup(body: str) -> str:
-    """Markdown as a reader sees it, roughly: link texts kept, markup characters and tags dropped."""
+    """Markdown as a reader sees it, roughly: link texts kept, markup characters and tags
+    dropped."""
     return _MARKUP.sub(lambda m: m.group(1) or "", body)
 
 
 def fragments(body: str) -> list[str]:
-    """The longest sentence fragments of a Markdown body, without markup: what would show on a page."""
+    """The longest sentence fragments of a Markdown body, without markup: what would show on a
+    page."""
     text = without_markup(body)
     pieces = {normalise(p) for line in text.splitlines() for p in _FRAGMENT_SPLIT.split(line)}
     return sorted((p for p in pieces if len(p) >= MIN_FRAGMENT), key=len, reverse=True)[
@@ -78,7 +81,8 @@ def distinctive(marker: str) -> bool:
 
 
 class _Markers:
-    """Every marker in one pass over a text (ahocorasick-rs, the matcher the compliance checks use)."""
+    """Every marker in one pass over a text (ahocorasick-rs, the matcher the compliance checks
+    use)."""
 
     def __init__(self, markers: dict[str, str]):
         self.sources = markers
@@ -93,8 +97,8 @@ class _Markers:
 def forbidden_markers(project: Project) -> dict[str, str]:
     """marker text -> where it comes from, for everything that must not appear on the public site.
 
-    A sentence that a public article also contains (a shared disclaimer, a clinic's opening hours) is
-    not a trace of the hidden one, so markers found in the public articles' sources are dropped.
+    A sentence that a public article also contains (a shared disclaimer, a clinic's opening hours)
+    is not a trace of the hidden one, so markers found in the public articles' sources are dropped.
     """
     public_text: list[str] = []
     candidates: dict[str, str] = {}
@@ -139,7 +143,8 @@ def handbook_markers(project: Project) -> dict[str, str]:
 
 
 def site_file_content(path: Path) -> bytes:
-    """The content of one output file (JSON files, such as the search index: their string values)."""
+    """The content of one output file (JSON files, such as the search index: their string
+    values)."""
     raw = path.read_bytes()
     if path.suffix == ".json":
         try:
@@ -231,7 +236,8 @@ class BackgroundScan:
 
     The build hands over each file once it is on disk; `finish` then scans whatever else is in the
     site (search index, sitemap, anything another plugin wrote) and returns the leaks. Every file in
-    the site is scanned exactly once, as it is on disk at the end of the build or after being written.
+    the site is scanned exactly once, as it is on disk at the end of the build or after being
+    written.
     """
 
     def __init__(self, site_dir: Path, markers: dict[str, str]):

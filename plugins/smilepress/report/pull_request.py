@@ -50,7 +50,8 @@ def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
 
 
 def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
-    """The article's text when it was last approved (by any approval git proves), and which commit."""
+    """The article's text when it was last approved (by any approval git proves), and which
+    commit."""
     best = None
     for approval in entry.article.approvals:
         key = approval_key(approval.by, approval.role, approval.digest, approval.review_by)
@@ -91,7 +92,8 @@ def review_summary(project: Project, base: str) -> str:
         )
         lines.append(f"### `{rel}` {a.display_title}")
         lines.append(
-            f"- 状态：{p.states.get(before, before) if before else '（新文章）'} → {p.states.get(a.status, a.status)}"
+            f"- 状态：{p.states.get(before, before) if before else '（新文章）'} → "
+            f"{p.states.get(a.status, a.status)}"
         )
         counted = [
             f"{p.people[v.approval.by].name}（{p.role_name(v.approval.role)}）"
@@ -100,10 +102,10 @@ def review_summary(project: Project, base: str) -> str:
         ]
         lines.append("- 有效批准：" + ("、".join(counted) or "无"))
         if entry.approvals.missing:
-            wanted = [
-                f"{p.role_name(r)}（{'、'.join(x.name for x in p.holders(r) if x.id not in a.authors) or '无人担任'}）"
-                for r in entry.approvals.missing
-            ]
+            wanted = []
+            for r in entry.approvals.missing:
+                holders = "、".join(x.name for x in p.holders(r) if x.id not in a.authors)
+                wanted.append(f"{p.role_name(r)}（{holders or '无人担任'}）")
             lines.append("- 还需批准：" + "；".join(wanted))
         review = entry.review
         live = [f for f in review.findings if not f.waived and f.level in ("error", "warning")]
