@@ -1,7 +1,7 @@
 """What git proves: who added each approval, and the audit trail of a file.
 
 Bulk questions are answered with one `git log` pass (a per-file call costs ~60 ms; one pass over
-all files costs about as much as one call). GitPython runs the commands and is closed after each use.
+all files costs about as much as one call). Commands run through load/git.py.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
 import yaml
+
+from . import git
+from .git import GitError
 
 _APPROVAL_LINE = re.compile(r"^\+\s*-\s*(\{.*\bdigest\s*:.*\})\s*$")
 
@@ -48,31 +50,31 @@ class History:
 
     @classmethod
     def open(cls, root: Path) -> History:
-        try:
-            with git.Repo(root, search_parent_directories=True) as repo:
-                if not repo.head.is_valid():
-                    return cls(root, False, reason="git 仓库还没有任何提交")
-                shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-                return cls(
-                    Path(repo.working_tree_dir),
-                    True,
-                    shallow,
-                    "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，或在 CI 中设置 fetch-depth: 0"
-                    if shallow
-                    else "",
-                )
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        if not git.is_repository(root):
             return cls(
                 root, False, reason="这不是 git 仓库（例如从压缩包解出），没有历史可以证明批准"
             )
-        except git.GitCommandError as exc:
-            return cls(root, False, reason=f"无法读取 git 历史：{exc.stderr.strip() or exc}")
+        try:
+            top = Path(git.rev_parse(root, "--show-toplevel"))
+            try:
+                git.rev_parse(root, "--verify", "--quiet", "HEAD")
+            except GitError:
+                return cls(root, False, reason="git 仓库还没有任何提交")
+            shallow = git.rev_parse(root, "--is-shallow-repository") == "true"
+        except GitError as exc:
+            return cls(root, False, reason=f"无法读取 git 历史：{exc.detail}")
+        return cls(
+            top,
+            True,
+            shallow,
+            "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，"
+            "或在 CI 中设置 fetch-depth: 0"
+            if shallow
+            else "",
+        )
 
     def _git(self, *args: str) -> str:
-        with git.Repo(self.root) as repo:
-            return repo.git.execute(
-                ["git", *args], stdout_as_string=True, strip_newline_in_stdout=False
-            )
+        return git.run(self.root, *args)
 
     def approval_commits(self, pathspec: str) -> dict[ApprovalKey, list[Commit]]:
         """Every commit that added a one-line approval under `pathspec`, keyed by `approval_key`."""
@@ -160,5 +162,5 @@ class History:
         """The text of `path` as of `commit`, or None if it did not exist there."""
         try:
             return self._git("show", f"{commit.sha}:{path}")
-        except git.GitCommandError:
+        except GitError:
             return None
