@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import Problem, SmilePressError
 from ..load import git
+from ..load.files import write_atomically
 from ..load.git import GitError
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -74,14 +75,14 @@ def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) 
         head = git.run(repo, "symbolic-ref", "-q", "--short", "HEAD").strip()
     except GitError:  # detached HEAD: no branch to restore
         head = ""
-    manifest.write_text(
+    write_atomically(
+        manifest,
         json.dumps(
             {"bundle": bundle.name, "sha256": digest, "created": stamp, "head": head, "refs": refs},
             ensure_ascii=False,
             indent=2,
         )
         + "\n",
-        encoding="utf-8",
     )
     bundles = sorted(to.glob(f"{repo.resolve().name}-*.bundle"))
     removed = tuple(bundles[:-keep]) if keep > 0 else ()

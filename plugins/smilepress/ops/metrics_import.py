@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from ..errors import Problem
+from ..load.files import write_atomically
 from ..load.yaml_file import load_policy_file
 from ..model.kpis import FIELD_NAMES, FIELDS
 
@@ -160,12 +161,10 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
             continue
         data.setdefault("channels", {})[channel] = numbers
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".yml.tmp")
-        tmp.write_text(
+        write_atomically(
+            path,
             f"# {month} 各渠道月度数据：由 smilepress metrics import 汇总写入，只有汇总数。\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
         )
-        tmp.replace(path)
         done.append(f"{month}：已写入 {channel}")
     return done, problems

@@ -17,6 +17,7 @@ import frontmatter  # python-frontmatter renders new files; edits never go throu
 
 from ..errors import Problem, SmilePressError
 from ..load import git
+from ..load.files import write_atomically
 from ..load.git import GitError
 from ..model.article import SLUG_PATTERN, Article
 from ..model.policies import AUTHOR, Person, Policies
@@ -170,13 +171,6 @@ def _now(policies: Policies) -> str:
     return dt.datetime.now(ZoneInfo(policies.timezone)).isoformat(timespec="seconds")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.smilepress-tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def file_is_dirty(root: Path, rel: str) -> bool:
     try:
         return bool(git.run(root, "status", "--porcelain", "--", rel).strip())
@@ -234,11 +228,11 @@ def run_event(
         f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n"
         + (f"SmilePress-Role: {role}\n" if role else "")
     )
-    _write_atomically(path, text)
+    write_atomically(path, text)
     try:
         sha = commit_file(project.root, article.path, message)
     except GitError as exc:
-        _write_atomically(path, original)  # nothing half-done: the file goes back as it was
+        write_atomically(path, original)  # nothing half-done: the file goes back as it was
         raise SmilePressError(
             Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.detail}")
         ) from None
@@ -360,7 +354,7 @@ def create_article(
         except GitError as exc:
             raise SmilePressError(f"无法创建分支 {branch_name}：{exc.stderr.strip()}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, text)
+    write_atomically(path, text)
     sha = (
         commit_file(
             project.root,
