@@ -1,4 +1,4 @@
-"""The one atomic write (load/files.py)."""
+"""The one atomic write (load/files.py) and the one encoding guesser (load/source.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import pytest
 
 from smilepress.load.files import write_atomically
+from smilepress.load.source import decode_text, encoding_name
 
 
 def test_text_and_bytes_are_written_as_given(tmp_path):
@@ -38,3 +39,30 @@ def test_a_write_that_fails_half_way_leaves_nothing(tmp_path):
     with pytest.raises(UnicodeEncodeError):
         write_atomically(path, "甲" * 10000 + "\udc80")  # cannot be encoded: fails while writing
     assert list(tmp_path.iterdir()) == []
+
+
+SIMPLIFIED = '日期,展现量,点击量,消费\n2026-03-01,"1,000",30,120.5\n'
+TRADITIONAL = (
+    "日期,渠道,備註\n2026-03-01,百度,種植牙術後護理：術後當天不要刷手術區域，飯後用溫鹽水漱口。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "name"),
+    [
+        (SIMPLIFIED, "gbk", "GBK/GB18030"),
+        (SIMPLIFIED, "gb18030", "GBK/GB18030"),
+        (SIMPLIFIED, "utf-16", "UTF-16"),
+        (TRADITIONAL, "big5", "Big5"),
+    ],
+)
+def test_one_guesser_names_the_encoding_and_decodes_an_export(text, encoding, name):
+    data = text.encode(encoding)
+    assert encoding_name(data) == name
+    assert decode_text(data) == text
+
+
+def test_utf8_comes_first_and_nothing_is_decoded_by_chance():
+    assert decode_text(("\ufeff" + SIMPLIFIED).encode("utf-8")) == SIMPLIFIED
+    with pytest.raises(ValueError, match="无法识别文件编码"):
+        decode_text(bytes(range(128, 256)) * 3)
