@@ -14,9 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one:
-# offsets stay valid.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+from .textview import HALF_WIDTH
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,12 @@ class Detection:
         return f"Detection({self.kind}, {self.start}:{self.end}, {self.value!r})"
 
 
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _WIDE_NUMERIC = re.compile("[０-９＋－＠Ｘｘ（）\u3000]")
 
 
 def normalise_width(text: str) -> str:
     """Full-width forms to ASCII, character for character (１３８ → 138, ＠ → @)."""
-    return text.translate(_WIDTH)
+    return text.translate(HALF_WIDTH)
 
 
 @lru_cache(maxsize=8)
@@ -48,9 +45,7 @@ def _numeric_view(text: str) -> str:
     Chinese prose is full of full-width punctuation, so only the few characters numbers use are
     mapped.
     """
-    return _WIDE_NUMERIC.sub(
-        lambda m: chr(ord(m.group()) - 0xFEE0) if m.group() != "\u3000" else " ", text
-    )
+    return _WIDE_NUMERIC.sub(lambda m: chr(HALF_WIDTH[ord(m.group())]), text)
 
 
 _DIGIT_RUN = re.compile(r"[\d+(][\d \-()+]{6,}[\dXx]?")

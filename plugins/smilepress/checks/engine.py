@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from ..load.files import write_atomically
 from ..model.findings import Finding
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
@@ -603,9 +603,9 @@ class FindingsCache:
                 if other.is_dir() and other.name != self.salt:
                     shutil.rmtree(other, ignore_errors=True)
             for name in self.dirty:
-                tmp = self.folder / f"{name}.{os.getpid()}.tmp"
-                tmp.write_text(json.dumps(self.shards[name], ensure_ascii=False), "utf-8")
-                os.replace(tmp, self.folder / f"{name}.json")
+                write_atomically(
+                    self.folder / f"{name}.json", json.dumps(self.shards[name], ensure_ascii=False)
+                )
             self.dirty.clear()
         except OSError:
             pass  # a cache that cannot be written only costs time

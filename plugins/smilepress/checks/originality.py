@@ -13,6 +13,7 @@ Attributed quotations (a blockquote naming its source) are allowed up to a share
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import astuple, dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Problem
+from ..load.files import write_atomically
 from ..load.yaml_file import load_policy_file
 from ..model.findings import Finding
 from .textview import Lines, fold, front_matter_end, prose_mask
@@ -447,16 +449,16 @@ class Library:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             digests = sorted(fresh)
-            tmp = path.with_name(path.name + ".tmp.npz")
+            data = io.BytesIO()
             np.savez(
-                tmp,
+                data,
                 digests=np.array(digests),
                 lengths=np.array([len(fresh[d]) for d in digests], dtype=np.int64),
                 hashes=np.concatenate([fresh[d] for d in digests])
                 if digests
                 else np.zeros(0, np.uint32),
             )
-            tmp.replace(path)
+            write_atomically(path, data.getvalue())
         except OSError:
             pass
 
@@ -529,9 +531,7 @@ class Library:
         kept = {k: v for k, v in self.pairs.items() if all(part in alive for part in k.split(":"))}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(kept), "utf-8")
-            tmp.replace(path)
+            write_atomically(path, json.dumps(kept))
             self._pairs_changed = False
         except OSError:
             pass

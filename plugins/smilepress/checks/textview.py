@@ -110,11 +110,13 @@ _PROSE_MASKS = (
 # -- normalising ---------------------------------------------------------------------------------
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Full-width ASCII, the ideographic space and a few look-alikes, one character for one.
+# The one full-width table: full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII,
+# one character for one (offsets stay valid). detectors.py reads numbers and e-mail addresses with it.
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# For matching wording: that, a few look-alikes, and Latin in lower case, one character for one.
 _TABLE = (
-    {code: chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)}
+    {code: chr(half).lower() for code, half in HALF_WIDTH.items()}
     | {
-        0x3000: 0x20,
         0x00A0: 0x20,
         ord("％"): ord("%"),
         ord("﹪"): ord("%"),

@@ -479,6 +479,7 @@ def _backup(args) -> int:
 
 
 def _codeowners(project: Project, check: bool) -> int:
+    from ..load.files import write_atomically
     from ..ops.codeowners import TARGETS, render
 
     stale = []
@@ -494,7 +495,7 @@ def _codeowners(project: Project, check: bool) -> int:
             stale.append(rel)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
             print(f"已写入 {rel}")
     for rel in stale:
         print(f"错误：{rel} 与 policies/ 不一致", file=sys.stderr)

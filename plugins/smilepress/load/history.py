@@ -1,19 +1,25 @@
 """What git proves: who added each approval, and the audit trail of a file.
 
 Bulk questions are answered with one `git log` pass (a per-file call costs ~60 ms; one pass over
-all files costs about as much as one call). GitPython runs the commands and is closed after each use.
+all files costs about as much as one call). Commands run through load/git.py; `_log` is the one
+reader of the log's records.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
 import yaml
 
+from . import git
+from .git import GitError
+
 _APPROVAL_LINE = re.compile(r"^\+\s*-\s*(\{.*\bdigest\s*:.*\})\s*$")
+# One record per commit: a record separator, then the fields separated by unit separators.
+_LOG_FORMAT = "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s"
 
 
 @dataclass(frozen=True)
@@ -48,53 +54,45 @@ class History:
 
     @classmethod
     def open(cls, root: Path) -> History:
-        try:
-            with git.Repo(root, search_parent_directories=True) as repo:
-                if not repo.head.is_valid():
-                    return cls(root, False, reason="git 仓库还没有任何提交")
-                shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-                return cls(
-                    Path(repo.working_tree_dir),
-                    True,
-                    shallow,
-                    "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，或在 CI 中设置 fetch-depth: 0"
-                    if shallow
-                    else "",
-                )
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        if not git.is_repository(root):
             return cls(
                 root, False, reason="这不是 git 仓库（例如从压缩包解出），没有历史可以证明批准"
             )
-        except git.GitCommandError as exc:
-            return cls(root, False, reason=f"无法读取 git 历史：{exc.stderr.strip() or exc}")
+        try:
+            top = Path(git.rev_parse(root, "--show-toplevel"))
+            try:
+                git.rev_parse(root, "--verify", "--quiet", "HEAD")
+            except GitError:
+                return cls(root, False, reason="git 仓库还没有任何提交")
+            shallow = git.rev_parse(root, "--is-shallow-repository") == "true"
+        except GitError as exc:
+            return cls(root, False, reason=f"无法读取 git 历史：{exc.detail}")
+        return cls(
+            top,
+            True,
+            shallow,
+            "浅克隆（shallow clone）历史不完整：请 git fetch --unshallow，"
+            "或在 CI 中设置 fetch-depth: 0"
+            if shallow
+            else "",
+        )
 
-    def _git(self, *args: str) -> str:
-        with git.Repo(self.root) as repo:
-            return repo.git.execute(
-                ["git", *args], stdout_as_string=True, strip_newline_in_stdout=False
-            )
+    def _log(self, *args: str) -> Iterator[tuple[Commit, str]]:
+        """`git log args`, one (commit, the rest of its record: names or diff) per commit."""
+        out = git.run(self.root, "log", _LOG_FORMAT, *args)
+        for record in out.split("\x1e")[1:]:
+            header, _, rest = record.partition("\n")
+            yield Commit(*header.split("\x1f", 4)), rest
 
     def approval_commits(self, pathspec: str) -> dict[ApprovalKey, list[Commit]]:
         """Every commit that added a one-line approval under `pathspec`, keyed by `approval_key`."""
         if not self.available:
             return {}
-        out = self._git(
-            "log",
-            "--no-renames",
-            "--no-color",
-            "-U0",
-            "-p",
-            "-G",
-            "digest",
-            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
-            "HEAD",
-            "--",
-            pathspec,
-        )
         found: dict[ApprovalKey, list[Commit]] = {}
-        for record in out.split("\x1e")[1:]:
-            header, _, diff = record.partition("\n")
-            commit = Commit(*header.split("\x1f", 4))
+        log = self._log(
+            "--no-renames", "--no-color", "-U0", "-p", "-G", "digest", "HEAD", "--", pathspec
+        )
+        for commit, diff in log:
             for line in diff.splitlines():
                 match = _APPROVAL_LINE.match(line)
                 if not match:
@@ -116,41 +114,20 @@ class History:
         """Commits that touched `rel`, oldest first, each with the file's path in that commit."""
         if not self.available:
             return []
-        out = self._git(
-            "log",
-            "--follow",
-            "--reverse",
-            "--name-only",
-            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
-            "HEAD",
-            "--",
-            rel,
-        )
         result = []
-        for record in out.split("\x1e")[1:]:
-            header, _, names = record.partition("\n")
+        for commit, names in self._log("--follow", "--reverse", "--name-only", "HEAD", "--", rel):
             paths = names.split()
-            result.append((Commit(*header.split("\x1f", 4)), paths[-1] if paths else rel))
+            result.append((commit, paths[-1] if paths else rel))
         return result
 
     def commits_by_path(self, pathspec: str) -> dict[str, list[Commit]]:
         """Every file under `pathspec` -> the commits that touched it, newest first (one git pass)."""
         if not self.available:
             return {}
-        out = self._git(
-            "log",
-            "--no-renames",
-            "--no-color",
-            "--name-only",
-            "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s",
-            "HEAD",
-            "--",
-            pathspec,
-        )
         found: dict[str, list[Commit]] = {}
-        for record in out.split("\x1e")[1:]:
-            header, _, names = record.partition("\n")
-            commit = Commit(*header.split("\x1f", 4))
+        for commit, names in self._log(
+            "--no-renames", "--no-color", "--name-only", "HEAD", "--", pathspec
+        ):
             for name in names.split("\n"):
                 if name.strip():
                     found.setdefault(name.strip(), []).append(commit)
@@ -159,6 +136,6 @@ class History:
     def file_at(self, commit: Commit, path: str) -> str | None:
         """The text of `path` as of `commit`, or None if it did not exist there."""
         try:
-            return self._git("show", f"{commit.sha}:{path}")
-        except git.GitCommandError:
+            return git.run(self.root, "show", f"{commit.sha}:{path}")
+        except GitError:
             return None

@@ -44,20 +44,44 @@ def _in_gb2312(ch: str) -> bool:
         return False
 
 
-def guess_encoding(data: bytes) -> str:
-    """Name the encoding a non-UTF-8 file most likely uses, for the error message."""
+def guess_encoding(data: bytes) -> str | None:
+    """The codec (Python's name) bytes that are not UTF-8 most likely use, or None. The one guesser:
+    for messages (`encoding_name`) and for imports that take any encoding (`decode_text`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
+        return "utf_16"
     try:  # plain simplified Chinese: nearly every character is in GB2312 (Big5 read as GBK is not)
         han = [c for c in data.decode("gb18030") if "\u4e00" <= c <= "\u9fff"]
         if han and sum(_in_gb2312(c) for c in han) >= 0.9 * len(han):
-            return "GBK/GB18030"
+            return "gb18030"
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data[:65536]).best()
-    if best is None:
+    return best.encoding if best is not None else None
+
+
+def encoding_name(data: bytes) -> str:
+    """The name staff know for the encoding of bytes that are not UTF-8 (GBK/GB18030, Big5 ...)."""
+    codec = guess_encoding(data)
+    if codec is None:
         return "未知编码"
-    return _ENCODING_NAMES.get(best.encoding.lower(), best.encoding.upper())
+    return _ENCODING_NAMES.get(codec.lower(), codec.upper())
+
+
+def decode_text(data: bytes) -> str:
+    """Text that may come in any encoding (a platform's export): UTF-8 with or without BOM, else the
+    guess (mainland "CSV for Excel" is GB18030; valid UTF-8 is almost never meant as GB18030, so
+    UTF-8 comes first). ValueError if nothing fits."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    codec = guess_encoding(data)
+    try:
+        if codec is not None:
+            return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    raise ValueError("无法识别文件编码")
 
 
 def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText | Problem:
@@ -83,7 +107,7 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText 
         return Problem(
             rel,
             line,
-            f"文件不是 UTF-8 编码，看起来是 {guess_encoding(data)}",
+            f"文件不是 UTF-8 编码，看起来是 {encoding_name(data)}",
             "请在编辑器中另存为 UTF-8（无 BOM）后再提交",
         )
     bom = text.startswith(BOM)

@@ -10,11 +10,13 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, SmilePressError
+from ..load import git
+from ..load.files import write_atomically
+from ..load.git import GitError
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -29,17 +31,7 @@ class Backup:
 
 
 def _git(*args: str, cwd: Path) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SmilePressError(
-            Problem(
-                str(cwd),
-                0,
-                f"git {' '.join(args[:2])} 失败：{result.stderr.strip()[:300]}",
-                "确认这是一个 git 仓库，且磁盘可写",
-            )
-        )
-    return result.stdout
+    return git.run(cwd, *args, hint="确认这是一个 git 仓库，且磁盘可写")
 
 
 def _sha256(path: Path) -> str:
@@ -80,20 +72,18 @@ def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) 
     partial.replace(bundle)  # a bundle only gets its name once it is whole and verified
     digest = _sha256(bundle)
     manifest = bundle.with_name(bundle.name + MANIFEST_SUFFIX)
-    on_branch = subprocess.run(
-        ["git", "symbolic-ref", "-q", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
-    )
-    head = (
-        on_branch.stdout.strip() if on_branch.returncode == 0 else ""
-    )  # detached HEAD: none to restore
-    manifest.write_text(
+    try:
+        head = git.run(repo, "symbolic-ref", "-q", "--short", "HEAD").strip()
+    except GitError:  # detached HEAD: no branch to restore
+        head = ""
+    write_atomically(
+        manifest,
         json.dumps(
             {"bundle": bundle.name, "sha256": digest, "created": stamp, "head": head, "refs": refs},
             ensure_ascii=False,
             indent=2,
         )
         + "\n",
-        encoding="utf-8",
     )
     bundles = sorted(to.glob(f"{repo.resolve().name}-*.bundle"))
     removed = tuple(bundles[:-keep]) if keep > 0 else ()
@@ -145,7 +135,7 @@ def restore(bundle: Path, dest: Path) -> dict[str, str]:
         _git(
             "bundle", "verify", str(bundle), cwd=dest
         )  # verify needs a repository: the fresh clone
-    except SmilePressError:
+    except GitError:
         shutil.rmtree(dest, ignore_errors=True)
         raise
     for ref, sha in refs.items():

@@ -9,6 +9,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
+from ..load.files import write_atomically
+from ..load.source import decode_text
 from ..load.yaml_file import load_policy_file
 from ..model.kpis import FIELD_NAMES, FIELDS
 
@@ -49,27 +51,6 @@ def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Pro
     return columns, str(spec.get("date_column", "日期")), problems + r.problems
 
 
-def decode(data: bytes) -> str:
-    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one
-    that fits.
-
-    Mainland platforms' "CSV for Excel" is GB18030 (a superset of GBK); bytes that are valid UTF-8
-    are almost never meant as GB18030, so UTF-8 is tried first.
-    """
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
-    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes  # noqa: PLC0415
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("无法识别文件编码")
-    return str(best)
-
-
 def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], list[Problem]]:
     """Sum a platform export by month into data/metrics/; returns (what happened per month,
     problems).
@@ -87,7 +68,7 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
     if problems:
         return [], problems
     try:
-        rows = list(csv.DictReader(io.StringIO(decode(csv_path.read_bytes()))))
+        rows = list(csv.DictReader(io.StringIO(decode_text(csv_path.read_bytes()))))
     except (OSError, ValueError) as exc:
         return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", "确认文件存在，是 CSV 格式")]
     if not rows:
@@ -163,12 +144,10 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
             continue
         data.setdefault("channels", {})[channel] = numbers
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".yml.tmp")
-        tmp.write_text(
+        write_atomically(
+            path,
             f"# {month} 各渠道月度数据：由 smilepress metrics import 汇总写入，只有汇总数。\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
         )
-        tmp.replace(path)
         done.append(f"{month}：已写入 {channel}")
     return done, problems

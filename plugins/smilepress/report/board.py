@@ -7,9 +7,10 @@ articles in progress live before they are merged, with what each waits for and f
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import asdict, dataclass
 
+from ..load import git
+from ..load.git import GitError
 from ..model.article import parse_article
 from ..project import Project
 
@@ -32,13 +33,11 @@ class Item:
         return asdict(self)
 
 
-def _git(project: Project, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=project.root, capture_output=True, text=True)
-    return result.stdout if result.returncode == 0 else ""
-
-
 def _since(project: Project, ref: str, path: str) -> tuple[str, int]:
-    stamp = _git(project, "log", "-1", "--format=%aI", ref, "--", path).strip()
+    try:
+        stamp = git.run(project.root, "log", "-1", "--format=%aI", ref, "--", path).strip()
+    except GitError:  # no git history: no date
+        stamp = ""
     if not stamp:
         return "", 0
     day = dt.datetime.fromisoformat(stamp).date()
@@ -66,18 +65,30 @@ def items(project: Project) -> list[Item]:
             )
         )
     content = project.content_root.relative_to(project.root).as_posix()
-    current = _git(project, "rev-parse", "--abbrev-ref", "HEAD").strip()
-    for branch in _git(
-        project, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{BRANCH_PREFIX}"
-    ).split():
+    root = project.root
+    try:
+        current = git.rev_parse(root, "--abbrev-ref", "HEAD")
+        branches = git.run(
+            root, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{BRANCH_PREFIX}"
+        ).split()
+    except GitError:  # not a repository, or no commit yet: only the files on disk
+        current, branches = "", []
+    for branch in branches:
         if branch == current:
             continue
-        for rel in _git(
-            project, "diff", "--name-only", "--diff-filter=AMR", f"HEAD...{branch}", "--", content
-        ).split():
+        try:
+            changed = git.run(
+                root, "diff", "--name-only", "--diff-filter=AMR", f"HEAD...{branch}", "--", content
+            ).split()
+        except GitError:  # no common history with the current branch: nothing to compare
+            changed = []
+        for rel in changed:
             if not rel.endswith(".md"):
                 continue
-            text = _git(project, "show", f"{branch}:{rel}")
+            try:
+                text = git.run(root, "show", f"{branch}:{rel}")
+            except GitError:  # listed by the diff, so only a name split at a space: an empty file
+                text = ""
             a = parse_article(text, rel, rel[len(content) + 1 :], p)
             rule = p.types.get(a.type)
             recorded = {x.role for x in a.approvals}  # on a branch: recorded, proven once merged

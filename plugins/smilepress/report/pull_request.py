@@ -8,21 +8,17 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import subprocess
 from collections import Counter
 
 from ..errors import Problem
+from ..load import git
 from ..load.front_matter import split
+from ..load.git import GitError
 from ..load.history import approval_key
 from ..project import Project
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
 CONTEXT = 12  # unchanged characters shown around each change
-
-
-def _git(project: Project, *args: str) -> str | None:
-    result = subprocess.run(["git", *args], cwd=project.root, capture_output=True, text=True)
-    return result.stdout if result.returncode == 0 else None
 
 
 def _body(text: str | None, path: str) -> str:
@@ -64,16 +60,17 @@ def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
 
 
 def review_summary(project: Project, base: str) -> str:
-    names = _git(
-        project,
-        "diff",
-        "--name-only",
-        "--diff-filter=AMR",
-        f"{base}...HEAD",
-        "--",
-        project.content_root.relative_to(project.root).as_posix(),
-    )
-    if names is None:
+    try:
+        names = git.run(
+            project.root,
+            "diff",
+            "--name-only",
+            "--diff-filter=AMR",
+            f"{base}...HEAD",
+            "--",
+            project.content_root.relative_to(project.root).as_posix(),
+        )
+    except GitError:
         return f"无法与 {base} 比较：请确认分支存在，且 CI 取了完整历史（fetch-depth: 0）"
     paths = [p for p in names.split() if p.endswith(".md")]
     p = project.policies
@@ -86,7 +83,10 @@ def review_summary(project: Project, base: str) -> str:
             continue
         entry = project.entry(project.load(path))
         a = entry.article
-        base_text = _git(project, "show", f"{base}:{rel}")
+        try:
+            base_text = git.run(project.root, "show", f"{base}:{rel}")
+        except GitError:  # not in the base: a new article
+            base_text = None
         before = (
             _STATUS.search(base_text).group(1) if base_text and _STATUS.search(base_text) else None
         )

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import frontmatter  # python-frontmatter renders new files; edits never go through it
-import git
 
 from ..errors import Problem, SmilePressError
+from ..load import git
+from ..load.files import write_atomically
+from ..load.git import GitError
 from ..model.article import SLUG_PATTERN, Article
 from ..model.policies import AUTHOR, Person, Policies
 from ..project import Entry, Project
@@ -37,12 +38,10 @@ class Actor:
 def current_actor(root: Path, policies: Policies) -> Actor:
     """The identity git will author the next commit with (user.email, or GIT_AUTHOR_* variables)."""
     try:
-        ident = subprocess.run(
-            ["git", "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout
+        ident = git.run(root, "var", "GIT_AUTHOR_IDENT")
         name, _, rest = ident.partition(" <")
         email = rest.split(">", 1)[0]
-    except (subprocess.CalledProcessError, FileNotFoundError):
+    except GitError:  # no identity configured (or no git): the environment may still name one
         name, email = "", os.environ.get("GIT_AUTHOR_EMAIL", "")
     if not email:
         raise SmilePressError(
@@ -172,31 +171,20 @@ def _now(policies: Policies) -> str:
     return dt.datetime.now(ZoneInfo(policies.timezone)).isoformat(timespec="seconds")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.smilepress-tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def file_is_dirty(root: Path, rel: str) -> bool:
     try:
-        with git.Repo(root) as repo:
-            return bool(repo.git.status("--porcelain", "--", rel).strip())
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError):
+        return bool(git.run(root, "status", "--porcelain", "--", rel).strip())
+    except GitError:  # not a repository: nothing is uncommitted
         return False
 
 
 def commit_file(root: Path, rel: str, message: str) -> str | None:
     """Commit `rel` alone as the current git identity; None when the project is not a git repository."""
-    try:
-        repo = git.Repo(root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    if not git.is_repository(root):
         return None
-    with repo:
-        repo.git.add("--", rel)
-        repo.git.commit("-m", message, "--", rel)
-        return repo.head.commit.hexsha
+    git.run(root, "add", "--", rel)
+    git.run(root, "commit", "-m", message, "--", rel)
+    return git.rev_parse(root, "HEAD")
 
 
 @dataclass(frozen=True)
@@ -240,13 +228,13 @@ def run_event(
         f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n"
         + (f"SmilePress-Role: {role}\n" if role else "")
     )
-    _write_atomically(path, text)
+    write_atomically(path, text)
     try:
         sha = commit_file(project.root, article.path, message)
-    except git.GitCommandError as exc:
-        _write_atomically(path, original)  # nothing half-done: the file goes back as it was
+    except GitError as exc:
+        write_atomically(path, original)  # nothing half-done: the file goes back as it was
         raise SmilePressError(
-            Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.stderr.strip() or exc}")
+            Problem(article.path, 1, f"提交失败，文件已恢复原样：{exc.detail}")
         ) from None
     return Outcome(article.path, f"{article.path}：{what}", sha)
 
@@ -359,14 +347,14 @@ def create_article(
     history = project.history
     if branch and history.available:
         try:
-            with git.Repo(project.root) as repo:
-                if branch_name in [h.name for h in repo.heads]:
-                    raise SmilePressError(f"分支 {branch_name} 已存在，换一个 --slug")
-                repo.git.checkout("-b", branch_name)
-        except git.GitCommandError as exc:
+            heads = git.run(project.root, "for-each-ref", "--format=%(refname)", "refs/heads")
+            if f"refs/heads/{branch_name}" in heads.splitlines():
+                raise SmilePressError(f"分支 {branch_name} 已存在，换一个 --slug")
+            git.run(project.root, "checkout", "-b", branch_name)
+        except GitError as exc:
             raise SmilePressError(f"无法创建分支 {branch_name}：{exc.stderr.strip()}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, text)
+    write_atomically(path, text)
     sha = (
         commit_file(
             project.root,
