@@ -115,10 +115,11 @@ class History:
         if not self.available:
             return []
         result = []
-        for commit, names in self._log("--follow", "--reverse", "--name-only", "HEAD", "--", rel):
+        # Newest first, reversed here: git drops the commits before a rename with --follow --reverse.
+        for commit, names in self._log("--follow", "--name-only", "HEAD", "--", rel):
             paths = names.split()
             result.append((commit, paths[-1] if paths else rel))
-        return result
+        return result[::-1]
 
     def commits_by_path(self, pathspec: str) -> dict[str, list[Commit]]:
         """Every file under `pathspec` -> the commits that touched it, newest first (one git pass)."""
