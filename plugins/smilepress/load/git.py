@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import git  # GitPython (named by the user): runs the command, finds the git program, no shell
+
 from ..errors import Problem, SmilePressError
 
 
@@ -34,22 +36,26 @@ def run(root: Path, *args: str, hint: str = "") -> str:
     The output is decoded as UTF-8 and otherwise as git wrote it: not stripped, line ends kept (a
     CRLF file shown from a commit is the same text as on disk).
     """
+    if not Path(root).is_dir():
+        raise GitError(root, args, "", f"找不到目录 {root}", hint or "确认项目目录存在")
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, stdin=subprocess.DEVNULL, capture_output=True
+        status, out, err = git.cmd.Git(root).execute(
+            ["git", *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+            istream=subprocess.DEVNULL,
         )
-    except OSError as exc:  # no git program, or no such folder
-        message = (
-            f"找不到目录 {root}"
-            if not Path(root).is_dir()
-            else f"无法运行 git：{exc.strerror or exc}"
-        )
-        raise GitError(root, args, "", message, hint or "确认已安装 git") from None
-    if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace")
+    except (OSError, git.GitCommandNotFound) as exc:  # no git program
+        raise GitError(root, args, "", f"无法运行 git：{exc}", hint or "确认已安装 git") from None
+    if status != 0:
+        stderr = (
+            err if isinstance(err, str) else err.decode("utf-8", "replace")
+        )  # GitPython decodes it
         message = f"git {' '.join(args[:2])} 失败：{stderr.strip()[:300]}"
         raise GitError(root, args, stderr, message, hint)
-    return result.stdout.decode("utf-8", "replace")
+    return out.decode("utf-8", "replace")
 
 
 def rev_parse(root: Path, *args: str) -> str:
