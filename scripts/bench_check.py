@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import re
@@ -98,7 +99,8 @@ def terms_checker(terms: list[str]) -> Checker:
 
 
 def check_all(checker: Checker, texts: list[str]) -> int:
-    return sum(len(checker.check(Document("x.md", t, "education", {}))) for t in texts)
+    today = dt.date.today()
+    return sum(len(checker.check(Document("x.md", t, "education", {}), today)) for t in texts)
 
 
 def timed(fn, runs: int) -> tuple[float, object]:

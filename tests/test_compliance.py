@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -19,6 +20,7 @@ from smilepress.project import Project
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}
 ROLES = {"writer", "dentist", "manager", "compliance"}
+TODAY = dt.date(2026, 11, 28)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def checker() -> Checker:
 
 def found(checker, text, type_="education", meta=None):
     meta = meta if meta is not None else {"title": "标题"}
-    return checker.check(Document("content/x.md", text, type_, meta))
+    return checker.check(Document("content/x.md", text, type_, meta), TODAY)
 
 
 def cats(checker, text, type_="education", meta=None, levels=("error", "warning")):
@@ -339,7 +341,9 @@ def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     calls = []
     original = Checker.check
     monkeypatch.setattr(
-        Checker, "check", lambda self, doc: calls.append(doc.path) or original(self, doc)
+        Checker,
+        "check",
+        lambda self, doc, today: calls.append(doc.path) or original(self, doc, today),
     )
     Project(factory.root).entries
     assert calls == []

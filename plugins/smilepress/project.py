@@ -7,12 +7,12 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .checks import images, originality
 from .checks.engine import Checker, Document, FindingsCache
 from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
+from .clock import Clock
 from .errors import Problem, SmilePressError
 from .load.history import History
 from .model.article import Article, load_article
@@ -21,7 +21,8 @@ from .workflow.approvals import ApprovalState, Proofs, evaluate
 from .workflow.gate import Decision, Facts, decide
 
 CONTENT_DIR = "content"
-AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
+# YYYY-MM-DD: build as of another day (tests, "what goes live on …"); read by the glue, not here
+AS_OF_ENV = "SMILEPRESS_AS_OF"
 CACHE_ROOT = ".smilepress-cache"  # findings/ and originality/; ignores itself, never committed
 
 
@@ -65,15 +66,17 @@ def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
 
 
 class Project:
+    """`as_of`: the day to judge by (default: today in the department's time zone), as `clock`."""
+
     def __init__(self, root: Path, as_of: dt.date | None = None, content_dir: str = CONTENT_DIR):
         self.root = root.resolve()
         self.content_root = self.root / content_dir
         self.policies: Policies = load_policies(self.root)
-        self.today = (
-            as_of
-            or parse_as_of(os.environ.get(AS_OF_ENV))
-            or dt.datetime.now(ZoneInfo(self.policies.timezone)).date()
-        )
+        self.clock = Clock.start(self.policies.timezone, as_of)
+
+    @property
+    def today(self) -> dt.date:
+        return self.clock.today
 
     # -- loading -----------------------------------------------------------------------------
     def markdown_files(self) -> list[Path]:

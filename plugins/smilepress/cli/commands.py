@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import SmilePressError
-from ..project import Project, find_root, parse_as_of
+from ..project import AS_OF_ENV, Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
 
@@ -44,8 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _as_of(args) -> dt.date | None:
+    """The day to judge by: --as-of, else SMILEPRESS_AS_OF, else None (today)."""
+    return parse_as_of(args.as_of, "--as-of") or parse_as_of(os.environ.get(AS_OF_ENV), AS_OF_ENV)
+
+
 def _project(args) -> Project:
-    return Project(find_root(Path.cwd()), as_of=parse_as_of(args.as_of, "--as-of"))
+    return Project(find_root(Path.cwd()), as_of=_as_of(args))
 
 
 def _handbook(project: Project) -> int:
@@ -428,7 +433,8 @@ def _check(args) -> int:
             allowed = (
                 staff if rel == "policies/people.yml" else frozenset()
             )  # the staff registry is their home
-            findings += project.checker.check_data(Document(rel, text, "", {}), allowed)
+            doc = Document(rel, text, "", {})
+            findings += project.checker.check_data(doc, project.today, allowed)
             continue
         article = project.load(path)
         entry = project.entry(article)

@@ -33,7 +33,7 @@ from mkdocs.structure.nav import Section
 from ..checks import images
 from ..errors import SmilePressError
 from ..pages import editorial, handbook, kpis
-from ..project import Entry, Project, parse_as_of
+from ..project import AS_OF_ENV, Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
@@ -133,7 +133,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         try:
             self.project = Project(
                 root,
-                as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
+                as_of=parse_as_of(self.config.as_of, "mkdocs.yml")
+                or parse_as_of(os.environ.get(AS_OF_ENV), AS_OF_ENV),
                 content_dir=self.config.content_dir,
             )
             decisions = self.project.decisions(self.profile)
