@@ -325,30 +325,23 @@ def _name(p, pid: str) -> str:
 def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
     root = find_root(Path.cwd())
-    settings = {
-        "SMILEPRESS_PROFILE": args.profile,
-        "SMILEPRESS_STRICT": "1" if args.strict else None,
-        "SMILEPRESS_AS_OF": parse_as_of(args.as_of, "--as-of").isoformat()
-        if args.as_of
-        else os.environ.get("SMILEPRESS_AS_OF"),
-    }
-    saved = {name: os.environ.get(name) for name in settings}
-    _set_environment(settings)
-    try:
-        return _run_mkdocs(args, root)
-    finally:
-        _set_environment(saved)  # one build's settings never leak into the next (tests run several)
+    as_of = parse_as_of(args.as_of, "--as-of") if args.as_of else None
+    return _run_mkdocs(args, root, as_of)
 
 
-def _set_environment(values: dict[str, str | None]) -> None:
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+def _configure_plugin(config, args, as_of: dt.date | None) -> None:
+    """This command's options on the loaded SmilePress plugin, over SMILEPRESS_* and mkdocs.yml."""
+    plugin = config.plugins.get("smilepress")
+    if plugin is None:  # a mkdocs.yml without the plugin builds no article at all (fails closed)
+        return
+    plugin.config.profile = args.profile
+    if as_of is not None:
+        plugin.config.as_of = as_of.isoformat()
+    if args.strict:
+        plugin.config.strict = True
 
 
-def _run_mkdocs(args, root: Path) -> int:
+def _run_mkdocs(args, root: Path, as_of: dt.date | None) -> int:
     import logging
 
     from mkdocs.commands.build import build
@@ -361,6 +354,7 @@ def _run_mkdocs(args, root: Path) -> int:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+        _configure_plugin(config, args, as_of)
         build(config)
     except (PluginError, ConfigurationError, Abort) as exc:
         print(f"构建失败（原因见上方日志）：{exc}", file=sys.stderr)
