@@ -158,6 +158,11 @@ class Project:
         )
 
     @cached_property
+    def picture_hashes(self) -> images.PictureHashes:
+        """The pictures' perceptual hashes, computed once in this run (duplicate images)."""
+        return images.PictureHashes()
+
+    @cached_property
     def originality_policy(self) -> tuple[originality.Policy, list[Problem]]:
         return originality.load_policy(self.root)
 
@@ -173,6 +178,7 @@ class Project:
             article.meta,
             self.content_root,
             (self.root / article.path).parent,
+            self.picture_hashes,
         )
         return review(
             self.checker,

@@ -21,6 +21,7 @@ picture stored under two names is an `image-duplicate` warning, found by percept
 robust to resizing and JPEG re-encoding), once per pair, on the later path.
 
 Pillow and imagehash are needed for the duplicate check only; they are imported on first use.
+Perceptual hashes are kept in a PictureHashes that the caller owns (a Project holds one per run).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
     "image_findings",
     "credit_caption",
     "duplicate_images",
+    "PictureHashes",
     "resolve_licence",
     "IMAGE_SUFFIXES",
 ]
@@ -562,13 +564,19 @@ def _project_root(path: str, article_dir: Path) -> Path | None:
 
 
 def image_findings(
-    path: str, text: str, meta: dict, content_root: Path, article_dir: Path
+    path: str,
+    text: str,
+    meta: dict,
+    content_root: Path,
+    article_dir: Path,
+    hashes: PictureHashes | None = None,
 ) -> list[Finding]:
     """Licence, credit, consent and duplicate findings for the images of one article.
 
     `path`: the article relative to the project root (findings name it); `text`: the whole file;
     `meta`: its parsed front matter; relative image paths resolve from `article_dir`, paths starting
-    with '/' from `content_root` (where duplicates are also looked for).
+    with '/' from `content_root` (where duplicates are also looked for); `hashes`: the pictures'
+    hashes known so far (a run's articles share one; default: a new one).
     """
     meta = meta if isinstance(meta, dict) else {}
     content_root, article_dir = Path(content_root), Path(article_dir)
@@ -811,7 +819,7 @@ def image_findings(
                     "SmilePress 图片版权登记格式",
                 )
             )
-    out += _duplicate_findings(local, content_root, shown, finding)
+    out += _duplicate_findings(local, content_root, shown, finding, hashes or PictureHashes())
     out.sort(key=lambda f: (f.line, f.column, f.rule))
     return out
 
@@ -877,12 +885,6 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
-# Perceptual hashes by SHA-256 of the file's bytes (None: not a picture, or a blank one), and file
-# digests by (path, size, mtime): a file is read and hashed once per process.
-_HASHES: dict[str, int | None] = {}
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-_INDEX: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
-
 
 def _compute_phash(data: bytes) -> int | None:
     import imagehash
@@ -904,34 +906,73 @@ def _compute_phash(data: bytes) -> int | None:
             return int(str(imagehash.phash(gray)), 16)
 
 
-def _phash(path: Path) -> int | None:
-    try:
-        st = path.stat()
-        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
-        data = None
-        digest = _DIGESTS.get(key)
-        if digest is None:
-            data = path.read_bytes()
-            digest = _DIGESTS[key] = hashlib.sha256(data).hexdigest()
-        if digest not in _HASHES:
-            data = path.read_bytes() if data is None else data
-            try:
-                _HASHES[digest] = _compute_phash(data)
-            except ImportError:
-                raise
-            except Exception:  # noqa: BLE001 (not an image Pillow can read: no hash, no duplicate)
-                _HASHES[digest] = None
-        return _HASHES[digest]
-    except OSError:
-        return None
+class PictureHashes:
+    """Perceptual hashes of picture files, for whoever holds this (a Project: one run).
+
+    Hashes are kept by SHA-256 of the file's bytes (None: not a picture, or a blank one), file
+    digests by (path, size, mtime): while it is held, a file is read and hashed once, and the
+    duplicate pairs under a content folder are recomputed only when a file changes.
+    """
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, int | None] = {}
+        self.digests: dict[tuple[str, int, int], str] = {}
+        self.pairs: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
+
+    def phash(self, path: Path) -> int | None:
+        try:
+            st = path.stat()
+            key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+            data = None
+            digest = self.digests.get(key)
+            if digest is None:
+                data = path.read_bytes()
+                digest = self.digests[key] = hashlib.sha256(data).hexdigest()
+            if digest not in self.hashes:
+                data = path.read_bytes() if data is None else data
+                try:
+                    self.hashes[digest] = _compute_phash(data)
+                except ImportError:
+                    raise
+                except Exception:  # noqa: BLE001 (Pillow cannot read it: no hash, no duplicate)
+                    self.hashes[digest] = None
+            return self.hashes[digest]
+        except OSError:
+            return None
+
+    def project_pairs(self, content_root: Path, extra: list[str]) -> list[tuple[Path, Path, int]]:
+        """Duplicate pairs among all images under content_root (and `extra` files), recomputed only
+        on change."""
+        files = _images_under(content_root) if content_root.is_dir() else []
+        known = {f[0] for f in files}
+        for e in extra:
+            e = os.path.normpath(os.path.abspath(e))
+            if e not in known:
+                try:
+                    st = os.stat(e)
+                except OSError:
+                    continue
+                files.append((e, st.st_size, st.st_mtime_ns))
+                known.add(e)
+        signature = tuple(sorted(files))
+        cache_key = os.path.abspath(content_root)
+        cached = self.pairs.get(cache_key)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        pairs = duplicate_images([Path(f[0]) for f in signature], hashes=self)
+        self.pairs[cache_key] = (signature, pairs)
+        return pairs
 
 
-def duplicate_images(paths: list[Path], max_distance: int = 6) -> list[tuple[Path, Path, int]]:
+def duplicate_images(
+    paths: list[Path], max_distance: int = 6, hashes: PictureHashes | None = None
+) -> list[tuple[Path, Path, int]]:
     """Pairs of files that show the same picture: (earlier path, later path, Hamming distance of pHashes).
 
     Each pair once, sorted by path; the same file given twice is one file. Files Pillow cannot read,
-    and blank images, are never duplicates.
+    and blank images, are never duplicates. `hashes`: hashes already known (default: none).
     """
+    hashes = hashes if hashes is not None else PictureHashes()
     items: list[tuple[str, Path, int]] = []
     seen: set[str] = set()
     for p in paths:
@@ -940,7 +981,7 @@ def duplicate_images(paths: list[Path], max_distance: int = 6) -> list[tuple[Pat
         if key in seen:
             continue
         seen.add(key)
-        h = _phash(p)
+        h = hashes.phash(p)
         if h is not None:
             items.append((p.as_posix(), p, h))
     items.sort(key=lambda t: t[0])
@@ -981,36 +1022,13 @@ def _images_under(root: Path) -> list[tuple[str, int, int]]:
     return found
 
 
-def _project_pairs(content_root: Path, extra: list[str]) -> list[tuple[Path, Path, int]]:
-    """Duplicate pairs among all images under content_root (and `extra` files), recomputed only on change."""
-    files = _images_under(content_root) if content_root.is_dir() else []
-    known = {f[0] for f in files}
-    for e in extra:
-        e = os.path.normpath(os.path.abspath(e))
-        if e not in known:
-            try:
-                st = os.stat(e)
-            except OSError:
-                continue
-            files.append((e, st.st_size, st.st_mtime_ns))
-            known.add(e)
-    signature = tuple(sorted(files))
-    cache_key = os.path.abspath(content_root)
-    cached = _INDEX.get(cache_key)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    pairs = duplicate_images([Path(f[0]) for f in signature])
-    _INDEX[cache_key] = (signature, pairs)
-    return pairs
-
-
 def _duplicate_findings(
-    local: dict[str, ImageRef], content_root: Path, shown, finding
+    local: dict[str, ImageRef], content_root: Path, shown, finding, hashes: PictureHashes
 ) -> list[Finding]:
     if not local:
         return []
     try:
-        pairs = _project_pairs(content_root, list(local))
+        pairs = hashes.project_pairs(content_root, list(local))
     except ImportError:  # Pillow or imagehash not installed: the licence checks still ran
         return []
     mine = {os.path.normpath(os.path.abspath(k)): r for k, r in local.items()}
