@@ -352,6 +352,17 @@ def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     assert calls == ["content/education/a.md"]
 
 
+def test_caches_are_written_when_saved_never_when_read(factory):
+    factory.article("education/a.md", title="刷牙", body="最好的牙刷。")
+    project = Project(factory.root)
+    project.entry(project.articles[0])  # checks, fingerprints: reads the caches only
+    assert project.cache_root.name == ".smilepress-cache" and not project.cache_root.exists()
+    project.save_caches()
+    assert list((project.cache_root / "findings").rglob("*.json"))
+    assert list((project.cache_root / "originality").glob("*.npz"))
+    assert ".smilepress-cache" not in factory.git("status", "--porcelain", "--ignored=no")
+
+
 def test_check_reports_unreadable_files_and_still_checks_the_others(factory, capsys):
     factory.write("content/education/gbk.md", "")
     (factory.root / "content/education/gbk.md").write_bytes(

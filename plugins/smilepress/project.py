@@ -125,23 +125,28 @@ class Project:
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(
-            self.cache_root / "findings" if self.cache_root else None, self.ruleset.digest
-        )
+        return FindingsCache(self.cache_root / "findings", self.ruleset.digest)
 
-    @cached_property
-    def cache_root(self) -> Path | None:
-        """The cache folder (created with a .gitignore of its own), or None where it cannot be written."""
-        root = self.root / CACHE_ROOT
+    @property
+    def cache_root(self) -> Path:
+        """The cache folder; nothing is written there until save_caches()."""
+        return self.root / CACHE_ROOT
+
+    def save_caches(self, prune: bool = False) -> None:
+        """Write what this run added to the findings and originality caches (`prune`: drop findings
+        of files this run did not check). The folder is made with a .gitignore of its own; where it
+        cannot be written, the caches only cost time."""
         try:
-            root.mkdir(exist_ok=True)
-            if not (root / ".gitignore").exists():
-                (root / ".gitignore").write_text(
-                    "# SmilePress's caches: never commit them\n*\n", encoding="utf-8"
-                )
-            return root
+            self.cache_root.mkdir(exist_ok=True)
+            ignore = self.cache_root / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# SmilePress's caches: never commit them\n*\n", encoding="utf-8")
         except OSError:
-            return None
+            return
+        if "findings_cache" in self.__dict__:  # only the caches this run used (cached_property)
+            self.findings_cache.save(prune=prune)
+        if "originality" in self.__dict__:
+            self.originality.save()
 
     @cached_property
     def originality(self) -> originality.Library:
@@ -154,7 +159,7 @@ class Project:
             self.root,
             self.originality_policy[0],
             texts,
-            self.cache_root / "originality" if self.cache_root else None,
+            self.cache_root / "originality",
         )
 
     @cached_property
@@ -223,8 +228,7 @@ class Project:
     @cached_property
     def entries(self) -> list[Entry]:
         entries = [self.entry(a) for a in self.articles]
-        self.findings_cache.save(prune=True)
-        self.originality.save()
+        self.save_caches(prune=True)
         return entries
 
     def decisions(self, profile: str) -> list[tuple[Entry, Decision]]:

@@ -371,7 +371,8 @@ class Library:
     """Every article and reference text, fingerprinted once; the index cached by content digest.
 
     The cache (`.smilepress-cache/originality/`) holds each document's fingerprints under its digest,
-    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy.
+    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy. It is read
+    here and written by save(), never on the way.
     """
 
     def __init__(
@@ -386,6 +387,7 @@ class Library:
         self.pairs = self._load_pairs()
         self._pairs_changed = False
         fresh: dict[str, np.ndarray] = {}
+        self._fresh = fresh  # this run's fingerprints by digest: what save() keeps
         for name, text in sorted(articles.items()):
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
         ref_dir = root / policy.reference_dir
@@ -407,7 +409,6 @@ class Library:
                         exempt_quotes=False,
                     )
                 )
-        self._save_cache(fresh)
 
     def _add(
         self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool
@@ -521,7 +522,9 @@ class Library:
             return {}
 
     def save(self) -> None:
-        """Keep the alignments of documents that still exist (call after the run's questions)."""
+        """Keep this run's fingerprints and the alignments of documents that still exist (call
+        after the run's questions)."""
+        self._save_cache(self._fresh)
         path = self._pairs_file()
         if path is None or not self._pairs_changed:
             return

@@ -451,8 +451,7 @@ def _check(args) -> int:
             for p in article.problems
         ]
         findings += entry.review.findings
-    project.findings_cache.save()
-    project.originality.save()
+    project.save_caches()
     print(render(findings, args.format, sources, project.ruleset.by_id))
     for problem in project.rule_problems():
         print(f"规则包有问题：{problem}", file=sys.stderr)
