@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from smilepress.checks.engine import Checker, Document
 from smilepress.checks.rule_packs import load_rules
-from smilepress.checks.textview import normalise, prose_mask
+from smilepress.checks.textview import Lines, normalise, prose_mask
 from smilepress.cli import main
+from smilepress.model.findings import Finding, clipped
 from smilepress.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -350,6 +351,19 @@ def test_an_unchanged_file_is_not_checked_again(factory, monkeypatch):
     factory.article("education/a.md", title="刷牙", body="最好的牙膏。")
     Project(factory.root).entries
     assert calls == ["content/education/a.md"]
+
+
+def test_one_way_to_build_a_finding():
+    text = "第一行\n第二行 最佳\n"
+    start = text.index("最佳")
+    what = {"rule": "r", "category": "c", "level": "error", "message": "m"}
+    at = Finding.at("content/x.md", text, start, start + 2, **what)
+    assert (at.line, at.column, at.end_line, at.end_column, at.match) == (2, 5, 2, 7, "最佳")
+    assert Finding.at("content/x.md", text, start, start + 2, lines=Lines(text), **what) == at
+    assert (Finding.at("content/x.md", text, 0, 0, **what).end_column, at.basis) == (1, "")
+    on = Finding.on_line("content/x.md", 3, column=2, **what)
+    assert (on.line, on.column, on.end_line, on.end_column, on.match) == (3, 2, 3, 2, "")
+    assert clipped("一" * 201) == "一" * 197 + "…" and clipped("一" * 200) == "一" * 200
 
 
 def test_caches_are_written_when_saved_never_when_read(factory):

@@ -434,18 +434,15 @@ class Checker:
         end: int,
         suggestion: str,
     ) -> Finding:
-        line, col = lines.position(start)
-        end_line, end_col = lines.position(end) if end > start else (line, col)
-        return Finding(
+        return Finding.at(
+            doc.path,
+            doc.text,
+            start,
+            end,
+            lines=lines,
             rule=rule.id,
             category=rule.category,
             level=level,
-            path=doc.path,
-            line=line,
-            column=col,
-            end_line=end_line,
-            end_column=end_col,
-            match=doc.text[start:end],
             message=rule.message,
             suggestion=suggestion or rule.suggestion,
             basis=rule.basis,

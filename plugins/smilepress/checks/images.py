@@ -39,7 +39,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..load.strict_yaml import load_yaml
-from ..model.findings import Finding
+from ..model.findings import Finding, clipped
 
 __all__ = [
     "ImageRef",
@@ -600,17 +600,15 @@ def image_findings(
     def finding(
         r: ImageRef, rule: str, category: str, level: str, message: str, suggestion: str, basis: str
     ) -> Finding:
-        line = base_line + r.line
-        return Finding(
+        return Finding.on_line(
+            path,
+            base_line + r.line,
+            column=r.column,
+            end_column=max(r.end_column, r.column),
+            match=clipped(r.src),
             rule=rule,
             category=category,
             level=level,
-            path=path,
-            line=line,
-            column=r.column,
-            end_line=line,
-            end_column=max(r.end_column, r.column),
-            match=r.src if len(r.src) <= 200 else r.src[:197] + "…",
             message=message,
             suggestion=suggestion,
             basis=basis,
@@ -627,7 +625,7 @@ def image_findings(
             continue  # one set of findings per picture, at its first use
         seen.add(key)
         kind = _kind(src)
-        name = src if len(src) <= 80 else src[:77] + "…"
+        name = clipped(src, 80)
         if not src:
             out.append(
                 finding(
@@ -841,16 +839,12 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
 
     def add(line: int, message: str, suggestion: str) -> None:
         out.append(
-            Finding(
+            Finding.on_line(
+                path,
+                line,
                 rule="image/front-matter",
                 category="image-licence",
                 level="error",
-                path=path,
-                line=line,
-                column=1,
-                end_line=line,
-                end_column=1,
-                match="",
                 message=message,
                 suggestion=suggestion,
                 basis=BASIS_COPYRIGHT,

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import Problem
 from ..load.yaml_file import load_policy_file
-from ..model.findings import Finding
+from ..model.findings import Finding, clipped
 from .textview import Lines, fold, front_matter_end, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
@@ -638,19 +638,16 @@ def _finding(
 ):
     start = int(me.content.offsets[q.start])
     end = int(me.content.offsets[q.end - 1]) + 1
-    line, col = lines.position(start)
-    end_line, end_col = lines.position(end)
-    match = me.text[start:end]
-    return Finding(
+    return Finding.at(
+        me.name,
+        me.text,
+        start,
+        end,
+        lines=lines,
+        match=clipped(me.text[start:end]),
         rule=rule,
         category=category,
         level=level,
-        path=me.name,
-        line=line,
-        column=col,
-        end_line=end_line,
-        end_column=end_col,
-        match=match if len(match) <= 200 else match[:197] + "…",
         message=message,
         suggestion=suggestion,
         basis=BASIS,

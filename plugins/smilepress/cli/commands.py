@@ -434,16 +434,13 @@ def _check(args) -> int:
         entry = project.entry(article)
         sources[article.path] = article.text
         findings += [
-            Finding(
+            Finding.on_line(
+                p.path,
+                p.line,
+                column=p.col,
                 rule="file/invalid",
                 category="file",
                 level=p.level,
-                path=p.path,
-                line=p.line,
-                column=p.col,
-                end_line=p.line,
-                end_column=p.col,
-                match="",
                 message=p.message,
                 suggestion=p.hint,
                 basis="SmilePress 内容模型",
