@@ -478,12 +478,9 @@ def test_a_flood_of_one_finding_is_listed_once_per_hundred_and_counted(checker):
     assert len(flood) == 101 and "还有 150 处" in flood[-1].message
 
 
-def test_a_sentence_without_punctuation_does_not_make_the_check_quadratic(checker):
-    import time
-
+def test_a_sentence_without_punctuation_is_weighed_near_the_hit(checker):
+    """Windows look a few hundred characters around a hit, not the whole line: a negation 200,000
+    characters earlier does not cancel it (and the check stays linear: scripts/bench_check.py
+    times this text at two lengths)."""
     text = "---\ntitle: x\n---\n\n" + "我们不承诺无痛" + "牙" * 200000 + "最佳\n"
-    start = time.perf_counter()
-    found(checker, text)
-    assert (
-        time.perf_counter() - start < 5
-    )  # windows look a few hundred characters around a hit, not the whole line
+    assert [f.match for f in found(checker, text) if f.rule == "ad-law/superlative"] == ["最佳"]
