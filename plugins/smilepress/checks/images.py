@@ -449,30 +449,32 @@ def _sidecar_for(image: Path) -> Path | None:
 _SIDECAR_MAX = 256 * 1024
 
 
-def _read_sidecar(sidecar: Path, shown: str) -> dict | Problem:
+def _read_sidecar(sidecar: Path, shown: str) -> tuple[dict, list[Problem]]:
+    """The sidecar's fields, and its problem when it cannot be used (then no fields)."""
     try:
         data = sidecar.read_bytes()[: _SIDECAR_MAX + 1]
     except OSError as exc:
-        return Problem(shown, 1, f"无法读取：{exc.strerror or exc}", "检查文件权限")
+        return {}, [Problem(shown, 1, f"无法读取：{exc.strerror or exc}", "检查文件权限")]
     if len(data) > _SIDECAR_MAX:
-        return Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
+        return {}, [
+            Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Problem(
-            shown,
-            data[: exc.start].count(b"\n") + 1,
-            "文件不是 UTF-8 编码",
-            "请在编辑器中另存为 UTF-8 后再提交",
-        )
+        line = data[: exc.start].count(b"\n") + 1
+        return {}, [
+            Problem(shown, line, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交")
+        ]
     loaded = load_yaml(text, shown)
-    if isinstance(loaded, Problem):
-        return loaded
+    if isinstance(loaded, Problem):  # the load layer's own convention (load/strict_yaml.py)
+        return {}, [loaded]
     if loaded.data is None:
-        return {}
+        return {}, []
     if not isinstance(loaded.data, dict):
-        return Problem(shown, 1, "内容必须是“字段: 值”的映射", "每行写一个字段，例如 licence: own")
-    return loaded.data
+        hint = "每行写一个字段，例如 licence: own"
+        return {}, [Problem(shown, 1, "内容必须是“字段: 值”的映射", hint)]
+    return loaded.data, []
 
 
 def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown) -> _Meta:
@@ -483,13 +485,11 @@ def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown
         sidecar = _sidecar_for(_local_path(src, content_root, article_dir))
         if sidecar is not None:
             result.sidecar = shown(sidecar)
-            data = _read_sidecar(sidecar, result.sidecar)
-            if isinstance(data, Problem):
-                result.sidecar_problem = data
-            else:
-                for k, v in _aliased(data).items():
-                    fields[k] = v
-                    origin[str(k)] = result.sidecar
+            data, problems = _read_sidecar(sidecar, result.sidecar)
+            result.sidecar_problem = problems[0] if problems else None
+            for k, v in _aliased(data).items():
+                fields[k] = v
+                origin[str(k)] = result.sidecar
     entry = _front_matter_entries(meta, content_root, article_dir).get(
         _key(src, content_root, article_dir)
     )

@@ -48,8 +48,9 @@ def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Pro
     return columns, str(spec.get("date_column", "日期")), problems + r.problems
 
 
-def decode(data: bytes) -> str:
-    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one that fits.
+def decode(data: bytes) -> str | None:
+    """Platform exports come as UTF-8 (with or without BOM), GBK/GB18030 or UTF-16: take the one
+    that fits (None: none does).
 
     Mainland platforms' "CSV for Excel" is GB18030 (a superset of GBK); bytes that are valid UTF-8 are
     almost never meant as GB18030, so UTF-8 is tried first.
@@ -63,9 +64,7 @@ def decode(data: bytes) -> str:
     from charset_normalizer import from_bytes  # noqa: PLC0415
 
     best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("无法识别文件编码")
-    return str(best)
+    return None if best is None else str(best)
 
 
 def _read_rows(
@@ -75,10 +74,14 @@ def _read_rows(
     import csv  # noqa: PLC0415
     import io  # noqa: PLC0415
 
+    hint = "确认文件存在，是 CSV 格式"
     try:
-        rows = list(csv.DictReader(io.StringIO(decode(csv_path.read_bytes()))))
-    except (OSError, ValueError) as exc:
-        return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", "确认文件存在，是 CSV 格式")]
+        text = decode(csv_path.read_bytes())
+    except OSError as exc:
+        return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", hint)]
+    if text is None:
+        return [], [Problem(rel, 0, "无法读取导出文件：无法识别文件编码", hint)]
+    rows = list(csv.DictReader(io.StringIO(text)))
     if not rows:
         return [], [Problem(rel, 1, "导出文件没有数据行")]
     missing = [h for h in headers if h not in rows[0]]
