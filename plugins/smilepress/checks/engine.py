@@ -103,10 +103,16 @@ class Checker:
         lexicons = ruleset.lexicons
         self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
         self.meta_words = tuple(_norm_word(w) for w in lexicons.get(META_LEXICON, ()))
+        self._compile_terms()
+        self._compile_patterns()
+        self._detectors = [r for r in self.rules if r.type == "detector"]
+        self._documents = [r for r in self.rules if r.type in ("required", "label")]
+
+    def _compile_terms(self) -> None:
+        """Every term and exception of every rule in one automaton (normalised, each word once)."""
         words: dict[str, int] = {}
-        self._hits_of: list[
-            list[tuple[Rule, str, str]]
-        ] = []  # pattern index -> (rule, term|exception, original)
+        # pattern index -> (rule, term|exception, original)
+        self._hits_of: list[list[tuple[Rule, str, str]]] = []
 
         def add(word: str, rule: Rule, role: str) -> None:
             norm = _norm_word(word)
@@ -131,9 +137,11 @@ class Checker:
             if words
             else None
         )
+
+    def _compile_patterns(self) -> None:
         self._patterns = [r for r in self.rules if r.type == "pattern"]
-        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without
-        # (one automaton pass per document tells which of those strings occur).
+        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match
+        # without (one automaton pass per document tells which of those strings occur).
         self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
         anchors = sorted(
             {
@@ -145,8 +153,6 @@ class Checker:
             }
         )
         self._anchor_automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
-        self._detectors = [r for r in self.rules if r.type == "detector"]
-        self._documents = [r for r in self.rules if r.type in ("required", "label")]
 
     # -- the pass over one document ----------------------------------------------------------
     def check(self, doc: Document, today: dt.date) -> list[Finding]:
@@ -161,13 +167,17 @@ class Checker:
         raw += self._detect(doc, today)
         hits = _dedupe(raw)
         hits = _dedupe(hits + self._implied(hits, doc.content_type))
+        findings = self._capped(doc, lines, hits) + self._document_rules(doc, lines)
+        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+
+    def _capped(self, doc: Document, lines: Lines, hits: list[Hit]) -> list[Finding]:
+        """A finding per hit, at most MAX_PER_RULE per rule and one more that counts the rest: a
+        writer needs the first ones, not ten thousand alike."""
         findings = []
         per_rule: dict[str, int] = {}
         for h in sorted(hits, key=lambda h: h.start):
             per_rule[h.rule.id] = per_rule.get(h.rule.id, 0) + 1
-            if (
-                per_rule[h.rule.id] <= MAX_PER_RULE
-            ):  # a writer needs the first ones, not ten thousand alike
+            if per_rule[h.rule.id] <= MAX_PER_RULE:
                 findings.append(
                     self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion)
                 )
@@ -181,8 +191,7 @@ class Checker:
                         match="",
                     )
                 )
-        findings += self._document_rules(doc, lines)
-        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+        return findings
 
     def check_data(
         self, doc: Document, today: dt.date, allowed: frozenset[str] = frozenset()
@@ -201,45 +210,55 @@ class Checker:
         ]
 
     def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
-        text = view.text
-        windows = _Windows(text)
-        hits: list[Hit] = []
-        if scope == "prose" and self._automaton is not None:
-            exceptions: dict[str, list[tuple[int, int]]] = {}
-            terms = []
-            applies: dict[str, bool] = {}
-            for index, start, end in self._automaton.find_matches_as_indexes(
-                text, overlapping=True
-            ):
-                for rule, role, original in self._hits_of[index]:
-                    if rule.id not in applies:
-                        applies[rule.id] = rule.level_for(doc.content_type) is not None
-                    if not applies[rule.id]:
-                        continue
-                    if role == "exception":
-                        exceptions.setdefault(rule.id, []).append((start, end))
-                    else:
-                        terms.append((rule, start, end, original))
-            for rule, start, end, original in terms:
-                if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+        """The wording rules' hits in one view: terms (prose only) and the scope's patterns."""
+        windows = _Windows(view.text)
+        hits = self._term_hits(doc, view, windows) if scope == "prose" else []
+        return hits + self._pattern_hits(doc, view, scope, windows)
+
+    def _term_hits(self, doc: Document, view: View, windows: _Windows) -> list[Hit]:
+        if self._automaton is None:
+            return []
+        exceptions: dict[str, list[tuple[int, int]]] = {}
+        terms = []
+        applies: dict[str, bool] = {}
+        for index, start, end in self._automaton.find_matches_as_indexes(
+            view.text, overlapping=True
+        ):
+            for rule, role, original in self._hits_of[index]:
+                if rule.id not in applies:
+                    applies[rule.id] = rule.level_for(doc.content_type) is not None
+                if not applies[rule.id]:
                     continue
-                weighed = self._level(rule, doc.content_type, windows, start, end)
-                if weighed:
-                    hits.append(
-                        Hit(
-                            rule,
-                            weighed[0],
-                            view.origin(start),
-                            view.origin_end(end),
-                            rule.swap.get(original, ""),
-                            weighed[1],
-                        )
+                if role == "exception":
+                    exceptions.setdefault(rule.id, []).append((start, end))
+                else:
+                    terms.append((rule, start, end, original))
+        hits = []
+        for rule, start, end, original in terms:
+            if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+                continue
+            weighed = self._level(rule, doc.content_type, windows, start, end)
+            if weighed:
+                hits.append(
+                    Hit(
+                        rule,
+                        weighed[0],
+                        view.origin(start),
+                        view.origin_end(end),
+                        rule.swap.get(original, ""),
+                        weighed[1],
                     )
+                )
+        return hits
+
+    def _pattern_hits(self, doc: Document, view: View, scope: str, windows: _Windows) -> list[Hit]:
+        text = view.text
         present = (
             set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
             if self._anchor_automaton
             else set()
         )
+        hits = []
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
