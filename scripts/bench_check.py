@@ -13,6 +13,9 @@
    one file changes (goal within 1 s).
 4. With --build: a plain mkdocs-material build of OI-wiki, and the check stage as a share of it
    (goal: at most 3 %).
+5. One sentence without punctuation (tests/test_compliance.py's text: a negation, a run of N
+   characters, a hit) at three lengths: the check must grow linearly (4x the text, about 4x the
+   time; quadratic would be 16x). `--long-sentence-only` runs just this, without the corpus.
 
     .venv/bin/python scripts/bench_check.py [--runs 3] [--articles 10000] [--build]
 """
@@ -20,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import re
@@ -99,7 +103,8 @@ def terms_checker(terms: list[str]) -> Checker:
 
 
 def check_all(checker: Checker, texts: list[str]) -> int:
-    return sum(len(checker.check(Document("x.md", t, "education", {}))) for t in texts)
+    today = dt.date.today()
+    return sum(len(checker.check(Document("x.md", t, "education", {}), today)) for t in texts)
 
 
 def match_all(checker: Checker, views: list[str]) -> int:
@@ -182,6 +187,28 @@ def smilepress_check(root: Path, *args: str) -> float:
     return elapsed
 
 
+def long_sentence(chars: int) -> str:
+    """A negation, `chars` characters without punctuation, a hit (the test's text at 200,000)."""
+    return "---\ntitle: x\n---\n\n" + "我们不承诺无痛" + "牙" * chars + "最佳\n"
+
+
+def bench_long_sentence(runs: int) -> None:
+    print("\n5. one sentence without punctuation, the default packs (medians)")
+    packs = Checker(load_rules(REPO, TYPES))
+    today = dt.date.today()
+    sizes = (50_000, 100_000, 200_000)
+    times = {}
+    for n in sizes:
+        doc = Document("x.md", long_sentence(n), "education", {"title": "x"})
+        times[n] = timed(lambda doc=doc: packs.check(doc, today), runs)[0]
+    for n in sizes:
+        growth = n / sizes[0]
+        print(
+            f"  {n:>7,} characters  {times[n]:.3f} s = {times[n] / times[sizes[0]]:.1f}x the "
+            f"shortest (linear {growth:.0f}x, quadratic {growth**2:.0f}x)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -192,7 +219,13 @@ def main() -> int:
     parser.add_argument(
         "--build", action="store_true", help="also time a plain mkdocs-material build of OI-wiki"
     )
+    parser.add_argument(
+        "--long-sentence-only", action="store_true", help="only 5. (needs no corpus)"
+    )
     args = parser.parse_args()
+    if args.long_sentence_only:
+        bench_long_sentence(args.runs)
+        return 0
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         texts = corpus(tmp)
@@ -265,6 +298,7 @@ def main() -> int:
                 f"{100 * t_oi / plain:.1f} % "
                 "(goal <= 3 %); a warm build reads cached findings"
             )
+    bench_long_sentence(args.runs)
     return 0
 
 

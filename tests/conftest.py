@@ -16,7 +16,6 @@ def _isolated_env(monkeypatch):
     for name in (
         "SMILEPRESS_PROFILE",
         "SMILEPRESS_AS_OF",
-        "SMILEPRESS_STRICT",
         "GIT_AUTHOR_EMAIL",
         "GIT_AUTHOR_NAME",
         "GIT_COMMITTER_EMAIL",

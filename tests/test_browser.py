@@ -85,9 +85,7 @@ def built_site(chromium_path, tmp_path_factory) -> Path:
     clone = tmp_path_factory.mktemp("browser") / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF", "SMILEPRESS_STRICT"}
+        k: v for k, v in os.environ.items() if k not in {"SMILEPRESS_PROFILE", "SMILEPRESS_AS_OF"}
     }
     env.update(NO_MKDOCS_2_WARNING="1", GIT_CONFIG_NOSYSTEM="1")
     result = subprocess.run(

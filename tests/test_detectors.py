@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smilepress.checks.detectors import (
+    DETECTORS,
     find_bank_cards,
     find_emails,
     find_id_numbers,
@@ -38,6 +39,30 @@ def test_gb11643_reference_number():
     assert not id_number_valid("110105194912310021", TODAY)  # wrong check character
     assert not id_number_valid("11010519491331002X", TODAY)  # month 13
     assert not id_number_valid("99010519491231002X", TODAY)  # no such province
+
+
+def test_an_id_number_counts_from_its_holders_birth_date_as_of_the_day_given():
+    first17 = "11010520261201001"
+    number = first17 + id_check_digit(first17)
+    assert not id_number_valid(number, dt.date(2026, 11, 30))
+    assert id_number_valid(number, dt.date(2026, 12, 1))
+    assert find_id_numbers(f"证件 {number}", dt.date(2026, 11, 30)) == []
+    assert DETECTORS["id-card"](f"证件 {number}", dt.date(2026, 12, 1))[0].value == number
+    assert DETECTORS["id-card"].turning_days(f"证件 {number}") == [dt.date(2026, 12, 1)]
+
+
+def test_the_detectors_are_a_fixed_table():
+    assert set(DETECTORS) == {
+        "phone",
+        "id-card",
+        "bank-card",
+        "email",
+        "secret",
+        "unsafe-html",
+        "ad-whitelist",
+    }
+    with pytest.raises(TypeError):
+        DETECTORS["mine"] = find_phones  # registration is the table in detectors.py, not a mutation
 
 
 @settings(max_examples=200, deadline=None)

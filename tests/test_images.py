@@ -376,17 +376,20 @@ def test_duplicate_images_by_perceptual_hash(project):
     assert duplicate_images([a, c]) == []
 
 
-def test_hashes_are_cached_by_content(project, monkeypatch):
+def test_hashes_are_cached_by_content_by_whoever_holds_them(project, monkeypatch):
     a = project.image("images/a.png")
-    duplicate_images([a])
+    hashes = images.PictureHashes()
+    duplicate_images([a], hashes=hashes)
     copy = project.dir / "images" / "copy.png"
     shutil.copyfile(a, copy)
     calls = []
     monkeypatch.setattr(images, "_compute_phash", lambda data: calls.append(1))
-    assert [(x.name, y.name, d) for x, y, d in duplicate_images([a, copy])] == [
+    assert [(x.name, y.name, d) for x, y, d in duplicate_images([a, copy], hashes=hashes)] == [
         ("a.png", "copy.png", 0)
     ]
     assert calls == []
+    duplicate_images([a, copy])  # no process-wide cache: a new holder hashes afresh (once)
+    assert calls == [1]
 
 
 def test_duplicate_warning_once_on_the_later_path(project):

@@ -18,7 +18,8 @@ ROOT = "smilepress"
 
 # Lowest to highest. Keys: a subpackage, a top-level module, or "__init__" (the package's own face).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("foundation", frozenset({"errors"})),  # Problem, SmilePressError: what every layer reports
+    # Problem, SmilePressError: what every layer reports; the Clock: the run's one day and time
+    ("foundation", frozenset({"errors", "clock"})),
     ("load", frozenset({"load"})),  # reading files and git, strictly, with line numbers
     ("model", frozenset({"model"})),  # what the files mean: policies, articles, regulation, KPIs
     ("checks", frozenset({"checks"})),  # rule packs, engine, detectors, originality, images

@@ -66,6 +66,36 @@ def test_each_profile_builds_into_its_own_folder_and_unknown_profile_is_refused(
     assert bad.returncode != 0 and "staging" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_options_come_from_the_command_then_the_environment_then_mkdocs_yml(
+    factory, monkeypatch, caplog
+):
+    from mkdocs.config import load_config
+
+    factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
+    factory.commit_all("首页", "lixiaoyu")
+    factory.replace(
+        "mkdocs.yml",
+        "  - smilepress:\n",
+        "  - smilepress:\n      profile: preview\n      as_of: '2026-01-01'\n",
+    )
+
+    def options() -> tuple[str, str]:
+        plugin = load_config(str(factory.root / "mkdocs.yml")).plugins["smilepress"]
+        return plugin.config.profile, plugin.config.as_of
+
+    assert options() == ("preview", "2026-01-01")
+    monkeypatch.setenv("SMILEPRESS_PROFILE", "internal")
+    monkeypatch.setenv("SMILEPRESS_AS_OF", "2026-06-01")
+    assert options() == ("internal", "2026-06-01")
+    caplog.set_level("INFO")
+    assert main(["--as-of", "2026-11-28", "build", "--profile", "public"]) == 0
+    assert "SmilePress public 版" in caplog.text and "截至 2026-11-28" in caplog.text
+    assert (factory.root / "site/public/index.html").is_file()
+    assert not (factory.root / "site/internal").exists()
+    # the command hands its options to the plugin, not through the environment
+    assert os.environ["SMILEPRESS_PROFILE"] == "internal" and "SMILEPRESS_STRICT" not in os.environ
+
+
 def test_broken_policies_fail_the_build_with_the_line(factory, caplog):
     people = factory.root / "policies" / "people.yml"
     people.write_text(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from smilepress.checks.detectors import id_check_digit
 from smilepress.cli import main
 from smilepress.project import Project
 from smilepress.report.drops import report
@@ -356,3 +357,23 @@ def test_mkdocs_own_strict_mode_never_fails_on_time(tmp_path, profile):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "已下线" in result.stderr and "WARNING" not in result.stderr
+
+
+def test_an_id_number_is_judged_as_of_the_as_of_day(factory, capsys):
+    """One clock: a holder born after --as-of (but before the real today) has no ID number yet on
+    that day, whatever the findings cache holds from a check as of another day."""
+    born = dt.date.today() - dt.timedelta(days=10)
+    first17 = f"110105{born:%Y%m%d}001"
+    factory.article(
+        "faq/id.md", title="证件", type="faq", body=f"证件号 {first17}{id_check_digit(first17)}。"
+    )
+
+    def id_findings(*as_of: str) -> int:
+        _, out, _ = run(capsys, *as_of, "check", "--format", "json")
+        return sum(1 for f in json.loads(out) if f["category"] == "pii-id-card")
+
+    day_before = (born - dt.timedelta(days=1)).isoformat()
+    assert id_findings("--as-of", day_before) == 0
+    assert id_findings("--as-of", born.isoformat()) == 1
+    assert id_findings() == 1  # the real today
+    assert id_findings("--as-of", day_before) == 0  # the cached findings are not reused

@@ -289,7 +289,9 @@ def test_approval_survives_a_rename(draft, capsys):
     draft.commit_all("改文件名", "lixiaoyu")
     (verdict,) = approvals(draft, "content/education/b.md").approvals.verdicts
     assert verdict.counts
-    code, out, _ = run(capsys, "log", "content/education/b.md")   # the trail reaches back past the rename
+    code, out, _ = run(
+        capsys, "log", "content/education/b.md"
+    )  # the trail reaches back past the rename
     assert code == 0 and "创建（状态 draft）" in out and "批准：王立明（口腔医师）" in out
 
 

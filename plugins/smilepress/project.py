@@ -7,12 +7,12 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .checks import images, originality
 from .checks.engine import Checker, Document, FindingsCache
 from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
+from .clock import Clock
 from .errors import Problem, SmilePressError
 from .load.history import History
 from .model.article import Article, load_article
@@ -21,7 +21,8 @@ from .workflow.approvals import ApprovalState, Proofs, evaluate
 from .workflow.gate import Decision, Facts, decide
 
 CONTENT_DIR = "content"
-AS_OF_ENV = "SMILEPRESS_AS_OF"  # YYYY-MM-DD: build as of another day (tests, "what goes live on …")
+# YYYY-MM-DD: build as of another day (tests, "what goes live on …"); read by the glue, not here
+AS_OF_ENV = "SMILEPRESS_AS_OF"
 CACHE_ROOT = ".smilepress-cache"  # findings/ and originality/; ignores itself, never committed
 
 
@@ -65,15 +66,17 @@ def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
 
 
 class Project:
+    """`as_of`: the day to judge by (default: today in the department's time zone), as `clock`."""
+
     def __init__(self, root: Path, as_of: dt.date | None = None, content_dir: str = CONTENT_DIR):
         self.root = root.resolve()
         self.content_root = self.root / content_dir
         self.policies: Policies = load_policies(self.root)
-        self.today = (
-            as_of
-            or parse_as_of(os.environ.get(AS_OF_ENV))
-            or dt.datetime.now(ZoneInfo(self.policies.timezone)).date()
-        )
+        self.clock = Clock.start(self.policies.timezone, as_of)
+
+    @property
+    def today(self) -> dt.date:
+        return self.clock.today
 
     # -- loading -----------------------------------------------------------------------------
     def markdown_files(self) -> list[Path]:
@@ -122,23 +125,28 @@ class Project:
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(
-            self.cache_root / "findings" if self.cache_root else None, self.ruleset.digest
-        )
+        return FindingsCache(self.cache_root / "findings", self.ruleset.digest)
 
-    @cached_property
-    def cache_root(self) -> Path | None:
-        """The cache folder (created with a .gitignore of its own), or None where it cannot be written."""
-        root = self.root / CACHE_ROOT
+    @property
+    def cache_root(self) -> Path:
+        """The cache folder; nothing is written there until save_caches()."""
+        return self.root / CACHE_ROOT
+
+    def save_caches(self, prune: bool = False) -> None:
+        """Write what this run added to the findings and originality caches (`prune`: drop findings
+        of files this run did not check). The folder is made with a .gitignore of its own; where it
+        cannot be written, the caches only cost time."""
         try:
-            root.mkdir(exist_ok=True)
-            if not (root / ".gitignore").exists():
-                (root / ".gitignore").write_text(
-                    "# SmilePress's caches: never commit them\n*\n", encoding="utf-8"
-                )
-            return root
+            self.cache_root.mkdir(exist_ok=True)
+            ignore = self.cache_root / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# SmilePress's caches: never commit them\n*\n", encoding="utf-8")
         except OSError:
-            return None
+            return
+        if "findings_cache" in self.__dict__:  # only the caches this run used (cached_property)
+            self.findings_cache.save(prune=prune)
+        if "originality" in self.__dict__:
+            self.originality.save()
 
     @cached_property
     def originality(self) -> originality.Library:
@@ -151,8 +159,13 @@ class Project:
             self.root,
             self.originality_policy[0],
             texts,
-            self.cache_root / "originality" if self.cache_root else None,
+            self.cache_root / "originality",
         )
+
+    @cached_property
+    def picture_hashes(self) -> images.PictureHashes:
+        """The pictures' perceptual hashes, computed once in this run (duplicate images)."""
+        return images.PictureHashes()
 
     @cached_property
     def originality_policy(self) -> tuple[originality.Policy, list[Problem]]:
@@ -170,6 +183,7 @@ class Project:
             article.meta,
             self.content_root,
             (self.root / article.path).parent,
+            self.picture_hashes,
         )
         return review(
             self.checker,
@@ -214,8 +228,7 @@ class Project:
     @cached_property
     def entries(self) -> list[Entry]:
         entries = [self.entry(a) for a in self.articles]
-        self.findings_cache.save(prune=True)
-        self.originality.save()
+        self.save_caches(prune=True)
         return entries
 
     def decisions(self, profile: str) -> list[tuple[Entry, Decision]]:

@@ -6,6 +6,7 @@ Run directly for the table: .venv/bin/python tests/compliance/evaluate.py [--mis
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,7 @@ DEFAULT_META = {
     },
     "case": {"consent_ref": "CONSENT-2026-0012"},
 }
+AS_OF = dt.date(2026, 11, 28)  # the day the labeled set is judged by (ID numbers' birth dates)
 # Not labeled here: seo (advice), the originality categories (tests/originality) and sources.
 SCORED = [
     c
@@ -53,7 +55,7 @@ def document(item: dict) -> Document:
 def predicted(checker: Checker, item: dict) -> set[str]:
     return {
         f.category
-        for f in checker.check(document(item))
+        for f in checker.check(document(item), AS_OF)
         if f.level in ("error", "warning") and f.category in SCORED
     }
 

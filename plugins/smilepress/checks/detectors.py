@@ -1,18 +1,21 @@
 """Built-in detectors of personal data, secrets and unsafe HTML, for the compliance checks.
 
 Each detector is a pure function from text to Detections (half-open spans into the text it was
-given). Candidates found by a pattern are kept only if they pass the identifier's own check:
-GB 11643 for resident ID numbers, Luhn for bank cards, a real date of birth, a mobile prefix.
-Text is normalised first (full-width digits, letters and punctuation to ASCII) without changing
-its length, so spans point at the writer's own characters.
+given); DETECTORS names them for the rule packs. Candidates found by a pattern are kept only if
+they pass the identifier's own check: GB 11643 for resident ID numbers, Luhn for bank cards, a
+real date of birth (as of the day the check judges by), a mobile prefix. Text is normalised first
+(full-width digits, letters and punctuation to ASCII) without changing its length, so spans point
+at the writer's own characters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 from .textview import HALF_WIDTH
 
@@ -89,21 +92,28 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
-def id_number_valid(number: str, today: dt.date | None = None) -> bool:
-    """An 18-character resident ID number: plausible region, real birth date, correct check
-    character."""
+def id_number_valid(number: str, today: dt.date) -> bool:
+    """An 18-character resident ID number as of `today`: plausible region, a real birth date that
+    has come, correct check character."""
+    born = id_birth_date(number)
+    return born is not None and born <= today
+
+
+def id_birth_date(number: str) -> dt.date | None:
+    """The birth date of an ID number that is valid but for the day (region, date since 1900, check
+    character), or None."""
     number = number.upper()
     if not re.fullmatch(r"[1-9]\d{16}[\dX]", number):
-        return False
+        return None
     if number[:2] not in _PROVINCES:
-        return False
+        return None
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return False
-    if not dt.date(1900, 1, 1) <= born <= (today or dt.date.today()):
-        return False
-    return id_check_digit(number[:17]) == number[17]
+        return None
+    if born < dt.date(1900, 1, 1) or id_check_digit(number[:17]) != number[17]:
+        return None
+    return born
 
 
 _PROVINCES = {
@@ -290,13 +300,20 @@ def find_phones(text: str) -> list[Detection]:
     return sorted(found, key=lambda d: d.start)
 
 
-def find_id_numbers(text: str, today: dt.date | None = None) -> list[Detection]:
+def find_id_numbers(text: str, today: dt.date) -> list[Detection]:
     norm = _numeric_view(text)
     return [
         Detection("id-card", m.start(), m.end(), text[m.start() : m.end()])
         for m in _in_runs(_ID, norm)
         if id_number_valid(m.group(0), today)
     ]
+
+
+def id_birth_dates(text: str) -> list[dt.date]:
+    """The days on which find_id_numbers' answer for `text` can change: the birth dates of its
+    numbers (each counts from that day on)."""
+    norm = _numeric_view(text)
+    return [born for m in _in_runs(_ID, norm) if (born := id_birth_date(m.group(0)))]
 
 
 def find_bank_cards(text: str) -> list[Detection]:
@@ -360,16 +377,6 @@ def find_unsafe_html(text: str) -> list[Detection]:
         for m in pattern.finditer(text):
             found.append(Detection("unsafe-html", m.start(), m.end(), m.group(0), label))
     return sorted(found, key=lambda d: d.start)
-
-
-DETECTORS = {
-    "phone": find_phones,
-    "id-card": find_id_numbers,
-    "bank-card": find_bank_cards,
-    "email": find_emails,
-    "secret": find_secrets,
-    "unsafe-html": find_unsafe_html,
-}
 
 
 # -- the medical-ad whitelist ---------------------------------------------------------------------
@@ -442,4 +449,29 @@ def find_beyond_whitelist(text: str) -> list[Detection]:
     return found
 
 
-DETECTORS["ad-whitelist"] = find_beyond_whitelist
+# -- the detectors the rule packs name ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detector:
+    """`find(text)`; for a detector whose answer depends on the day, `find(text, today)` and
+    `turning_days(text)`: the days on which that answer can change (a findings cache uses them)."""
+
+    find: Callable[..., list[Detection]]
+    turning_days: Callable[[str], list[dt.date]] | None = None
+
+    def __call__(self, text: str, today: dt.date) -> list[Detection]:
+        return self.find(text) if self.turning_days is None else self.find(text, today)
+
+
+DETECTORS: Mapping[str, Detector] = MappingProxyType(
+    {
+        "phone": Detector(find_phones),
+        "id-card": Detector(find_id_numbers, id_birth_dates),
+        "bank-card": Detector(find_bank_cards),
+        "email": Detector(find_emails),
+        "secret": Detector(find_secrets),
+        "unsafe-html": Detector(find_unsafe_html),
+        "ad-whitelist": Detector(find_beyond_whitelist),
+    }
+)

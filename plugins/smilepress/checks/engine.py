@@ -10,6 +10,7 @@ conditions (exceptions, negation, windows, escalation, quotations of the law) ar
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import hashlib
 import json
 import re
@@ -26,7 +27,7 @@ from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
 
-ENGINE_VERSION = "1"  # part of the cache key: bump when a change to this module changes findings
+ENGINE_VERSION = "2"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
@@ -44,6 +45,8 @@ _WINDOW_REACH = {
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
+# What a detector looks at, by its rule's scope.
+_VIEWS = {"all": lambda text: text, "markup": markup_mask, "prose": prose_mask}
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,16 @@ class Checker:
         lexicons = ruleset.lexicons
         self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
         self.meta_words = tuple(_norm_word(w) for w in lexicons.get(META_LEXICON, ()))
+        self._compile_terms()
+        self._compile_patterns()
+        self._detectors = [r for r in self.rules if r.type == "detector"]
+        self._documents = [r for r in self.rules if r.type in ("required", "label")]
+
+    def _compile_terms(self) -> None:
+        """Every term and exception of every rule in one automaton (normalised, each word once)."""
         words: dict[str, int] = {}
-        self._hits_of: list[
-            list[tuple[Rule, str, str]]
-        ] = []  # pattern index -> (rule, term|exception, original)
+        # pattern index -> (rule, term|exception, original)
+        self._hits_of: list[list[tuple[Rule, str, str]]] = []
 
         def add(word: str, rule: Rule, role: str) -> None:
             norm = _norm_word(word)
@@ -128,9 +137,11 @@ class Checker:
             if words
             else None
         )
+
+    def _compile_patterns(self) -> None:
         self._patterns = [r for r in self.rules if r.type == "pattern"]
-        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match without
-        # (one automaton pass per document tells which of those strings occur).
+        # Each rule's pattern as its top-level alternatives, each with the strings it cannot match
+        # without (one automaton pass per document tells which of those strings occur).
         self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
         anchors = sorted(
             {
@@ -142,11 +153,10 @@ class Checker:
             }
         )
         self._anchor_automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
-        self._detectors = [r for r in self.rules if r.type == "detector"]
-        self._documents = [r for r in self.rules if r.type in ("required", "label")]
 
     # -- the pass over one document ----------------------------------------------------------
-    def check(self, doc: Document) -> list[Finding]:
+    def check(self, doc: Document, today: dt.date) -> list[Finding]:
+        """The findings in `doc` as of `today` (an ID number's holder must have been born)."""
         lines = Lines(doc.text)
         raw: list[Hit] = []
         prose = normalise(prose_mask(doc.text))
@@ -154,16 +164,20 @@ class Checker:
         for scope, mask in (("markup", markup_mask), ("all", None)):
             if any(r.scope == scope for r in self._patterns):
                 raw += self._wording(doc, normalise(mask(doc.text) if mask else doc.text), scope)
-        raw += self._detect(doc)
+        raw += self._detect(doc, today)
         hits = _dedupe(raw)
         hits = _dedupe(hits + self._implied(hits, doc.content_type))
+        findings = self._capped(doc, lines, hits) + self._document_rules(doc, lines)
+        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+
+    def _capped(self, doc: Document, lines: Lines, hits: list[Hit]) -> list[Finding]:
+        """A finding per hit, at most MAX_PER_RULE per rule and one more that counts the rest: a
+        writer needs the first ones, not ten thousand alike."""
         findings = []
         per_rule: dict[str, int] = {}
         for h in sorted(hits, key=lambda h: h.start):
             per_rule[h.rule.id] = per_rule.get(h.rule.id, 0) + 1
-            if (
-                per_rule[h.rule.id] <= MAX_PER_RULE
-            ):  # a writer needs the first ones, not ten thousand alike
+            if per_rule[h.rule.id] <= MAX_PER_RULE:
                 findings.append(
                     self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion)
                 )
@@ -177,61 +191,74 @@ class Checker:
                         match="",
                     )
                 )
-        findings += self._document_rules(doc, lines)
-        return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
+        return findings
 
-    def check_data(self, doc: Document, allowed: frozenset[str] = frozenset()) -> list[Finding]:
+    def check_data(
+        self, doc: Document, today: dt.date, allowed: frozenset[str] = frozenset()
+    ) -> list[Finding]:
         """A data or policy file (YAML, CSV, text): only the personal-data and secret detectors apply.
 
         `allowed`: values that are this file's business (the staff registry's own e-mail addresses).
         """
         lines = Lines(doc.text)
-        hits = [h for h in self._detect(doc) if doc.text[h.start : h.end].lower() not in allowed]
+        hits = [
+            h for h in self._detect(doc, today) if doc.text[h.start : h.end].lower() not in allowed
+        ]
         return [
             self._finding(doc, lines, h.rule, h.level, h.start, h.end, h.suggestion)
             for h in _dedupe(hits)
         ]
 
     def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
-        text = view.text
-        windows = _Windows(text)
-        hits: list[Hit] = []
-        if scope == "prose" and self._automaton is not None:
-            exceptions: dict[str, list[tuple[int, int]]] = {}
-            terms = []
-            applies: dict[str, bool] = {}
-            for index, start, end in self._automaton.find_matches_as_indexes(
-                text, overlapping=True
-            ):
-                for rule, role, original in self._hits_of[index]:
-                    if rule.id not in applies:
-                        applies[rule.id] = rule.level_for(doc.content_type) is not None
-                    if not applies[rule.id]:
-                        continue
-                    if role == "exception":
-                        exceptions.setdefault(rule.id, []).append((start, end))
-                    else:
-                        terms.append((rule, start, end, original))
-            for rule, start, end, original in terms:
-                if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+        """The wording rules' hits in one view: terms (prose only) and the scope's patterns."""
+        windows = _Windows(view.text)
+        hits = self._term_hits(doc, view, windows) if scope == "prose" else []
+        return hits + self._pattern_hits(doc, view, scope, windows)
+
+    def _term_hits(self, doc: Document, view: View, windows: _Windows) -> list[Hit]:
+        if self._automaton is None:
+            return []
+        exceptions: dict[str, list[tuple[int, int]]] = {}
+        terms = []
+        applies: dict[str, bool] = {}
+        for index, start, end in self._automaton.find_matches_as_indexes(
+            view.text, overlapping=True
+        ):
+            for rule, role, original in self._hits_of[index]:
+                if rule.id not in applies:
+                    applies[rule.id] = rule.level_for(doc.content_type) is not None
+                if not applies[rule.id]:
                     continue
-                weighed = self._level(rule, doc.content_type, windows, start, end)
-                if weighed:
-                    hits.append(
-                        Hit(
-                            rule,
-                            weighed[0],
-                            view.origin(start),
-                            view.origin_end(end),
-                            rule.swap.get(original, ""),
-                            weighed[1],
-                        )
+                if role == "exception":
+                    exceptions.setdefault(rule.id, []).append((start, end))
+                else:
+                    terms.append((rule, start, end, original))
+        hits = []
+        for rule, start, end, original in terms:
+            if any(s <= start and end <= e for s, e in exceptions.get(rule.id, ())):
+                continue
+            weighed = self._level(rule, doc.content_type, windows, start, end)
+            if weighed:
+                hits.append(
+                    Hit(
+                        rule,
+                        weighed[0],
+                        view.origin(start),
+                        view.origin_end(end),
+                        rule.swap.get(original, ""),
+                        weighed[1],
                     )
+                )
+        return hits
+
+    def _pattern_hits(self, doc: Document, view: View, scope: str, windows: _Windows) -> list[Hit]:
+        text = view.text
         present = (
             set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
             if self._anchor_automaton
             else set()
         )
+        hits = []
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
@@ -343,21 +370,16 @@ class Checker:
             and marks_after[0] in _QUOTES.values()
         )
 
-    def _detect(self, doc: Document) -> list[Hit]:
+    def _detect(self, doc: Document, today: dt.date) -> list[Hit]:
         hits = []
         cache: dict[tuple[str, str], list] = {}
-        views = {
-            "all": lambda: doc.text,
-            "markup": lambda: markup_mask(doc.text),
-            "prose": lambda: prose_mask(doc.text),
-        }
         for rule in self._detectors:
             level = rule.level_for(doc.content_type)
             if level is None:
                 continue
             key = (rule.detector, rule.scope)
             if key not in cache:
-                cache[key] = DETECTORS[rule.detector](views[rule.scope]())
+                cache[key] = DETECTORS[rule.detector](_VIEWS[rule.scope](doc.text), today)
             allowed = {re.sub(r"\D", "", a) or a.lower() for a in rule.allow}
             for d in cache[key]:
                 value = re.sub(r"\D", "", d.value) or d.value.lower()
@@ -365,6 +387,19 @@ class Checker:
                     continue
                 hits.append(Hit(rule, level, d.start, d.end))
         return hits
+
+    def unchanged_days(self, doc: Document, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and last day on which check(doc, day) finds what it finds on `today`."""
+        first, last = dt.date.min, dt.date.max
+        scopes = {(r.detector, r.scope) for r in self._detectors if r.level_for(doc.content_type)}
+        for detector, scope in sorted(scopes):
+            turning_days = DETECTORS[detector].turning_days
+            for day in turning_days(_VIEWS[scope](doc.text)) if turning_days else ():
+                if day <= today:
+                    first = max(first, day)
+                else:
+                    last = min(last, day - dt.timedelta(days=1))
+        return first, last
 
     def _document_rules(self, doc: Document, lines: Lines) -> list[Finding]:
         out = []
@@ -418,18 +453,15 @@ class Checker:
         end: int,
         suggestion: str,
     ) -> Finding:
-        line, col = lines.position(start)
-        end_line, end_col = lines.position(end) if end > start else (line, col)
-        return Finding(
+        return Finding.at(
+            doc.path,
+            doc.text,
+            start,
+            end,
+            lines=lines,
             rule=rule.id,
             category=rule.category,
             level=level,
-            path=doc.path,
-            line=line,
-            column=col,
-            end_line=end_line,
-            end_column=end_col,
-            match=doc.text[start:end],
             message=rule.message,
             suggestion=suggestion or rule.suggestion,
             basis=rule.basis,
@@ -531,6 +563,9 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 class FindingsCache:
     """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
 
+    Each entry also holds the days it is good for (Checker.unchanged_days): a check as of another
+    day reuses it only where the findings would be the same (an ID number whose holder is born).
+
     Entries live in 256 shard files by key prefix under `root/<salt>/`, read on first use: checking
     one file reads one small shard, a cold run writes 256 files (not one per document). A new
     rule-pack digest starts a new folder; save() removes the old ones.
@@ -567,18 +602,24 @@ class FindingsCache:
                     pass
         return self.shards[name]
 
-    def get(self, doc: Document) -> list[Finding] | None:
+    def get(self, doc: Document, today: dt.date) -> list[Finding] | None:
         key = self.key(doc)
         self.used.add(key)
         found = self._shard(key).get(key)
         try:
-            return None if found is None else [Finding(**f) for f in found]
-        except TypeError:  # written by another version
+            if found is None or not found["first"] <= today.isoformat() <= found["last"]:
+                return None
+            return [Finding(**f) for f in found["findings"]]
+        except (TypeError, KeyError):  # written by another version
             return None
 
-    def put(self, doc: Document, findings: list[Finding]) -> None:
+    def put(self, doc: Document, findings: list[Finding], days: tuple[dt.date, dt.date]) -> None:
         key = self.key(doc)
-        self._shard(key)[key] = [f.to_dict() for f in findings]
+        self._shard(key)[key] = {
+            "first": days[0].isoformat(),
+            "last": days[1].isoformat(),
+            "findings": [f.to_dict() for f in findings],
+        }
         self.dirty.add(key[:2])
 
     def save(self, prune: bool = False) -> None:
@@ -611,10 +652,12 @@ class FindingsCache:
             pass  # a cache that cannot be written only costs time
 
 
-def check_cached(checker: Checker, doc: Document, cache: FindingsCache | None) -> list[Finding]:
-    found = cache.get(doc) if cache else None
+def check_cached(
+    checker: Checker, doc: Document, today: dt.date, cache: FindingsCache | None
+) -> list[Finding]:
+    found = cache.get(doc, today) if cache else None
     if found is None:
-        found = checker.check(doc)
+        found = checker.check(doc, today)
         if cache:
-            cache.put(doc, found)
+            cache.put(doc, found, checker.unchanged_days(doc, today))
     return found

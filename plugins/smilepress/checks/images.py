@@ -21,6 +21,7 @@ picture stored under two names is an `image-duplicate` warning, found by percept
 robust to resizing and JPEG re-encoding), once per pair, on the later path.
 
 Pillow and imagehash are needed for the duplicate check only; they are imported on first use.
+Perceptual hashes are kept in a PictureHashes that the caller owns (a Project holds one per run).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..load.strict_yaml import load_yaml
-from ..model.findings import Finding
+from ..model.findings import Finding, clipped
 
 __all__ = [
     "ImageRef",
@@ -49,6 +50,7 @@ __all__ = [
     "image_findings",
     "credit_caption",
     "duplicate_images",
+    "PictureHashes",
     "resolve_licence",
     "IMAGE_SUFFIXES",
 ]
@@ -447,30 +449,32 @@ def _sidecar_for(image: Path) -> Path | None:
 _SIDECAR_MAX = 256 * 1024
 
 
-def _read_sidecar(sidecar: Path, shown: str) -> dict | Problem:
+def _read_sidecar(sidecar: Path, shown: str) -> tuple[dict, list[Problem]]:
+    """The sidecar's fields, and its problem when it cannot be used (then no fields)."""
     try:
         data = sidecar.read_bytes()[: _SIDECAR_MAX + 1]
     except OSError as exc:
-        return Problem(shown, 1, f"无法读取：{exc.strerror or exc}", "检查文件权限")
+        return {}, [Problem(shown, 1, f"无法读取：{exc.strerror or exc}", "检查文件权限")]
     if len(data) > _SIDECAR_MAX:
-        return Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
+        return {}, [
+            Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Problem(
-            shown,
-            data[: exc.start].count(b"\n") + 1,
-            "文件不是 UTF-8 编码",
-            "请在编辑器中另存为 UTF-8 后再提交",
-        )
+        line = data[: exc.start].count(b"\n") + 1
+        return {}, [
+            Problem(shown, line, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交")
+        ]
     loaded = load_yaml(text, shown)
-    if isinstance(loaded, Problem):
-        return loaded
+    if isinstance(loaded, Problem):  # the load layer's own convention (load/strict_yaml.py)
+        return {}, [loaded]
     if loaded.data is None:
-        return {}
+        return {}, []
     if not isinstance(loaded.data, dict):
-        return Problem(shown, 1, "内容必须是“字段: 值”的映射", "每行写一个字段，例如 licence: own")
-    return loaded.data
+        hint = "每行写一个字段，例如 licence: own"
+        return {}, [Problem(shown, 1, "内容必须是“字段: 值”的映射", hint)]
+    return loaded.data, []
 
 
 def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown) -> _Meta:
@@ -481,13 +485,11 @@ def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown
         sidecar = _sidecar_for(_local_path(src, content_root, article_dir))
         if sidecar is not None:
             result.sidecar = shown(sidecar)
-            data = _read_sidecar(sidecar, result.sidecar)
-            if isinstance(data, Problem):
-                result.sidecar_problem = data
-            else:
-                for k, v in _aliased(data).items():
-                    fields[k] = v
-                    origin[str(k)] = result.sidecar
+            data, problems = _read_sidecar(sidecar, result.sidecar)
+            result.sidecar_problem = problems[0] if problems else None
+            for k, v in _aliased(data).items():
+                fields[k] = v
+                origin[str(k)] = result.sidecar
     entry = _front_matter_entries(meta, content_root, article_dir).get(
         _key(src, content_root, article_dir)
     )
@@ -561,258 +563,327 @@ def _project_root(path: str, article_dir: Path) -> Path | None:
     return None
 
 
-def image_findings(
-    path: str, text: str, meta: dict, content_root: Path, article_dir: Path
-) -> list[Finding]:
-    """Licence, credit, consent and duplicate findings for the images of one article.
+@dataclass(frozen=True)
+class _Article:
+    """The article whose pictures are checked: where its files are, how its findings name them."""
 
-    `path`: the article relative to the project root (findings name it); `text`: the whole file;
-    `meta`: its parsed front matter; relative image paths resolve from `article_dir`, paths starting
-    with '/' from `content_root` (where duplicates are also looked for).
-    """
-    meta = meta if isinstance(meta, dict) else {}
-    content_root, article_dir = Path(content_root), Path(article_dir)
-    root = _project_root(path, article_dir)
+    path: str  # relative to the project root
+    meta: dict
+    content_root: Path
+    article_dir: Path
+    base_line: int  # lines before the body (the front matter)
+    root: Path | None  # the project root, where the article's path tells it
 
-    def shown(p: Path) -> str:
+    def shown(self, p: Path) -> str:
+        """A file as findings name it: relative to the project root where it can be."""
         p = Path(os.path.abspath(p))
-        base = root if root is not None else Path(os.path.abspath(article_dir))
+        base = self.root if self.root is not None else Path(os.path.abspath(self.article_dir))
         try:
             rel = os.path.relpath(p, base)
         except ValueError:  # another drive
             return str(p)
-        return rel.replace(os.sep, "/") if root is not None or not rel.startswith("..") else str(p)
-
-    body_start = _body_start(text)
-    base_line = text.count("\n", 0, body_start)
-    refs = image_refs(text[body_start:])
-    out: list[Finding] = []
-    out += _front_matter_findings(path, text, meta)
+        if self.root is not None or not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+        return str(p)
 
     def finding(
-        r: ImageRef, rule: str, category: str, level: str, message: str, suggestion: str, basis: str
+        self,
+        r: ImageRef,
+        rule: str,
+        category: str,
+        level: str,
+        message: str,
+        suggestion: str,
+        basis: str,
     ) -> Finding:
-        line = base_line + r.line
-        return Finding(
+        """A finding at the src of an image reference."""
+        return Finding.on_line(
+            self.path,
+            self.base_line + r.line,
+            column=r.column,
+            end_column=max(r.end_column, r.column),
+            match=clipped(r.src),
             rule=rule,
             category=category,
             level=level,
-            path=path,
-            line=line,
-            column=r.column,
-            end_line=line,
-            end_column=max(r.end_column, r.column),
-            match=r.src if len(r.src) <= 200 else r.src[:197] + "…",
             message=message,
             suggestion=suggestion,
             basis=basis,
         )
 
-    article_consent = _text(meta.get("consent_ref"))
-    is_ad = meta.get("type") == "ad"
+
+def image_findings(
+    path: str,
+    text: str,
+    meta: dict,
+    content_root: Path,
+    article_dir: Path,
+    hashes: PictureHashes | None = None,
+) -> list[Finding]:
+    """Licence, credit, consent and duplicate findings for the images of one article.
+
+    `path`: the article relative to the project root (findings name it); `text`: the whole file;
+    `meta`: its parsed front matter; relative image paths resolve from `article_dir`, paths starting
+    with '/' from `content_root` (where duplicates are also looked for); `hashes`: the pictures'
+    hashes known so far (a run's articles share one; default: a new one).
+    """
+    meta = meta if isinstance(meta, dict) else {}
+    article_dir = Path(article_dir)
+    body_start = _body_start(text)
+    article = _Article(
+        path,
+        meta,
+        Path(content_root),
+        article_dir,
+        text.count("\n", 0, body_start),
+        _project_root(path, article_dir),
+    )
+    out = _front_matter_findings(path, text, meta)
     seen: set[str] = set()
     local: dict[str, ImageRef] = {}  # resolved path -> first reference
-    for r in refs:
-        src = r.src.strip()
-        key = _key(src, content_root, article_dir)
+    for r in image_refs(text[body_start:]):
+        key = _key(r.src.strip(), article.content_root, article.article_dir)
         if key in seen:
             continue  # one set of findings per picture, at its first use
         seen.add(key)
-        kind = _kind(src)
-        name = src if len(src) <= 80 else src[:77] + "…"
-        if not src:
-            out.append(
-                finding(
-                    r,
-                    "image/file-missing",
-                    "image-licence",
-                    "error",
-                    "图片地址是空的",
-                    "填写图片路径（相对于文章所在目录），或删除这个图片标记",
-                    BASIS_COPYRIGHT,
-                )
-            )
-            continue
-        if kind in ("data", "other"):
-            what = "内嵌（data:）图片" if kind == "data" else f"图片地址 {name}"
-            out.append(
-                finding(
-                    r,
-                    "image/unsupported-src",
-                    "image-licence",
-                    "error",
-                    f"{what}无法核对版权来源",
-                    "把图片保存为文件放在文章旁的 images/ 目录，再在 front matter 的 images: 中写明 licence、source",
-                    BASIS_COPYRIGHT,
-                )
-            )
-            continue
-        if kind == "local":
-            file = _local_path(src, content_root, article_dir)
-            if not file.is_file():
-                out.append(
-                    finding(
-                        r,
-                        "image/file-missing",
-                        "image-licence",
-                        "error",
-                        f"找不到图片文件 {name}（应在 {shown(file)}）",
-                        f"检查路径和文件名（包括大小写）；路径相对于文章所在目录，以 / 开头时相对于 {shown(content_root)}/",
-                        BASIS_COPYRIGHT,
-                    )
-                )
-                continue
-            local.setdefault(str(file), r)
-        info = _metadata(src, meta, content_root, article_dir, shown)
-        if kind == "external":
-            if info.entry is None or not _text(info.fields.get("licence")):
-                out.append(
-                    finding(
-                        r,
-                        "image/external",
-                        "image-licence",
-                        "error",
-                        f"外站图片 {name} 没有版权信息；也不建议直接引用外站图片（盗链）：对方可能随时更换或删除，"
-                        "并会得知本站访客的访问",
-                        f"把图片下载到文章旁的 images/ 目录并写明 licence、source；确需外链时，在 front matter 的 "
-                        f"images: 中为 {name} 写明 licence、source（CC 图片还要写 credit）",
-                        BASIS_EXTERNAL,
-                    )
-                )
-                continue
-            out.append(
-                finding(
-                    r,
-                    "image/external",
-                    "image-licence",
-                    "warning",
-                    f"外站图片 {name}：不建议直接引用外站图片（盗链），对方可能随时更换或删除，并会得知本站访客的访问",
-                    "把图片下载到文章旁的 images/ 目录，src 改为本地路径（版权信息照抄）",
-                    BASIS_EXTERNAL,
-                )
-            )
-        sidecar_name = f"{PurePosixPath(src.split('?')[0].split('#')[0]).name}.yml"
-        where_to_write = f"在 front matter 的 images: 中为 {name} 写明 licence、source" + (
-            "" if kind == "external" else f"，或在图片旁放 {sidecar_name}"
-        )
-        if info.sidecar_problem is not None:
-            p = info.sidecar_problem
-            out.append(
-                finding(
-                    r,
-                    "image/sidecar-invalid",
-                    "image-licence",
-                    "error",
-                    f"图片说明文件 {p.path} 第 {p.line} 行：{p.message}",
-                    p.hint or f"修正 {p.path}，例如写成：licence: own 和 source: 本院设计组绘制",
-                    BASIS_COPYRIGHT,
-                )
-            )
-            if "licence" not in info.fields:
-                continue  # the broken sidecar is the one thing to fix first
-        raw_licence = info.fields.get("licence")
-        licence = resolve_licence(raw_licence)
-        if _text(raw_licence) == "":
-            out.append(
-                finding(
-                    r,
-                    "image/licence-missing",
-                    "image-licence",
-                    "error",
-                    f"图片 {name} 没有版权信息（licence）",
-                    f"{where_to_write}；licence 可选 {_MAIN_LICENCES} 等",
-                    BASIS_COPYRIGHT,
-                )
-            )
-            continue
-        origin = info.origin.get("licence", "front matter")
-        if licence is None:
-            hint = ""
-            norm = _norm_licence(str(raw_licence))
-            versions = [k for k in LICENCES if _norm_licence(k).startswith(norm + "-")]
-            if norm.startswith("CC") and versions:
-                hint = f"；请写明版本，例如 {versions[0]}"
-            out.append(
-                finding(
-                    r,
-                    "image/licence-unknown",
-                    "image-licence",
-                    "error",
-                    f"图片 {name} 的 licence “{_text(raw_licence)}”不是认可的许可（写在 {origin}）",
-                    f"licence 只能是 {_MAIN_LICENCES}，或 CC 其他版本（2.0、2.5、3.0）及 BY-ND、BY-NC-SA、"
-                    f"BY-NC-ND{hint}；不确定授权时不要使用这张图片",
-                    BASIS_COPYRIGHT,
-                )
-            )
-        else:
-            if licence.credit and not _text(info.fields.get("credit")):
-                out.append(
-                    finding(
-                        r,
-                        "image/credit-missing",
-                        "image-licence",
-                        "error",
-                        f"图片 {name} 使用 {licence.label} 许可，必须署名，但没有写 credit",
-                        f"在 {'front matter 的 images: 中' if origin == 'front matter' else f'{origin} 中'}"
-                        f"为 {name} 写明 credit（作者或权利人姓名），网页上会显示“图片：作者 / {licence.label}”",
-                        BASIS_CREDIT,
-                    )
-                )
-            if not licence.commercial:
-                out.append(
-                    finding(
-                        r,
-                        "image/non-commercial",
-                        "image-licence",
-                        "error" if is_ad else "warning",
-                        f"图片 {name} 使用 {licence.label} 许可，只允许非商业性使用"
-                        + ("，不能用于广告" if is_ad else "；本院网站属于商业用途的可能很大"),
-                        "换一张 own、purchased、CC0 或 CC-BY/CC-BY-SA 的图片，或取得作者的商用授权后把 licence 改为 purchased",
-                        BASIS_NC,
-                    )
-                )
-        if not _text(info.fields.get("source")):
-            out.append(
-                finding(
-                    r,
-                    "image/source-missing",
-                    "image-licence",
-                    "warning",
-                    f"图片 {name} 没有写来源（source）",
-                    "写明出处：原图网址、图库订单号，或本院的作者/部门（例如 本院设计组绘制），便于日后核对授权",
-                    BASIS_COPYRIGHT,
-                )
-            )
-        if _truthy(info.fields.get("patient")) and not (
-            _text(info.fields.get("consent_ref")) or article_consent
-        ):
-            out.append(
-                finding(
-                    r,
-                    "image/patient-consent",
-                    "consent",
-                    "error",
-                    f"图片 {name} 是患者照片（patient: true），但没有知情同意书编号（consent_ref）",
-                    "取得患者书面同意（肖像及健康信息的使用）后，在该图片的元数据或文章 front matter 中写 "
-                    "consent_ref；没有同意书时不得使用这张照片",
-                    BASIS_CONSENT,
-                )
-            )
-        unknown = sorted(k for k in info.fields if k not in FIELDS)
-        if unknown:
-            out.append(
-                finding(
-                    r,
-                    "image/unknown-field",
-                    "image-licence",
-                    "warning",
-                    f"图片 {name} 的元数据有不认识的字段：{'、'.join(unknown)}",
-                    "可用字段：src、licence、source、credit、patient、consent_ref；检查是否拼错（例如 consent 应为 consent_ref）",
-                    "SmilePress 图片版权登记格式",
-                )
-            )
-    out += _duplicate_findings(local, content_root, shown, finding)
+        out += _picture_findings(article, r, local)
+    out += _duplicate_findings(article, local, hashes or PictureHashes())
     out.sort(key=lambda f: (f.line, f.column, f.rule))
+    return out
+
+
+def _picture_findings(article: _Article, r: ImageRef, local: dict[str, ImageRef]) -> list[Finding]:
+    """What is wrong with one picture (at its first use); a local file found is noted in `local`."""
+    src = r.src.strip()
+    kind = _kind(src)
+    name = clipped(src, 80)
+    unusable = _unusable_source(article, r, src, kind, name)
+    if unusable is not None:
+        return [unusable]
+    if kind == "local":
+        local.setdefault(str(_local_path(src, article.content_root, article.article_dir)), r)
+    info = _metadata(src, article.meta, article.content_root, article.article_dir, article.shown)
+    out = []
+    if kind == "external":
+        licensed = info.entry is not None and bool(_text(info.fields.get("licence")))
+        out.append(_external_finding(article, r, name, licensed))
+        if not licensed:
+            return out
+    if info.sidecar_problem is not None:
+        out.append(_sidecar_finding(article, r, info.sidecar_problem))
+        if "licence" not in info.fields:
+            return out  # the broken sidecar is the one thing to fix first
+    if _text(info.fields.get("licence")) == "":
+        return [*out, _licence_missing_finding(article, r, src, kind, name)]
+    out += _licence_findings(article, r, info, name)
+    out += _record_findings(article, r, info, name)
+    return out
+
+
+def _unusable_source(
+    article: _Article, r: ImageRef, src: str, kind: str, name: str
+) -> Finding | None:
+    """An empty src, one whose origin cannot be checked (data:, another scheme), a missing file."""
+    if not src:
+        return article.finding(
+            r,
+            "image/file-missing",
+            "image-licence",
+            "error",
+            "图片地址是空的",
+            "填写图片路径（相对于文章所在目录），或删除这个图片标记",
+            BASIS_COPYRIGHT,
+        )
+    if kind in ("data", "other"):
+        what = "内嵌（data:）图片" if kind == "data" else f"图片地址 {name}"
+        return article.finding(
+            r,
+            "image/unsupported-src",
+            "image-licence",
+            "error",
+            f"{what}无法核对版权来源",
+            "把图片保存为文件放在文章旁的 images/ 目录，"
+            "再在 front matter 的 images: 中写明 licence、source",
+            BASIS_COPYRIGHT,
+        )
+    if kind == "local":
+        file = _local_path(src, article.content_root, article.article_dir)
+        if not file.is_file():
+            shown = article.shown
+            return article.finding(
+                r,
+                "image/file-missing",
+                "image-licence",
+                "error",
+                f"找不到图片文件 {name}（应在 {shown(file)}）",
+                "检查路径和文件名（包括大小写）；"
+                f"路径相对于文章所在目录，以 / 开头时相对于 {shown(article.content_root)}/",
+                BASIS_COPYRIGHT,
+            )
+    return None
+
+
+def _external_finding(article: _Article, r: ImageRef, name: str, licensed: bool) -> Finding:
+    """An image on another site: an error without a licence in the front matter, else a warning."""
+    if not licensed:
+        return article.finding(
+            r,
+            "image/external",
+            "image-licence",
+            "error",
+            f"外站图片 {name} 没有版权信息；也不建议直接引用外站图片（盗链）："
+            "对方可能随时更换或删除，并会得知本站访客的访问",
+            "把图片下载到文章旁的 images/ 目录并写明 licence、source；"
+            f"确需外链时，在 front matter 的 images: 中为 {name} 写明 licence、source"
+            "（CC 图片还要写 credit）",
+            BASIS_EXTERNAL,
+        )
+    return article.finding(
+        r,
+        "image/external",
+        "image-licence",
+        "warning",
+        f"外站图片 {name}：不建议直接引用外站图片（盗链），"
+        "对方可能随时更换或删除，并会得知本站访客的访问",
+        "把图片下载到文章旁的 images/ 目录，src 改为本地路径（版权信息照抄）",
+        BASIS_EXTERNAL,
+    )
+
+
+def _sidecar_finding(article: _Article, r: ImageRef, p: Problem) -> Finding:
+    return article.finding(
+        r,
+        "image/sidecar-invalid",
+        "image-licence",
+        "error",
+        f"图片说明文件 {p.path} 第 {p.line} 行：{p.message}",
+        p.hint or f"修正 {p.path}，例如写成：licence: own 和 source: 本院设计组绘制",
+        BASIS_COPYRIGHT,
+    )
+
+
+def _licence_missing_finding(
+    article: _Article, r: ImageRef, src: str, kind: str, name: str
+) -> Finding:
+    sidecar_name = f"{PurePosixPath(src.split('?')[0].split('#')[0]).name}.yml"
+    where_to_write = f"在 front matter 的 images: 中为 {name} 写明 licence、source" + (
+        "" if kind == "external" else f"，或在图片旁放 {sidecar_name}"
+    )
+    return article.finding(
+        r,
+        "image/licence-missing",
+        "image-licence",
+        "error",
+        f"图片 {name} 没有版权信息（licence）",
+        f"{where_to_write}；licence 可选 {_MAIN_LICENCES} 等",
+        BASIS_COPYRIGHT,
+    )
+
+
+def _licence_findings(article: _Article, r: ImageRef, info: _Meta, name: str) -> list[Finding]:
+    """A licence not in LICENCES, or one whose terms (credit, commercial use) are not met."""
+    raw_licence = info.fields.get("licence")
+    licence = resolve_licence(raw_licence)
+    origin = info.origin.get("licence", "front matter")
+    if licence is None:
+        hint = ""
+        norm = _norm_licence(str(raw_licence))
+        versions = [k for k in LICENCES if _norm_licence(k).startswith(norm + "-")]
+        if norm.startswith("CC") and versions:
+            hint = f"；请写明版本，例如 {versions[0]}"
+        return [
+            article.finding(
+                r,
+                "image/licence-unknown",
+                "image-licence",
+                "error",
+                f"图片 {name} 的 licence “{_text(raw_licence)}”不是认可的许可（写在 {origin}）",
+                f"licence 只能是 {_MAIN_LICENCES}，"
+                "或 CC 其他版本（2.0、2.5、3.0）及 BY-ND、BY-NC-SA、"
+                f"BY-NC-ND{hint}；不确定授权时不要使用这张图片",
+                BASIS_COPYRIGHT,
+            )
+        ]
+    out = []
+    if licence.credit and not _text(info.fields.get("credit")):
+        out.append(
+            article.finding(
+                r,
+                "image/credit-missing",
+                "image-licence",
+                "error",
+                f"图片 {name} 使用 {licence.label} 许可，必须署名，但没有写 credit",
+                f"在 {'front matter 的 images: 中' if origin == 'front matter' else f'{origin} 中'}"
+                f"为 {name} 写明 credit（作者或权利人姓名），"
+                f"网页上会显示“图片：作者 / {licence.label}”",
+                BASIS_CREDIT,
+            )
+        )
+    if not licence.commercial:
+        is_ad = article.meta.get("type") == "ad"
+        out.append(
+            article.finding(
+                r,
+                "image/non-commercial",
+                "image-licence",
+                "error" if is_ad else "warning",
+                f"图片 {name} 使用 {licence.label} 许可，只允许非商业性使用"
+                + ("，不能用于广告" if is_ad else "；本院网站属于商业用途的可能很大"),
+                "换一张 own、purchased、CC0 或 CC-BY/CC-BY-SA 的图片，"
+                "或取得作者的商用授权后把 licence 改为 purchased",
+                BASIS_NC,
+            )
+        )
+    return out
+
+
+def _record_findings(article: _Article, r: ImageRef, info: _Meta, name: str) -> list[Finding]:
+    """What the picture's record lacks besides the licence: its source, a patient's consent; and
+    fields it should not have."""
+    out = []
+    if not _text(info.fields.get("source")):
+        out.append(
+            article.finding(
+                r,
+                "image/source-missing",
+                "image-licence",
+                "warning",
+                f"图片 {name} 没有写来源（source）",
+                "写明出处：原图网址、图库订单号，或本院的作者/部门（例如 本院设计组绘制），"
+                "便于日后核对授权",
+                BASIS_COPYRIGHT,
+            )
+        )
+    if _truthy(info.fields.get("patient")) and not (
+        _text(info.fields.get("consent_ref")) or _text(article.meta.get("consent_ref"))
+    ):
+        out.append(
+            article.finding(
+                r,
+                "image/patient-consent",
+                "consent",
+                "error",
+                f"图片 {name} 是患者照片（patient: true），但没有知情同意书编号（consent_ref）",
+                "取得患者书面同意（肖像及健康信息的使用）后，"
+                "在该图片的元数据或文章 front matter 中写 consent_ref；"
+                "没有同意书时不得使用这张照片",
+                BASIS_CONSENT,
+            )
+        )
+    unknown = sorted(k for k in info.fields if k not in FIELDS)
+    if unknown:
+        out.append(
+            article.finding(
+                r,
+                "image/unknown-field",
+                "image-licence",
+                "warning",
+                f"图片 {name} 的元数据有不认识的字段：{'、'.join(unknown)}",
+                "可用字段：src、licence、source、credit、patient、consent_ref；"
+                "检查是否拼错（例如 consent 应为 consent_ref）",
+                "SmilePress 图片版权登记格式",
+            )
+        )
     return out
 
 
@@ -833,16 +904,12 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
 
     def add(line: int, message: str, suggestion: str) -> None:
         out.append(
-            Finding(
+            Finding.on_line(
+                path,
+                line,
                 rule="image/front-matter",
                 category="image-licence",
                 level="error",
-                path=path,
-                line=line,
-                column=1,
-                end_line=line,
-                end_column=1,
-                match="",
                 message=message,
                 suggestion=suggestion,
                 basis=BASIS_COPYRIGHT,
@@ -877,12 +944,6 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
-# Perceptual hashes by SHA-256 of the file's bytes (None: not a picture, or a blank one), and file
-# digests by (path, size, mtime): a file is read and hashed once per process.
-_HASHES: dict[str, int | None] = {}
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-_INDEX: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
-
 
 def _compute_phash(data: bytes) -> int | None:
     import imagehash
@@ -904,34 +965,73 @@ def _compute_phash(data: bytes) -> int | None:
             return int(str(imagehash.phash(gray)), 16)
 
 
-def _phash(path: Path) -> int | None:
-    try:
-        st = path.stat()
-        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
-        data = None
-        digest = _DIGESTS.get(key)
-        if digest is None:
-            data = path.read_bytes()
-            digest = _DIGESTS[key] = hashlib.sha256(data).hexdigest()
-        if digest not in _HASHES:
-            data = path.read_bytes() if data is None else data
-            try:
-                _HASHES[digest] = _compute_phash(data)
-            except ImportError:
-                raise
-            except Exception:  # noqa: BLE001 (not an image Pillow can read: no hash, no duplicate)
-                _HASHES[digest] = None
-        return _HASHES[digest]
-    except OSError:
-        return None
+class PictureHashes:
+    """Perceptual hashes of picture files, for whoever holds this (a Project: one run).
+
+    Hashes are kept by SHA-256 of the file's bytes (None: not a picture, or a blank one), file
+    digests by (path, size, mtime): while it is held, a file is read and hashed once, and the
+    duplicate pairs under a content folder are recomputed only when a file changes.
+    """
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, int | None] = {}
+        self.digests: dict[tuple[str, int, int], str] = {}
+        self.pairs: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
+
+    def phash(self, path: Path) -> int | None:
+        try:
+            st = path.stat()
+            key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+            data = None
+            digest = self.digests.get(key)
+            if digest is None:
+                data = path.read_bytes()
+                digest = self.digests[key] = hashlib.sha256(data).hexdigest()
+            if digest not in self.hashes:
+                data = path.read_bytes() if data is None else data
+                try:
+                    self.hashes[digest] = _compute_phash(data)
+                except ImportError:
+                    raise
+                except Exception:  # noqa: BLE001 (Pillow cannot read it: no hash, no duplicate)
+                    self.hashes[digest] = None
+            return self.hashes[digest]
+        except OSError:
+            return None
+
+    def project_pairs(self, content_root: Path, extra: list[str]) -> list[tuple[Path, Path, int]]:
+        """Duplicate pairs among all images under content_root (and `extra` files), recomputed only
+        on change."""
+        files = _images_under(content_root) if content_root.is_dir() else []
+        known = {f[0] for f in files}
+        for e in extra:
+            e = os.path.normpath(os.path.abspath(e))
+            if e not in known:
+                try:
+                    st = os.stat(e)
+                except OSError:
+                    continue
+                files.append((e, st.st_size, st.st_mtime_ns))
+                known.add(e)
+        signature = tuple(sorted(files))
+        cache_key = os.path.abspath(content_root)
+        cached = self.pairs.get(cache_key)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        pairs = duplicate_images([Path(f[0]) for f in signature], hashes=self)
+        self.pairs[cache_key] = (signature, pairs)
+        return pairs
 
 
-def duplicate_images(paths: list[Path], max_distance: int = 6) -> list[tuple[Path, Path, int]]:
+def duplicate_images(
+    paths: list[Path], max_distance: int = 6, hashes: PictureHashes | None = None
+) -> list[tuple[Path, Path, int]]:
     """Pairs of files that show the same picture: (earlier path, later path, Hamming distance of pHashes).
 
     Each pair once, sorted by path; the same file given twice is one file. Files Pillow cannot read,
-    and blank images, are never duplicates.
+    and blank images, are never duplicates. `hashes`: hashes already known (default: none).
     """
+    hashes = hashes if hashes is not None else PictureHashes()
     items: list[tuple[str, Path, int]] = []
     seen: set[str] = set()
     for p in paths:
@@ -940,7 +1040,7 @@ def duplicate_images(paths: list[Path], max_distance: int = 6) -> list[tuple[Pat
         if key in seen:
             continue
         seen.add(key)
-        h = _phash(p)
+        h = hashes.phash(p)
         if h is not None:
             items.append((p.as_posix(), p, h))
     items.sort(key=lambda t: t[0])
@@ -981,36 +1081,14 @@ def _images_under(root: Path) -> list[tuple[str, int, int]]:
     return found
 
 
-def _project_pairs(content_root: Path, extra: list[str]) -> list[tuple[Path, Path, int]]:
-    """Duplicate pairs among all images under content_root (and `extra` files), recomputed only on change."""
-    files = _images_under(content_root) if content_root.is_dir() else []
-    known = {f[0] for f in files}
-    for e in extra:
-        e = os.path.normpath(os.path.abspath(e))
-        if e not in known:
-            try:
-                st = os.stat(e)
-            except OSError:
-                continue
-            files.append((e, st.st_size, st.st_mtime_ns))
-            known.add(e)
-    signature = tuple(sorted(files))
-    cache_key = os.path.abspath(content_root)
-    cached = _INDEX.get(cache_key)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    pairs = duplicate_images([Path(f[0]) for f in signature])
-    _INDEX[cache_key] = (signature, pairs)
-    return pairs
-
-
 def _duplicate_findings(
-    local: dict[str, ImageRef], content_root: Path, shown, finding
+    article: _Article, local: dict[str, ImageRef], hashes: PictureHashes
 ) -> list[Finding]:
     if not local:
         return []
+    shown = article.shown
     try:
-        pairs = _project_pairs(content_root, list(local))
+        pairs = hashes.project_pairs(article.content_root, list(local))
     except ImportError:  # Pillow or imagehash not installed: the licence checks still ran
         return []
     mine = {os.path.normpath(os.path.abspath(k)): r for k, r in local.items()}
@@ -1021,7 +1099,7 @@ def _duplicate_findings(
             continue  # each pair once: on the article that uses the later path
         how = "感知哈希相同" if distance == 0 else f"感知哈希只差 {distance}/64 位"
         out.append(
-            finding(
+            article.finding(
                 r,
                 "image/duplicate",
                 "image-duplicate",

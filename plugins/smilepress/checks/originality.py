@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import Problem
 from ..load.files import write_atomically
 from ..load.yaml_file import load_policy_file
-from ..model.findings import Finding
+from ..model.findings import Finding, clipped
 from .textview import Lines, fold, front_matter_end, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
@@ -373,7 +373,8 @@ class Library:
     """Every article and reference text, fingerprinted once; the index cached by content digest.
 
     The cache (`.smilepress-cache/originality/`) holds each document's fingerprints under its digest,
-    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy.
+    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy. It is read
+    here and written by save(), never on the way.
     """
 
     def __init__(
@@ -388,6 +389,7 @@ class Library:
         self.pairs = self._load_pairs()
         self._pairs_changed = False
         fresh: dict[str, np.ndarray] = {}
+        self._fresh = fresh  # this run's fingerprints by digest: what save() keeps
         for name, text in sorted(articles.items()):
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
         ref_dir = root / policy.reference_dir
@@ -409,7 +411,6 @@ class Library:
                         exempt_quotes=False,
                     )
                 )
-        self._save_cache(fresh)
 
     def _add(
         self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool
@@ -523,7 +524,9 @@ class Library:
             return {}
 
     def save(self) -> None:
-        """Keep the alignments of documents that still exist (call after the run's questions)."""
+        """Keep this run's fingerprints and the alignments of documents that still exist (call
+        after the run's questions)."""
+        self._save_cache(self._fresh)
         path = self._pairs_file()
         if path is None or not self._pairs_changed:
             return
@@ -635,19 +638,16 @@ def _finding(
 ):
     start = int(me.content.offsets[q.start])
     end = int(me.content.offsets[q.end - 1]) + 1
-    line, col = lines.position(start)
-    end_line, end_col = lines.position(end)
-    match = me.text[start:end]
-    return Finding(
+    return Finding.at(
+        me.name,
+        me.text,
+        start,
+        end,
+        lines=lines,
+        match=clipped(me.text[start:end]),
         rule=rule,
         category=category,
         level=level,
-        path=me.name,
-        line=line,
-        column=col,
-        end_line=end_line,
-        end_column=end_col,
-        match=match if len(match) <= 200 else match[:197] + "…",
         message=message,
         suggestion=suggestion,
         basis=BASIS,

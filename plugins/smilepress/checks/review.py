@@ -40,7 +40,7 @@ def review(
     more_rules: tuple[str, ...] = (),
 ) -> Review:
     """`more`: findings of other checks (originality, images) that waivers and the gate treat alike."""
-    found = check_cached(checker, doc, cache) + list(more)
+    found = check_cached(checker, doc, today, cache) + list(more)
     rules = checker.ruleset.by_id
     waivers, problems = parse_waivers(doc.text, doc.path, set(rules) | set(more_rules))
     found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)

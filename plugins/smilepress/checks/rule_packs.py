@@ -285,6 +285,30 @@ class _PackReader:
             r.fail((*where, "type"), f"规则类型 '{rtype}' 无效", f"可用：{', '.join(RULE_TYPES)}")
             return None
         r.unknown_keys(spec, _COMMON_KEYS | _TYPE_KEYS[rtype], where)
+        identity = self._identity(spec, where)
+        levels = self._levels(spec, where, types)
+        scope = self._scope(spec, where, rtype)
+        fields = self._TYPED_FIELDS[rtype](self, spec, where)
+        context = self.context(spec.get("context"), (*where, "context"))
+        exceptions = self.words(spec.get("exceptions", []), (*where, "exceptions"), "exceptions")
+        if len(r.problems) > before:
+            return None
+        return Rule(
+            **identity,
+            type=rtype,
+            **levels,
+            source=f"{r.path}:{r.loaded.line_of(*where)}",
+            suggestion=str(spec.get("suggestion", "")).strip(),
+            scope=scope,
+            waiver_role=str(spec.get("waiver_role", "compliance")),
+            exceptions=exceptions,
+            context=context,
+            **fields,
+        )
+
+    def _identity(self, spec: dict, where: tuple) -> dict[str, Any]:
+        """id, category, message and basis: what every rule must say."""
+        r = self.r
         rid = spec.get("id")
         if not isinstance(rid, str) or not _ID.match(rid):
             r.fail(
@@ -301,6 +325,15 @@ class _PackReader:
                     f"规则缺少 {key}",
                     "message 用中文说明错在哪里、应该怎么写；basis 写法律及条款",
                 )
+        text = {
+            key: spec[key].strip() if isinstance(spec.get(key), str) else ""
+            for key in ("message", "basis")
+        }
+        return {"id": rid, "category": category, **text}
+
+    def _levels(self, spec: dict, where: tuple, types: set[str]) -> dict[str, Any]:
+        """level, levels per content type and applies_to."""
+        r = self.r
         level = self.level(spec.get("level", "error"), (*where, "level"))
         levels = {}
         for t, lv in r.mapping(spec.get("levels", {}), (*where, "levels"), "levels").items():
@@ -309,72 +342,98 @@ class _PackReader:
         applies = r.strings(spec.get("applies_to", []), (*where, "applies_to"), "applies_to")
         for i, t in enumerate(applies):
             r.known(t, types, (*where, "applies_to", i), "内容类型")
+        return {"level": level, "levels": levels, "applies_to": frozenset(applies)}
+
+    def _scope(self, spec: dict, where: tuple, rtype: str) -> str:
         scope = spec.get("scope", "all" if rtype == "detector" else "prose")
         if scope not in SCOPES:
-            r.fail(
+            self.r.fail(
                 (*where, "scope"),
                 f"scope '{scope}' 无效",
                 "可用：prose（读者看到的文字）、markup（页面源码，不含代码块和注释）、all（整个文件，含注释和代码）",
             )
-        fields: dict[str, Any] = {}
-        if rtype == "terms":
-            fields["terms"] = self.words(spec.get("terms"), (*where, "terms"), "terms")
-            if not fields["terms"]:
-                r.fail((*where, "terms"), "terms 规则至少需要一个词")
-        elif rtype == "pattern":
-            fields["pattern"] = self.regex(spec.get("pattern"), (*where, "pattern"), "pattern")
-            if fields["pattern"] is not None and fields["pattern"].match(""):
-                r.fail((*where, "pattern"), "正则能匹配空文本，会在每一处报错", "请修改正则")
-        elif rtype == "substitution":
-            swap = r.mapping(spec.get("swap"), (*where, "swap"), "swap")
-            fields["swap"] = {str(k): str(v) for k, v in swap.items() if str(k).strip()}
-            if not fields["swap"]:
-                r.fail((*where, "swap"), "substitution 规则需要 swap：{不要这样写: 改成这样}")
-        elif rtype == "detector":
-            fields["detector"] = str(spec.get("detector"))
-            r.known(fields["detector"], DETECTORS, (*where, "detector"), "检测器")
-            fields["allow"] = self.words(spec.get("allow", []), (*where, "allow"), "allow")
-        elif rtype == "required":
-            fields["field_name"] = str(spec.get("field", ""))
-            if not fields["field_name"]:
-                r.fail((*where, "field"), "required 规则需要 field（front matter 字段名）")
-            fields["pattern"] = self.regex(spec.get("pattern"), (*where, "pattern"), "pattern")
-            fields["when"] = self.regex(spec.get("when"), (*where, "when"), "when")
-        elif rtype == "label":
-            fields["label"] = str(spec.get("label", ""))
-            if not fields["label"]:
-                r.fail((*where, "label"), "label 规则需要 label（例如 广告）")
-            fields["where"] = r.strings(
-                spec.get("where", ["title", "first_line"]), (*where, "where"), "where"
-            )
-            for i, w in enumerate(fields["where"]):
-                r.known(w, FIELD_SCOPES, (*where, "where", i), "位置")
-        context = self.context(spec.get("context"), (*where, "context"))
-        exceptions = self.words(spec.get("exceptions", []), (*where, "exceptions"), "exceptions")
-        if len(r.problems) > before:
-            return None
-        return Rule(
-            id=rid,
-            category=category,
-            type=rtype,
-            level=level,
-            message=spec["message"].strip(),
-            basis=spec["basis"].strip(),
-            source=f"{r.path}:{r.loaded.line_of(*where)}",
-            suggestion=str(spec.get("suggestion", "")).strip(),
-            levels=levels,
-            applies_to=frozenset(applies),
-            scope=scope,
-            waiver_role=str(spec.get("waiver_role", "compliance")),
-            exceptions=exceptions,
-            context=context,
-            **fields,
-        )
+        return scope
+
+    # -- the fields of each rule type -----------------------------------------------------------
+    def _terms_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        terms = self.words(spec.get("terms"), (*where, "terms"), "terms")
+        if not terms:
+            self.r.fail((*where, "terms"), "terms 规则至少需要一个词")
+        return {"terms": terms}
+
+    def _pattern_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        pattern = self.regex(spec.get("pattern"), (*where, "pattern"), "pattern")
+        if pattern is not None and pattern.match(""):
+            self.r.fail((*where, "pattern"), "正则能匹配空文本，会在每一处报错", "请修改正则")
+        return {"pattern": pattern}
+
+    def _substitution_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        swap = self.r.mapping(spec.get("swap"), (*where, "swap"), "swap")
+        swap = {str(k): str(v) for k, v in swap.items() if str(k).strip()}
+        if not swap:
+            self.r.fail((*where, "swap"), "substitution 规则需要 swap：{不要这样写: 改成这样}")
+        return {"swap": swap}
+
+    def _detector_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        detector = str(spec.get("detector"))
+        self.r.known(detector, DETECTORS, (*where, "detector"), "检测器")
+        allow = self.words(spec.get("allow", []), (*where, "allow"), "allow")
+        return {"detector": detector, "allow": allow}
+
+    def _required_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        field_name = str(spec.get("field", ""))
+        if not field_name:
+            self.r.fail((*where, "field"), "required 规则需要 field（front matter 字段名）")
+        return {
+            "field_name": field_name,
+            "pattern": self.regex(spec.get("pattern"), (*where, "pattern"), "pattern"),
+            "when": self.regex(spec.get("when"), (*where, "when"), "when"),
+        }
+
+    def _label_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        r = self.r
+        label = str(spec.get("label", ""))
+        if not label:
+            r.fail((*where, "label"), "label 规则需要 label（例如 广告）")
+        places = r.strings(spec.get("where", ["title", "first_line"]), (*where, "where"), "where")
+        for i, w in enumerate(places):
+            r.known(w, FIELD_SCOPES, (*where, "where", i), "位置")
+        return {"label": label, "where": places}
+
+    _TYPED_FIELDS = {
+        "terms": _terms_fields,
+        "pattern": _pattern_fields,
+        "substitution": _substitution_fields,
+        "detector": _detector_fields,
+        "required": _required_fields,
+        "label": _label_fields,
+    }
 
 
 def load_rules(root: Path, content_types: set[str], roles: set[str] | None = None) -> RuleSet:
     """Every pack under policies/compliance/; problems are collected, never raised."""
     problems: list[Problem] = []
+    readers, digest = _read_packs(root, problems)
+    lexicons = _lexicons(readers)
+    rules, disabled = _rules(readers, lexicons, content_types, roles, problems)
+    implications = [
+        i for reader in readers for i in _implications(reader, rules, content_types, problems)
+    ]
+    for rid in sorted(disabled - set(rules)):
+        problems.append(
+            Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning")
+        )
+    return RuleSet(
+        tuple(r for r in rules.values() if r.id not in disabled),
+        tuple(problems),
+        digest,
+        lexicons,
+        tuple(i for i in implications if i.rule not in disabled),
+    )
+
+
+def _read_packs(root: Path, problems: list[Problem]) -> tuple[list[PolicyReader], str]:
+    """A reader of each pack file that loads, and the digest of all pack files (the cache key)."""
     digest = hashlib.sha256()
     readers = []
     for path in sorted((root / PACK_DIR).glob("*.yml")):
@@ -401,6 +460,11 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
         problems.append(
             Problem(PACK_DIR, 0, "没有找到任何合规规则包", f"请在 {PACK_DIR}/ 下放置 *.yml 规则包")
         )
+    return readers, digest.hexdigest()[:16]
+
+
+def _lexicons(readers: list[PolicyReader]) -> dict[str, tuple[str, ...]]:
+    """The named word lists of all packs (a name defined twice is a problem of the later pack)."""
     lexicons: dict[str, tuple[str, ...]] = {}
     for reader in readers:
         for name, words in reader.mapping(
@@ -417,6 +481,18 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
                 for w in reader.strings(words, ("lexicons", name), f"词表 {name}")
                 if w.strip()
             )
+    return lexicons
+
+
+def _rules(
+    readers: list[PolicyReader],
+    lexicons: dict[str, tuple[str, ...]],
+    content_types: set[str],
+    roles: set[str] | None,
+    problems: list[Problem],
+) -> tuple[dict[str, Rule], set[str]]:
+    """Every pack's rules by id (broken, disabled-in-place and duplicate ones left out), and the
+    ids the packs' `disable:` lists name. Each pack's problems so far go into `problems`."""
     rules: dict[str, Rule] = {}
     disabled: set[str] = set()
     for reader in readers:
@@ -447,53 +523,49 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
                 continue
             rules[rule.id] = rule
         problems.extend(reader.problems)
+    return rules, disabled
+
+
+def _implications(
+    reader: PolicyReader, rules: dict[str, Rule], content_types: set[str], problems: list[Problem]
+) -> list[Implication]:
+    """One pack's `implies:` list; its new problems go into `problems`."""
     implications = []
-    for reader in readers:
-        specs = reader.loaded.data.get("implies") or []
-        if not isinstance(specs, list):
-            reader.fail(("implies",), "implies 应该是列表（每项以 - 开头）")
-            specs = []
-        for i, spec in enumerate(specs):
-            where = ("implies", i)
-            spec = reader.mapping(spec, where, "implies")
-            reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
-            categories = reader.strings(
-                spec.get("categories", []), (*where, "categories"), "categories"
-            )
-            types = reader.strings(spec.get("in", []), (*where, "in"), "in")
-            ok = all(
-                reader.known(c, CATEGORIES, (*where, "categories", j), "类别")
-                for j, c in enumerate(categories)
-            )
-            ok &= all(
-                reader.known(t, content_types, (*where, "in", j), "内容类型")
-                for j, t in enumerate(types)
-            )
-            ok &= reader.known(str(spec.get("rule")), rules, (*where, "rule"), "规则")
-            if spec.get("when", "always") not in ("always", "self"):
-                reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
-                ok = False
-            if ok:
-                implications.append(
-                    Implication(
-                        frozenset(categories),
-                        frozenset(types),
-                        str(spec["rule"]),
-                        spec.get("when") == "self",
-                    )
-                )
-        problems.extend(p for p in reader.problems if p not in problems)
-    for rid in sorted(disabled - set(rules)):
-        problems.append(
-            Problem(PACK_DIR, 0, f"disable 中的规则 {rid} 不存在", "检查拼写", level="warning")
+    specs = reader.loaded.data.get("implies") or []
+    if not isinstance(specs, list):
+        reader.fail(("implies",), "implies 应该是列表（每项以 - 开头）")
+        specs = []
+    for i, spec in enumerate(specs):
+        where = ("implies", i)
+        spec = reader.mapping(spec, where, "implies")
+        reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
+        categories = reader.strings(
+            spec.get("categories", []), (*where, "categories"), "categories"
         )
-    return RuleSet(
-        tuple(r for r in rules.values() if r.id not in disabled),
-        tuple(problems),
-        digest.hexdigest()[:16],
-        lexicons,
-        tuple(i for i in implications if i.rule not in disabled),
-    )
+        types = reader.strings(spec.get("in", []), (*where, "in"), "in")
+        ok = all(
+            reader.known(c, CATEGORIES, (*where, "categories", j), "类别")
+            for j, c in enumerate(categories)
+        )
+        ok &= all(
+            reader.known(t, content_types, (*where, "in", j), "内容类型")
+            for j, t in enumerate(types)
+        )
+        ok &= reader.known(str(spec.get("rule")), rules, (*where, "rule"), "规则")
+        if spec.get("when", "always") not in ("always", "self"):
+            reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
+            ok = False
+        if ok:
+            implications.append(
+                Implication(
+                    frozenset(categories),
+                    frozenset(types),
+                    str(spec["rule"]),
+                    spec.get("when") == "self",
+                )
+            )
+    problems.extend(p for p in reader.problems if p not in problems)
+    return implications
 
 
 # -- required literals: skip a pattern on a text that cannot match it --------------------------------

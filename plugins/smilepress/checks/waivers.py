@@ -46,16 +46,12 @@ class Waiver:
 
 
 def _finding(path: str, line: int, level: str, rule: str, message: str, suggestion: str) -> Finding:
-    return Finding(
+    return Finding.on_line(
+        path,
+        line,
         rule=rule,
         category="waiver",
         level=level,
-        path=path,
-        line=line,
-        column=1,
-        end_line=line,
-        end_column=1,
-        match="",
         message=message,
         suggestion=suggestion,
         basis="SmilePress 豁免规则",

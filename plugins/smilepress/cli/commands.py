@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import SmilePressError
-from ..project import Project, find_root, parse_as_of
+from ..project import AS_OF_ENV, Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
 
@@ -44,8 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _as_of(args) -> dt.date | None:
+    """The day to judge by: --as-of, else SMILEPRESS_AS_OF, else None (today)."""
+    return parse_as_of(args.as_of, "--as-of") or parse_as_of(os.environ.get(AS_OF_ENV), AS_OF_ENV)
+
+
 def _project(args) -> Project:
-    return Project(find_root(Path.cwd()), as_of=parse_as_of(args.as_of, "--as-of"))
+    return Project(find_root(Path.cwd()), as_of=_as_of(args))
 
 
 def _handbook(project: Project) -> int:
@@ -320,30 +325,23 @@ def _name(p, pid: str) -> str:
 def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
     root = find_root(Path.cwd())
-    settings = {
-        "SMILEPRESS_PROFILE": args.profile,
-        "SMILEPRESS_STRICT": "1" if args.strict else None,
-        "SMILEPRESS_AS_OF": parse_as_of(args.as_of, "--as-of").isoformat()
-        if args.as_of
-        else os.environ.get("SMILEPRESS_AS_OF"),
-    }
-    saved = {name: os.environ.get(name) for name in settings}
-    _set_environment(settings)
-    try:
-        return _run_mkdocs(args, root)
-    finally:
-        _set_environment(saved)  # one build's settings never leak into the next (tests run several)
+    as_of = parse_as_of(args.as_of, "--as-of") if args.as_of else None
+    return _run_mkdocs(args, root, as_of)
 
 
-def _set_environment(values: dict[str, str | None]) -> None:
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+def _configure_plugin(config, args, as_of: dt.date | None) -> None:
+    """This command's options on the loaded SmilePress plugin, over SMILEPRESS_* and mkdocs.yml."""
+    plugin = config.plugins.get("smilepress")
+    if plugin is None:  # a mkdocs.yml without the plugin builds no article at all (fails closed)
+        return
+    plugin.config.profile = args.profile
+    if as_of is not None:
+        plugin.config.as_of = as_of.isoformat()
+    if args.strict:
+        plugin.config.strict = True
 
 
-def _run_mkdocs(args, root: Path) -> int:
+def _run_mkdocs(args, root: Path, as_of: dt.date | None) -> int:
     import logging
 
     from mkdocs.commands.build import build
@@ -356,6 +354,7 @@ def _run_mkdocs(args, root: Path) -> int:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+        _configure_plugin(config, args, as_of)
         build(config)
     except (PluginError, ConfigurationError, Abort) as exc:
         print(f"构建失败（原因见上方日志）：{exc}", file=sys.stderr)
@@ -428,22 +427,20 @@ def _check(args) -> int:
             allowed = (
                 staff if rel == "policies/people.yml" else frozenset()
             )  # the staff registry is their home
-            findings += project.checker.check_data(Document(rel, text, "", {}), allowed)
+            doc = Document(rel, text, "", {})
+            findings += project.checker.check_data(doc, project.today, allowed)
             continue
         article = project.load(path)
         entry = project.entry(article)
         sources[article.path] = article.text
         findings += [
-            Finding(
+            Finding.on_line(
+                p.path,
+                p.line,
+                column=p.col,
                 rule="file/invalid",
                 category="file",
                 level=p.level,
-                path=p.path,
-                line=p.line,
-                column=p.col,
-                end_line=p.line,
-                end_column=p.col,
-                match="",
                 message=p.message,
                 suggestion=p.hint,
                 basis="SmilePress 内容模型",
@@ -451,8 +448,7 @@ def _check(args) -> int:
             for p in article.problems
         ]
         findings += entry.review.findings
-    project.findings_cache.save()
-    project.originality.save()
+    project.save_caches()
     print(render(findings, args.format, sources, project.ruleset.by_id))
     for problem in project.rule_problems():
         print(f"规则包有问题：{problem}", file=sys.stderr)

@@ -29,7 +29,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--as-of", help="按某一天（YYYY-MM-DD）判断定时发布与过期，默认今天")
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    for add in (  # in the order `smilepress --help` lists them
+        _workflow_commands,
+        _reading_commands,
+        _check_command,
+        _backup_commands,
+        _metrics_commands,
+        _report_commands,
+        _maintenance_commands,
+        _build_command,
+    ):
+        add(sub)
+    return parser
 
+
+def _workflow_commands(sub) -> None:
+    """new, and the events that move an article through the workflow."""
     new = sub.add_parser(
         "new", help="从模板新建一篇文章（在 git 仓库中同时新建分支 content/<slug>）"
     )
@@ -63,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--reason", required=True)
     changes.add_argument("file")
 
+
+def _reading_commands(sub) -> None:
+    """list, show and log: what the articles are and were."""
     lister = sub.add_parser("list", help="列出文章")
     lister.add_argument("--status")
     lister.add_argument("--type")
@@ -78,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("file")
     log.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _check_command(sub) -> None:
     check = sub.add_parser(
         "check", help="合规检查（广告法、医疗广告、个人信息等规则包）；有错误时退出码为 1"
     )
@@ -92,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
 
+
+def _backup_commands(sub) -> None:
     bak = sub.add_parser(
         "backup", help="备份：所有分支和标签打成 git bundle，附 SHA-256 清单并校验"
     )
@@ -101,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")
 
+
+def _metrics_commands(sub) -> None:
     metrics = sub.add_parser("metrics", help="指标数据")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True, metavar="子命令")
     imp = metrics_sub.add_parser(
@@ -111,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file")
 
+
+def _report_commands(sub) -> None:
+    """board, drops and review-summary: reports for the editors and the pull request."""
     board = sub.add_parser(
         "board", help="编辑看板：按状态列出 main 和 content/<slug> 分支上的文章，等待谁、等了多久"
     )
@@ -133,6 +160,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
 
+
+def _maintenance_commands(sub) -> None:
+    """codeowners and handbook: what the forge and the handbook's data need."""
     owners = sub.add_parser(
         "codeowners",
         help="由 policies/ 生成 GitHub 和 GitLab 的 CODEOWNERS（代码平台据此请求审核人）",
@@ -146,6 +176,8 @@ def _parser() -> argparse.ArgumentParser:
         help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1",
     )
 
+
+def _build_command(sub) -> None:
     build = sub.add_parser("build", help="构建网站")
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
@@ -154,4 +186,3 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；单篇文章的问题只让它下线",
     )
-    return parser

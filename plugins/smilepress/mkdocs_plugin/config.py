@@ -1,14 +1,20 @@
-"""The plugin's options in mkdocs.yml, and the environment variables that override them."""
+"""The plugin's options in mkdocs.yml, and the environment variables that override them.
+
+Precedence, highest first: the `smilepress build` option (--profile, --as-of, --strict), which the
+command sets on the loaded plugin's config; the environment variable (SMILEPRESS_PROFILE,
+SMILEPRESS_AS_OF), read when the plugin's config is loaded; the option in mkdocs.yml.
+"""
 
 from __future__ import annotations
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from ..project import AS_OF_ENV
 from ..workflow.gate import PROFILES
 
 PROFILE_ENV = "SMILEPRESS_PROFILE"
-STRICT_ENV = "SMILEPRESS_STRICT"
+ENVIRONMENT = {"profile": PROFILE_ENV, "as_of": AS_OF_ENV}  # option -> the variable overriding it
 
 
 class SmilePressConfig(Config):
@@ -17,7 +23,7 @@ class SmilePressConfig(Config):
     """Build profile; the SMILEPRESS_PROFILE environment variable overrides it. Default: public."""
     content_dir = c.Type(str, default="content")
     as_of = c.Optional(c.Type(str))
-    """Build as of this date (YYYY-MM-DD) instead of today."""
+    """Build as of this date (YYYY-MM-DD) instead of today; SMILEPRESS_AS_OF overrides it."""
     strict = c.Type(bool, default=False)
     """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be proven at
     all, a leak (always). An article's own problems drop that article and never fail a build."""

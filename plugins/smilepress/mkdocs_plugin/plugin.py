@@ -38,7 +38,7 @@ from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
 from ..workflow.gate import PROFILES, Decision
-from .config import PROFILE_ENV, STRICT_ENV, SmilePressConfig
+from .config import ENVIRONMENT, SmilePressConfig
 
 # What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning); an
 # article's problems and anything time brings (expiry, review dates) are logged as info: they never fail a build.
@@ -115,17 +115,29 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
         self.handbook_order: list[str] = []
+        self.origin = dict.fromkeys(ENVIRONMENT, "mkdocs.yml")  # where each option came from
 
     # -- configuration ---------------------------------------------------------------------
+    def load_config(self, options, config_file_path=None):
+        """mkdocs.yml's options, with the documented environment variables over them (config.py:
+        `smilepress build` then sets its own options on this config, over both)."""
+        result = super().load_config(options, config_file_path)
+        for option, variable in ENVIRONMENT.items():
+            if os.environ.get(variable):
+                self.config[option] = os.environ[variable]
+                self.origin[option] = variable
+        return result
+
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.profile = os.environ.get(PROFILE_ENV) or self.config.profile or "public"
+        self.profile = self.config.profile or "public"
         if self.profile not in PROFILES:
             raise PluginError(
-                f"未知的构建版本 {self.profile!r}（{PROFILE_ENV}），可用的有：{', '.join(PROFILES)}"
+                f"未知的构建版本 {self.profile!r}（{self.origin['profile']}），"
+                f"可用的有：{', '.join(PROFILES)}"
             )
-        self.strict = self.config.strict or bool(config.strict) or os.environ.get(STRICT_ENV) == "1"
+        self.strict = self.config.strict or bool(config.strict)
         logging.getLogger("jieba").setLevel(
             logging.WARNING
         )  # its dictionary-loading chatter is not for staff
@@ -133,7 +145,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         try:
             self.project = Project(
                 root,
-                as_of=parse_as_of(self.config.as_of, "mkdocs.yml"),
+                as_of=parse_as_of(self.config.as_of, self.origin["as_of"]),
                 content_dir=self.config.content_dir,
             )
             decisions = self.project.decisions(self.profile)

@@ -51,33 +51,33 @@ def _column_map(root: Path, channel: str) -> tuple[dict[str, str], str, list[Pro
     return columns, str(spec.get("date_column", "日期")), problems + r.problems
 
 
-def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], list[Problem]]:
-    """Sum a platform export by month into data/metrics/; returns (what happened per month,
-    problems).
-
-    Re-importing the same numbers changes nothing; a month that already holds other numbers for the
-    channel is refused (the export or the earlier import is wrong: a person must look).
-    """
+def _read_rows(
+    csv_path: Path, rel: str, headers: list[str]
+) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The export's rows, or why there are none to use (unreadable, empty, a column missing)."""
     import csv  # noqa: PLC0415
     import io  # noqa: PLC0415
 
-    import yaml  # noqa: PLC0415
-
-    columns, date_column, problems = _column_map(root, channel)
-    rel = str(csv_path)
-    if problems:
-        return [], problems
+    hint = "确认文件存在，是 CSV 格式"
     try:
         rows = list(csv.DictReader(io.StringIO(decode_text(csv_path.read_bytes()))))
     except (OSError, ValueError) as exc:
-        return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", "确认文件存在，是 CSV 格式")]
+        return [], [Problem(rel, 0, f"无法读取导出文件：{exc}", hint)]
     if not rows:
         return [], [Problem(rel, 1, "导出文件没有数据行")]
-    missing = [h for h in [date_column, *columns] if h not in rows[0]]
+    missing = [h for h in headers if h not in rows[0]]
     if missing:
         return [], [
             Problem(rel, 1, f"缺少列：{'、'.join(missing)}", f"文件中的列：{'、'.join(rows[0])}")
         ]
+    return rows, []
+
+
+def _sum_by_month(
+    rows: list[dict[str, str]], rel: str, date_column: str, columns: dict[str, str]
+) -> tuple[dict[str, dict[str, float]], list[Problem]]:
+    """Each month's totals per field, and the rows' problems (a date or a number not readable)."""
+    problems: list[Problem] = []
     months: dict[str, dict[str, float]] = {}
     for line, row in enumerate(rows, start=2):
         m = _DATE.match(row[date_column].strip())
@@ -100,6 +100,12 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
             if value < 0:
                 problems.append(Problem(rel, line, f"列“{header}”是负数 {value:g}", "核对平台导出"))
             totals[target] += value
+    return months, problems
+
+
+def _funnel_problems(months: dict[str, dict[str, float]], rel: str) -> list[Problem]:
+    """Months where a later step of the funnel outnumbers the one before it."""
+    problems = []
     for month, totals in months.items():
         order = [
             f
@@ -117,6 +123,26 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
                         "漏斗的下一步不会多于上一步：请核对导出",
                     )
                 )
+    return problems
+
+
+def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], list[Problem]]:
+    """Sum a platform export by month into data/metrics/: (what happened per month, problems).
+
+    Re-importing the same numbers changes nothing; a month that already holds other numbers for the
+    channel is refused (the export or the earlier import is wrong: a person must look).
+    """
+    import yaml  # noqa: PLC0415
+
+    columns, date_column, problems = _column_map(root, channel)
+    rel = str(csv_path)
+    if problems:
+        return [], problems
+    rows, problems = _read_rows(csv_path, rel, [date_column, *columns])
+    if problems:
+        return [], problems
+    months, problems = _sum_by_month(rows, rel, date_column, columns)
+    problems += _funnel_problems(months, rel)
     if problems:
         return [], problems
     done = []

@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import frontmatter  # python-frontmatter renders new files; edits never go through it
 
@@ -56,9 +55,10 @@ def refusals(
     actor: Actor,
     policies: Policies,
     role: str | None = None,
-    today: dt.date | None = None,
+    *,
+    today: dt.date,
 ) -> list[str]:
-    """Why `actor` may not apply `event` to the article (empty list: allowed)."""
+    """Why `actor` may not apply `event` to the article as of `today` (empty list: allowed)."""
     article = entry.article
     person = actor.person
     if person is None:
@@ -69,7 +69,7 @@ def refusals(
             + "；".join(str(p) for p in article.problems if p.level == "error")
         ]
     if event == RE_REVIEW:
-        return _re_review_refusals(entry, person, policies, role, today or dt.date.today())
+        return _re_review_refusals(entry, person, policies, role, today)
     transition = policies.transitions.get(event)
     if transition is None:
         return [f"流程中没有 {event} 这一步"]
@@ -167,10 +167,6 @@ def _missing_after(state: ApprovalState, role: str) -> tuple[str, ...]:
     return tuple(r for r in state.missing if r != role)
 
 
-def _now(policies: Policies) -> str:
-    return dt.datetime.now(ZoneInfo(policies.timezone)).isoformat(timespec="seconds")
-
-
 def file_is_dirty(root: Path, rel: str) -> bool:
     try:
         return bool(git.run(root, "status", "--porcelain", "--", rel).strip())
@@ -208,7 +204,7 @@ def run_event(
     article = project.load(path)
     entry = project.entry(article)
     p = project.policies
-    problems = refusals(event, entry, actor, p, role, project.today)
+    problems = refusals(event, entry, actor, p, role, today=project.today)
     if event == RE_REVIEW:
         next_review = next_review or project.today + dt.timedelta(days=p.re_review.interval_days)
         problems += next_review_refusals(next_review, project.today, p)
@@ -222,7 +218,8 @@ def run_event(
         )
     with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
         original = handle.read()
-    text, what = _edit_for(event, article, entry, actor, p, original, role, reason, next_review)
+    at = project.clock.now().isoformat(timespec="seconds")  # when the person acted: the real time
+    text, what = _edit_for(event, article, entry, actor, p, original, role, reason, next_review, at)
     message = (
         f"{event}: {article.display_title}\n\n{what}\n\n"
         f"SmilePress-Event: {event}\nSmilePress-File: {article.path}\n"
@@ -248,9 +245,10 @@ def _edit_for(
     text: str,
     role: str | None,
     reason: str | None,
-    next_review: dt.date | None = None,
+    next_review: dt.date | None,
+    at: str,
 ) -> tuple[str, str]:
-    """The edited text and what happened, in Chinese."""
+    """The edited text and what happened, in Chinese; `at`: the approval's timestamp."""
     person = actor.person
     assert person is not None
     if event == RE_REVIEW:
@@ -259,7 +257,7 @@ def _edit_for(
         item = {
             "by": person.id,
             "role": role,
-            "at": _now(p),
+            "at": at,
             "digest": article.digest,
             "review_by": next_review.isoformat(),
         }
@@ -271,7 +269,7 @@ def _edit_for(
     dest = p.transitions[event].dest
     if event == "approve":
         assert role is not None
-        item = {"by": person.id, "role": role, "at": _now(p), "digest": article.digest}
+        item = {"by": person.id, "role": role, "at": at, "digest": article.digest}
         text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
         missing = _missing_after(entry.approvals, role)
         if not missing:
