@@ -17,7 +17,8 @@ class Problem:
     col: int = 1
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {'错误' if self.level == 'error' else '警告'}: {self.message}"
+        level = "错误" if self.level == "error" else "警告"
+        text = f"{self.path}:{self.line}:{self.col}: {level}: {self.message}"
         return f"{text}（{self.hint}）" if self.hint else text
 
 

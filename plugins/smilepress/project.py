@@ -1,4 +1,4 @@
-"""A SmilePress project: its policies, its articles, the git facts about them, and the gate's view."""
+"""A SmilePress project: its policies, its articles, the git facts about them, the gate's view."""
 
 from __future__ import annotations
 
@@ -150,7 +150,8 @@ class Project:
 
     @cached_property
     def originality(self) -> originality.Library:
-        """Every article's text and the reference corpus, fingerprinted (raw files: no front matter parsing)."""
+        """Every article's text and the reference corpus, fingerprinted (raw files: front matter not
+        parsed)."""
         texts = {
             p.relative_to(self.root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
             for p in self.markdown_files()
@@ -172,7 +173,8 @@ class Project:
         return originality.load_policy(self.root)
 
     def review(self, article: Article, approvals: ApprovalState) -> Review:
-        # A waiver counts with an approval by the role it names, whether or not the type needs that role.
+        # A waiver counts with an approval by the role it names, whether or not the type needs
+        # that role.
         approved = {
             v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"
         }
@@ -238,5 +240,5 @@ class Project:
         return [p for a in self.articles for p in a.problems]
 
     def rule_problems(self) -> list[Problem]:
-        """Problems with the compliance rule packs and the originality policy (what loads still runs)."""
+        """Problems with the compliance rule packs and the originality policy (what loads runs)."""
         return list(self.ruleset.problems) + self.originality_policy[1]

@@ -1,4 +1,4 @@
-"""The compliance review of one article: its findings, its waivers, and what keeps it off the sites."""
+"""The compliance review of one article: its findings, its waivers, what keeps it off the sites."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def review(
     more: list[Finding] | tuple[Finding, ...] = (),
     more_rules: tuple[str, ...] = (),
 ) -> Review:
-    """`more`: findings of other checks (originality, images) that waivers and the gate treat alike."""
+    """`more`: findings of other checks (originality, images), treated alike by waivers and gate."""
     found = check_cached(checker, doc, today, cache) + list(more)
     rules = checker.ruleset.by_id
     waivers, problems = parse_waivers(doc.text, doc.path, set(rules) | set(more_rules))

@@ -1,4 +1,4 @@
-"""Compliance rule packs: YAML files under policies/compliance/, validated with errors that point at lines.
+"""Compliance rule packs: YAML files under policies/compliance/, validated with errors at lines.
 
 A pack holds `rules`, and may hold named word lists (`lexicons`) that any rule can use as `$name`,
 and `disable: [rule ids]` to turn rules off without editing the pack that defines them. A broken
@@ -95,7 +95,7 @@ _CONTEXT_KEYS = {
 
 @dataclass(frozen=True)
 class Window:
-    """A condition on the text around a hit: some word of `any` (or `pattern`) occurs `within` it."""
+    """A condition on the text around a hit: a word of `any` (or `pattern`) occurs `within` it."""
 
     within: str
     any: tuple[str, ...] = ()
@@ -151,7 +151,8 @@ class Rule:
     context: Context = Context()
 
     def level_for(self, content_type: str) -> str | None:
-        """The level of this rule's findings in an article of `content_type`, None when it does not apply."""
+        """The level of this rule's findings in an article of `content_type`, None when it does
+        not apply."""
         if self.applies_to and content_type not in self.applies_to:
             return None
         level = self.levels.get(content_type, self.level)
@@ -568,7 +569,7 @@ def _implications(
     return implications
 
 
-# -- required literals: skip a pattern on a text that cannot match it --------------------------------
+# -- required literals: skip a pattern on a text that cannot match it ---------------------------
 
 
 def required_literals(pattern: re.Pattern) -> tuple[str, ...]:
@@ -588,7 +589,8 @@ def required_literals(pattern: re.Pattern) -> tuple[str, ...]:
 
 
 def _literals(items: list, ignore_case: int) -> set[str] | None:
-    """Alternatives for a sequence of parse items: the most selective one item (or run of characters) offers."""
+    """Alternatives for a sequence of parse items: the most selective that one item (or run of
+    characters) offers."""
     from re import _constants as c  # noqa: PLC0415
 
     best: set[str] | None = None
@@ -625,14 +627,14 @@ def _score(alternatives: set[str]) -> tuple[int, int]:
 def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
     """The top-level alternatives of a pattern, compiled one by one.
 
-    `re` finds no fast first-character scan for `a|b|c` when one branch starts with a lookbehind or a
-    class; compiled apart, each branch gets its own (and its own required literals).
+    `re` finds no fast first-character scan for `a|b|c` when one branch starts with a lookbehind or
+    a class; compiled apart, each branch gets its own (and its own required literals).
     """
     source = pattern.pattern
     if source.startswith("(?:") and closing_paren(source, 0) == len(source) - 1:
         source = source[3:-1]
     cuts = [i for i, ch, depth in _syntax(source) if ch == "|" and depth == 0]
-    parts = [source[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(source)])]
+    parts = [source[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(source)], strict=True)]
     if len(parts) == 1 and parts[0] == pattern.pattern:
         return [pattern]
     try:
@@ -650,7 +652,8 @@ def closing_paren(source: str, at: int) -> int:
 
 
 def _syntax(source: str, start: int = 0):
-    """(index, character, group depth before it) for each character of a regex outside classes and escapes."""
+    """(index, character, group depth before it) for each character of a regex outside classes
+    and escapes."""
     depth, i, in_class = 0, start, False
     while i < len(source):
         ch = source[i]

@@ -1,6 +1,7 @@
 """The `smilepress` command: thin glue over the library. Messages to staff are in Chinese.
 
-Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the command line is wrong.
+Exit codes: 0 done, 1 refused or failed (with the reason), 2 the project or the command line is
+wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ..project import AS_OF_ENV, Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
 
-DEBUG_ENV = "SMILEPRESS_DEBUG"  # 1: an internal error raises (tests, maintainers) instead of one line for staff
+# 1: an internal error raises (tests, maintainers) instead of one line for staff
+DEBUG_ENV = "SMILEPRESS_DEBUG"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,13 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except (
-        Exception
-    ) as exc:  # never a traceback to a user; the test suite (SMILEPRESS_DEBUG=1) sees the bug
+    # Never a traceback to a user; the test suite (SMILEPRESS_DEBUG=1) sees the bug.
+    except Exception as exc:
         if args.debug or os.environ.get(DEBUG_ENV) == "1":
             raise
         print(
-            f"内部错误：{type(exc).__name__}: {exc}\n请把这条信息告诉维护人员（加 --debug 可看详细信息）。",
+            f"内部错误：{type(exc).__name__}: {exc}\n"
+            "请把这条信息告诉维护人员（加 --debug 可看详细信息）。",
             file=sys.stderr,
         )
         return 2
@@ -63,9 +65,11 @@ def _handbook(project: Project) -> int:
     clauses = book.reg.clauses.values()
     added = sum(1 for c in clauses if c.origin == "added")
     errors = sum(1 for p in problems if p.level == "error")
+    overdue = len(book.reg.overdue(project.today))
     print(
-        f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，{len(clauses)} 条条款（其中部门补充 {added} 条），"
-        f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {len(book.reg.overdue(project.today))} 项"
+        f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，"
+        f"{len(clauses)} 条条款（其中部门补充 {added} 条），"
+        f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {overdue} 项"
     )
     return 1 if errors else 0
 
@@ -215,10 +219,9 @@ def _list(project: Project, args) -> int:
             if r["missing_approvals"]
             else ""
         )
-        print(
-            f"{p.states.get(r['status'], r['status'] or '?'):<4} {mark:<3} {p.types[r['type']].name if r['type'] in p.types else '?':<4} "
-            f"{r['path']}  {r['title']}{missing}"
-        )
+        status = p.states.get(r["status"], r["status"] or "?")
+        type_name = p.types[r["type"]].name if r["type"] in p.types else "?"
+        print(f"{status:<4} {mark:<3} {type_name:<4} {r['path']}  {r['title']}{missing}")
     print(f"共 {len(rows)} 篇（截至 {project.today.isoformat()}）")
     return 0
 
@@ -252,9 +255,10 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         return 0
     p = project.policies
     print(f"{row['path']}  {row['title']}")
+    authors = "、".join(_name(p, x) for x in article.authors)
     print(
         f"类型：{p.types[article.type].name if article.type in p.types else article.type}  "
-        f"状态：{p.states.get(article.status, article.status)}  作者：{'、'.join(_name(p, x) for x in article.authors)}"
+        f"状态：{p.states.get(article.status, article.status)}  作者：{authors}"
     )
     print("需要批准：" + ("、".join(p.role_name(r) for r in entry.approvals.required) or "无"))
     for a in row["approvals"]:
@@ -467,7 +471,8 @@ def _backup(args) -> int:
         return 0
     done = backup(find_root(Path.cwd()), Path(args.to), keep=args.keep)
     print(
-        f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，{len(done.refs)} 个分支和标签，已校验）"
+        f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，"
+        f"{len(done.refs)} 个分支和标签，已校验）"
     )
     for old in done.removed:
         print(f"已删除较早的备份 {old.name}")

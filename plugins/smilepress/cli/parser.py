@@ -173,7 +173,10 @@ def _maintenance_commands(sub) -> None:
 
     sub.add_parser(
         "handbook",
-        help="检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；有错误时退出码为 1",
+        help=(
+            "检查员工手册的制度数据：格式、相互引用、与制度原文逐条核对、复审日期；"
+            "有错误时退出码为 1"
+        ),
     )
 
 
@@ -184,5 +187,8 @@ def _build_command(sub) -> None:
     build.add_argument(
         "--strict",
         action="store_true",
-        help="完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；单篇文章的问题只让它下线",
+        help=(
+            "完整性问题时失败（CI 用）：规则包或制度数据有错误、批准完全无法证明；"
+            "单篇文章的问题只让它下线"
+        ),
     )

@@ -45,7 +45,7 @@ def approval_key(by: str, role: str, digest: str, review_by: object = None) -> A
 
 @dataclass
 class History:
-    """Git facts about a project; `available` is False for a checkout without history (a tarball)."""
+    """Git facts about a project; `available` is False for a checkout without history (tarball)."""
 
     root: Path
     available: bool
@@ -115,14 +115,15 @@ class History:
         if not self.available:
             return []
         result = []
-        # Newest first, reversed here: git drops the commits before a rename with --follow --reverse.
+        # Newest first, reversed here: git drops the commits before a rename with
+        # --follow --reverse.
         for commit, names in self._log("--follow", "--name-only", "HEAD", "--", rel):
             paths = names.split()
             result.append((commit, paths[-1] if paths else rel))
         return result[::-1]
 
     def commits_by_path(self, pathspec: str) -> dict[str, list[Commit]]:
-        """Every file under `pathspec` -> the commits that touched it, newest first (one git pass)."""
+        """Every file under `pathspec` -> the commits that touched it, newest first (one pass)."""
         if not self.available:
             return {}
         found: dict[str, list[Commit]] = {}

@@ -1,4 +1,4 @@
-"""Reading a text file safely: size limit, UTF-8 only (and say which encoding it looks like if not)."""
+"""Reading a text file safely: size limit, UTF-8 only (else say which encoding it looks like)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText 
             return Problem(
                 rel,
                 1,
-                f"文件过大（{size / 1024 / 1024:.1f} MB），单篇文章上限 {max_bytes // 1024 // 1024} MB",
+                f"文件过大（{size / 1024 / 1024:.1f} MB），"
+                f"单篇文章上限 {max_bytes // 1024 // 1024} MB",
                 "请检查是否误存了图片或导出数据；图片请另存为文件再引用",
             )
         data = path.read_bytes()

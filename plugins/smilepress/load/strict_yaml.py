@@ -17,8 +17,8 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from ..errors import Problem
 
 
-class YamlProblem(Exception):
-    """A problem found while loading; lines are 0-based within the YAML text, made file lines later."""
+class YamlProblemError(Exception):
+    """A problem found while loading; lines are 0-based in the YAML text, made file lines later."""
 
     def __init__(self, line: int, message: str, hint: str = "", first_seen: int | None = None):
         super().__init__(message)
@@ -31,11 +31,11 @@ class _NoDuplicateKeys:
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise YamlProblem(
+                raise YamlProblemError(
                     key_node.start_mark.line, "键必须是简单文本", "请把键写成一个词，例如 title"
                 )
             if key in seen:
-                raise YamlProblem(
+                raise YamlProblemError(
                     key_node.start_mark.line,
                     f"键 '{key}' 重复出现",
                     "删除其中一个，只保留正确的值",
@@ -51,7 +51,7 @@ class _StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
         if isinstance(event, AliasEvent) or (
             isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor
         ):
-            raise YamlProblem(
+            raise YamlProblemError(
                 event.start_mark.line,
                 "不允许使用 YAML 锚点或别名（& 和 *）",
                 "请把内容直接写出来；别名可能被用来制造超大文档",
@@ -60,7 +60,8 @@ class _StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
 
 
 class _FastLoader(_NoDuplicateKeys, yaml.CSafeLoader):
-    """libyaml, ten times faster: for text that cannot hold an anchor or alias (no & or *) and parses.
+    """libyaml, ten times faster: for text that cannot hold an anchor or alias (no & or *) and
+    parses.
 
     Anything else goes to _StrictLoader, which also words every error for the writer.
     """
@@ -79,7 +80,8 @@ class Loaded:
     first_line: int  # file line number of the YAML text's first line (1-based)
 
     def line_of(self, *path: Any) -> int:
-        """File line of the value at `path` (keys and list indexes), or of its nearest parent's key."""
+        """File line of the value at `path` (keys and list indexes), or of its nearest parent's
+        key."""
         node = self.node
         line = node.start_mark.line if node is not None else 0
         for step in path:
@@ -127,7 +129,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
         loader = _StrictLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except YamlProblem as exc:
+    except YamlProblemError as exc:
         message = (
             exc.message
             if exc.first_seen is None

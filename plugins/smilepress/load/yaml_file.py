@@ -1,5 +1,5 @@
-"""A YAML file of the project (policies/, data/) read strictly, and the validator that reads it: each
-problem collected with the line it is on, the other keys and files still read.
+"""A YAML file of the project (policies/, data/) read strictly, and the validator that reads it:
+each problem collected with the line it is on, the other keys and files still read.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyRe
 
 
 def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> PolicyReader | None:
-    """A YAML mapping of the project (policies/, data/), strictly read; problems collected with lines."""
+    """A YAML mapping of the project (policies/, data/), strictly read; problems kept with lines."""
     source = read_source(root / rel, rel)
     if isinstance(source, Problem):
         problems.append(

@@ -1,4 +1,4 @@
-"""MkDocs glue (the top layer, with cli/): the gate decides, the plugin applies its decisions to a build.
+"""MkDocs glue (the top layer, with cli/): the gate decides, the plugin applies it to a build.
 
 config: the plugin's options in mkdocs.yml; plugin: the hooks (pages the gate lets in, nav, preview
 banners, the leak guard after a public build). Only this package imports mkdocs and markdown.

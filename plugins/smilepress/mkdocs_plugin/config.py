@@ -25,8 +25,9 @@ class SmilePressConfig(Config):
     as_of = c.Optional(c.Type(str))
     """Build as of this date (YYYY-MM-DD) instead of today; SMILEPRESS_AS_OF overrides it."""
     strict = c.Type(bool, default=False)
-    """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be proven at
-    all, a leak (always). An article's own problems drop that article and never fail a build."""
+    """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be
+    proven at all, a leak (always). An article's own problems drop that article and never fail a
+    build."""
     guard = c.Type(bool, default=True)
     """Scan every public build for traces of what must not be public."""
     site_names = c.Type(dict, default={})

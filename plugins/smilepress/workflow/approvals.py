@@ -41,7 +41,8 @@ class ApprovalState:
         return not self.missing
 
     def review_by(self, written: dt.date | None, role: str) -> dt.date | None:
-        """The medical content's review date: the one approved with the text, or a later counted re-review's."""
+        """The medical content's review date: the one approved with the text, or a later counted
+        re-review's."""
         re_reviews = [
             v.approval.review_by
             for v in self.verdicts

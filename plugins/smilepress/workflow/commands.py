@@ -77,7 +77,8 @@ def refusals(
     if article.status not in transition.sources:
         allowed = "、".join(policies.states.get(s, s) for s in transition.sources)
         reasons.append(
-            f"文章当前状态是“{policies.states.get(article.status, article.status)}”，只有“{allowed}”状态才能 {event}"
+            f"文章当前状态是“{policies.states.get(article.status, article.status)}”，"
+            f"只有“{allowed}”状态才能 {event}"
         )
     is_author = person.id in article.authors and AUTHOR in transition.by
     if not is_author and not set(person.roles) & set(transition.by):
@@ -124,7 +125,7 @@ RE_REVIEW = "re-review"  # not a transition: the status stays, the review date m
 def _re_review_refusals(
     entry: Entry, person: Person, policies: Policies, role: str | None, today: dt.date
 ) -> list[str]:
-    """A re-review confirms approved, unchanged medical content; anything else goes through review again."""
+    """A re-review confirms approved, unchanged medical content; anything else is reviewed again."""
     article, state, rule = entry.article, entry.approvals, policies.re_review
     name = policies.role_name(rule.role)
     if role != rule.role:
@@ -135,13 +136,14 @@ def _re_review_refusals(
     if person.id in article.authors:
         reasons.append(f"{person.name} 是本文作者，不能复审自己的文章（四眼原则）")
     if rule.role not in state.required:
-        reasons.append(
-            f"{policies.types[article.type].name if article.type in policies.types else article.type}"
-            f"不需要“{name}”批准，也就无需复审"
+        type_name = (
+            policies.types[article.type].name if article.type in policies.types else article.type
         )
+        reasons.append(f"{type_name}不需要“{name}”批准，也就无需复审")
     if "status" in entry.decision("internal", today).causes:
         reasons.append(
-            f"只有已批准或已发布的文章可以复审（当前：{policies.states.get(article.status, article.status)}）；"
+            "只有已批准或已发布的文章可以复审"
+            f"（当前：{policies.states.get(article.status, article.status)}）；"
             "其他状态请走正常审核"
         )
     elif not state.complete:
@@ -158,7 +160,8 @@ def next_review_refusals(next_review: dt.date, today: dt.date, policies: Policie
         return [f"下次复审日期 {next_review.isoformat()} 应在今天（{today.isoformat()}）之后"]
     if next_review > latest:
         return [
-            f"下次复审日期最晚为 {latest.isoformat()}（policies/workflow.yml 的 re_review.max_days）"
+            f"下次复审日期最晚为 {latest.isoformat()}"
+            "（policies/workflow.yml 的 re_review.max_days）"
         ]
     return []
 
@@ -175,7 +178,7 @@ def file_is_dirty(root: Path, rel: str) -> bool:
 
 
 def commit_file(root: Path, rel: str, message: str) -> str | None:
-    """Commit `rel` alone as the current git identity; None when the project is not a git repository."""
+    """Commit `rel` alone as the current git identity; None when the project is not a git repo."""
     if not git.is_repository(root):
         return None
     git.run(root, "add", "--", rel)
@@ -200,7 +203,8 @@ def run_event(
     reason: str | None = None,
     next_review: dt.date | None = None,
 ) -> Outcome:
-    """Apply `event` to the article at `path`, or raise SmilePressError saying why not (nothing changed)."""
+    """Apply `event` to the article at `path`, or raise SmilePressError saying why not (nothing
+    changed)."""
     article = project.load(path)
     entry = project.entry(article)
     p = project.policies
@@ -253,7 +257,7 @@ def _edit_for(
     assert person is not None
     if event == RE_REVIEW:
         assert role is not None and next_review is not None
-        # An approval of the same digest, carrying the next review date: nothing approved goes stale.
+        # An approval of the same digest, with the next review date: nothing approved goes stale.
         item = {
             "by": person.id,
             "role": role,
@@ -309,7 +313,8 @@ def create_article(
     slug: str | None = None,
     branch: bool = True,
 ) -> Outcome:
-    """Start an article from the type's template; in a git repository also on a branch content/<slug>."""
+    """Start an article from the type's template; in a git repository also on a branch
+    content/<slug>."""
     p = project.policies
     if actor.person is None:
         raise SmilePressError(f"你的 git 邮箱 {actor.email} 未登记在 policies/people.yml 中")
@@ -320,7 +325,8 @@ def create_article(
     slug = slug or make_slug(title)
     if not SLUG_PATTERN.match(slug):
         raise SmilePressError(f"slug '{slug}' 只能用小写字母、数字和连字符")
-    rel = f"{project.content_root.relative_to(project.root).as_posix()}/{p.types[type_].dir}/{slug}.md"
+    content_dir = project.content_root.relative_to(project.root).as_posix()
+    rel = f"{content_dir}/{p.types[type_].dir}/{slug}.md"
     path = project.root / rel
     if path.exists():
         raise SmilePressError(Problem(rel, 1, "文件已存在", "换一个 --slug，或直接编辑这个文件"))

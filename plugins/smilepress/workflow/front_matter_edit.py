@@ -124,7 +124,8 @@ def append_to_list(text: str, key: str, item: dict[str, Any], path: str = "") ->
     elif (isinstance(value_node, SequenceNode) and not value_node.value) or (
         isinstance(value_node, ScalarNode) and value_node.value in ("", "null", "~")
     ):
-        # Drop the empty value (`[]`, `~`), keep the rest of the key's line (a comment), add the item below.
+        # Drop the empty value (`[]`, `~`), keep the rest of the key's line (a comment), add the
+        # item below.
         start = parts.yaml_start + value_node.start_mark.index
         end = parts.yaml_start + value_node.end_mark.index
         head = body[:start].rstrip(" ") if start != end else body[:start]

@@ -46,7 +46,8 @@ class Decision:
 
     @property
     def dropped(self) -> bool:
-        """Its status says it is live, but something a person must act on keeps it off (not its schedule)."""
+        """Its status says it is live, but something a person must act on keeps it off (not its
+        schedule)."""
         return "status" not in self.causes and bool(self.causes & DROP_CAUSES)
 
     @property
@@ -55,13 +56,15 @@ class Decision:
 
 
 def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
-    """Everything that keeps an article off every published site (public and internal): (cause, text)."""
+    """Everything that keeps an article off every published site (public and internal):
+    (cause, text)."""
     reasons = [("errors", e) for e in facts.errors]
     if facts.status not in facts.publishable_states:
         reasons.append(
             (
                 "status",
-                f"状态为 {facts.status or '（无）'}，只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布",
+                f"状态为 {facts.status or '（无）'}，"
+                f"只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布",
             )
         )
     if facts.missing_approvals:
