@@ -1,4 +1,4 @@
-"""The compliance checker: every rule type implemented once, one pass of a compiled matcher per document.
+"""The compliance checker: every rule type implemented once, one compiled matcher pass per document.
 
 Wording rules (`terms`, `substitution`, `pattern`) run on the normalised prose view of a file
 (textview), so code, comments and link targets never trigger them and traditional characters,
@@ -30,8 +30,9 @@ from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, no
 ENGINE_VERSION = "2"  # part of the cache key: bump when a change to this module changes findings
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
-# Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the law
-# (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a claim.
+# Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
+# law (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a
+# claim.
 LAW_LEXICON, META_LEXICON = "law_reference", "quote_meta"
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n：:]")
@@ -196,7 +197,7 @@ class Checker:
     def check_data(
         self, doc: Document, today: dt.date, allowed: frozenset[str] = frozenset()
     ) -> list[Finding]:
-        """A data or policy file (YAML, CSV, text): only the personal-data and secret detectors apply.
+        """A data or policy file (YAML, CSV, text): only personal-data and secret detectors apply.
 
         `allowed`: values that are this file's business (the staff registry's own e-mail addresses).
         """
@@ -321,7 +322,8 @@ class Checker:
     def _level(
         self, rule: Rule, content_type: str, windows: _Windows, start: int, end: int
     ) -> tuple[str, bool] | None:
-        """The level of a hit after its context is weighed (and whether `escalate` raised it), or None."""
+        """The level of a hit after its context is weighed (and whether `escalate` raised it), or
+        None."""
         ctx, text = rule.context, windows.text
         if ctx == _NO_CONTEXT and not self.meta_words:
             return rule.level_for(content_type), False
@@ -537,7 +539,8 @@ class Hit:
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """One finding per category and stretch of text: overlapping hits merge, keeping the strictest level."""
+    """One finding per category and stretch of text: overlapping hits merge, keeping the strictest
+    level."""
     hits = sorted(hits, key=lambda h: (h.rule.category, h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
@@ -561,7 +564,8 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
 
 
 class FindingsCache:
-    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked twice.
+    """Findings keyed by rule-pack digest and file content: an unchanged file is never checked
+    twice.
 
     Each entry also holds the days it is good for (Checker.unchanged_days): a check as of another
     day reuses it only where the findings would be the same (an ID number whose holder is born).
@@ -623,7 +627,8 @@ class FindingsCache:
         self.dirty.add(key[:2])
 
     def save(self, prune: bool = False) -> None:
-        """Write what changed; drop other rule packs' folders and, with `prune`, entries this run did not use."""
+        """Write what changed; drop other rule packs' folders and, with `prune`, entries this run
+        did not use."""
         if self.folder is None:
             return
         if prune:

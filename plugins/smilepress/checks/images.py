@@ -1,4 +1,4 @@
-"""Images: every picture a public article shows has a licence, and patients in pictures have consented.
+"""Images: every picture a public article shows has a licence, and pictured patients consented.
 
 Each image an article uses (Markdown `![alt](src "title")`, reference images `![alt][ref]`, and HTML
 `<img src>`/`srcset`, never inside code or comments) needs licence metadata, either in the article's
@@ -14,11 +14,11 @@ fields (`licence`, `source`, `credit`, `patient`, `consent_ref`). Where both exi
 wins field by field, except that `patient: true` in either one counts.
 
 Findings (the same `Finding` as the compliance checks, so waivers, reports and the gate treat them
-alike): a missing or unknown licence, a missing image file, a broken sidecar and an unlicensed external
-image are `image-licence` errors; a CC licence that needs attribution without `credit` is an error; a
-patient photo without `consent_ref` (on the image or the article) is a `consent` error; the same
-picture stored under two names is an `image-duplicate` warning, found by perceptual hash (pHash,
-robust to resizing and JPEG re-encoding), once per pair, on the later path.
+alike): a missing or unknown licence, a missing image file, a broken sidecar and an unlicensed
+external image are `image-licence` errors; a CC licence that needs attribution without `credit` is
+an error; a patient photo without `consent_ref` (on the image or the article) is a `consent` error;
+the same picture stored under two names is an `image-duplicate` warning, found by perceptual hash
+(pHash, robust to resizing and JPEG re-encoding), once per pair, on the later path.
 
 Pillow and imagehash are needed for the duplicate check only; they are imported on first use.
 Perceptual hashes are kept in a PictureHashes that the caller owns (a Project holds one per run).
@@ -247,10 +247,12 @@ def _indent(line: str) -> int:
 
 
 def _code_mask(text: str) -> str:
-    """`text` with fenced and indented code blocks, HTML comments and inline code blanked (offsets kept).
+    """`text` with fenced and indented code blocks, HTML comments and inline code blanked (offsets
+    kept).
 
-    Indented code is only recognised outside lists (in a list, indented lines are the item's text): an
-    image wrongly taken for code would escape the checks, one wrongly checked only costs a finding.
+    Indented code is only recognised outside lists (in a list, indented lines are the item's text):
+    an image wrongly taken for code would escape the checks, one wrongly checked only costs a
+    finding.
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -310,7 +312,8 @@ def _label(value: str) -> str:
 
 
 def image_refs(markdown_body: str) -> list[ImageRef]:
-    """The images a Markdown text shows, in order; none inside code blocks, inline code or comments."""
+    """The images a Markdown text shows, in order; none inside code blocks, inline code or
+    comments."""
     text = markdown_body
     if "![" not in text and "<img" not in text.lower():  # most articles: nothing to look for
         return []
@@ -402,7 +405,8 @@ def _kind(src: str) -> str:
 
 
 def _local_path(src: str, content_root: Path, article_dir: Path) -> Path:
-    """Where a local src points: relative to the article, or to content_root when it starts with '/'."""
+    """Where a local src points: relative to the article, or to content_root when it starts with
+    '/'."""
     clean = unquote(re.split(r"[?#]", src, maxsplit=1)[0])
     if clean.startswith("/"):
         return Path(os.path.normpath(Path(content_root) / clean.lstrip("/")))
@@ -515,7 +519,8 @@ def _aliased(data: dict) -> dict[str, Any]:
 
 
 def _truthy(value: Any) -> bool:
-    """`patient:` counts unless it clearly says no (a photo wrongly taken for a patient's costs one question)."""
+    """`patient:` counts unless it clearly says no (a photo wrongly taken for a patient's costs one
+    question)."""
     if value is None or value is False:
         return False
     if isinstance(value, str):
@@ -531,7 +536,8 @@ def _text(value: Any) -> str:
 
 
 def credit_caption(meta: dict, src: str, content_root: Path, article_dir: Path) -> str | None:
-    """The credit line to show under an image, e.g. "图片：张三 / CC BY 4.0"; None when there is none.
+    """The credit line to show under an image, e.g. "图片：张三 / CC BY 4.0"; None when there is
+    none.
 
     A CC image gets its credit and licence; any other image with a `credit` gets the credit alone.
     """
@@ -916,7 +922,10 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
             )
         )
 
-    example = "例如：images: 下一行写 - src: images/x.png，再缩进写 licence: own 和 source: 本院设计组绘制"
+    example = (
+        "例如：images: 下一行写 - src: images/x.png，"
+        "再缩进写 licence: own 和 source: 本院设计组绘制"
+    )
     if not isinstance(images, list):
         add(
             line_of("images"),
@@ -1026,7 +1035,8 @@ class PictureHashes:
 def duplicate_images(
     paths: list[Path], max_distance: int = 6, hashes: PictureHashes | None = None
 ) -> list[tuple[Path, Path, int]]:
-    """Pairs of files that show the same picture: (earlier path, later path, Hamming distance of pHashes).
+    """Pairs of files that show the same picture: (earlier path, later path, Hamming distance of
+    pHashes).
 
     Each pair once, sorted by path; the same file given twice is one file. Files Pillow cannot read,
     and blank images, are never duplicates. `hashes`: hashes already known (default: none).

@@ -1,9 +1,10 @@
 """Copied text: passage-level comparison against our own articles and a reference corpus.
 
 Chinese needs no word segmentation for this. Each text is reduced to its content characters (Han,
-letters, digits; full width, case and traditional characters folded, punctuation and spaces dropped),
-cut into overlapping character n-grams, and winnowed (MOSS): the minimum hash of every window of
-n-grams is a fingerprint, so any shared run of at least `ngram + window - 1` characters shares one.
+letters, digits; full width, case and traditional characters folded, punctuation and spaces
+dropped), cut into overlapping character n-grams, and winnowed (MOSS): the minimum hash of every
+window of n-grams is a fingerprint, so any shared run of at least `ngram + window - 1` characters
+shares one.
 An inverted index of fingerprints (sorted numpy arrays) finds the candidate documents without
 comparing every pair; each candidate is then aligned exactly: every shared n-gram, merged into
 passages across small gaps (a few swapped synonyms), measured on the article's own characters.
@@ -48,7 +49,8 @@ class Policy:
         0.15  # attributed blockquotes up to this share of the article are fair quotation
     )
     reference_dir: str = "data/reference"
-    # Types never reported as self-duplicates: medical ads may only state the licensed facts, so they repeat.
+    # Types never reported as self-duplicates: medical ads may only state the licensed facts, so
+    # they repeat.
     self_duplicate_skip: tuple = ("ad",)
 
 
@@ -56,7 +58,8 @@ _FIELDS = {f: type(getattr(Policy(), f)) for f in Policy.__dataclass_fields__}
 
 
 def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
-    """The originality policy; defaults when the file is absent, problems (with lines) when it is wrong."""
+    """The originality policy; defaults when the file is absent, problems (with lines) when it is
+    wrong."""
     if not (root / "policies" / "originality.yml").is_file():
         return Policy(), []
     problems: list[Problem] = []
@@ -131,7 +134,8 @@ def _credited(masked: str, block: list[tuple[int, int]]) -> list[tuple[int, int]
 
 
 def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
-    """Content characters of a file's prose (front matter, code, comments and link targets left out)."""
+    """Content characters of a file's prose (front matter, code, comments and link targets left
+    out)."""
     masked = prose_mask(text)
     body_start = front_matter_end(text)
     folded = fold(masked)
@@ -164,7 +168,7 @@ def _is_content(codes: np.ndarray) -> np.ndarray:
     )
 
 
-# -- shingles and fingerprints ----------------------------------------------------------------------
+# -- shingles and fingerprints ---------------------------------------------------------------------
 
 _BASE = np.uint64(
     0x100000001B3
@@ -201,7 +205,7 @@ def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     return hashes[positions], positions
 
 
-# -- the index ----------------------------------------------------------------------------------------
+# -- the index -------------------------------------------------------------------------------------
 
 
 @dataclass(eq=False)
@@ -265,7 +269,8 @@ class Index:
         return self._parts[i][0]
 
     def candidates(self, i: int, min_shared: int = 2) -> list[tuple[int, int]]:
-        """(document, shared fingerprints) for those sharing at least `min_shared` with document `i`."""
+        """(document, shared fingerprints) for those sharing at least `min_shared` with document
+        `i`."""
         self._sorted()
         fingerprints = self.fingerprints(i)
         if len(fingerprints) == 0 or len(self._hashes) == 0:
@@ -284,7 +289,8 @@ class Index:
             starts + np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         ]
         found, counts = np.unique(hits, return_counts=True)
-        return [(int(d), int(n)) for d, n in zip(found, counts) if n >= min_shared and d != i]
+        pairs = zip(found, counts, strict=True)  # np.unique: one count per value
+        return [(int(d), int(n)) for d, n in pairs if n >= min_shared and d != i]
 
     def memory_bytes(self) -> int:
         """What lookups keep in memory: the sorted fingerprints and their documents."""
@@ -292,7 +298,7 @@ class Index:
         return self._hashes.nbytes + self._doc.nbytes
 
 
-# -- alignment ----------------------------------------------------------------------------------------
+# -- alignment -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -311,7 +317,8 @@ def align(
     ha: np.ndarray | None = None,
     hb: np.ndarray | None = None,
 ) -> list[Passage]:
-    """Passages of `a` that also occur in `b`: shared n-grams merged across gaps of at most `policy.gap`."""
+    """Passages of `a` that also occur in `b`: shared n-grams merged across gaps of at most
+    `policy.gap`."""
     n = policy.ngram
     ha = shingle_hashes(a.chars, n) if ha is None else ha
     hb = shingle_hashes(b.chars, n) if hb is None else hb
@@ -329,7 +336,7 @@ def align(
     achars, bchars = a.chars, b.chars
     matches = [
         (i, where[h])
-        for i, h in zip(shared.tolist(), ha[shared].tolist())
+        for i, h in zip(shared.tolist(), ha[shared].tolist(), strict=True)
         if achars[i : i + n] == bchars[where[h] : where[h] + n]
     ]  # a hash collision is no match
     passages: list[Passage] = []
@@ -358,7 +365,7 @@ def coverage(passages: list[Passage], a: Content) -> float:
     return sum(p.end - p.start for p in passages) / len(a) if len(a) else 0.0
 
 
-# -- a project's library: our articles and the reference corpus, indexed and cached ------------------
+# -- a project's library: our articles and the reference corpus, indexed and cached ----------------
 
 _SOURCE_LINE = re.compile(r"^\s*(?:来源|出处|source|url)\s*[:：]\s*(\S+)", re.I | re.M)
 
@@ -372,9 +379,9 @@ def reference_source(path: Path, text: str) -> str:
 class Library:
     """Every article and reference text, fingerprinted once; the index cached by content digest.
 
-    The cache (`.smilepress-cache/originality/`) holds each document's fingerprints under its digest,
-    so a run re-fingerprints only new or changed files, then re-sorts the index in numpy. It is read
-    here and written by save(), never on the way.
+    The cache (`.smilepress-cache/originality/`) holds each document's fingerprints under its
+    digest, so a run re-fingerprints only new or changed files, then re-sorts the index in numpy. It
+    is read here and written by save(), never on the way.
     """
 
     def __init__(
@@ -439,7 +446,10 @@ class Library:
             with np.load(path) as data:
                 digests, lengths, hashes = data["digests"], data["lengths"], data["hashes"]
             ends = np.cumsum(lengths)
-            return {str(d): hashes[e - n : e] for d, n, e in zip(digests, lengths, ends)}
+            # _save_cache writes one length per digest; a file that disagrees raises ValueError
+            # (caught below: the cache is not used)
+            rows = zip(digests, lengths, ends, strict=True)
+            return {str(d): hashes[e - n : e] for d, n, e in rows}
         except (OSError, ValueError, KeyError):
             return {}
 
@@ -463,9 +473,10 @@ class Library:
         except OSError:
             pass
 
-    # -- questions -----------------------------------------------------------------------------------
+    # -- questions ---------------------------------------------------------------------------------
     def matches(self, name: str) -> list[tuple[Indexed, list[Passage], float]]:
-        """Documents sharing passages with article `name`: (other, passages, share of the article)."""
+        """Documents sharing passages with article `name`: (other, passages, share of the
+        article)."""
         i = self.by_name.get(name)
         if i is None:
             return []
@@ -473,8 +484,9 @@ class Library:
         out = []
         p = self.policy
         n = p.ngram
-        # Winnowing keeps about one fingerprint per window, so shared fingerprints estimate the shared
-        # share; pairs far below every threshold are not aligned (a 40-character passage has >= 5).
+        # Winnowing keeps about one fingerprint per window, so shared fingerprints estimate the
+        # shared share; pairs far below every threshold are not aligned (a 40-character passage has
+        # >= 5).
         mine = self.index.distinct[i] or 1
         for j, shared in self.index.candidates(i, max(2, (p.min_passage - n + 1) // p.window)):
             other = self.index.docs[j]
@@ -509,12 +521,11 @@ class Library:
     # the pair cache: alignments by the two documents' digests, reused while neither changes
     def _pairs_file(self) -> Path | None:
         p = self.policy
-        return (
-            self.cache_dir
-            / f"pairs-v2-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}-{int(p.quotation_max * 100)}.json"
-            if self.cache_dir
-            else None
+        name = (
+            f"pairs-v2-{p.ngram}-{p.window}-{p.gap}-{p.min_passage}"
+            f"-{int(p.quotation_max * 100)}.json"
         )
+        return self.cache_dir / name if self.cache_dir else None
 
     def _load_pairs(self) -> dict[str, list]:
         path = self._pairs_file()
@@ -544,7 +555,8 @@ class Library:
 
 
 class _LazyContent:
-    """Content computed on first use: a warm run fingerprints from the cache and reads only candidates."""
+    """Content computed on first use: a warm run fingerprints from the cache and reads only
+    candidates."""
 
     def __init__(self, text: str, policy: Policy, exempt_quotes: bool):
         self._args = (text, policy, exempt_quotes)
@@ -562,7 +574,7 @@ class _LazyContent:
         return len(self._get())
 
 
-# -- findings -------------------------------------------------------------------------------------------
+# -- findings --------------------------------------------------------------------------------------
 
 BASIS = "《著作权法》第十条、第二十四条、第五十二条；《口腔网络运营部管理制度》§3.5.4 尊重知识产权"
 RULES = ("originality/plagiarism", "originality/self-duplicate")
@@ -588,7 +600,7 @@ def findings(library: Library, name: str) -> list[Finding]:
             if share < p.plagiarism_warning:
                 continue
             level = "error" if share >= p.plagiarism_error else "warning"
-            for q, line in zip(passages, where):
+            for q, line in zip(passages, where, strict=True):  # `where`: one line per passage
                 out.append(
                     _finding(
                         me,
@@ -598,7 +610,8 @@ def findings(library: Library, name: str) -> list[Finding]:
                         "plagiarism",
                         level,
                         f"这一段与参考资料 {other.source}（第 {line} 行起）的文字相同或近似；"
-                        f"该资料合计覆盖本文 {pct}%（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
+                        f"该资料合计覆盖本文 {pct}%"
+                        f"（阈值：{round(100 * p.plagiarism_warning)}% 警告，"
                         f"{round(100 * p.plagiarism_error)}% 错误）",
                         "用自己的话重写这一段；确需引用时放进引用块（>）并注明出处，引用只能占全文一小部分",
                     )

@@ -1,8 +1,8 @@
 """Views of a Markdown file for the compliance checks, with offsets that lead back to the file.
 
 `prose_mask` blanks what a reader does not see as wording (front matter except title and
-description, fenced code, inline code, HTML comments and tags, link targets, bare URLs) with spaces of
-the same length, so wording rules never fire on code or comments and every offset is still a file
+description, fenced code, inline code, HTML comments and tags, link targets, bare URLs) with spaces
+of the same length, so wording rules never fire on code or comments and every offset is still a file
 offset. `View` then normalises text for matching: full-width forms to ASCII, traditional to
 simplified characters, Latin to lower case (all one character for one), and joins Han characters
 that were split by spaces, zero-width characters or decoration (最 好, 最*好, 第\u200b一), keeping a
@@ -36,7 +36,8 @@ _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-MASK = "\x00"  # what hidden text becomes in the prose view: not a space, so \s* and word-joining stop at it
+# What hidden text becomes in the prose view: not a space, so \s* and word-joining stop at it.
+MASK = "\x00"
 
 
 def _blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
@@ -94,7 +95,8 @@ def prose_mask(text: str) -> str:
     return _blank(text, spans, MASK)
 
 
-# Each mask, with a string it cannot match without (most files have no fences, comments or references).
+# Each mask, with a string it cannot match without (most files have no fences, comments or
+# references).
 _PROSE_MASKS = (
     (_FENCE, ("```", "~~~")),
     (_COMMENT, ("<!--",)),
@@ -111,7 +113,8 @@ _PROSE_MASKS = (
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The one full-width table: full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII,
-# one character for one (offsets stay valid). detectors.py reads numbers and e-mail addresses with it.
+# one character for one (offsets stay valid). detectors.py reads numbers and e-mail addresses with
+# it.
 HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # For matching wording: that, a few look-alikes, and Latin in lower case, one character for one.
 _TABLE = (
@@ -127,8 +130,8 @@ _TABLE = (
     | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 )
 # Punctuation that normalising turns to ASCII, for rule authors' patterns and word lists: a rule
-# written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in a
-# pattern outside a character class they would become regex syntax).
+# written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in
+# a pattern outside a character class they would become regex syntax).
 _PUNCTUATION = str.maketrans("，？！；：＂＇％　", ",?!;:\"'% ")
 
 
@@ -163,7 +166,8 @@ def to_simplified(text: str) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """Normalised text and the way back: `origin(i)` is the file offset of normalised character i."""
+    """Normalised text and the way back: `origin(i)` is the file offset of normalised character
+    i."""
 
     text: str
     _norm_starts: tuple[int, ...]
@@ -183,7 +187,8 @@ _NEEDS_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
 
 
 def _fold(text: str) -> str:
-    """Lower case, and ASCII for full-width forms, one character for one (C speed when nothing to fold)."""
+    """Lower case, and ASCII for full-width forms, one character for one (C speed when nothing to
+    fold)."""
     lowered = text.lower()
     if len(lowered) != len(
         text

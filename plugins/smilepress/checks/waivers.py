@@ -1,12 +1,16 @@
-"""Waivers: a writer turns a rule off for part of a file, in the file, with a reason a reviewer reads.
+"""Waivers: a writer turns a rule off for part of a file, in the file, with a reason a reviewer
+reads.
 
-    <!-- smilepress-disable RULE[, RULE…] -- 理由 [until 2027-03-31] -->   …   <!-- smilepress-enable RULE -->
+    <!-- smilepress-disable RULE[, RULE…] -- 理由 [until 2027-03-31] -->
+    …
+    <!-- smilepress-enable RULE -->
     <!-- smilepress-disable-line RULE -- 理由 -->   (this line; alone on its line: the next line)
 
 RULE is a rule id or a category. A waiver without a reason is itself an error. A waiver of an
-error-level finding counts only once someone holding the rule's `waiver_role` (compliance by default)
-has approved the article: the approval's digest covers the body, so it covers the waiver's text too.
-After its `until` date a waiver no longer counts. Every waiver is reported, counted or not.
+error-level finding counts only once someone holding the rule's `waiver_role` (compliance by
+default) has approved the article: the approval's digest covers the body, so it covers the waiver's
+text too. After its `until` date a waiver no longer counts. Every waiver is reported, counted or
+not.
 """
 
 from __future__ import annotations
@@ -128,7 +132,8 @@ def parse_waivers(text: str, path: str, known: set[str]) -> tuple[list[Waiver], 
                     "error",
                     "waiver/no-reason",
                     "豁免没有写理由，不生效",
-                    "在规则后写“-- 理由”，例如 <!-- smilepress-disable ad-law/superlative -- 引用指南原文 -->",
+                    "在规则后写“-- 理由”，例如 "
+                    "<!-- smilepress-disable ad-law/superlative -- 引用指南原文 -->",
                 )
             )
             continue

@@ -1,8 +1,10 @@
-"""Reading what is on disk and in git, strictly and with line numbers: the lowest layer (on errors.py).
+"""Reading what is on disk and in git, strictly and with line numbers: the lowest layer (on
+errors.py).
 
-source: a text file read safely (size limit, UTF-8 only); strict_yaml: the one YAML loader (no duplicate
-keys, anchors or timestamps; keeps lines); front_matter: a Markdown file split into front matter and
-body; yaml_file: a policy or data file read strictly, with the validator that collects its problems
-at their lines; git: the one way git is run (a failure is a GitError, told in Chinese); history:
-what git proves (who added each approval, a file's commits); files: writing a file all or nothing.
+source: a text file read safely (size limit, UTF-8 only); strict_yaml: the one YAML loader (no
+duplicate keys, anchors or timestamps; keeps lines); front_matter: a Markdown file split into front
+matter and body; yaml_file: a policy or data file read strictly, with the validator that collects
+its problems at their lines; git: the one way git is run (a failure is a GitError, told in
+Chinese); history: what git proves (who added each approval, a file's commits); files: writing a
+file all or nothing.
 """

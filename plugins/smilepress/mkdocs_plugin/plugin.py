@@ -4,10 +4,9 @@ Articles live in content/, outside MkDocs' docs_dir (which holds only static ass
 adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
 mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
 
-Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, report what dropped,
-strict integrity checks),
-on_nav (Chinese section titles), on_page_markdown (preview banners), on_post_build (leak guard),
-on_serve (watch content/ and policies/).
+Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, report what
+dropped, strict integrity checks), on_nav (Chinese section titles), on_page_markdown (preview
+banners), on_post_build (leak guard), on_serve (watch content/ and policies/).
 """
 
 from __future__ import annotations
@@ -18,9 +17,9 @@ import os
 import posixpath
 import re
 import shutil
-import xml.etree.ElementTree as etree
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import jieba
 from markdown import Extension
@@ -40,19 +39,21 @@ from ..report.formats import findings_box, highlight
 from ..workflow.gate import PROFILES, Decision
 from .config import ENVIRONMENT, SmilePressConfig
 
-# What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning); an
-# article's problems and anything time brings (expiry, review dates) are logged as info: they never fail a build.
+# What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning);
+# an article's problems and anything time brings (expiry, review dates) are logged as info: they
+# never fail a build.
 log = get_plugin_logger(__name__)
 
 
 class _UnpublishedLinks(Treeprocessor):
-    """Turns links to pages left out of this profile into plain text, before MkDocs resolves links."""
+    """Turns links to pages left out of this profile into plain text, before MkDocs resolves
+    links."""
 
     def __init__(self, plugin: SmilePressPlugin):
         super().__init__()
         self.plugin = plugin
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: ElementTree.Element) -> None:
         page_uri = self.plugin.current_page
         for a in root.iter("a"):
             hidden = [
@@ -64,7 +65,8 @@ class _UnpublishedLinks(Treeprocessor):
                 target = hidden[0]
                 a.tag = "span"
                 a.attrib.clear()
-                # info: whether the target is published changes with time, which must never fail a build
+                # info: whether the target is published changes with time, which must never fail a
+                # build
                 log.info("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
 
 
@@ -97,7 +99,8 @@ class _Extension(Extension):
         self.plugin = plugin
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
-        # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the link.
+        # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the
+        # link.
         md.treeprocessors.register(
             _UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5
         )
@@ -205,8 +208,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return files
 
     def _report_drops(self) -> None:
-        """What left the site and who must act. Never a build failure: time and one article's problems
-        take that article down, the publish goes on (an integrity problem is what fails a strict build)."""
+        """What left the site and who must act. Never a build failure: time and one article's
+        problems take that article down, the publish goes on (an integrity problem is what fails a
+        strict build)."""
         found = drops.report(self.project)
         if self.profile != "preview" and (found.dropped or found.upcoming):
             for line in found.text().splitlines():
@@ -250,14 +254,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             files.append(File.generated(config, uri, content=markdown))
 
     def _add_kpi_pages(self, files: Files, config) -> None:
-        """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue, calendar, compliance)."""
+        """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue,
+        calendar, compliance)."""
         generated, problems = kpis.internal_pages(self.project.root)
         self._report(problems, "指标、计划或预算数据")
         for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
 
     def _report(self, problems, what: str) -> None:
-        """Each problem of generated pages' data in the log; in strict mode an error stops the build."""
+        """Each problem of generated pages' data in the log; in strict mode an error stops the
+        build."""
         for problem in (
             problems
         ):  # only errors are integrity problems; a warning (a review date passed) is news
@@ -344,7 +350,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             return html_text
         entry, decision = found
         html_text = _credit_captions(html_text, entry, self.project)
-        # Preview only: why the page is not public, its compliance findings, and each finding marked in place.
+        # Preview only: why the page is not public, its compliance findings, and each finding marked
+        # in place.
         if self.profile != "preview":
             return html_text
         boxes = (
@@ -359,7 +366,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         )
 
     def on_post_page(self, output, page, config):
-        # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the guard.
+        # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the
+        # guard.
         if self.scan is not None:
             if self.last_written is not None and self.last_written.exists():
                 self.scan.written(self.last_written)
@@ -373,7 +381,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         site = Path(config.site_dir)
         try:
             leaks = self.scan.finish()
-        except Exception as exc:  # a guard that could not look must not let the site pass
+        # A guard that could not look must not let the site pass: any failure becomes a PluginError.
+        except Exception as exc:  # noqa: BLE001 (deliberate: converted to a build failure below)
             raise PluginError(
                 f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败"
             ) from None
@@ -411,7 +420,8 @@ def _retitle(item, titles: dict) -> None:
 
 
 def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
-    """The article's file and the line its Markdown (what MkDocs left after the front matter) starts on."""
+    """The article's file and the line its Markdown (what MkDocs left after the front matter)
+    starts on."""
     if not found:
         return src_uri, 1
     article = found[0].article
@@ -421,7 +431,8 @@ def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
 
 
 def _order_handbook(items, rank: dict[str, int]) -> None:
-    """Generated handbook pages in the handbook's reading order; handwritten ones after them, as they were."""
+    """Generated handbook pages in the handbook's reading order; handwritten ones after them, as
+    they were."""
     for item in items:
         if not isinstance(item, Section):
             continue
@@ -431,7 +442,8 @@ def _order_handbook(items, rank: dict[str, int]) -> None:
         ]
         if any(uri in rank for uri in uris):
             ranked = sorted(
-                zip(uris, item.children), key=lambda pair: rank.get(pair[0], len(rank))
+                zip(uris, item.children, strict=True),  # `uris`: one per child
+                key=lambda pair: rank.get(pair[0], len(rank)),
             )  # stable
             item.children = [child for _, child in ranked]
         _order_handbook(item.children, rank)
@@ -462,7 +474,8 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
         ]
     items = "".join(f"<li>{html.escape(r)}</li>" for r in notes)
     return (
-        f'<div class="smilepress-banner" role="note"><p><strong>预览 · {html.escape(status)} · {head}</strong></p>'
+        '<div class="smilepress-banner" role="note">'
+        f"<p><strong>预览 · {html.escape(status)} · {head}</strong></p>"
         f"<ul>{items}</ul></div>"
     )
 
@@ -486,6 +499,7 @@ def _credit_captions(page_html: str, entry: Entry, project: Project) -> str:
         caption = captions.get(posixpath.basename(urlsplit(html.unescape(m.group(1))).path))
         if not caption:
             return m.group(0)
-        return f'<figure class="smilepress-credit">{m.group(0)}<figcaption>{html.escape(caption)}</figcaption></figure>'
+        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>"
+        return f'<figure class="smilepress-credit">{m.group(0)}{figcaption}</figure>'
 
     return _IMG.sub(add, page_html)
