@@ -2,8 +2,8 @@
 
 source: a text file read safely (size limit, UTF-8 only); strict_yaml: the one YAML loader (no duplicate
 keys, anchors or timestamps; keeps lines); markdown: the one reader of a Markdown file's
-structure, as MkDocs renders it (where the front matter ends); front_matter: a
-Markdown file split into front matter and body, by MkDocs' rule; yaml_file: a policy or data file
-read strictly, with the validator that collects its problems at their lines; history: what git
-proves (who added each approval, a file's commits).
+structure, as MkDocs renders it (where the front matter ends; code, comments, raw HTML, links and
+images); front_matter: a Markdown file split into front matter and body, by MkDocs' rule;
+yaml_file: a policy or data file read strictly, with the validator that collects its problems at
+their lines; history: what git proves (who added each approval, a file's commits).
 """
