@@ -22,12 +22,14 @@ from typing import Any
 import ahocorasick_rs
 
 from ..load.files import write_atomically
+from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
-from .textview import MASK, Lines, View, fold, front_matter_end, markup_mask, normalise, prose_mask
+from .textview import MASK, View, fold, markup_mask, normalise, prose_mask
 
-ENGINE_VERSION = "2"  # part of the cache key: bump when a change to this module changes findings
+# Part of the cache key: bump when a change (here, or in what the views read) changes findings.
+ENGINE_VERSION = "2"  # 2: the views read load/markdown.py
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
@@ -434,7 +436,7 @@ class Checker:
         if "description" in rule.where:
             places.append(str(doc.meta.get("description") or ""))
         if "first_line" in rule.where:
-            body = prose_mask(doc.text)[front_matter_end(doc.text) :]
+            body = prose_mask(doc.text)[body_start(doc.text) :]
             places.append(
                 next(
                     (ln.strip(" \t" + MASK) for ln in body.splitlines() if ln.strip(" \t" + MASK)),
@@ -472,8 +474,8 @@ class Checker:
 
 def _key_offset(text: str, key: str) -> int:
     """Offset of a front-matter key's value (or of the file's start when the key is absent)."""
-    fm_end = front_matter_end(text)
-    m = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*", re.M).search(text, 0, fm_end)
+    fm_end = body_start(text)
+    m = re.compile(rf"^{re.escape(key)}[ \t]*:[ \t]*", re.M).search(lf(text), 0, fm_end)
     return m.end() if m else 0
 
 

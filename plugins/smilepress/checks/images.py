@@ -27,7 +27,6 @@ Perceptual hashes are kept in a PictureHashes that the caller owns (a Project ho
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import os
 import re
@@ -38,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import Problem
+from ..load import markdown
 from ..load.strict_yaml import load_yaml
 from ..model.findings import Finding, clipped
 
@@ -175,7 +175,7 @@ FIELDS = {
 class ImageRef:
     src: str  # as the writer means it: angle brackets, backslash escapes and entities resolved
     alt: str
-    line: int  # 1-based line in the text given to image_refs
+    line: int  # 1-based line in the text read
     column: int = field(default=1, compare=False)  # 1-based column of the src in that line
     end_column: int = field(
         default=1, compare=False
@@ -183,209 +183,24 @@ class ImageRef:
     offset: int = field(default=0, compare=False, repr=False)  # offset of the src in the text
 
 
-_BRACKETED = r"(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\r?\n))"
-_MD_IMAGE = re.compile(
-    r"""
-    (?<!\\)!\[(?P<alt>(?:"""
-    + _BRACKETED
-    + r"""|\["""
-    + _BRACKETED
-    + r"""*\])*)\]
-    (?:
-        \((?P<inner>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.)*\)|\n(?![ \t]*\r?\n))*)\)
-      | \[(?P<ref>(?:[^\[\]\\\n]|\\.)*)\]
-      | (?P<shortcut>)
-    )""",
-    re.X,
-)
-# Inside the parentheses (Python-Markdown, which builds the site, allows spaces in the path):
-# <path> or path, then an optional "title", 'title' or (title).
-_INNER = re.compile(
-    r"""\s*(?:<(?P<angle>[^<>\n]*)>|(?P<plain>.*?))
-                        (?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\Z""",
-    re.X | re.S,
-)
-_DEFINITION = re.compile(
-    r"^[ ]{0,3}\[(?P<label>(?:[^\[\]\\\n]|\\.)+)\]:[ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)",
-    re.M,
-)
-_HTML_IMAGE = re.compile(r"<(?P<tag>img|source)\b(?P<attrs>[^<>]*)>", re.I)
-_ATTR = re.compile(
-    r"""(?P<name>[A-Za-z_:][-\w:.]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?"""
-)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\r?\n).)+?(?<!`)\1(?!`)", re.S)
-_FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-_LIST_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    out, pos = [], 0
-    for start, end in sorted(spans):
-        start = max(start, pos)
-        if start >= end:
-            continue
-        out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:end]))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _indent(line: str) -> int:
-    width = 0
-    for ch in line:
-        if ch == " ":
-            width += 1
-        elif ch == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
-def _code_mask(text: str) -> str:
-    """`text` with fenced and indented code blocks, HTML comments and inline code blanked (offsets
-    kept).
-
-    Indented code is only recognised outside lists (in a list, indented lines are the item's text):
-    an image wrongly taken for code would escape the checks, one wrongly checked only costs a
-    finding.
-    """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    fence: tuple[str, int] | None = None
-    in_list, prev_blank, prev_code = False, True, False
-    for raw in text.splitlines(keepends=True):
-        line = raw.rstrip("\r\n")
-        start, pos = pos, pos + len(raw)
-        blank = not line.strip()
-        if fence is not None:
-            spans.append((start, pos))
-            stripped = line.strip()
-            if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
-                fence = None
-            continue
-        m = _FENCE_OPEN.match(line)
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence = (m.group(1)[0], len(m.group(1)))
-            spans.append((start, pos))
-            prev_blank, prev_code = False, False
-            continue
-        if blank:
-            prev_blank = True
-            continue
-        indent = _indent(line)
-        if indent < 4:
-            if _LIST_ITEM.match(line):
-                in_list = True
-            elif indent == 0 and prev_blank:
-                in_list = False
-            prev_code = False
-        elif not in_list and (prev_blank or prev_code):
-            spans.append((start, pos))
-            prev_code = True
-        prev_blank = False
-    text = _blank(text, spans)
-    if "<!--" in text:
-        text = _blank(text, [m.span() for m in _COMMENT.finditer(text)])
-    if "`" in text:
-        text = _blank(text, [m.span() for m in _INLINE_CODE.finditer(text)])
-    return text
-
-
-def _unescape(value: str) -> str:
-    return html.unescape(_ESCAPE.sub(r"\1", value))
-
-
-def _destination(raw: str) -> str:
-    raw = raw.strip()
-    if raw.startswith("<") and raw.endswith(">"):
-        raw = raw[1:-1]
-    return _unescape(raw)
-
-
-def _label(value: str) -> str:
-    return " ".join(value.split()).casefold()
-
-
-def image_refs(markdown_body: str) -> list[ImageRef]:
-    """The images a Markdown text shows, in order; none inside code blocks, inline code or
-    comments."""
-    text = markdown_body
-    if "![" not in text and "<img" not in text.lower():  # most articles: nothing to look for
-        return []
-    masked = _code_mask(text)
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def ref(src: str, alt: str, s: int, e: int) -> ImageRef:
-        k = _bisect(starts, s)
-        end_k = _bisect(starts, e)
-        end_col = (
-            (e - starts[k] + 1)
-            if end_k == k
-            else len(text[starts[k] :].split("\n", 1)[0].rstrip("\r")) + 1
-        )
-        return ImageRef(src, alt, k + 1, s - starts[k] + 1, end_col, s)
-
-    found: list[ImageRef] = []
-    definitions: dict[str, tuple[str, int, int]] = {}
-    if "]:" in masked:
-        for m in _DEFINITION.finditer(masked):
-            definitions.setdefault(
-                _label(m.group("label")),
-                (_destination(text[m.start("dest") : m.end("dest")]), *m.span("dest")),
-            )
-    if "![" in masked:
-        for m in _MD_IMAGE.finditer(masked):
-            alt = _unescape(text[m.start("alt") : m.end("alt")])
-            if m.group("inner") is not None:
-                inner = _INNER.match(m.group("inner"))
-                group = "angle" if inner.group("angle") is not None else "plain"
-                s, e = m.start("inner") + inner.start(group), m.start("inner") + inner.end(group)
-                found.append(ref(_unescape(text[s:e]), alt, s, e))
-                continue
-            label = m.group("ref") if m.group("ref") else m.group("alt")
-            target = definitions.get(_label(label or ""))
-            if target is not None:
-                found.append(ref(target[0], alt, m.start(), m.end()))
-    if "<" in masked:
-        for m in _HTML_IMAGE.finditer(masked):
-            attrs: dict[str, tuple[str, int, int]] = {}
-            base = m.start("attrs")
-            for a in _ATTR.finditer(m.group("attrs")):
-                group = next((g for g in ("dq", "sq", "bare") if a.group(g) is not None), None)
-                if group is None:
-                    continue
-                s, e = base + a.start(group), base + a.end(group)
-                attrs.setdefault(a.group("name").lower(), (text[s:e], s, e))
-            alt = html.unescape(attrs["alt"][0]) if "alt" in attrs else ""
-            if m.group("tag").lower() == "img" and "src" in attrs:
-                value, s, e = attrs["src"]
-                found.append(ref(html.unescape(value.strip()), alt, s, e))
-            if "srcset" in attrs:
-                value, s, _ = attrs["srcset"]
-                for part in re.finditer(
-                    r"([^\s,]+)[^,]*(?:,|$)", value
-                ):  # "URL [descriptor], URL [descriptor]"
-                    found.append(
-                        ref(html.unescape(part.group(1)), alt, s + part.start(1), s + part.end(1))
-                    )
-    found.sort(key=lambda r: r.offset)
+def _refs(st: markdown.Structure) -> list[ImageRef]:
+    lines = markdown.Lines(st.text)
+    found = []
+    for t in markdown.images(st):
+        line, column = lines.position(t.start)
+        end_line, end_column = lines.position(t.end)
+        if end_line != line:  # the end of the src's first line
+            end_column = len(lines.line_text(line).rstrip("\r")) + 1
+        found.append(ImageRef(t.value, t.alt, line, column, end_column, t.start))
     return found
 
 
-def _bisect(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo + 1 < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+def image_refs(markdown_body: str) -> list[ImageRef]:
+    """The images a Markdown body shows, in order; none in code or comments (load/markdown.py)."""
+    text = markdown_body
+    if "![" not in text and "<img" not in text.lower() and "<source" not in text.lower():
+        return []  # most articles: nothing to look for
+    return _refs(markdown.read(text, body=True))
 
 
 # -- where an image is and what is known about it ------------------------------------------------
@@ -554,11 +369,6 @@ def credit_caption(meta: dict, src: str, content_root: Path, article_dir: Path) 
 # -- findings ------------------------------------------------------------------------------------
 
 
-def _body_start(text: str) -> int:
-    m = re.match(r"---[ \t]*\r?\n(?:.*?\r?\n)??(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", text, re.S)
-    return m.end() if m else 0
-
-
 def _project_root(path: str, article_dir: Path) -> Path | None:
     parts = PurePosixPath(path.replace("\\", "/")).parent.parts
     d = Path(os.path.abspath(article_dir))
@@ -635,19 +445,15 @@ def image_findings(
     """
     meta = meta if isinstance(meta, dict) else {}
     article_dir = Path(article_dir)
-    body_start = _body_start(text)
+    # The whole file is read (load/markdown.py knows where MkDocs ends the front matter): lines are
+    # the file's own, so no offset is added.
     article = _Article(
-        path,
-        meta,
-        Path(content_root),
-        article_dir,
-        text.count("\n", 0, body_start),
-        _project_root(path, article_dir),
+        path, meta, Path(content_root), article_dir, 0, _project_root(path, article_dir)
     )
     out = _front_matter_findings(path, text, meta)
     seen: set[str] = set()
     local: dict[str, ImageRef] = {}  # resolved path -> first reference
-    for r in image_refs(text[body_start:]):
+    for r in _refs(markdown.read(text)):
         key = _key(r.src.strip(), article.content_root, article.article_dir)
         if key in seen:
             continue  # one set of findings per picture, at its first use

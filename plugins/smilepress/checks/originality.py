@@ -24,9 +24,10 @@ import numpy as np
 
 from ..errors import Problem
 from ..load.files import write_atomically
+from ..load.markdown import Lines, body_start, lf
 from ..load.yaml_file import load_policy_file
 from ..model.findings import Finding, clipped
-from .textview import Lines, fold, front_matter_end, prose_mask
+from .textview import fold, prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
 _ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—|《[^》]+》|source:|https?://", re.I)
@@ -137,11 +138,11 @@ def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
     """Content characters of a file's prose (front matter, code, comments and link targets left
     out)."""
     masked = prose_mask(text)
-    body_start = front_matter_end(text)
+    start = body_start(text)
     folded = fold(masked)
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     keep = _is_content(codes)
-    keep[:body_start] = False
+    keep[:start] = False
     quoted = 0
     quotes = attributed_quotes(masked) if exempt_quotes else []
     if quotes:
@@ -436,7 +437,7 @@ class Library:
         if self.cache_dir is None:
             return None
         p = self.policy
-        return self.cache_dir / f"fingerprints-v2-{p.ngram}-{p.window}.npz"
+        return self.cache_dir / f"fingerprints-v3-{p.ngram}-{p.window}.npz"  # v3: load/markdown.py
 
     def _load_cache(self) -> dict[str, np.ndarray]:
         path = self._cache_file()
@@ -671,5 +672,5 @@ _TYPE = re.compile(r"^type:\s*['\"]?([\w-]+)", re.M)
 
 
 def _type_of(text: str) -> str:
-    m = _TYPE.search(text, 0, front_matter_end(text))
+    m = _TYPE.search(lf(text), 0, body_start(text))
     return m.group(1) if m else ""

@@ -1,10 +1,12 @@
 """Views of a Markdown file for the compliance checks, with offsets that lead back to the file.
 
 `prose_mask` blanks what a reader does not see as wording (front matter except title and
-description, fenced code, inline code, HTML comments and tags, link targets, bare URLs) with spaces
-of the same length, so wording rules never fire on code or comments and every offset is still a file
-offset. `View` then normalises text for matching: full-width forms to ASCII, traditional to
-simplified characters, Latin to lower case (all one character for one), and joins Han characters
+description, code, HTML comments and tags, link targets, bare URLs) with MASK characters, one for
+one, so wording rules never fire on code or comments and every offset is still a file offset. Where
+the front matter ends and what is code, a comment or a link target is load/markdown.py's (the one
+reader of a file's structure, as MkDocs renders it); this module adds what only wording ignores.
+`View` then normalises text for matching: full-width forms to ASCII, traditional to simplified
+characters, Latin to lower case (all one character for one), and joins Han characters
 that were split by spaces, zero-width characters or decoration (最 好, 最*好, 第\u200b一), keeping a
 map from each normalised character back to the file.
 """
@@ -16,94 +18,50 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..load import markdown
+from ..load.markdown import MASK
+
 # -- masking -------------------------------------------------------------------------------------
+# Front matter, code, comments, raw HTML and link targets are the one reader's (load/markdown.py);
+# what only the prose view hides is here: tags, bare URLs and attribute lists.
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_PROSE_KEYS = re.compile(r"^(?:title|description)[ \t]*:[ \t]*(.*)$", re.M)
-_FENCE = re.compile(
-    r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S
-)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?\1", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
-# These start with a character, not an assertion: `re` then skips quickly to where they can match.
-_LINK_TARGET = re.compile(r"\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")  # the "]" itself is kept
-_REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
-_URL = re.compile(
-    r"(?:https?://|ftp://|mailto:|tel:)[^\s<>()\"'，。]*"
-)  # no re.I: it would disable the fast scan
+# Printable ASCII but " ' ( ) < >: Chinese text right after a URL is wording the page shows.
+_URL = re.compile(r"(?:https?://|ftp://|mailto:|tel:)[!#-&*-;=?-~]*")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
-
-# What hidden text becomes in the prose view: not a space, so \s* and word-joining stop at it.
-MASK = "\x00"
-
-
-def _blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
-    if not spans:
-        return text
-    out, pos = [], 0
-    for start, end in sorted(spans):
-        if start < pos:
-            start = pos
-        if start >= end:
-            continue
-        out.append(text[pos:start])
-        out.append(_NOT_NEWLINE.sub(fill, text[start:end]))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def front_matter_end(text: str) -> int:
-    """Offset where the body starts (0 when there is no front matter)."""
-    m = _FRONT_MATTER.match(text)
-    return m.end() if m else 0
+_blank = markdown.blank
 
 
 def markup_mask(text: str) -> str:
     """`text` without front matter, code and HTML comments: the markup a browser would act on."""
-    spans = [(0, front_matter_end(text))]
-    for pattern, needs in _PROSE_MASKS[:3]:
-        text = _blank(text, spans)
-        spans = [m.span() for m in pattern.finditer(text)] if any(n in text for n in needs) else []
-    return _blank(text, spans)
+    return markdown.read(text).hide(" ")
 
 
 def prose_mask(text: str) -> str:
-    """`text` with everything but published wording replaced by MASK characters (newlines kept)."""
+    """`text` with all but published wording replaced by MASK characters (line breaks kept)."""
+    st = markdown.read(text)
     spans = []
-    m = _FRONT_MATTER.match(text)
-    if m:
-        keep = [
-            (k.start(1) + m.start(1), k.end(1) + m.start(1))
-            for k in _PROSE_KEYS.finditer(m.group(1) or "")
-        ]
+    if st.front_matter is not None:  # all of it but the values of title and description
         pos = 0
-        for start, end in keep:
+        for start, end in st.front_matter.prose:
             spans.append((pos, start))
             pos = end
-        spans.append((pos, m.end()))
+        spans.append((pos, st.body_start))
+    spans += st.code
+    spans += markdown.hidden_link_parts(st)
+    work = _blank(st.lf, spans)
     for pattern, needs in _PROSE_MASKS:
-        text = _blank(text, spans, MASK)
-        spans = (
-            [mm.span() for mm in pattern.finditer(text)] if any(n in text for n in needs) else []
-        )
-        if pattern is _LINK_TARGET:
-            spans = [(start + 1, end) for start, end in spans]
+        if any(n in work for n in needs):
+            found = [m.span() for m in pattern.finditer(work, st.body_start)]
+            spans += found
+            work = _blank(work, found)
     return _blank(text, spans, MASK)
 
 
-# Each mask, with a string it cannot match without (most files have no fences, comments or
-# references).
+# Each mask, with a string it cannot match without (most files have no tags or URLs).
 _PROSE_MASKS = (
-    (_FENCE, ("```", "~~~")),
-    (_COMMENT, ("<!--",)),
-    (_INLINE_CODE, ("`",)),
     (_TAG, ("<",)),
-    (_LINK_TARGET, ("](",)),
-    (_REFERENCE, ("]:",)),
     (_URL, ("://", "mailto:", "tel:")),
     (_ATTR_LIST, ("{",)),
 )
@@ -224,23 +182,3 @@ def normalise(text: str) -> View:
     norm_starts.append(length)
     orig_starts.append(pos)
     return View("".join(parts), tuple(norm_starts), tuple(orig_starts))
-
-
-# -- positions -----------------------------------------------------------------------------------
-
-
-class Lines:
-    """Offsets to 1-based (line, column) in characters."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.starts, offset) - 1
-        return k + 1, offset - self.starts[k] + 1
-
-    def line_text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
-        return self.text[start:end]

@@ -19,9 +19,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..load.markdown import Lines
 from ..model.findings import Finding, with_waiver
 from .rule_packs import CATEGORIES, Rule
-from .textview import Lines
 
 _WAIVER = re.compile(r"<!--\s*smilepress-(disable-line|disable|enable)\b(.*?)-->", re.S)
 _UNTIL = re.compile(r"(?:until|到期|有效期至|截至|至)\s*[:：]?\s*(\d{4}-\d{2}-\d{2})\s*$")

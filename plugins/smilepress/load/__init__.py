@@ -2,9 +2,10 @@
 errors.py).
 
 source: a text file read safely (size limit, UTF-8 only); strict_yaml: the one YAML loader (no
-duplicate keys, anchors or timestamps; keeps lines); front_matter: a Markdown file split into front
-matter and body; yaml_file: a policy or data file read strictly, with the validator that collects
-its problems at their lines; git: the one way git is run (a failure is a GitError, told in
-Chinese); history: what git proves (who added each approval, a file's commits); files: writing a
-file all or nothing.
+duplicate keys, anchors or timestamps; keeps lines); markdown: the one reader of a Markdown file's
+structure, as MkDocs renders it (where the front matter ends; code, comments, raw HTML, links and
+images); front_matter: a Markdown file split into front matter and body, by MkDocs' rule;
+yaml_file: a policy or data file read strictly, with the validator that collects its problems at
+their lines; git: the one way git is run (a failure is a GitError, told in Chinese); history: what
+git proves (who added each approval, a file's commits); files: writing a file all or nothing.
 """

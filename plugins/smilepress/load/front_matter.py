@@ -1,57 +1,72 @@
-"""Splitting a Markdown file into its YAML front matter and body, keeping every offset."""
+"""Splitting a Markdown file into its YAML front matter and body, keeping every offset.
+
+Where the front matter ends is MkDocs' rule, read in load/markdown.py (the one reader of a file's
+structure): a file whose front matter MkDocs would not take as such (not closed its way, or not a
+mapping to its YAML loader) is a problem here, never a silent disagreement, since MkDocs would
+then render the fields as the page.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import Problem
+from . import markdown
 from .strict_yaml import Loaded, load_yaml
-
-_FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Split:
     yaml_text: str
     yaml_start: int  # offset of the YAML text in the file's text
-    yaml_end: int  # offset just after the YAML text (where the closing --- line starts)
+    yaml_end: int  # offset just after the YAML text (where the closing --- or ... line starts)
     body: str
     body_line: int  # file line where the body starts (1-based)
 
 
 def split(text: str, path: str) -> Split | Problem:
-    """Find the `---` fenced block at the very top of `text`."""
-    if not _FENCE.match(text):
+    """The front matter at the top of `text` and the body after it, where MkDocs splits them."""
+    fm = markdown.front_matter(text)
+    if fm is None:
+        return _not_closed(text, path)
+    return Split(
+        text[fm.yaml_start : fm.yaml_end],
+        fm.yaml_start,
+        fm.yaml_end,
+        text[fm.end :],
+        markdown.lf(text).count("\n", 0, fm.end) + 1,
+    )
+
+
+def _not_closed(text: str, path: str) -> Problem:
+    """Why MkDocs finds no front matter at the top of `text`, told to the writer."""
+    why, line = markdown.why_no_front_matter(text)
+    if why == "missing":
         return Problem(
             path,
-            1,
+            line,
             "文件开头没有 front matter",
             "在第一行写 ---，接着写 title、type、status 等字段，再用 --- 结束",
         )
-    first_nl = text.find("\n")
-    if first_nl < 0:
-        return Problem(path, 1, "front matter 没有结束", "在字段之后加一行 ---")
-    closing = _FENCE.search(text, first_nl + 1)
-    if not closing:
+    if why == "no-newline":
         return Problem(
-            path, 1, "front matter 没有结束：找不到第二个 ---", "在字段之后、正文之前加一行 ---"
+            path,
+            line,
+            "front matter 的结束行后面没有换行：MkDocs 不会把它当作 front matter，"
+            "会把各个字段当正文显示在页面上",
+            "在结束行 --- 之后换行（文件最后留一个换行）",
         )
-    yaml_start = first_nl + 1
-    after = text.find("\n", closing.end())
-    body_start = len(text) if after < 0 else after + 1
-    body_line = text.count("\n", 0, body_start) + 1
-    return Split(
-        text[yaml_start : closing.start()],
-        yaml_start,
-        closing.start(),
-        text[body_start:],
-        body_line,
+    if why == "empty":
+        return Problem(
+            path, line, "front matter 是空的", "在两行 --- 之间写 title、type、status 等字段"
+        )
+    return Problem(
+        path, line, "front matter 没有结束：找不到第二个 ---", "在字段之后、正文之前加一行 ---"
     )
 
 
 def parse(text: str, path: str) -> tuple[Split, Loaded] | Problem:
-    """Split and load the front matter; it must be a mapping."""
+    """Split and load the front matter; it must be a mapping, to us and to MkDocs."""
     parts = split(text, path)
     if isinstance(parts, Problem):
         return parts
@@ -69,5 +84,15 @@ def parse(text: str, path: str) -> tuple[Split, Loaded] | Problem:
             2,
             f"front matter 必须是“字段: 值”的映射，这里是{kind}",
             "每行写一个字段，例如 title: 种植牙术后护理",
+        )
+    fm = markdown.front_matter(text)
+    if not fm.mapping:  # our loader reads it, MkDocs' does not: a date that does not exist
+        what = fm.error.splitlines()[0] if fm.error else "不是“字段: 值”的映射"
+        return Problem(
+            path,
+            fm.error_line or 2,
+            f"MkDocs 读不出 front matter 中的 {what}（像日期却不是真实存在的日期），"
+            "会把整段 front matter 当正文显示在页面上",
+            "日期写成 YYYY-MM-DD 并确认这一天存在；不是日期的值请加引号",
         )
     return parts, loaded

@@ -31,6 +31,7 @@ from mkdocs.structure.nav import Section
 
 from ..checks import images
 from ..errors import SmilePressError
+from ..load import markdown as structure  # the one reader of an article's Markdown
 from ..pages import editorial, handbook, kpis
 from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
@@ -88,9 +89,6 @@ def _page_targets(page_uri: str, href: str) -> tuple[str, ...]:
     if target.endswith(".md"):
         return (target,)
     return (target + ".md", posixpath.join(target, "index.md"))
-
-
-_ASSET_REF = re.compile(r'\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|src="([^"]+)"')
 
 
 class _Extension(Extension):
@@ -277,8 +275,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         for uri, (entry, decision) in self.decisions.items():
             if not decision.included:
                 continue
-            for a, b in _ASSET_REF.findall(entry.article.body):
-                target = _resolve(uri, a or b)
+            for ref in structure.references(structure.read(entry.article.text)):
+                target = _resolve(uri, ref.value)
                 if (
                     target
                     and not target.endswith(".md")
