@@ -59,13 +59,13 @@ class Report:
                 )
         return "\n".join(lines)
 
-    def markdown(self, heading: str = "#") -> str:
-        out = [f"{heading} 下线提醒", "", self.headline + "。", ""]
+    def markdown(self) -> str:
+        out = ["# 下线提醒", "", self.headline + "。", ""]
         for title, notices, date_head in (
             ("今天不在网站上", self.dropped, "下线日期"),
             (f"{self.days} 天内将下线", self.upcoming, "下线日期"),
         ):
-            out += [f"{heading}# {title}（{len(notices)}）", ""]
+            out += [f"## {title}（{len(notices)}）", ""]
             if not notices:
                 out += ["（无）", ""]
                 continue

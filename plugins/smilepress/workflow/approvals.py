@@ -43,14 +43,11 @@ class ApprovalState:
     def review_by(self, written: dt.date | None, role: str) -> dt.date | None:
         """The medical content's review date: the one approved with the text, or a later counted
         re-review's."""
-        re_reviews = [
-            v.approval.review_by
-            for v in self.verdicts
-            if v.counts and v.approval.re_review and v.approval.role == role
-        ]
-        return max([d for d in (written, *re_reviews) if d], default=None)
+        last = self.last_re_review(role)
+        return max([d for d in (written, last and last.approval.review_by) if d], default=None)
 
     def last_re_review(self, role: str) -> Verdict | None:
+        """The counted re-review by `role` that sets the latest review date, if any."""
         counted = [
             v
             for v in self.verdicts
