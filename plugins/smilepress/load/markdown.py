@@ -550,14 +550,10 @@ def _leaf_blocks(s: str, start: int, raw, maybe) -> tuple[list, list, list]:
             tables.append([block_start, -1])
             if sure_table:
                 open_c = False
-        if in_table:
+        if in_table and sure_table:  # (a table only maybe: each row its own text in `fine`)
+            coarse.append([here, end])
             fine.append([here, end])
-            open_f = False
-            if sure_table:
-                coarse.append([here, end])
-                open_c = False
-            else:
-                open_c = add(coarse, open_c, here, end)
+            open_c = open_f = False
             continue
         underline = second and _UNDERLINE_LINE.match(line)
         if underline or _ALWAYS_OWN.match(line) or _DEFINITION_LINE.match(line):
