@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, SmilePressError
+from ..load.signatures import KEY_TYPES, fingerprint, normalise_key
 from ..load.yaml_file import PolicyReader, load_policy_file
 
 AUTHOR = "author"  # pseudo-role in transitions: one of the article's own authors
@@ -22,6 +23,34 @@ class Person:
     group: str = ""
     public: bool = False
     forge: str = ""  # user name on the forge (GitHub/GitLab), for CODEOWNERS; the e-mail otherwise
+    keys: tuple[
+        str, ...
+    ] = ()  # public signing keys ("ssh-ed25519 AAAA…"), normalised: type and blob
+    forge_ids: dict[str, int] = field(default_factory=dict)  # forge -> numeric user id (reviews)
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        return frozenset(fingerprint(k) for k in self.keys)
+
+
+@dataclass(frozen=True)
+class Governed:
+    """Paths of the department's configuration and the roles whose signed change alone counts.
+
+    A pattern ending in "/" is a folder and everything under it; any other is one file."""
+
+    paths: tuple[str, ...]
+    by: tuple[str, ...]
+    name: str = ""
+
+    def covers(self, path: str) -> int:
+        """How specifically this entry covers `path` (length of the longest matching pattern), 0
+        if it does not."""
+        best = 0
+        for pattern in self.paths:
+            if path.startswith(pattern) if pattern.endswith("/") else path == pattern:
+                best = max(best, len(pattern))
+        return best
 
 
 @dataclass(frozen=True)
@@ -64,6 +93,25 @@ class Policies:
     review_warning_days: int = 30
     re_review: ReReview = field(default_factory=lambda: ReReview())
     by_email: dict[str, Person] = field(default_factory=dict)
+    governed: tuple[Governed, ...] = ()
+    recorder_keys: tuple[str, ...] = ()  # CI's key: trusted for recorded forge reviews only
+
+    def governing(self, path: str) -> Governed | None:
+        """The entry that governs `path` (the most specific pattern wins), None if none does."""
+        scored = [(g.covers(path), g) for g in self.governed]
+        best = max(scored, key=lambda pair: pair[0], default=(0, None))
+        return best[1] if best[0] else None
+
+    def key_owner(self, fingerprint_: str) -> Person | None:
+        """The person whose registered key has this fingerprint."""
+        for person in self.people.values():
+            if fingerprint_ in person.fingerprints:
+                return person
+        return None
+
+    @property
+    def recorder_fingerprints(self) -> frozenset[str]:
+        return frozenset(fingerprint(k) for k in self.recorder_keys)
 
     def person_by_email(self, email: str) -> Person | None:
         return self.by_email.get(email.strip().lower())
@@ -87,14 +135,61 @@ def _read_roles(r: PolicyReader) -> dict[str, str]:
     return roles
 
 
-def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Person]:
-    r.unknown_keys(r.loaded.data, {"version", "people"}, ())
+FORGES = ("github", "gitlab")
+
+
+def _read_keys(r: PolicyReader, value: Any, where: tuple, seen: dict[str, str], owner: str):
+    """Public signing keys, normalised; a key registered twice (to two owners) is an error."""
+    keys = []
+    for i, raw in enumerate(r.strings(value or [], where, "keys")):
+        key = normalise_key(raw)
+        if key is None:
+            r.fail(
+                (*where, i),
+                f"签名公钥无效：{raw[:40]}",
+                f"写公钥文件（~/.ssh/id_ed25519.pub）的一整行，类型为 {'、'.join(KEY_TYPES[:2])} 等",
+            )
+            continue
+        fp = fingerprint(key)
+        if fp in seen and seen[fp] != owner:
+            r.fail((*where, i), f"这把公钥已登记给 {seen[fp]}", "每把密钥只属于一个人")
+            continue
+        seen[fp] = owner
+        keys.append(key)
+    return tuple(keys)
+
+
+def _read_forge_ids(r: PolicyReader, value: Any, where: tuple) -> dict[str, int]:
+    ids = {}
+    for forge, uid in r.mapping(value or {}, where, "forge_ids").items():
+        if forge not in FORGES:
+            r.fail((*where, forge), f"未知的平台 {forge}", f"可用：{'、'.join(FORGES)}")
+        elif not isinstance(uid, int) or isinstance(uid, bool) or uid <= 0:
+            r.fail(
+                (*where, forge),
+                f"{forge} 用户编号应为正整数（不是用户名：用户名可以改）",
+                "在 https://api.github.com/users/用户名 的 id，或 GitLab 个人资料中的 User ID",
+            )
+        else:
+            ids[str(forge)] = uid
+    return ids
+
+
+def _read_people(
+    r: PolicyReader, roles: dict[str, str] | None
+) -> tuple[dict[str, Person], tuple[str, ...]]:
+    """The people, and the CI recorder's keys."""
+    r.unknown_keys(r.loaded.data, {"version", "people", "recorder"}, ())
     people: dict[str, Person] = {}
     emails: dict[str, str] = {}
+    keys_seen: dict[str, str] = {}
+    forge_ids_seen: dict[tuple[str, int], str] = {}
     for pid, spec in r.mapping(r.loaded.data.get("people"), ("people",), "people").items():
         where = ("people", pid)
         spec = r.mapping(spec, where, f"人员 {pid}")
-        r.unknown_keys(spec, {"name", "email", "roles", "group", "public", "forge"}, where)
+        r.unknown_keys(
+            spec, {"name", "email", "roles", "group", "public", "forge", "keys", "forge_ids"}, where
+        )
         raw_email = spec.get("email", "")
         email = raw_email.strip().lower() if isinstance(raw_email, str) else ""
         if "@" not in email:
@@ -119,6 +214,15 @@ def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Per
                 "写 GitHub/GitLab 的用户名，例如 forge: chen-siyuan",
             )
             forge = ""
+        forge_ids = _read_forge_ids(r, spec.get("forge_ids"), (*where, "forge_ids"))
+        for forge_id in forge_ids.items():
+            if forge_id in forge_ids_seen:
+                r.fail(
+                    (*where, "forge_ids", forge_id[0]),
+                    f"{forge_id[0]} 用户编号 {forge_id[1]} 已属于 {forge_ids_seen[forge_id]}",
+                    "每个平台账号只属于一个人",
+                )
+            forge_ids_seen[forge_id] = str(pid)
         people[str(pid)] = Person(
             str(pid),
             str(spec.get("name", pid)),
@@ -127,8 +231,15 @@ def _read_people(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Per
             str(spec.get("group", "")),
             spec.get("public") is True,
             str(forge).lstrip("@"),
+            _read_keys(r, spec.get("keys"), (*where, "keys"), keys_seen, str(pid)),
+            forge_ids,
         )
-    return people
+    recorder = r.mapping(r.loaded.data.get("recorder", {}), ("recorder",), "recorder")
+    r.unknown_keys(recorder, {"keys"}, ("recorder",))
+    recorder_keys = _read_keys(
+        r, recorder.get("keys"), ("recorder", "keys"), keys_seen, "CI 记录器"
+    )
+    return people, recorder_keys
 
 
 def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Any]:
@@ -145,6 +256,7 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
             "channels",
             "review_warning_days",
             "re_review",
+            "governed",
         },
         (),
     )
@@ -206,7 +318,35 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
         timezone=str(data.get("timezone", "Asia/Shanghai")),
         review_warning_days=warn_days,
         re_review=_read_re_review(r, roles),
+        governed=_read_governed(r, roles),
     )
+
+
+def _read_governed(r: PolicyReader, roles: dict[str, str] | None) -> tuple[Governed, ...]:
+    entries: list[Governed] = []
+    listed = r.loaded.data.get("governed", [])
+    if not isinstance(listed, list):
+        r.fail(("governed",), "governed 应该是列表", "每项写 paths 和 by")
+        return ()
+    for i, spec in enumerate(listed):
+        where = ("governed", i)
+        spec = r.mapping(spec, where, "governed 的一项")
+        r.unknown_keys(spec, {"name", "paths", "by"}, where)
+        paths = r.strings(spec.get("paths", []), (*where, "paths"), "paths")
+        for j, path in enumerate(paths):
+            if not path or path.startswith(("/", "./")) or ".." in path.split("/"):
+                r.fail(
+                    (*where, "paths", j),
+                    f"路径 '{path}' 无效",
+                    "写相对项目根目录的路径，文件夹以 / 结尾，例如 policies/",
+                )
+        by = r.strings(spec.get("by", []), (*where, "by"), "by")
+        if not by:
+            r.fail((*where, "by"), "governed 的每一项都要写 by：哪些角色可以改这些路径")
+        for j, role in enumerate(by):
+            r.known(role, roles, (*where, "by", j), "角色")
+        entries.append(Governed(paths, by, str(spec.get("name", ""))))
+    return tuple(entries)
 
 
 def _read_re_review(r: PolicyReader, roles: dict[str, str] | None) -> ReReview:
@@ -252,7 +392,7 @@ def load_policies(root: Path) -> Policies:
     roles_r = load_policy_file(root, "roles.yml", problems)
     roles = _read_roles(roles_r) if roles_r else None
     people_r = load_policy_file(root, "people.yml", problems)
-    people = _read_people(people_r, roles) if people_r else {}
+    people, recorder_keys = _read_people(people_r, roles) if people_r else ({}, ())
     workflow_r = load_policy_file(root, "workflow.yml", problems)
     workflow = _read_workflow(workflow_r, roles) if workflow_r else None
     if workflow is not None and not _known_timezone(workflow["timezone"]):
@@ -263,5 +403,9 @@ def load_policies(root: Path) -> Policies:
     if problems or workflow is None:
         raise SmilePressError(problems)
     return Policies(
-        roles=roles or {}, people=people, by_email={p.email: p for p in people.values()}, **workflow
+        roles=roles or {},
+        people=people,
+        by_email={p.email: p for p in people.values()},
+        recorder_keys=recorder_keys,
+        **workflow,
     )
