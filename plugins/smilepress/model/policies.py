@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, SmilePressError
-from ..load.signatures import KEY_TYPES, fingerprint, normalise_key
+from ..load.signatures import fingerprint, normalise_key
 from ..load.yaml_file import PolicyReader, load_policy_file
 
 AUTHOR = "author"  # pseudo-role in transitions: one of the article's own authors
@@ -147,7 +147,7 @@ def _read_keys(r: PolicyReader, value: Any, where: tuple, seen: dict[str, str], 
             r.fail(
                 (*where, i),
                 f"签名公钥无效：{raw[:40]}",
-                f"写公钥文件（~/.ssh/id_ed25519.pub）的一整行，类型为 {'、'.join(KEY_TYPES[:2])} 等",
+                "写公钥文件（~/.ssh/id_ed25519.pub）的一整行，例如 ssh-ed25519 AAAA…",
             )
             continue
         fp = fingerprint(key)
