@@ -20,6 +20,8 @@ def _isolated_env(monkeypatch):
         "GIT_AUTHOR_NAME",
         "GIT_COMMITTER_EMAIL",
         "GIT_COMMITTER_NAME",
+        "GIT_CONFIG_COUNT",
+        "SMILEPRESS_TRUST_ROOT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
@@ -34,4 +36,5 @@ def factory(tmp_path, monkeypatch) -> ProjectFactory:
     """A new project in tmp_path (policies and theme copied from this repository), a git repo."""
     f = ProjectFactory(tmp_path / "proj", REPO)
     monkeypatch.chdir(f.root)
+    monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", f.trust_root)
     return f

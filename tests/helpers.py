@@ -5,12 +5,47 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 TODAY = "2026-11-28"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_KEYS = REPO / "sample-keys"  # the sample staff's private keys: SAMPLE ONLY
+
+
+def key_file(person: str) -> Path:
+    """A private copy (mode 600: ssh-keygen refuses others) of `person`'s sample signing key."""
+    folder = Path(tempfile.gettempdir()) / f"smilepress-test-keys-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / person
+    if not path.exists():
+        tmp = folder / f".{person}.{os.getpid()}"
+        shutil.copy(SAMPLE_KEYS / person, tmp)
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path
+
+
+def signing_env(key: Path | None) -> dict[str, str]:
+    """Environment that makes git sign every commit with `key` (None: sign nothing)."""
+    if key is None:
+        return {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "commit.gpgsign",
+            "GIT_CONFIG_VALUE_0": "false",
+        }
+    return {
+        "GIT_CONFIG_COUNT": "3",
+        "GIT_CONFIG_KEY_0": "gpg.format",
+        "GIT_CONFIG_VALUE_0": "ssh",
+        "GIT_CONFIG_KEY_1": "user.signingkey",
+        "GIT_CONFIG_VALUE_1": str(key),
+        "GIT_CONFIG_KEY_2": "commit.gpgsign",
+        "GIT_CONFIG_VALUE_2": "true",
+    }
 
 
 class ProjectFactory:
@@ -27,6 +62,9 @@ class ProjectFactory:
             self.git("config", "user.email", "nobody@example.com")
             self.git("config", "commit.gpgsign", "false")
             self.commit_all("初始化", "chensiyuan")
+            # Proofs start here: the department's first state (a CI setting in real life;
+            # the `factory` fixture names it in SMILEPRESS_TRUST_ROOT).
+            self.trust_root = self.git("rev-parse", "HEAD").strip()
 
     def git(self, *args: str, env: dict | None = None) -> str:
         return subprocess.run(
@@ -43,20 +81,25 @@ class ProjectFactory:
             "people"
         ]
 
-    def identity(self, person: str) -> dict:
+    def identity(self, person: str, signed: bool = True) -> dict:
+        """git's environment for acting as `person`: their name and e-mail, and (`signed`) their
+        sample signing key, as a person with a registered key would commit."""
         p = self.people()[person]
+        has_key = signed and (SAMPLE_KEYS / person).is_file()
         return {
             "GIT_AUTHOR_NAME": p["name"],
             "GIT_AUTHOR_EMAIL": p["email"],
             "GIT_COMMITTER_NAME": p["name"],
             "GIT_COMMITTER_EMAIL": p["email"],
+            **signing_env(key_file(person) if has_key else None),
         }
 
     @contextmanager
-    def acting_as(self, person: str):
-        """Make git (and so the smilepress commands) act as `person`."""
-        saved = {k: os.environ.get(k) for k in self.identity(person)}
-        os.environ.update(self.identity(person))
+    def acting_as(self, person: str, signed: bool = True):
+        """Make git (and so the smilepress commands) act as `person` (signing with their key)."""
+        identity = self.identity(person, signed)
+        saved = {k: os.environ.get(k) for k in identity}
+        os.environ.update(identity)
         try:
             yield
         finally:
@@ -66,9 +109,9 @@ class ProjectFactory:
                 else:
                     os.environ[k] = v
 
-    def commit_all(self, message: str, person: str) -> None:
+    def commit_all(self, message: str, person: str, signed: bool = True) -> None:
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message, env=self.identity(person))
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=self.identity(person, signed))
 
     def write(self, rel: str, text: str) -> Path:
         path = self.root / rel

@@ -89,7 +89,7 @@ REFUSALS = [
     ("lixiaoyu", "approve", ["--role", "dentist"], "review", "本文作者"),  # self-approval
     ("liufang", "approve", ["--role", "manager"], "review", "没有“部门经理”角色"),
     ("zhaomin", "approve", ["--role", "compliance"], "review", "不需要“合规专员”批准"),
-    ("wangliming", "approve", ["--role", "dentist"], "draft", "只有“审核中”状态"),
+    ("wangliming", "approve", ["--role", "dentist"], "draft", "只有“审核中、已批准、已发布”状态"),
     ("wangliming", "publish", [], "review", "只有 部门经理"),
     ("chensiyuan", "publish", [], "review", "只有“已批准”状态"),
     ("chensiyuan", "archive", [], "draft", "只有“已批准、已发布”状态"),

@@ -17,8 +17,9 @@ from .errors import Problem, SmilePressError
 from .load.history import History
 from .model.article import Article, load_article
 from .model.policies import Policies, load_policies
-from .workflow.approvals import ApprovalState, Proofs, evaluate
+from .workflow.approvals import ApprovalState, evaluate
 from .workflow.gate import Decision, Facts, decide
+from .workflow.trust import Ledger, open_ledger
 
 CONTENT_DIR = "content"
 # YYYY-MM-DD: build as of another day (tests, "what goes live on …"); read by the glue, not here
@@ -66,11 +67,20 @@ def parse_as_of(value: str | None, source: str = AS_OF_ENV) -> dt.date | None:
 
 
 class Project:
-    """`as_of`: the day to judge by (default: today in the department's time zone), as `clock`."""
+    """`as_of`: the day to judge by (default: today in the department's time zone), as `clock`.
+    `trust_root`: the commit proofs start from (else named by the environment: workflow/trust.py).
+    """
 
-    def __init__(self, root: Path, as_of: dt.date | None = None, content_dir: str = CONTENT_DIR):
+    def __init__(
+        self,
+        root: Path,
+        as_of: dt.date | None = None,
+        content_dir: str = CONTENT_DIR,
+        trust_root: str | None = None,
+    ):
         self.root = root.resolve()
         self.content_root = self.root / content_dir
+        self.trust_root = trust_root
         self.policies: Policies = load_policies(self.root)
         self.clock = Clock.start(self.policies.timezone, as_of)
 
@@ -108,11 +118,18 @@ class Project:
         return History.open(self.root)
 
     @cached_property
-    def proofs(self) -> Proofs:
+    def ledger(self) -> Ledger:
+        """What the signed history proves since the trust root (one pass, signatures cached)."""
         h = self.history
-        if not h.available or h.shallow:
-            return Proofs({}, False, h.reason)
-        return Proofs(h.approval_commits(self.content_root.relative_to(h.root).as_posix()), True)
+        content = self.content_root.relative_to(self.root).as_posix()
+        if h.available and h.root.resolve() != self.root:  # a project in a repository's subfolder
+            h = History(self.root, False, reason="项目不在 git 仓库的根目录：无法证明批准")
+        return open_ledger(h, self.policies, content, self.trust_root, self.cache_root)
+
+    def config_refusals(self) -> list[Problem]:
+        """Changes to the department's governed configuration that no allowed person signed: the
+        public and internal builds refuse to run while there is one."""
+        return list(self.ledger.refusals)
 
     # -- compliance ----------------------------------------------------------------------------
     @cached_property
@@ -147,6 +164,8 @@ class Project:
             self.findings_cache.save(prune=prune)
         if "originality" in self.__dict__:
             self.originality.save()
+        if "ledger" in self.__dict__ and self.ledger.signatures is not None:
+            self.ledger.signatures.save()
 
     @cached_property
     def originality(self) -> originality.Library:
@@ -200,12 +219,10 @@ class Project:
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
-        # Only an article with approvals needs git's proof (one `git log` for the whole project).
-        approvals = evaluate(
-            article, self.policies, self.proofs if article.approvals else Proofs({}, True)
-        )
+        approvals = evaluate(article, self.policies, self.ledger)
         checked = self.review(article, approvals)
         p = self.policies
+        status = self.ledger.status(article.path, article.status) if article.ok else None
         facts = Facts(
             status=article.claimed_status,
             publishable_states=p.publishable_states,
@@ -215,7 +232,9 @@ class Project:
             expiry_date=article.expiry_date,
             review_by=approvals.review_by(article.review_by, p.re_review.role),
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
-            approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts),
+            approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts)
+            + ((status.reason,) if status and not status.ok else ()),
+            status_proven=status is None or status.ok,
             errors=tuple(
                 f"文件有错误：{pr.message}（第 {pr.line} 行）"
                 for pr in article.problems

@@ -52,7 +52,7 @@ def _as_of(args) -> dt.date | None:
 
 
 def _project(args) -> Project:
-    return Project(find_root(Path.cwd()), as_of=_as_of(args))
+    return Project(find_root(Path.cwd()), as_of=_as_of(args), trust_root=args.trust_root)
 
 
 def _handbook(project: Project) -> int:
@@ -343,6 +343,9 @@ def _configure_plugin(config, args, as_of: dt.date | None) -> None:
         plugin.config.as_of = as_of.isoformat()
     if args.strict:
         plugin.config.strict = True
+    plugin.trust_root = (
+        args.trust_root
+    )  # never an option of mkdocs.yml: the branch must not name it
 
 
 def _run_mkdocs(args, root: Path, as_of: dt.date | None) -> int:

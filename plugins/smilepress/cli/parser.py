@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--as-of", help="按某一天（YYYY-MM-DD）判断定时发布与过期，默认今天")
+    parser.add_argument(
+        "--trust-root",
+        help="从这个提交起要求签名（默认读环境变量 SMILEPRESS_TRUST_ROOT 或 git config "
+        "smilepress.trustRoot）",
+    )
     parser.add_argument("--debug", action="store_true", help="出错时显示技术细节")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
     for add in (  # in the order `smilepress --help` lists them

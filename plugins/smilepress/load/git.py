@@ -9,6 +9,7 @@ an ordinary answer (no history, no such file in that commit) catches GitError wh
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import git  # GitPython (named by the user): runs the command, finds the git program, no shell
@@ -36,6 +37,30 @@ def run(root: Path, *args: str, hint: str = "") -> str:
     The output is decoded as UTF-8 and otherwise as git wrote it: not stripped, line ends kept (a
     CRLF file shown from a commit is the same text as on disk).
     """
+    return _execute(root, args, hint, subprocess.DEVNULL).decode("utf-8", "replace")
+
+
+def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
+    """The bytes of each blob id, read in one `git cat-file --batch`; a missing id is left out."""
+    if not ids:
+        return {}
+    with tempfile.TemporaryFile() as request:
+        request.write("".join(f"{i}\n" for i in ids).encode())
+        request.seek(0)
+        out = _execute(root, ("cat-file", "--batch"), "", request)
+    found, pos = {}, 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3:  # "<id> blob <size>"; a missing one is "<id> missing"
+            size = int(header[2])
+            found[header[0].decode()] = out[pos : pos + size]
+            pos += size + 1
+    return found
+
+
+def _execute(root: Path, args: tuple[str, ...], hint: str, istream) -> bytes:
     if not Path(root).is_dir():
         raise GitError(root, args, "", f"找不到目录 {root}", hint or "确认项目目录存在")
     try:
@@ -45,7 +70,7 @@ def run(root: Path, *args: str, hint: str = "") -> str:
             with_exceptions=False,
             stdout_as_string=False,
             strip_newline_in_stdout=False,
-            istream=subprocess.DEVNULL,
+            istream=istream,
         )
     except (OSError, git.GitCommandNotFound) as exc:  # no git program
         raise GitError(root, args, "", f"无法运行 git：{exc}", hint or "确认已安装 git") from None
@@ -55,7 +80,7 @@ def run(root: Path, *args: str, hint: str = "") -> str:
         )  # GitPython decodes it
         message = f"git {' '.join(args[:2])} 失败：{stderr.strip()[:300]}"
         raise GitError(root, args, stderr, message, hint)
-    return out.decode("utf-8", "replace")
+    return out
 
 
 def rev_parse(root: Path, *args: str) -> str:

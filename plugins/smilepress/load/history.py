@@ -7,19 +7,16 @@ reader of the log's records.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from . import git
 from .git import GitError
 
-_APPROVAL_LINE = re.compile(r"^\+\s*-\s*(\{.*\bdigest\s*:.*\})\s*$")
 # One record per commit: a record separator, then the fields separated by unit separators.
-_LOG_FORMAT = "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s"
+_LOG_FORMAT = "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s%x1f%P"
+_NO_BLOB = "0" * 40
 
 
 @dataclass(frozen=True)
@@ -29,18 +26,47 @@ class Commit:
     name: str
     date: str  # ISO 8601, author date
     subject: str
+    parents: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
         return self.sha[:7]
 
 
-ApprovalKey = tuple[str, str, str, str]  # (by, role, digest, review_by of a re-review or "")
+@dataclass(frozen=True)
+class Change:
+    """One file changed by a commit: its blob before (None: added) and after (None: deleted).
+    `old_path` differs from `path` for a rename."""
+
+    path: str
+    old_path: str
+    old_blob: str | None
+    new_blob: str | None
 
 
-def approval_key(by: str, role: str, digest: str, review_by: object = None) -> ApprovalKey:
-    """What a commit must have added for an approval to be proven (a re-review's date included)."""
-    return (by, role, digest, str(review_by)[:10] if review_by else "")
+# (by, role, digest, review_by of a re-review or "", the recorded forge review or "", at)
+ApprovalKey = tuple[str, str, str, str, str, str]
+
+
+def approval_key(
+    by: str,
+    role: str,
+    digest: str,
+    review_by: object = None,
+    review: object = None,
+    at: object = None,
+) -> ApprovalKey:
+    """One approval line, as a commit must have added it for the approval to be proven: the
+    digest, a re-review's date, a recorded review and the time included, so that re-typing an old
+    line is a new line."""
+    return (
+        by,
+        role,
+        digest,
+        str(review_by)[:10] if review_by else "",
+        str(review or ""),
+        str(at or ""),
+    )
 
 
 @dataclass
@@ -82,32 +108,62 @@ class History:
         out = git.run(self.root, "log", _LOG_FORMAT, *args)
         for record in out.split("\x1e")[1:]:
             header, _, rest = record.partition("\n")
-            yield Commit(*header.split("\x1f", 4)), rest
+            sha, email, name, date, subject, parents = header.split("\x1f", 5)
+            yield Commit(sha, email, name, date, subject, tuple(parents.split())), rest
 
-    def approval_commits(self, pathspec: str) -> dict[ApprovalKey, list[Commit]]:
-        """Every commit that added a one-line approval under `pathspec`, keyed by `approval_key`."""
-        if not self.available:
-            return {}
-        found: dict[ApprovalKey, list[Commit]] = {}
+    def changes_since(self, root: str, pathspecs: list[str]) -> list[tuple[Commit, list[Change]]]:
+        """Every commit after `root` (reachable from HEAD, not from `root`) that changed a file
+        under `pathspecs`, parents before children, with its changes against its first parent
+        (renames followed). A merge lists only what it changed beyond all its parents (--cc),
+        so an "evil merge" is seen and a clean one is not."""
+        out = []
         log = self._log(
-            "--no-renames", "--no-color", "-U0", "-p", "-G", "digest", "HEAD", "--", pathspec
+            "--reverse",
+            "--topo-order",
+            "--raw",
+            "--cc",
+            "--no-abbrev",
+            "-M",
+            "--no-color",
+            f"{root}..HEAD",
+            "--",
+            *pathspecs,
         )
-        for commit, diff in log:
-            for line in diff.splitlines():
-                match = _APPROVAL_LINE.match(line)
-                if not match:
-                    continue
-                try:
-                    item = yaml.safe_load(match.group(1))
-                except yaml.YAMLError:
-                    continue
-                if isinstance(item, dict) and all(
-                    isinstance(item.get(k), str) for k in ("by", "role", "digest")
-                ):
-                    key = approval_key(
-                        item["by"], item["role"], item["digest"], item.get("review_by")
-                    )
-                    found.setdefault(key, []).append(commit)
+        for commit, raw in log:
+            changes = [c for c in map(_raw_change, raw.splitlines()) if c]
+            if changes:
+                out.append((commit, changes))
+        return out
+
+    def is_ancestor(self, older: str, newer: str = "HEAD") -> bool:
+        try:
+            git.run(self.root, "merge-base", "--is-ancestor", older, newer)
+            return True
+        except GitError:
+            return False
+
+    def resolve(self, rev: str) -> str | None:
+        """The full id of commit `rev`, None if there is no such commit."""
+        try:
+            return git.rev_parse(self.root, "--verify", "--quiet", f"{rev}^{{commit}}")
+        except GitError:
+            return None
+
+    def blobs(self, ids: list[str]) -> dict[str, bytes]:
+        return git.blobs(self.root, ids)
+
+    def tree_files(self, commit: str, folder: str) -> dict[str, str]:
+        """path -> blob id of every file under `folder` as of `commit`."""
+        try:
+            out = git.run(self.root, "ls-tree", "-r", "--full-tree", commit, "--", folder)
+        except GitError:
+            return {}
+        found = {}
+        for line in out.splitlines():
+            info, _, path = line.partition("\t")
+            parts = info.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                found[path] = parts[2]
         return found
 
     def file_commits(self, rel: str) -> list[tuple[Commit, str]]:
@@ -141,3 +197,24 @@ class History:
             return git.run(self.root, "show", f"{commit.sha}:{path}")
         except GitError:
             return None
+
+
+def _raw_change(line: str) -> Change | None:
+    """A `--raw` line: ":old_mode new_mode old new STATUS\tpath[\tnew_path]", or a merge's
+    "::m1 m2 m new p1 p2 new STATUS\tpath" (compared with the first parent)."""
+    if not line.startswith(":"):
+        return None
+    info, _, paths = line.partition("\t")
+    fields = info.lstrip(":").split()
+    names = paths.split("\t")
+    colons = len(line) - len(line.lstrip(":"))
+    parents = colons  # one old mode and blob per parent
+    blobs = fields[parents + 1 : parents + 1 + parents + 1]
+    old, new = blobs[0], blobs[-1]
+    status = fields[-1][:1]
+    return Change(
+        names[-1],
+        names[0],
+        None if old == _NO_BLOB or status == "A" else old,
+        None if new == _NO_BLOB or status == "D" else new,
+    )

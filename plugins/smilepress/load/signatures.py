@@ -120,3 +120,61 @@ class Signatures:
         for sha in shas:
             found.setdefault(sha, Signature(UNCHECKABLE))
         return found
+
+
+def public_key_of_file(path: Path) -> str | None:
+    """The public key (normalised) of an OpenSSH key file: a `.pub` line, or a private key, whose
+    format carries its public half in clear (no passphrase needed)."""
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    if "BEGIN OPENSSH PRIVATE KEY" not in text:
+        return normalise_key(text.strip().splitlines()[0]) if text.strip() else None
+    return private_key_public_half(text)
+
+
+def private_key_public_half(text: str) -> str | None:
+    """The public key inside an `openssh-key-v1` private key block, None if it is not one."""
+    body = text.split("BEGIN OPENSSH PRIVATE KEY-----", 1)[-1].split("-----END", 1)[0]
+    try:
+        data = base64.b64decode("".join(body.split()))
+    except (binascii.Error, ValueError):
+        return None
+    magic = b"openssh-key-v1\0"
+    if not data.startswith(magic):
+        return None
+    pos = len(magic)
+    try:
+        for _ in range(3):  # cipher name, kdf name, kdf options
+            pos += 4 + int.from_bytes(data[pos : pos + 4], "big")
+        pos += 4  # number of keys
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        blob = data[pos + 4 : pos + 4 + size]
+        kind = blob[4 : 4 + int.from_bytes(blob[:4], "big")].decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return normalise_key(f"{kind} {base64.b64encode(blob).decode()}")
+
+
+def configured_signing_key(root: Path) -> tuple[str | None, str]:
+    """The public key git will sign the next commit with, or None and what to set up."""
+    setup = (
+        "请设置 SSH 签名：git config gpg.format ssh；git config user.signingkey "
+        "~/.ssh/id_ed25519.pub（没有密钥先运行 ssh-keygen -t ed25519）；再请部门经理把这个"
+        ".pub 文件的内容登记到 policies/people.yml 你名下的 keys"
+    )
+    try:
+        kind = git.run(root, "config", "--get", "gpg.format").strip()
+    except git.GitError:
+        kind = ""
+    try:
+        key = git.run(root, "config", "--get", "user.signingkey").strip()
+    except git.GitError:
+        return None, "还没有设置签名密钥。" + setup
+    if kind != "ssh":
+        return None, f"gpg.format 是 {kind or '（未设置，默认 openpgp）'}，不是 ssh。" + setup
+    if key.startswith("key::"):
+        return normalise_key(key[5:]), ""
+    public = public_key_of_file(Path(key).expanduser())
+    return (public, "") if public else (None, f"读不出签名密钥 {key}。" + setup)

@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
 from ..checks import images
-from ..errors import SmilePressError
+from ..errors import Problem, SmilePressError
 from ..load import markdown as structure  # the one reader of an article's Markdown
 from ..pages import editorial, handbook, kpis
 from ..project import Entry, Project, parse_as_of
@@ -112,6 +112,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.excluded_uris: set[str] = set()
         self.current_page = ""
         self.strict = False
+        self.trust_root: str | None = None  # set by `smilepress build --trust-root`, else the env
         self.scan: leak_guard.BackgroundScan | None = None
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
@@ -148,7 +149,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 root,
                 as_of=parse_as_of(self.config.as_of, self.origin["as_of"]),
                 content_dir=self.config.content_dir,
+                trust_root=self.trust_root,
             )
+            self._refuse_unsigned_configuration()
             decisions = self.project.decisions(self.profile)
         except SmilePressError as exc:
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
@@ -217,17 +220,36 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 )  # info, not warning: `mkdocs build --strict` fails on any warning
 
     def _require_proofs(self) -> None:
-        """Approvals that cannot be proven at all (no or shallow history) would silently take every
-        approved article down: an integrity problem, so a strict build fails."""
+        """Approvals that cannot be proven at all (no history, shallow, no trust root) would
+        silently take every approved article down: an integrity problem, so a strict build
+        fails."""
+        ledger = self.project.ledger
         needs_proof = any(e.article.approvals for e, _ in self.decisions.values())
-        proofs = self.project.proofs if needs_proof else None
-        if proofs is None or proofs.available or self.profile == "preview":
+        if not needs_proof or ledger.available or self.profile == "preview":
             return
         if self.strict:
             raise PluginError(
-                f"严格模式：无法证明任何批准（{proofs.unavailable_reason}），为免所有文章下线，构建中止"
+                f"严格模式：无法证明任何批准（{ledger.reason}），为免所有文章下线，构建中止"
             )
-        log.warning("所有需要审批的文章都未公开：%s", proofs.unavailable_reason)
+        log.warning("所有需要审批的文章都未公开：%s", ledger.reason)
+
+    def _refuse_unsigned_configuration(self) -> None:
+        """The branch does not change the rules it is judged by: a published build refuses while
+        a governed path holds a change no allowed person signed (fails closed, strict or not)."""
+        refusals = self.project.config_refusals()
+        if not refusals or self.profile == "preview":
+            return
+        for problem in refusals:
+            log.error("%s", problem)
+        raise SmilePressError(
+            Problem(
+                refusals[0].path,
+                0,
+                f"部门配置有 {len(refusals)} 处未经有权限的人签名的改动（见上），拒绝构建 "
+                f"{self.profile} 版本",
+                "请让有权限的人签名提交这些改动，或撤回它们",
+            )
+        )
 
     def _add_handbook_pages(self, files: Files, config) -> None:
         """The regulation's pages; a handwritten page at the same address wins and is named."""

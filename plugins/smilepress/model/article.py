@@ -19,6 +19,7 @@ from yaml.nodes import SequenceNode
 
 from ..errors import Problem
 from ..load import front_matter
+from ..load.history import ApprovalKey, approval_key
 from ..load.source import read_source
 from .policies import Policies
 
@@ -58,10 +59,16 @@ class Approval:
     digest: str
     line: int
     review_by: dt.date | None = None  # set by a re-review: the medical content's next review date
+    review: str = ""  # a forge review recorded by CI ("github:123"), empty for a signed approval
 
     @property
     def re_review(self) -> bool:
         return self.review_by is not None
+
+    @property
+    def key(self) -> ApprovalKey:
+        """What a commit must have added for this approval to be proven."""
+        return approval_key(self.by, self.role, self.digest, self.review_by, self.review, self.at)
 
 
 @dataclass(frozen=True)
@@ -300,6 +307,7 @@ class _Fields:
                     item["digest"],
                     line,
                     review_by,
+                    str(item.get("review") or ""),
                 )
             )
         return tuple(result)

@@ -95,6 +95,7 @@ class Policies:
     by_email: dict[str, Person] = field(default_factory=dict)
     governed: tuple[Governed, ...] = ()
     recorder_keys: tuple[str, ...] = ()  # CI's key: trusted for recorded forge reviews only
+    sample_keys: str = ""  # the sample department's folder of deliberately public keys
 
     def governing(self, path: str) -> Governed | None:
         """The entry that governs `path` (the most specific pattern wins), None if none does."""
@@ -177,9 +178,9 @@ def _read_forge_ids(r: PolicyReader, value: Any, where: tuple) -> dict[str, int]
 
 def _read_people(
     r: PolicyReader, roles: dict[str, str] | None
-) -> tuple[dict[str, Person], tuple[str, ...]]:
-    """The people, and the CI recorder's keys."""
-    r.unknown_keys(r.loaded.data, {"version", "people", "recorder"}, ())
+) -> tuple[dict[str, Person], tuple[str, ...], str]:
+    """The people, the CI recorder's keys, and the sample's folder of public keys."""
+    r.unknown_keys(r.loaded.data, {"version", "people", "recorder", "sample_keys"}, ())
     people: dict[str, Person] = {}
     emails: dict[str, str] = {}
     keys_seen: dict[str, str] = {}
@@ -239,7 +240,7 @@ def _read_people(
     recorder_keys = _read_keys(
         r, recorder.get("keys"), ("recorder", "keys"), keys_seen, "CI 记录器"
     )
-    return people, recorder_keys
+    return people, recorder_keys, str(r.loaded.data.get("sample_keys") or "")
 
 
 def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, Any]:
@@ -392,7 +393,7 @@ def load_policies(root: Path) -> Policies:
     roles_r = load_policy_file(root, "roles.yml", problems)
     roles = _read_roles(roles_r) if roles_r else None
     people_r = load_policy_file(root, "people.yml", problems)
-    people, recorder_keys = _read_people(people_r, roles) if people_r else ({}, ())
+    people, recorder_keys, sample_keys = _read_people(people_r, roles) if people_r else ({}, (), "")
     workflow_r = load_policy_file(root, "workflow.yml", problems)
     workflow = _read_workflow(workflow_r, roles) if workflow_r else None
     if workflow is not None and not _known_timezone(workflow["timezone"]):
@@ -407,5 +408,6 @@ def load_policies(root: Path) -> Policies:
         people=people,
         by_email={p.email: p for p in people.values()},
         recorder_keys=recorder_keys,
+        sample_keys=sample_keys,
         **workflow,
     )

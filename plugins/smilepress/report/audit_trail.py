@@ -16,7 +16,8 @@ from ..project import Project
 class Event:
     commit: Commit
     what: str
-    proven: bool | None = None  # for approvals: was the commit authored by the approver?
+    proven: bool | None = None  # for approvals: was the commit signed by the approver?
+    signature: str = ""  # whose signature the commit carries, or why it proves nobody
 
     def as_dict(self) -> dict:
         c = self.commit
@@ -27,6 +28,7 @@ class Event:
             "email": c.email,
             "event": self.what,
             "proven": self.proven,
+            "signature": self.signature,
         }
 
 
@@ -39,11 +41,27 @@ def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | No
     parts, loaded = parsed
     meta = loaded.data
     approvals = {
-        approval_key(a.get("by"), a.get("role"), a.get("digest"), a.get("review_by"))
+        approval_key(
+            a.get("by"),
+            a.get("role"),
+            a.get("digest"),
+            a.get("review_by"),
+            a.get("review"),
+            a.get("at"),
+        )
         for a in meta.get("approvals") or []
         if isinstance(a, dict)
     }
     return (str(meta.get("status", "")), approvals, content_digest(meta, parts.body))
+
+
+def signature_of(project: Project, commit: Commit) -> str:
+    """Whose signature a commit carries (as the trust ledger reads it), or why it proves nobody."""
+    ledger = project.ledger
+    if not ledger.available:
+        return f"无法证明：{ledger.reason}"
+    signer = ledger.signer(commit.sha)
+    return signer.describe() if signer else "信任根之前的提交：不证明任何事"
 
 
 def trail(project: Project, article: Article) -> list[Event]:
@@ -53,33 +71,39 @@ def trail(project: Project, article: Article) -> list[Event]:
     previous = None
     for commit, path in project.history.file_commits(article.path):
         state = _state(project.history.file_at(commit, path), path)
+        signed = signature_of(project, commit)
         if state is None:
-            events.append(Event(commit, "删除文件"))
+            events.append(Event(commit, "删除文件", signature=signed))
             previous = None
             continue
         status, approvals, digest = state
         before = previous[1] if previous else set()
         if previous is None:
-            events.append(Event(commit, f"创建（状态 {status}）"))
+            events.append(Event(commit, f"创建（状态 {status}）", signature=signed))
         elif digest != previous[2]:
-            events.append(
-                Event(commit, "修改内容（此前的批准随之失效）" if previous[1] else "修改内容")
-            )
-        for by, role, _, _ in sorted(before - approvals, key=str):
-            events.append(Event(commit, f"移除批准：{_who(p, by)}（{p.role_name(role)}）"))
-        for by, role, _, review_by in sorted(approvals - before, key=str):
-            person = p.people.get(by)
-            proven = bool(person and person.email == commit.email.lower())
+            what = "修改内容（此前的批准随之失效）" if previous[1] else "修改内容"
+            events.append(Event(commit, what, signature=signed))
+        for by, role, *_ in sorted(before - approvals, key=str):
+            what = f"移除批准：{_who(p, by)}（{p.role_name(role)}）"
+            events.append(Event(commit, what, signature=signed))
+        for by, role, _, review_by, review, _ in sorted(approvals - before, key=str):
             what = (
                 f"复审：{_who(p, by)}（{p.role_name(role)}），下次复审期限 {review_by}"
                 if review_by
                 else f"批准：{_who(p, by)}（{p.role_name(role)}）"
-            )
-            events.append(Event(commit, what, proven))
+            ) + (f"，记录的评审 {review}" if review else "")
+            events.append(Event(commit, what, _signed_by(project, commit, by, review), signed))
         if previous is not None and status != previous[0]:
-            events.append(Event(commit, f"状态 {previous[0]} → {status}"))
+            events.append(Event(commit, f"状态 {previous[0]} → {status}", signature=signed))
         previous = state
     return events
+
+
+def _signed_by(project: Project, commit: Commit, person_id: str, review: str) -> bool:
+    signer = project.ledger.signer(commit.sha)
+    if signer is None:
+        return False
+    return bool((signer.person and signer.person.id == person_id) or (signer.recorder and review))
 
 
 def stale_since(project: Project, article: Article, approval: Approval) -> str:
@@ -90,10 +114,7 @@ def stale_since(project: Project, article: Article, approval: Approval) -> str:
         if state is None:
             continue
         if approved_at is None:
-            if (
-                approval_key(approval.by, approval.role, approval.digest, approval.review_by)
-                in state[1]
-            ):
+            if approval.key in state[1]:
                 approved_at = commit
         elif state[2] != approval.digest:
             return (

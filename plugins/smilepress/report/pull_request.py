@@ -14,7 +14,6 @@ from ..errors import Problem
 from ..load import git
 from ..load.front_matter import split
 from ..load.git import GitError
-from ..load.history import approval_key
 from ..project import Project
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
@@ -49,11 +48,10 @@ def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
     """The article's text when it was last approved (by any approval git proves), and which
     commit."""
     best = None
-    for approval in entry.article.approvals:
-        key = approval_key(approval.by, approval.role, approval.digest, approval.review_by)
-        for commit in project.proofs.commits.get(key, []):
-            if best is None or commit.date > best.date:
-                best = commit
+    for verdict in entry.approvals.verdicts:
+        commit = verdict.commit
+        if commit and (best is None or commit.date > best.date):
+            best = commit
     if best is None:
         return None, ""
     return project.history.file_at(best, entry.article.path), best.short

@@ -1,7 +1,9 @@
 """Whether each approval of an article counts, and why not.
 
 An approval counts when the person exists, holds the role, is not an author, approved exactly the
-current text (digest), and git proves it: a commit that added it was authored with their e-mail.
+current text (digest), and the signed history proves it (workflow/trust.py: the commit that added
+it was signed by the approver, or by CI's recorder citing their forge review, and nothing revoked
+it since).
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..load.history import ApprovalKey, Commit, approval_key
+from ..load.history import Commit
 from ..model.article import Approval, Article
 from ..model.policies import Policies
+from .trust import Ledger
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,7 @@ class ApprovalState:
         return max(counted, key=lambda v: v.approval.review_by, default=None)
 
 
-@dataclass(frozen=True)
-class Proofs:
-    """The git facts the approval check needs: which commits added which approval lines."""
-
-    commits: dict[ApprovalKey, list[Commit]]
-    available: bool
-    unavailable_reason: str = ""
-
-
-def judge(approval: Approval, article: Article, policies: Policies, proofs: Proofs) -> Verdict:
+def judge(approval: Approval, article: Article, policies: Policies, ledger: Ledger) -> Verdict:
     """Decide whether one approval counts."""
     person = policies.people.get(approval.by)
     role_name = policies.role_name(approval.role)
@@ -88,42 +82,24 @@ def judge(approval: Approval, article: Article, policies: Policies, proofs: Proo
         return Verdict(
             approval, False, f"{person.name}（{role_name}）批准后内容又有改动，批准已失效", "stale"
         )
-    if not proofs.available:
+    proof = ledger.approval(article.path, approval)
+    if not proof.ok:
         return Verdict(
             approval,
             False,
-            f"{person.name}（{role_name}）的批准无法证明：{proofs.unavailable_reason}",
+            f"{person.name}（{role_name}）的批准无法证明：{proof.reason}",
             "unproven",
+            proof.commit,
         )
-    commits = proofs.commits.get(
-        approval_key(approval.by, approval.role, approval.digest, approval.review_by), []
-    )
-    for commit in commits:
-        if commit.email.lower() == person.email:
-            return Verdict(approval, True, commit=commit)
-    if not commits:
-        return Verdict(
-            approval,
-            False,
-            f"{person.name}（{role_name}）的批准没有出现在任何提交中（尚未提交，或历史不完整）",
-            "unproven",
-        )
-    c = commits[0]
-    return Verdict(
-        approval,
-        False,
-        f"{person.name}（{role_name}）的批准是由 {c.name} <{c.email}> 在提交 {c.short} 中写入的，"
-        f"不是 {person.email} 本人",
-        "unproven",
-    )
+    return Verdict(approval, True, commit=proof.commit)
 
 
-def evaluate(article: Article, policies: Policies, proofs: Proofs) -> ApprovalState:
+def evaluate(article: Article, policies: Policies, ledger: Ledger) -> ApprovalState:
     rule = policies.types.get(article.type)
     required = rule.approvals if rule else ()
     verdicts, counted_by = [], {}
     for approval in article.approvals:
-        verdict = judge(approval, article, policies, proofs)
+        verdict = judge(approval, article, policies, ledger)
         if verdict.counts and required and approval.role not in required:
             verdict = Verdict(
                 approval,

@@ -15,7 +15,7 @@ from pathlib import Path
 import frontmatter  # python-frontmatter renders new files; edits never go through it
 
 from ..errors import Problem, SmilePressError
-from ..load import git
+from ..load import git, signatures
 from ..load.files import write_atomically
 from ..load.git import GitError
 from ..model.article import SLUG_PATTERN, Article
@@ -177,13 +177,32 @@ def file_is_dirty(root: Path, rel: str) -> bool:
         return False
 
 
-def commit_file(root: Path, rel: str, message: str) -> str | None:
-    """Commit `rel` alone as the current git identity; None when the project is not a git repo."""
+def commit_file(root: Path, rel: str, message: str, sign: bool = False) -> str | None:
+    """Commit `rel` alone as the current git identity (`sign`: with its signing key); None when
+    the project is not a git repo."""
     if not git.is_repository(root):
         return None
     git.run(root, "add", "--", rel)
-    git.run(root, "commit", "-m", message, "--", rel)
+    git.run(root, "commit", *(["-S"] if sign else []), "-m", message, "--", rel)
     return git.rev_parse(root, "HEAD")
+
+
+UNSIGNED_EVENTS = frozenset({"submit"})  # an author's submit proves nothing, so needs no key
+
+
+def signing_refusals(root: Path, person: Person) -> list[str]:
+    """Why the acting person cannot sign (empty: git will sign with a key registered to them)."""
+    if not git.is_repository(root):
+        return []
+    key, setup = signatures.configured_signing_key(root)
+    if key is None:
+        return [setup]
+    if key not in person.keys:
+        return [
+            f"你的签名密钥（{signatures.fingerprint(key)}）没有登记在 policies/people.yml "
+            f"{person.name} 名下：请部门经理把你的公钥加到 keys（签名提交），否则你的操作不算数"
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -216,6 +235,9 @@ def run_event(
         problems.append("请用 --reason 说明需要修改什么")
     if event != "submit" and file_is_dirty(project.root, article.path):
         problems.append("文件有未提交的改动：审核人只能处理已提交的版本，请先让作者提交")
+    sign = event not in UNSIGNED_EVENTS
+    if sign and actor.person is not None and not problems:
+        problems += signing_refusals(project.root, actor.person)
     if problems:
         raise SmilePressError(
             [Problem(article.path, article.lines.get("status", 1), r) for r in problems]
@@ -231,7 +253,7 @@ def run_event(
     )
     write_atomically(path, text)
     try:
-        sha = commit_file(project.root, article.path, message)
+        sha = commit_file(project.root, article.path, message, sign)
     except GitError as exc:
         write_atomically(path, original)  # nothing half-done: the file goes back as it was
         raise SmilePressError(
@@ -276,10 +298,15 @@ def _edit_for(
         item = {"by": person.id, "role": role, "at": at, "digest": article.digest}
         text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
         missing = _missing_after(entry.approvals, role)
-        if not missing:
+        if not missing and article.status not in p.publishable_states:
             text = front_matter_edit.set_field(text, "status", dest, article.path)
         what = f"{person.name}（{p.role_name(role)}）批准" + (
-            "，批准已齐全，状态 review → approved"
+            "，批准已齐全"
+            + (
+                ""
+                if article.status in p.publishable_states
+                else f"，状态 {article.status} → {dest}"
+            )
             if not missing
             else f"，仍缺：{'、'.join(p.role_name(r) for r in missing)}"
         )

@@ -30,6 +30,7 @@ class Facts:
     errors: tuple[str, ...] = ()  # error-level problems and findings
     review_warning_days: int = 30
     readable: bool = True  # false: the file cannot even be rendered in a preview
+    status_proven: bool = True  # false: no allowed person's signed commit made it public
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,9 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
                 f"只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布",
             )
         )
-    if facts.missing_approvals:
-        reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
+    if facts.missing_approvals or not facts.status_proven:
+        if facts.missing_approvals:
+            reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
         reasons.extend(("approvals", r) for r in facts.approval_reasons)
     if facts.publish_date and facts.publish_date > today:
         reasons.append(("scheduled", f"定时发布：{facts.publish_date.isoformat()} 起才公开"))
