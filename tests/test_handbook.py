@@ -20,6 +20,7 @@ from smilepress.load.history import History
 from smilepress.model.policies import load_policies
 from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
 from smilepress.pages.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
+from smilepress.pages.handbook import pages as handbook_pages
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)
@@ -116,7 +117,7 @@ def test_every_clause_of_the_regulation_is_in_the_data_and_on_a_page():
     assert _errors(problems) == []
     assert set(book.reg.data) == set(FILES)
     source = parse_source((REPO / SOURCE).read_text(encoding="utf-8"))
-    pages = book.pages()
+    pages = handbook_pages(book)
     plain = {
         uri: comparable(re.sub(r"<[^>]+>", "", text))
         for uri, text in pages.items()
@@ -324,7 +325,7 @@ def test_a_broken_file_is_reported_and_the_other_pages_are_still_built(factory):
     (factory.root / "policies/finance.yml").write_text("policy: [\n", encoding="utf-8")
     book, problems = _book(factory.root)
     assert any(p.path == "policies/finance.yml" and "YAML" in p.message for p in problems)
-    pages = book.pages()
+    pages = handbook_pages(book)
     assert (
         "handbook/finance.md" not in pages
         and "handbook/security.md" in pages
@@ -379,7 +380,7 @@ def test_any_value_replaced_anywhere_is_reported_never_a_crash(tmp_path_factory,
     except SmilePressError:  # roles.yml broken: policies.py reports it (tested elsewhere)
         return
     book, problems = load_handbook(root, policies, TODAY)
-    pages = book.pages()
+    pages = handbook_pages(book)
     assert all(isinstance(p.line, int) and p.line >= 1 and p.path for p in problems)
     assert "handbook/roles.md" in pages
 
@@ -397,10 +398,10 @@ def test_an_overdue_policy_is_flagged_on_the_home_page_and_in_the_problems(facto
         "policies/finance.yml",
         "policies/glossary.yml",
     }
-    home = book.pages()["handbook/index.md"]
+    home = handbook_pages(book)["handbook/index.md"]
     assert "有 7 项制度已过复审日期" in home
     book, _ = _book(factory.root, today=dt.date(2026, 11, 1))
-    assert "已过复审日期" not in book.pages()["handbook/index.md"]
+    assert "已过复审日期" not in handbook_pages(book)["handbook/index.md"]
 
 
 def test_each_policy_page_shows_its_metadata_and_git_history(factory):
@@ -408,21 +409,21 @@ def test_each_policy_page_shows_its_metadata_and_git_history(factory):
     assert line
     factory.commit_all("报销：2000 元以下也须财务复核", "chensiyuan")
     book, _ = _book(factory.root, history=True)
-    finance = book.pages()["handbook/finance.md"]
+    finance = handbook_pages(book)["handbook/finance.md"]
     assert "版本 1.1 · 负责人 陈思远 · 生效日期 2026-01-01 · 下次复审 2027-01-01" in finance
     assert "| 陈思远 | 报销：2000 元以下也须财务复核 |" in finance
     assert (
-        "报销：2000 元以下也须财务复核" in book.pages()["handbook/index.md"]
+        "报销：2000 元以下也须财务复核" in handbook_pages(book)["handbook/index.md"]
     )  # what changed recently
     # A tarball without history still builds and says so.
     book, _ = _book(factory.root, history=False)
-    assert "没有可用的 git 历史" in book.pages()["handbook/finance.md"]
+    assert "没有可用的 git 历史" in handbook_pages(book)["handbook/finance.md"]
 
 
 # -- pages and pieces ----------------------------------------------------------------------------
 def test_group_and_process_pages_link_people_kpis_roles_and_steps():
     book, _ = _book(REPO)
-    pages = book.pages()
+    pages = handbook_pages(book)
     promotion = pages["handbook/org/promotion.md"]
     for text in (
         "周婷",

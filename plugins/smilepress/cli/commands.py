@@ -57,7 +57,7 @@ def _project(args) -> Project:
 
 def _handbook(project: Project) -> int:
     from ..model.regulation import FILES
-    from ..pages.handbook import load_handbook
+    from ..pages.handbook import load_handbook, pages
 
     book, problems = load_handbook(project.root, project.policies, project.today, project.history)
     for problem in problems:
@@ -69,7 +69,7 @@ def _handbook(project: Project) -> int:
     print(
         f"员工手册：{len(book.reg.data)}/{len(FILES)} 个制度文件可用，"
         f"{len(clauses)} 条条款（其中部门补充 {added} 条），"
-        f"{len(book.pages())} 个页面；错误 {errors} 个，已过复审日期 {overdue} 项"
+        f"{len(pages(book))} 个页面；错误 {errors} 个，已过复审日期 {overdue} 项"
     )
     return 1 if errors else 0
 

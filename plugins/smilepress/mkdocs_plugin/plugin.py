@@ -265,7 +265,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             jieba.add_word(
                 term, freq=200000
             )  # Material's search segments with jieba in this process
-        pages = self.book.pages()
+        pages = handbook.pages(self.book)
         self.handbook_order = list(pages)
         for uri, markdown in pages.items():
             if files.get_file_from_path(uri):
