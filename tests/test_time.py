@@ -175,7 +175,8 @@ def test_a_writer_cannot_forge_a_re_review(live, capsys):
     # falls back
     live.git("checkout", "-q", "HEAD~1", "--", A)
     live.commit_all("撤回", "sunhao")
-    re_review(live, capsys)
+    code, _, err = re_review(live, capsys)
+    assert code == 0, err
     live.replace(A, "review_by: '2027-12-11'", "review_by: '2028-12-10'")
     live.commit_all("延长", "sunhao")
     project, e = entry(live, "2027-12-20")

@@ -100,7 +100,9 @@ def as_identity_of(factory, person, signed_by):
 def test_signed_workflow_publishes_and_log_says_who_signed(published, capsys):
     code, out, _ = run(capsys, "log", A)
     assert code == 0
-    assert "批准：王立明（口腔医师）" in out and "王立明 签名" in out
+    assert "批准：王立明（口腔医师）  ✓ 王立明 签名" in out
+    assert "状态 approved → published  [陈思远 签名]" in out
+    assert "创建（状态 draft）  [李晓雨 签名]" in out
 
 
 def test_approvals_under_a_reviewers_git_identity_unsigned_prove_nothing(draft):
@@ -234,8 +236,11 @@ def test_a_draft_retyped_as_a_published_page_needs_the_managers_approval(draft):
 
 
 # -- governed configuration -----------------------------------------------------------------
-def build_public(factory, capsys) -> tuple[int, str, str]:
-    return run(capsys, "build", "--profile", "public")
+def build_public(factory, capsys, caplog) -> tuple[int, str]:
+    """Exit code, and everything the build said (its log included)."""
+    caplog.set_level("INFO")
+    code, out, err = run(capsys, "build", "--profile", "public")
+    return code, out + err + caplog.text
 
 
 @pytest.mark.parametrize(
@@ -247,29 +252,29 @@ def build_public(factory, capsys) -> tuple[int, str, str]:
     ],
 )
 def test_an_unsigned_change_to_a_governed_path_stops_the_published_builds(
-    published, capsys, path, old, new
+    published, capsys, caplog, path, old, new
 ):
     published.replace(path, old, new)
     published.commit_all("顺手改一下配置", "lixiaoyu")
     sha = published.git("rev-parse", "--short=7", "HEAD").strip()
-    code, out, err = build_public(published, capsys)
+    code, said = build_public(published, capsys, caplog)
     assert code == 1
-    assert f"提交 {sha}" in out + err and path in out + err
+    assert f"提交 {sha}" in said and path in said and "李晓雨 签名" in said
     assert not (published.root / "site" / "public" / "education" / "a" / "index.html").exists()
 
 
-def test_a_new_rule_pack_by_a_writer_is_refused(published, capsys):
+def test_a_new_rule_pack_by_a_writer_is_refused(published, capsys, caplog):
     published.write("policies/compliance/zz-off.yml", "version: 1\nrules: []\n")
     published.commit_all("新规则包", "lixiaoyu")
-    code, out, err = build_public(published, capsys)
-    assert code == 1 and "policies/compliance/zz-off.yml" in out + err
+    code, said = build_public(published, capsys, caplog)
+    assert code == 1 and "policies/compliance/zz-off.yml" in said
 
 
-def test_the_manager_may_change_the_configuration(published, capsys):
+def test_the_manager_may_change_the_configuration(published, capsys, caplog):
     published.replace("policies/people.yml", "roles: [writer]", "roles: [writer, service]")
     published.commit_all("调整职责", "chensiyuan")
     assert Project(published.root).config_refusals() == []
-    code, _, _ = build_public(published, capsys)
+    code, _ = build_public(published, capsys, caplog)
     assert code == 0
     assert (published.root / "site" / "public" / "education" / "a" / "index.html").exists()
 

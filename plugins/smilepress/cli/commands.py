@@ -313,7 +313,9 @@ def _log(project: Project, path: Path, fmt: str) -> int:
     zone = ZoneInfo(project.policies.timezone)
     for e in events:
         proof = (
-            "" if e.proven is None else ("  ✓ 本人提交" if e.proven else "  ✗ 非本人提交，不算数")
+            f"  [{e.signature}]"
+            if e.proven is None
+            else (f"  ✓ {e.signature}" if e.proven else f"  ✗ {e.signature}，不能证明这条批准")
         )
         when = dt.datetime.fromisoformat(e.commit.date).astimezone(zone).strftime("%Y-%m-%d %H:%M")
         print(f"{when}  {e.commit.short}  {e.commit.name} <{e.commit.email}>  {e.what}{proof}")

@@ -343,9 +343,11 @@ class Ledger:
                 return f"批准后 {where} 改了内容；改回原文也不能恢复批准，请重新批准"
             if v.status == draft and previous.status != draft:
                 return f"{where} 退回修改，之前的批准作废"
-            newer = {k for k in v.approvals - previous.approvals if k[:2] == approval.key[:2]}
-            if newer - {approval.key}:
-                return f"同一人之后在 {where} 又作了新的批准，这一条作废"
+            if any(
+                k[:2] == approval.key[:2] and k[2] != approval.digest
+                for k in v.approvals - previous.approvals
+            ):
+                return f"同一人之后在 {where} 批准了另一个版本，这一条作废"
             previous = v
         return ""
 
