@@ -30,11 +30,12 @@ class GitError(SmilePressError):
         return self.stderr.strip() or self.problems[0].message
 
 
-def run(root: Path, *args: str, hint: str = "") -> str:
+def run(root: Path, *args: str, hint: str = "", env: dict[str, str] | None = None) -> str:
     """Run `git args` in `root` and return its output, or raise GitError.
 
     The output is decoded as UTF-8 and otherwise as git wrote it: not stripped, line ends kept (a
-    CRLF file shown from a commit is the same text as on disk).
+    CRLF file shown from a commit is the same text as on disk). `env`: variables set for this one
+    command, over the process's own (a commit made as someone else).
     """
     if not Path(root).is_dir():
         raise GitError(root, args, "", f"找不到目录 {root}", hint or "确认项目目录存在")
@@ -46,6 +47,7 @@ def run(root: Path, *args: str, hint: str = "") -> str:
             stdout_as_string=False,
             strip_newline_in_stdout=False,
             istream=subprocess.DEVNULL,
+            env=env,
         )
     except (OSError, git.GitCommandNotFound) as exc:  # no git program
         raise GitError(root, args, "", f"无法运行 git：{exc}", hint or "确认已安装 git") from None
