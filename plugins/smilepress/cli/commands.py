@@ -88,6 +88,8 @@ def _article_path(project: Project, file: str) -> Path:
 def _run(args) -> int:
     if args.command == "build":
         return _build(args)
+    if args.command == "record-reviews":
+        return _record_reviews(args)
     if args.command == "check":
         return _check(args)
     if args.command in ("backup", "restore"):
@@ -465,6 +467,31 @@ def _check(args) -> int:
         print("部分规则没有运行：请先修好上面的规则包（其余规则包已照常检查）", file=sys.stderr)
         return 2
     return 1 if any(f.level == "error" and not f.waived for f in findings) else 0
+
+
+def _record_reviews(args) -> int:
+    from ..workflow.recorder import record_reviews
+
+    done = record_reviews(
+        find_root(Path.cwd()),
+        args.forge,
+        os.environ,
+        commit=args.commit,
+        pull=args.pull,
+        fixtures=Path(args.api_fixtures) if args.api_fixtures else None,
+        dry_run=args.dry_run,
+    )
+    for line in done.recorded:
+        print(("将记录：" if args.dry_run else "记录：") + line)
+    for note in done.notes:
+        print(f"未记录：{note}")
+    if done.commit:
+        print(f"已提交 {done.commit[:7]}（作者 SmilePress 评审记录，记录器密钥签名）")
+    elif done.recorded and args.dry_run:
+        print("试运行：没有写入，也没有提交")
+    else:
+        print("没有需要记录的评审")
+    return 0
 
 
 def _backup(args) -> int:

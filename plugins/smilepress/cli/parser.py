@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         _metrics_commands,
         _report_commands,
         _maintenance_commands,
+        _recorder_command,
         _build_command,
     ):
         add(sub)
@@ -183,6 +184,28 @@ def _maintenance_commands(sub) -> None:
             "有错误时退出码为 1"
         ),
     )
+
+
+def _recorder_command(sub) -> None:
+    """record-reviews: CI records the merged pull request's reviews, signed with its key."""
+    rec = sub.add_parser(
+        "record-reviews",
+        help=(
+            "（CI 用）把已合并拉取请求在平台上的批准评审记为批准，用记录器密钥签名提交"
+            "（密钥文件路径：SMILEPRESS_RECORDER_KEY）"
+        ),
+    )
+    rec.add_argument("--forge", required=True, choices=("github", "gitlab"))
+    rec.add_argument(
+        "--pull", type=int, help="拉取请求编号（GitLab：合并请求 iid）；默认由提交查出"
+    )
+    rec.add_argument("--commit", default="HEAD", help="合并到 main 的提交（默认 HEAD）")
+    rec.add_argument(
+        "--api-fixtures",
+        metavar="DIR",
+        help="从 DIR 中的 JSON 文件读取平台 API 的回答（测试用，不联网）",
+    )
+    rec.add_argument("--dry-run", action="store_true", help="只显示会记录什么，不写入、不提交")
 
 
 def _build_command(sub) -> None:

@@ -31,13 +31,14 @@ class GitError(SmilePressError):
         return self.stderr.strip() or self.problems[0].message
 
 
-def run(root: Path, *args: str, hint: str = "") -> str:
+def run(root: Path, *args: str, hint: str = "", env: dict[str, str] | None = None) -> str:
     """Run `git args` in `root` and return its output, or raise GitError.
 
     The output is decoded as UTF-8 and otherwise as git wrote it: not stripped, line ends kept (a
-    CRLF file shown from a commit is the same text as on disk).
+    CRLF file shown from a commit is the same text as on disk). `env`: variables set for this one
+    command, over the process's own (a commit made as someone else).
     """
-    return _execute(root, args, hint, subprocess.DEVNULL).decode("utf-8", "replace")
+    return _execute(root, args, hint, subprocess.DEVNULL, env).decode("utf-8", "replace")
 
 
 def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
@@ -60,7 +61,9 @@ def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def _execute(root: Path, args: tuple[str, ...], hint: str, istream) -> bytes:
+def _execute(
+    root: Path, args: tuple[str, ...], hint: str, istream, env: dict[str, str] | None = None
+) -> bytes:
     if not Path(root).is_dir():
         raise GitError(root, args, "", f"找不到目录 {root}", hint or "确认项目目录存在")
     try:
@@ -71,6 +74,7 @@ def _execute(root: Path, args: tuple[str, ...], hint: str, istream) -> bytes:
             stdout_as_string=False,
             strip_newline_in_stdout=False,
             istream=istream,
+            env=env,
         )
     except (OSError, git.GitCommandNotFound) as exc:  # no git program
         raise GitError(root, args, "", f"无法运行 git：{exc}", hint or "确认已安装 git") from None
