@@ -89,3 +89,27 @@ f=$A/yinxing-jiaozheng-zixun-ri.md; approve $f zhaomin compliance
 #     the next one. The other approvals stay valid. 牙周病的早期信号 stays overdue: the sample's example
 #     of medical content that dropped off the site until a dentist re-reviews it.
 as wangliming $SP approve --role dentist --re-review --next-review 2027-12-10 $E/shuaya-fangfa.md
+
+# 11. 2026-12-03 (issue 14): approvals are proven by signatures from a trust root on, and the digest
+#     covers pictures and linked files (v2). The commit that registered the staff's keys
+#     (policies/people.yml `keys:`, sample-keys/) is the sample's trust root, named in the Makefile.
+#     Every approval made before it is legacy, so each reviewer signed again, with their own
+#     (sample) key, what they had approved: these commands ran then, on main, after that commit.
+#     The stale, the typed-in and the sent-back examples stay as they were; the archived ad stays off.
+sign() { scripts/sign-as "$2" $SP approve --role "$3" "$1"; }
+for f in $E/zhongzhiya-shuhou-huli.md $E/shuaya-fangfa.md $E/ertong-tufu.md $E/yazhoubing-zaoqi-xinhao.md; do
+  sign $f wangliming dentist; sign $f chensiyuan manager
+done
+for f in $E/yinxing-jiaozheng-rumen.md $E/zhichi-baqu-qianhou.md $C/jiaozheng-gushi-xiaolin.md; do
+  sign $f liufang dentist; sign $f chensiyuan manager
+done
+f=$A/2026-dongji-zhongzhiya-zhuanti.md; sign $f zhaomin compliance; sign $f wangliming dentist; sign $f chensiyuan manager
+sign $F/xiya-hou-yachi-minggan.md liufang dentist
+sign $F/zhongzhiya-neng-yong-duojiu.md wangliming dentist
+sign $E/yunqi-kouqiang-baojian.md liufang dentist
+sign $A/yinxing-jiaozheng-zixun-ri.md zhaomin compliance
+sign $C/zhongzhiya-huifu-zhangshushu.md wangliming dentist
+for f in content/index.md content/about.md content/handbook/shiyong-smilepress.md content/handbook/xiezuo-guifan.md; do
+  sign $f chensiyuan manager     # pages now need the manager's approval too
+done
+scripts/sign-as wangliming $SP approve --role dentist --re-review --next-review 2027-12-10 $E/shuaya-fangfa.md
