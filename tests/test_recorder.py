@@ -231,6 +231,10 @@ def test_an_approved_review_by_a_dentist_becomes_an_approval_signed_by_the_recor
     assert "SmilePress-Review: github:555" in message and "#42" in message
     assert project.git("show", "--name-only", "--format=", "HEAD").split() == [ARTICLE]
     assert "记录：content/faq/xi-ya.md：王立明（口腔医师）批准" in out
+    # and the build counts it: the recorder's signature, citing the review, proves it
+    p = Project(project.root)
+    (verdict,) = p.entry(p.load(project.root / ARTICLE)).approvals.verdicts
+    assert verdict.counts, verdict.reason
 
     # Run again (main has moved on by the recorder's commit): nothing new is committed.
     code, out, _ = record(capsys, fixtures, "--commit", merged)
@@ -359,10 +363,13 @@ def test_a_governed_change_reviewed_by_the_manager_is_recorded_with_the_commits_
         gh_review(591, WANG, "wangliming", "APPROVED", branch[-1]),  # may not vouch for mkdocs.yml
     ]
     fixtures = github_fixtures(tmp_path, merged, base, branch, reviews)
+    if how == "merge":  # the writer's own commits: refused until the manager's review is recorded
+        assert {p.path for p in Project(project.root).config_refusals()} == {"mkdocs.yml"}
 
     code, out, err = record(capsys, fixtures)
 
     assert code == 0, err
+    assert Project(project.root).config_refusals() == []  # the build trusts the recorded review
     text = (project.root / RECORDS).read_text(encoding="utf-8")
     assert text.startswith("# ") and "\nreviews:\n- {review: 'github:590', pull: 42, " in text
     (entry,) = yaml.safe_load(text)["reviews"]
