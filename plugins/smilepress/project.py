@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .checks import images, originality
+from .checks import assets, images, originality
 from .checks.engine import Checker, Document, FindingsCache
 from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
 from .clock import Clock
 from .errors import Problem, SmilePressError
+from .load.files import FileKey
 from .load.history import History
-from .model.article import Article, load_article
+from .model.article import Article, load_article, with_assets
 from .model.policies import Policies, load_policies
 from .workflow.approvals import ApprovalState, evaluate
 from .workflow.gate import Decision, Facts, decide
@@ -101,13 +102,20 @@ class Project:
         return sorted(found)
 
     def load(self, path: Path) -> Article:
+        """One article, with its assets (pictures, licence sidecars, linked files) as on disk now:
+        the digest an approval must match covers them."""
         path = path.resolve()
-        return load_article(
-            path,
-            path.relative_to(self.root).as_posix(),
-            path.relative_to(self.content_root).as_posix(),
-            self.policies,
+        src_uri = path.relative_to(self.content_root).as_posix()
+        article = load_article(path, path.relative_to(self.root).as_posix(), src_uri, self.policies)
+        found = assets.article_assets(
+            article.text, article.meta, self.content_root, src_uri, self.file_digests
         )
+        return with_assets(article, found)
+
+    @cached_property
+    def file_digests(self) -> dict[FileKey, str]:
+        """SHA-256 of the asset files read in this run (a picture several articles show: once)."""
+        return {}
 
     @cached_property
     def articles(self) -> list[Article]:

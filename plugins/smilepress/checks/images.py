@@ -48,6 +48,7 @@ __all__ = [
     "RULE_IDS",
     "image_refs",
     "image_findings",
+    "picture_files",
     "credit_caption",
     "duplicate_images",
     "PictureHashes",
@@ -345,6 +346,33 @@ def _truthy(value: Any) -> bool:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+# -- the files an approval covers ---------------------------------------------------------------
+
+
+def picture_files(
+    text: str, meta: dict, content_root: Path, article_dir: Path
+) -> list[tuple[Path, Path]]:
+    """The local pictures an article shows, each once, in order, with its licence sidecar.
+
+    The pictures are those the licence check looks at: every image of the file `text`
+    (load/markdown.py) and every `src` of front-matter `images:`, resolved the same way; the sidecar
+    is the one the check reads, or the `.yml` a writer would add when there is none yet.
+    """
+    meta = meta if isinstance(meta, dict) else {}
+    sources = [r.src.strip() for r in _refs(markdown.read(text))]
+    entries = meta.get("images")
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("src"), str):
+            sources.append(entry["src"].strip())
+    found: dict[Path, Path] = {}
+    for src in sources:
+        if src and _kind(src) == "local":
+            picture = _local_path(src, Path(content_root), Path(article_dir))
+            if picture not in found:
+                found[picture] = _sidecar_for(picture) or picture.with_name(picture.name + ".yml")
+    return list(found.items())
 
 
 # -- captions ------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def _run(args) -> int:
         print(review_summary(project, args.base))
         return 0
     if args.command == "show":
-        return _show(project, _article_path(project, args.file), args.format)
+        return _show(project, _article_path(project, args.file), args.format, args.verbose)
     if args.command == "log":
         return _log(project, _article_path(project, args.file), args.format)
     from ..workflow.commands import RE_REVIEW, create_article, current_actor, run_event
@@ -228,7 +228,15 @@ def _list(project: Project, args) -> int:
     return 0
 
 
-def _show(project: Project, path: Path, fmt: str) -> int:
+_ASSET_STATES = {
+    "missing": "不存在（加上它，批准就失效）",
+    "not-regular": "不是普通文件（符号链接、文件夹等），未读取",
+    "outside": "在 content/ 之外，未读取",
+    "unreadable": "无法读取",
+}
+
+
+def _show(project: Project, path: Path, fmt: str, verbose: bool = False) -> int:
     from ..report.audit_trail import stale_since
 
     article = project.load(path)
@@ -252,6 +260,8 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         )
     row["profiles"] = {p: entry.decision(p, project.today).included for p in PROFILES}
     row["compliance"] = entry.review.counts()
+    row["digest"], row["text_digest"] = article.digest, article.text_digest
+    row["assets"] = [{"path": x.path, "sha256": x.sha256, "state": x.state} for x in article.assets]
     if fmt == "json":
         print(json.dumps(row, ensure_ascii=False, indent=2))
         return 0
@@ -299,7 +309,20 @@ def _show(project: Project, path: Path, fmt: str) -> int:
         print(f"  ! {warning}")
     for problem in row["problems"]:
         print(f"  ✗ {problem}")
+    if verbose:
+        _print_digest(article)
     return 0
+
+
+def _print_digest(article) -> None:
+    """What an approval of the article as it is now records, and every file that digest covers."""
+    print(f"批准所需摘要：{article.digest}（文字部分 {article.text_digest}）")
+    print(
+        f"摘要覆盖的附件（图片、授权说明、链接文件；路径相对于 content/）：{len(article.assets)} 个"
+    )
+    for x in article.assets:
+        what = f"sha256:{x.sha256}" if x.sha256 else _ASSET_STATES.get(x.state, x.state)
+        print(f"  {x.path}  {what}")
 
 
 def _log(project: Project, path: Path, fmt: str) -> int:

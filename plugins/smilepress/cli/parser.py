@@ -97,6 +97,11 @@ def _reading_commands(sub) -> None:
     show = sub.add_parser("show", help="一篇文章的发布判断：批准是否有效、为什么不公开")
     show.add_argument("file")
     show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument(
+        "--verbose",
+        action="store_true",
+        help="也列出批准所需的摘要和它覆盖的每个附件（图片、授权说明、链接文件）及其 SHA-256",
+    )
 
     log = sub.add_parser("log", help="一篇文章的审计记录（来自 git 历史）")
     log.add_argument("file")

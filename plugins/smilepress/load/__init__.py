@@ -7,6 +7,7 @@ structure, as MkDocs renders it (where the front matter ends; code, comments, ra
 images); front_matter: a Markdown file split into front matter and body, by MkDocs' rule;
 yaml_file: a policy or data file read strictly, with the validator that collects its problems at
 their lines; git: the one way git is run (a failure is a GitError, told in Chinese); history: what
-git proves (who added each approval, a file's commits); files: writing a file all or nothing;
-signatures: who signed a commit; forge: the forge's REST API read over HTTPS (or from JSON files).
+git proves (who added each approval, a file's commits); files: writing a file all or nothing, and
+reading a regular file under a folder without following symlinks; signatures: who signed a commit;
+forge: the forge's REST API read over HTTPS (or from JSON files).
 """

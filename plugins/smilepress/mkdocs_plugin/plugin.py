@@ -18,7 +18,7 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import jieba
@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 
-from ..checks import images
+from ..checks import assets, images
 from ..errors import Problem, SmilePressError
 from ..load import markdown as structure  # the one reader of an article's Markdown
 from ..pages import editorial, handbook, kpis
@@ -72,13 +72,9 @@ class _UnpublishedLinks(Treeprocessor):
 
 
 def _resolve(page_uri: str, href: str) -> str | None:
-    """The content-relative path a local link points to, or None for external links and anchors."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = unquote(parts.path)
-    base = "" if path.startswith("/") else posixpath.dirname(page_uri)
-    return posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    """The content-relative path a local link points to, or None for external links and anchors
+    (resolved as the approval's digest resolves it: checks/assets.py)."""
+    return assets.resolve_link(page_uri, href)
 
 
 def _page_targets(page_uri: str, href: str) -> tuple[str, ...]:
@@ -292,19 +288,17 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             raise PluginError(f"严格模式：{what}有错误（见上）")
 
     def _add_referenced_assets(self, files: Files, config) -> None:
-        """Images and downloads under content/ that an included page links to (and nothing else)."""
+        """Images and downloads under content/ that an included page links to (and nothing else):
+        only the regular files its approvals cover (a symlink, or a file outside content/, is not
+        published: what renders is what was approved)."""
         root = self.project.content_root
         for uri, (entry, decision) in self.decisions.items():
             if not decision.included:
                 continue
+            covered = {a.path for a in entry.article.assets if a.sha256}
             for ref in structure.references(structure.read(entry.article.text)):
                 target = _resolve(uri, ref.value)
-                if (
-                    target
-                    and not target.endswith(".md")
-                    and (root / target).is_file()
-                    and not files.get_file_from_path(target)
-                ):
+                if target in covered and not files.get_file_from_path(target):
                     files.append(
                         File(target, str(root), config.site_dir, config.use_directory_urls)
                     )

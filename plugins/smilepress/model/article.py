@@ -1,7 +1,9 @@
 """The content model: an article is a Markdown file under content/ with YAML front matter.
 
 `load_article` always returns an Article; whatever is wrong with the file is in `problems`, so a bad
-file is reported and kept out of the public site while the other files are processed.
+file is reported and kept out of the public site while the other files are processed. What an
+approval must match, `digest`, also covers the article's pictures and linked files: `with_assets`
+adds them (Project.load finds them, checks/assets.py); from the text alone there is `text_digest`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from yaml.nodes import SequenceNode
 
@@ -49,6 +51,20 @@ AUDIENCES = ("public", "internal")
 NOT_APPROVED_FIELDS = frozenset({"status", "approvals"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RAW_STATUS = re.compile(r"^status\s*:\s*['\"]?([A-Za-z_-]+)", re.M)
+
+
+class Asset(NamedTuple):
+    """A file an approval covers besides the text, as it is now."""
+
+    path: str  # relative to content/, posix
+    sha256: str | None  # of its bytes; None when there is no regular file to read
+    state: str = ""  # why there is none: missing, not-regular (symlink, FIFO…), outside, unreadable
+
+    @property
+    def covered(self) -> str:
+        """What the digest takes from it: the bytes' hash, or the state (so a file that appears,
+        or turns into a symlink, changes the digest too)."""
+        return self.sha256 if self.sha256 is not None else self.state or "missing"
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,9 @@ class Article:
     channels: tuple[str, ...] = ("website",)
     audience: str = "public"
     approvals: tuple[Approval, ...] = ()
-    digest: str = ""
+    text_digest: str = ""  # the text part of the digest (text_digest): title, body, front matter
+    assets: tuple[Asset, ...] = ()  # pictures, licence sidecars, linked files (with_assets)
+    digest: str = ""  # what an approval must match: text and assets; "" until assets are looked at
     problems: tuple[Problem, ...] = ()
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> file line
 
@@ -118,18 +136,60 @@ class Article:
         return (match.group(1) if match else self.status).lower()
 
 
-def content_digest(meta: dict[str, Any], body: str) -> str:
-    """Digest of what an approval approves: title, body and every published front-matter field.
+# -- what an approval approves -------------------------------------------------------------------
+#
+# Version 2 (issue 14): the text (title, body, every published front-matter field) and the article's
+# own assets: each picture it shows, each picture's licence sidecar, each non-Markdown file under
+# content/ it links to, by path and SHA-256. An approval records `sha256:v2:<32 hex>`; an older
+# version (v1: `sha256:<32 hex>`, the text alone) no longer counts. A change of what the digest
+# covers gets a new version, so an old approval is told apart from a changed text.
 
-    Computed over parsed values (so re-quoting or a comment does not make approvals stale) and over
-    the body with normalised line endings (so a CRLF checkout does not either).
+DIGEST_VERSION = 2
+_DIGEST = re.compile(r"^sha256:(?:v(?P<version>[1-9][0-9]*):)?[0-9a-f]{16,64}$")
+
+
+def text_digest(meta: dict[str, Any], body: str) -> str:
+    """Digest of the text part: title, body and every published front-matter field.
+
+    Computed from a file's text alone (for historical versions from git too). Over parsed values
+    (so re-quoting or a comment changes nothing) and over the body with normalised line endings (so
+    a CRLF checkout changes nothing either).
     """
     published = {str(k): v for k, v in meta.items() if k not in NOT_APPROVED_FIELDS}
-    body = body.replace("\r\n", "\n").rstrip()
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     payload = json.dumps(
         {"meta": published, "body": body}, ensure_ascii=False, sort_keys=True, default=str
     )
-    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    return "text-sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def digest_of(text: str, assets: tuple[Asset, ...] | list[Asset]) -> str:
+    """The versioned digest an approval records: of the text part's digest and the asset list."""
+    listed = sorted({(a.path, a.covered) for a in assets})
+    payload = json.dumps(
+        {"version": DIGEST_VERSION, "text": text, "assets": listed}, ensure_ascii=False
+    )
+    return f"sha256:v{DIGEST_VERSION}:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def content_digest(meta: dict[str, Any], body: str, assets: tuple[Asset, ...] = ()) -> str:
+    """Digest of what an approval approves (version DIGEST_VERSION): the text and `assets`."""
+    return digest_of(text_digest(meta, body), assets)
+
+
+def digest_version(digest: str) -> int | None:
+    """The version a recorded digest was made with (1: the unversioned `sha256:<hex>`), or None
+    for a string that is no digest at all."""
+    match = _DIGEST.match(digest.strip()) if isinstance(digest, str) else None
+    if match is None:
+        return None
+    return int(match.group("version")) if match.group("version") else 1
+
+
+def with_assets(article: Article, assets: tuple[Asset, ...]) -> Article:
+    """`article` with its assets looked at: now it has the digest an approval must match."""
+    assets = tuple(sorted(set(assets), key=lambda a: (a.path, a.covered)))
+    return replace(article, assets=assets, digest=digest_of(article.text_digest, assets))
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -401,7 +461,7 @@ def parse_article(text: str, rel: str, src_uri: str, policies: Policies) -> Arti
         channels=channels,
         audience=audience,
         approvals=f.approvals(),
-        digest=content_digest(meta, parts.body),
+        text_digest=text_digest(meta, parts.body),
         problems=tuple(f.problems),
         lines=lines,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..errors import Problem
 from ..load import front_matter
 from ..load.history import ApprovalKey, Commit, approval_key
-from ..model.article import Approval, Article, content_digest
+from ..model.article import Approval, Article, text_digest
 from ..project import Project
 
 
@@ -33,6 +33,8 @@ class Event:
 
 
 def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | None:
+    """(status, approvals, text digest) of one version of a file from git (its assets are not in
+    git's history of the file: only the text part of the digest can be compared)."""
     if text is None:
         return None
     parsed = front_matter.parse(text, rel)
@@ -52,7 +54,7 @@ def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | No
         for a in meta.get("approvals") or []
         if isinstance(a, dict)
     }
-    return (str(meta.get("status", "")), approvals, content_digest(meta, parts.body))
+    return (str(meta.get("status", "")), approvals, text_digest(meta, parts.body))
 
 
 def signature_of(project: Project, commit: Commit) -> str:
@@ -106,22 +108,39 @@ def _signed_by(project: Project, commit: Commit, person_id: str, review: str) ->
     return bool((signer.person and signer.person.id == person_id) or (signer.recorder and review))
 
 
+# The text is as approved: what changed is among the files the digest also covers.
+ASSETS_CHANGED = (
+    "文字与批准时相同，是图片、授权说明或链接文件有改动（smilepress show --verbose 列出它们）"
+)
+
+
 def stale_since(project: Project, article: Article, approval: Approval) -> str:
-    """Which change made `approval` stale: the first commit after it whose content differs."""
-    approved_at = None
+    """What made `approval` stale, as far as git tells: the first commit after it that changed the
+    text, or (the text being as approved) the article's pictures, licence sidecars or linked files.
+    """
+    key = approval.key
+    approved = None  # the text digest of the version that added the approval
+    changed = None  # the first later commit whose text differs from it
     for commit, path in project.history.file_commits(article.path):
         state = _state(project.history.file_at(commit, path), path)
         if state is None:
             continue
-        if approved_at is None:
-            if approval.key in state[1]:
-                approved_at = commit
-        elif state[2] != approval.digest:
-            return (
-                f"自提交 {commit.short}（{commit.name}，{commit.date[:10]}，"
-                f"“{commit.subject}”）起内容已改变"
-            )
-    return "批准之后有尚未提交的改动" if approved_at else "找不到批准时的版本"
+        if approved is None:
+            if key in state[1]:
+                approved = state[2]
+        elif state[2] != approved:
+            changed = commit
+            break
+    if approved is None:
+        return "找不到批准时的版本"
+    if article.text_digest == approved:
+        return ASSETS_CHANGED
+    if changed is not None:
+        return (
+            f"自提交 {changed.short}（{changed.name}，{changed.date[:10]}，"
+            f"“{changed.subject}”）起内容已改变"
+        )
+    return "批准之后有尚未提交的改动"
 
 
 def _who(p, person_id: str) -> str:

@@ -15,6 +15,7 @@ from ..load import git
 from ..load.front_matter import split
 from ..load.git import GitError
 from ..project import Project
+from .audit_trail import stale_since
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
 CONTEXT = 12  # unchanged characters shown around each change
@@ -57,20 +58,54 @@ def _last_approved_text(project: Project, entry) -> tuple[str | None, str]:
     return project.history.file_at(best, entry.article.path), best.short
 
 
+STALE = "批准后正文或附件（图片、授权说明、链接文件）有改动"
+
+
+def _lapsed(project: Project, entry) -> list[str]:
+    """A line for each approval that no longer counts because what it approved changed (and, where
+    git tells, whether the text or an asset changed), or because it predates the digest version."""
+    p, out = project.policies, []
+    for v in entry.approvals.verdicts:
+        if v.code == "old-digest":
+            out.append(f"- 需重新批准：{v.reason}")
+        elif v.code == "stale":
+            person = p.people.get(v.approval.by)
+            who = f"{person.name if person else v.approval.by}（{p.role_name(v.approval.role)}）"
+            why = (
+                f"：{stale_since(project, entry.article, v.approval)}"
+                if project.history.available
+                else ""
+            )
+            out.append(f"- 已失效的批准：{who}{STALE}{why}")
+    return out
+
+
 def review_summary(project: Project, base: str) -> str:
+    content = project.content_root.relative_to(project.root).as_posix()
     try:
         names = git.run(
             project.root,
             "diff",
             "--name-only",
-            "--diff-filter=AMR",
+            "-z",  # names as they are (a picture may well have a Chinese name), NUL-separated
+            "--no-renames",  # a renamed picture: the old name is gone, the new one is added
+            "--diff-filter=AMD",
             f"{base}...HEAD",
             "--",
-            project.content_root.relative_to(project.root).as_posix(),
+            content,
         )
     except GitError:
         return f"无法与 {base} 比较：请确认分支存在，且 CI 取了完整历史（fetch-depth: 0）"
-    paths = [p for p in names.split() if p.endswith(".md")]
+    changed = [n for n in names.split("\0") if n]
+    paths = [p for p in changed if p.endswith(".md")]
+    # An article whose pictures, licence sidecars or linked files changed is reviewed too.
+    files = {n[len(content) + 1 :] for n in changed if not n.endswith(".md")}
+    touched = (
+        {a.path: [x.path for x in a.assets if x.path in files] for a in project.articles}
+        if files
+        else {}
+    )
+    paths += [rel for rel, hit in touched.items() if hit and rel not in paths]
     p = project.policies
     lines = [f"## SmilePress 审核摘要（相对 {base}）", ""]
     if not paths:
@@ -99,6 +134,9 @@ def review_summary(project: Project, base: str) -> str:
             if v.counts and v.approval.by in p.people
         ]
         lines.append("- 有效批准：" + ("、".join(counted) or "无"))
+        lines += _lapsed(project, entry)
+        if touched.get(rel):
+            lines.append("- 本次改动的附件：" + "、".join(f"`{x}`" for x in touched[rel]))
         if entry.approvals.missing:
             wanted = []
             for r in entry.approvals.missing:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..load.history import Commit
-from ..model.article import Approval, Article
+from ..model.article import DIGEST_VERSION, Approval, Article, digest_version
 from ..model.policies import Policies
 from .trust import Ledger
 
@@ -77,6 +77,15 @@ def judge(approval: Approval, article: Article, policies: Policies, ledger: Ledg
             False,
             f"{person.name} 没有“{role_name}”角色，不能以此角色批准",
             "role-not-held",
+        )
+    version = digest_version(approval.digest)
+    if version is not None and version < DIGEST_VERSION:  # before the digest covered assets
+        return Verdict(
+            approval,
+            False,
+            f"{person.name}（{role_name}）的批准按旧版摘要（v{version}）记录，"
+            "摘要现在也覆盖图片和附件：请重新批准",
+            "old-digest",
         )
     if approval.digest != article.digest:
         return Verdict(

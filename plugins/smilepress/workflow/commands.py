@@ -170,9 +170,11 @@ def _missing_after(state: ApprovalState, role: str) -> tuple[str, ...]:
     return tuple(r for r in state.missing if r != role)
 
 
-def file_is_dirty(root: Path, rel: str) -> bool:
+def file_is_dirty(root: Path, *rels: str) -> bool:
+    """Whether any of the files `rels` has uncommitted changes (or is not committed at all)."""
     try:
-        return bool(git.run(root, "status", "--porcelain", "--", rel).strip())
+        specs = [f":(literal){rel}" for rel in rels]  # a name with * or [ is not a pattern
+        return bool(git.run(root, "status", "--porcelain", "--", *specs).strip())
     except GitError:  # not a repository: nothing is uncommitted
         return False
 
@@ -235,6 +237,14 @@ def run_event(
         problems.append("请用 --reason 说明需要修改什么")
     if event != "submit" and file_is_dirty(project.root, article.path):
         problems.append("文件有未提交的改动：审核人只能处理已提交的版本，请先让作者提交")
+    elif event in ("approve", RE_REVIEW):  # the approval covers the assets too
+        content = project.content_root.relative_to(project.root)
+        files = [(content / a.path).as_posix() for a in article.assets if a.sha256]
+        if files and file_is_dirty(project.root, *files):
+            problems.append(
+                "文章的图片、授权说明或链接文件有未提交的改动（git status 可见）："
+                "审核人只能批准已提交的版本，请先让作者提交"
+            )
     sign = event not in UNSIGNED_EVENTS
     if sign and actor.person is not None and not problems:
         problems += signing_refusals(project.root, actor.person)

@@ -272,7 +272,9 @@ class Ledger:
                 text = texts.get(blob, b"").decode("utf-8", "replace")
                 parsed[blob] = parse_article(text, path, path[len(prefix) :], self.policies)
             a = parsed[blob]
-            return Version(index, commit, a.status, a.digest, frozenset(x.key for x in a.approvals))
+            return Version(
+                index, commit, a.status, a.text_digest, frozenset(x.key for x in a.approvals)
+            )
 
         for index, change in md:
             commit = self.walk[index][0]
