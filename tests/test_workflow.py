@@ -368,4 +368,4 @@ def test_log_is_the_audit_trail_from_git(draft, capsys):
         ("lixiaoyu@example.com", "批准：陈思远（部门经理）", False),
     ]
     code, out, _ = run(capsys, "log", A)
-    assert "✗ 非本人提交，不算数" in out and "✓ 本人提交" in out
+    assert "✗ 李晓雨 签名，不能证明这条批准" in out and "✓ 王立明 签名" in out

@@ -135,6 +135,10 @@ class History:
                 out.append((commit, changes))
         return out
 
+    def commits_since(self, root: str) -> set[str]:
+        """Every commit reachable from HEAD and not from `root`."""
+        return set(git.run(self.root, "rev-list", f"{root}..HEAD").split())
+
     def is_ancestor(self, older: str, newer: str = "HEAD") -> bool:
         try:
             git.run(self.root, "merge-base", "--is-ancestor", older, newer)

@@ -189,7 +189,7 @@ class Ledger:
     def _read(self, signatures: Signatures) -> None:
         assert self.root is not None
         self.walk = self.history.changes_since(self.root, [])
-        self._walked = {c.sha for c, _ in self.walk} | {self.root}
+        self._walked = self.history.commits_since(self.root) | {self.root}
         sigs = signatures.of([c.sha for c, _ in self.walk])
         for commit, _ in self.walk:
             self.signers[commit.sha] = self._signer(sigs[commit.sha], self._before(commit))
