@@ -4,6 +4,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# The sample department's trust root: the commit from which approvals, public statuses and changes
+# to governed paths must be signed (README: "Trust"). A real department names its own in the
+# publishing CI's protected settings (SMILEPRESS_TRUST_ROOT), which wins over this line.
+export SMILEPRESS_TRUST_ROOT ?= 78efdd3426c48246f3efb182078e9f91e9bff631
 
 .PHONY: build test serve check bench clean format
 
