@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,12 @@ import pytest
 from helpers import ProjectFactory
 
 REPO = Path(__file__).resolve().parent.parent
+# The sample department's trust root, as the Makefile names it: the default for every test (and for
+# module-wide fixtures that build this repository); the `factory` fixture names its own project's.
+SAMPLE_TRUST_ROOT = re.search(
+    r"^export SMILEPRESS_TRUST_ROOT \?= (\w+)$", (REPO / "Makefile").read_text(), re.M
+).group(1)
+os.environ["SMILEPRESS_TRUST_ROOT"] = SAMPLE_TRUST_ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +29,9 @@ def _isolated_env(monkeypatch):
         "GIT_COMMITTER_EMAIL",
         "GIT_COMMITTER_NAME",
         "GIT_CONFIG_COUNT",
-        "SMILEPRESS_TRUST_ROOT",
     ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", SAMPLE_TRUST_ROOT)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.setenv(
         "SMILEPRESS_DEBUG", "1"

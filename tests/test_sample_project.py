@@ -38,7 +38,6 @@ def test_sample_content_is_realistic(project):
 
 
 @pytest.mark.skipif(not HISTORY, reason="needs the repository's full git history")
-@pytest.mark.xfail(reason="sample approvals re-signed under digest v2 in issue 14", strict=False)
 def test_sample_approvals_are_proven_by_this_repositorys_history(project):
     public = {e.article.path for e, d in project.decisions("public") if d.included}
     assert public == {
@@ -61,7 +60,6 @@ def test_sample_approvals_are_proven_by_this_repositorys_history(project):
 
 
 @pytest.mark.skipif(not HISTORY, reason="needs the repository's full git history")
-@pytest.mark.xfail(reason="sample approvals re-signed under digest v2 in issue 14", strict=False)
 def test_strict_publish_of_the_sample_succeeds(tmp_path):
     """What CI runs on main, on a clone of this repository."""
     clone = tmp_path / "clone"

@@ -284,13 +284,7 @@ def _dates(path: Path) -> dict:
     }
 
 
-V2_RESIGN = pytest.mark.xfail(
-    reason="sample approvals re-signed under digest v2 in issue 14", strict=False
-)
-
-
 @pytest.mark.skipif(not HISTORY, reason="needs the repository's full git history")
-@pytest.mark.xfail(reason="sample approvals re-signed under digest v2 in issue 14", strict=False)
 def test_the_sample_over_the_next_two_years():
     """Every scheduled article appears on its day and every expired or overdue one disappears, for
     every day on which something changes, up to two years ahead."""
@@ -326,8 +320,8 @@ def test_the_sample_over_the_next_two_years():
 @pytest.mark.parametrize(
     "as_of",
     [
-        pytest.param("2026-12-11", marks=V2_RESIGN),
-        pytest.param("2027-02-01", marks=V2_RESIGN),
+        "2026-12-11",
+        "2027-02-01",
         "2028-12-03",
     ],
 )
