@@ -347,3 +347,21 @@ def test_a_registered_private_key_in_the_repository_is_reported(published):
     found = exposed_keys(project.history, project.policies)
     assert [p.path for p in found] == ["notes/backup-key"]
     assert "王立明" in found[0].message and found[0].level == "warning"
+
+
+def test_the_sample_keys_are_a_note_not_a_warning(factory):
+    """people.yml's `sample_keys: sample-keys/` (copied from the sample) marks them."""
+    from smilepress.workflow.trust import exposed_keys
+
+    factory.write("sample-keys/chensiyuan", key_file("chensiyuan").read_text())
+    factory.commit_all("示例密钥", "chensiyuan")
+    project = Project(factory.root)
+    (found,) = exposed_keys(project.history, project.policies)
+    assert found.level == "info" and "示例" in found.message
+
+
+def test_uncommitted_changes_to_governed_paths_are_refused(published):
+    published.replace("mkdocs.yml", "site_name: ", "copyright: 治愈率100%\nsite_name: ")
+    published.write("policies/compliance/zz-new.yml", "version: 1\n")
+    refused = {p.path for p in Project(published.root).config_refusals()}
+    assert refused == {"mkdocs.yml", "policies/compliance/zz-new.yml"}

@@ -13,11 +13,11 @@ class Problem:
     line: int
     message: str
     hint: str = ""
-    level: str = "error"  # error | warning
+    level: str = "error"  # error | warning | info
     col: int = 1
 
     def __str__(self) -> str:
-        level = "错误" if self.level == "error" else "警告"
+        level = {"error": "错误", "info": "提示"}.get(self.level, "警告")
         text = f"{self.path}:{self.line}:{self.col}: {level}: {self.message}"
         return f"{text}（{self.hint}）" if self.hint else text
 

@@ -20,7 +20,7 @@ from .model.article import Article, load_article, with_assets
 from .model.policies import Policies, load_policies
 from .workflow.approvals import ApprovalState, evaluate
 from .workflow.gate import Decision, Facts, decide
-from .workflow.trust import Ledger, open_ledger
+from .workflow.trust import Ledger, open_ledger, uncommitted_governed
 
 CONTENT_DIR = "content"
 # YYYY-MM-DD: build as of another day (tests, "what goes live on …"); read by the glue, not here
@@ -137,7 +137,9 @@ class Project:
     def config_refusals(self) -> list[Problem]:
         """Changes to the department's governed configuration that no allowed person signed: the
         public and internal builds refuse to run while there is one."""
-        return list(self.ledger.refusals)
+        if not self.ledger.available:
+            return []  # nothing is proven, so nothing that needs it is published
+        return list(self.ledger.refusals) + uncommitted_governed(self.history, self.policies)
 
     # -- compliance ----------------------------------------------------------------------------
     @cached_property

@@ -38,6 +38,7 @@ from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
 from ..workflow.gate import PROFILES, Decision
+from ..workflow.trust import exposed_keys
 from .config import ENVIRONMENT, SmilePressConfig
 
 # What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning);
@@ -148,6 +149,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 trust_root=self.trust_root,
             )
             self._refuse_unsigned_configuration()
+            self._note_exposed_keys()
             decisions = self.project.decisions(self.profile)
         except SmilePressError as exc:
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
@@ -228,6 +230,12 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 f"严格模式：无法证明任何批准（{ledger.reason}），为免所有文章下线，构建中止"
             )
         log.warning("所有需要审批的文章都未公开：%s", ledger.reason)
+
+    def _note_exposed_keys(self) -> None:
+        """A registered key's private half in the repository lets anyone sign as its owner: a
+        warning, except for the sample's own keys, public on purpose (a note)."""
+        for problem in exposed_keys(self.project.history, self.project.policies):
+            (log.warning if problem.level == "warning" else log.info)("%s", problem)
 
     def _refuse_unsigned_configuration(self) -> None:
         """The branch does not change the rules it is judged by: a published build refuses while

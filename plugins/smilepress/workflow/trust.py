@@ -450,6 +450,37 @@ def open_ledger(
     return Ledger(history, policies, content_dir, root, Signatures(history.root, cache_dir))
 
 
+def uncommitted_governed(history: History, policies: Policies) -> list[Problem]:
+    """Governed files that differ from the last commit (changed, added or deleted): nobody signed
+    them, so a published build refuses them like an unsigned commit."""
+    patterns = sorted({p for rule in policies.governed for p in rule.paths})
+    if not history.available or not patterns:
+        return []
+    try:
+        out = git.run(
+            history.root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *patterns
+        )
+    except GitError:
+        return []
+    found = []
+    for record in out.split("\0"):
+        path = record[3:]
+        rule = policies.governing(path) if len(record) > 3 else None
+        if rule is None:
+            continue
+        found.append(
+            Problem(
+                path,
+                0,
+                f"受管路径 {path}（{rule.name or '部门配置'}）有未提交的改动：没有人签名，"
+                "公开网站和员工手册不能按它构建",
+                "提交并由有权限的人签名，或撤销改动（git checkout -- 文件）；只想看效果请用 "
+                "--profile preview",
+            )
+        )
+    return found
+
+
 def exposed_keys(history: History, policies: Policies) -> list[Problem]:
     """Private keys in the repository whose public half is registered: anyone with a clone can
     sign with them. The sample's own keys (people.yml `sample_keys:`) are said once, as a note."""
@@ -476,7 +507,7 @@ def exposed_keys(history: History, policies: Policies) -> list[Problem]:
                 + ("（示例部门的示例密钥，故意公开）" if sample else "")
                 + "：任何拿到仓库的人都能以其名义签名",
                 "真实部门：在 policies/people.yml 换成各人自己的公钥，删掉这些私钥文件",
-                "warning",
+                "info" if sample else "warning",
             )
         )
     return found
