@@ -67,6 +67,7 @@ def corpus(tmp_path_factory):
     old_cwd, old_env = Path.cwd(), dict(os.environ)
     root = tmp_path_factory.mktemp("tricky") / "proj"
     f = ProjectFactory(root, REPO)
+    os.environ["SMILEPRESS_TRUST_ROOT"] = f.trust_root  # restored with the rest of os.environ
     os.chdir(root)
     try:
         CASES.clear()
@@ -141,6 +142,8 @@ def corpus(tmp_path_factory):
         f.article("about.md", title=t, type="page", status="published", body=b)
         f.commit_all("全部初稿", "lixiaoyu")
 
+        for page in ("index.md", "about.md", "handbook/rules.md"):  # pages: the manager's
+            _approve_all(f, page, {"chensiyuan": "manager"})
         _approve_all(f, "education/good.md", EDU)
         _approve_all(f, "faq/good.md", {"liufang": "dentist"}, author="wujia")
         _approve_all(f, "education/in-review.md", {"wangliming": "dentist"})
@@ -180,7 +183,7 @@ def corpus(tmp_path_factory):
         (root / "mkdocs.yml").write_text(
             yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
         )
-        f.commit_all("导航", "lixiaoyu")
+        f.commit_all("导航", "chensiyuan")  # mkdocs.yml is governed: the manager signs
         for profile in ("public", "internal", "preview"):
             assert _cli("--as-of", AS_OF, "build", "--profile", profile) == 0
         yield f
@@ -188,6 +191,11 @@ def corpus(tmp_path_factory):
         os.chdir(old_cwd)
         os.environ.clear()
         os.environ.update(old_env)
+
+
+@pytest.fixture(autouse=True)
+def _corpus_trust_root(corpus, monkeypatch):
+    monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", corpus.trust_root)
 
 
 def site_text(site: Path) -> str:
@@ -254,7 +262,7 @@ def test_preview_has_everything_with_banners(corpus):
         "smilepress-banner" in stale and "批准后内容又有改动" in stale and "批准后改正文" in stale
     )
     typed = (site / "education/typed/index.html").read_text(encoding="utf-8")
-    assert "李晓雨" in typed and "不是 wangliming@example.com 本人" in typed
+    assert "李晓雨 签名，不是批准人本人" in typed
     good = (site / "education/good/index.html").read_text(encoding="utf-8")
     assert "smilepress-banner" not in good
 
