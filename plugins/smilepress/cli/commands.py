@@ -365,14 +365,41 @@ def _configure_plugin(config, args, as_of: dt.date | None) -> None:
     plugin = config.plugins.get("smilepress")
     if plugin is None:  # a mkdocs.yml without the plugin builds no article at all (fails closed)
         return
-    plugin.config.profile = args.profile
+    plugin.set_by_command("profile", args.profile, "--profile")
     if as_of is not None:
-        plugin.config.as_of = as_of.isoformat()
+        plugin.set_by_command("as_of", as_of.isoformat(), "--as-of")
     if args.strict:
-        plugin.config.strict = True
+        plugin.set_by_command("strict", True, "--strict")
+    plugin.checked_before_load = args.profile
     plugin.trust_root = (
         args.trust_root
     )  # never an option of mkdocs.yml: the branch must not name it
+
+
+def _refused_site_config(root: Path, profile: str) -> bool:
+    """Read mkdocs.yml and its folders before MkDocs loads it (hooks, plugins, extensions and
+    !!python tags run code while it loads): True, with every reason logged, if `profile` refuses
+    it."""
+    import logging
+
+    from ..model.policies import load_policies
+    from ..workflow import site_config
+
+    if profile not in site_config.CHECKED_PROFILES:
+        return False
+    log = logging.getLogger("smilepress.build")
+    try:
+        refused = site_config.problems(site_config.read(root), profile, load_policies(root))
+    except SmilePressError as exc:
+        refused = exc.problems
+    for problem in refused:
+        log.error("%s", problem)
+    if refused:
+        print(
+            f"构建失败：{profile} 版不接受这份网站配置（原因见上方日志），现有网站保持不变",
+            file=sys.stderr,
+        )
+    return bool(refused)
 
 
 def _run_mkdocs(args, root: Path, as_of: dt.date | None) -> int:
@@ -386,6 +413,8 @@ def _run_mkdocs(args, root: Path, as_of: dt.date | None) -> int:
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site" / args.profile
     logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    if _refused_site_config(root, args.profile):
+        return 1
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
         _configure_plugin(config, args, as_of)

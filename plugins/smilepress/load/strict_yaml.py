@@ -74,6 +74,33 @@ _StrictLoader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
 
 
 @dataclass(frozen=True)
+class Tagged:
+    """A value carrying a YAML tag (mkdocs.yml's !ENV, !relative, !!python/name:…), kept as data:
+    nothing is resolved, imported or run."""
+
+    tag: str
+    value: Any
+
+
+def _construct_tagged(loader, _suffix, node):
+    if isinstance(node, MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)
+    return Tagged(node.tag, value)
+
+
+class _TaggedLoader(_StrictLoader):
+    """The strict loader that also reads tagged values, as Tagged (site configuration)."""
+
+
+_TaggedLoader.add_multi_constructor("!", _construct_tagged)
+_TaggedLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+
+
+@dataclass(frozen=True)
 class Loaded:
     data: Any
     node: Node | None
@@ -102,8 +129,9 @@ class Loaded:
         return self.first_line + line
 
 
-def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
-    """Parse `text` (which starts at `first_line` of file `path`) strictly."""
+def load_yaml(text: str, path: str, first_line: int = 1, tags: bool = False) -> Loaded | Problem:
+    """Parse `text` (which starts at `first_line` of file `path`) strictly; `tags`: tagged values
+    are read as Tagged instead of being an error."""
     for number, line in enumerate(text.splitlines(), start=first_line):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
@@ -113,7 +141,12 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
                 "YAML 中用了制表符（Tab）缩进",
                 "YAML 只能用空格缩进，请把 Tab 换成两个空格",
             )
-    if "&" not in text and "*" not in text and getattr(yaml, "__with_libyaml__", False):
+    if (
+        "&" not in text
+        and "*" not in text
+        and not (tags and "!" in text)
+        and getattr(yaml, "__with_libyaml__", False)
+    ):
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
@@ -126,7 +159,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Loaded | Problem:
             fast.dispose()
     loader = None
     try:
-        loader = _StrictLoader(text)
+        loader = (_TaggedLoader if tags else _StrictLoader)(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except YamlProblemError as exc:

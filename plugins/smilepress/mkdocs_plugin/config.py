@@ -1,8 +1,13 @@
 """The plugin's options in mkdocs.yml, and the environment variables that override them.
 
 Precedence, highest first: the `smilepress build` option (--profile, --as-of, --strict), which the
-command sets on the loaded plugin's config; the environment variable (SMILEPRESS_PROFILE,
-SMILEPRESS_AS_OF), read when the plugin's config is loaded; the option in mkdocs.yml.
+command sets on the loaded plugin's config (SmilePressPlugin.set_by_command, which also records
+where it came from); the environment variable (SMILEPRESS_PROFILE, SMILEPRESS_AS_OF), read when the
+plugin's config is loaded; the option in mkdocs.yml. mkdocs.yml's `as_of` counts for preview builds
+only: the day of a public or internal build is --as-of, else SMILEPRESS_AS_OF, else today
+(workflow/site_config.build_day decides; tests/test_site_config.py plays the writer who tries).
+`guard` cannot be turned off for public, and `enabled: false` is refused for public and internal
+(site_config.problems).
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ class SmilePressConfig(Config):
     """Build profile; the SMILEPRESS_PROFILE environment variable overrides it. Default: public."""
     content_dir = c.Type(str, default="content")
     as_of = c.Optional(c.Type(str))
-    """Build as of this date (YYYY-MM-DD) instead of today; SMILEPRESS_AS_OF overrides it."""
+    """Preview only: build as of this date (YYYY-MM-DD) instead of today; SMILEPRESS_AS_OF and
+    --as-of override it, and public and internal builds ignore it."""
     strict = c.Type(bool, default=False)
     """Fail on integrity problems only: a broken rule pack or policy data, approvals that cannot be
     proven at all, a leak (always). An article's own problems drop that article and never fail a
     build."""
     guard = c.Type(bool, default=True)
-    """Scan every public build for traces of what must not be public."""
+    """Scan every public build for traces of what must not be public. It always runs for public:
+    `guard: false` there is refused (the build fails naming the line)."""
     site_names = c.Type(dict, default={})
     """Site name per profile, e.g. {internal: 员工手册}."""
     section_titles = c.Type(dict, default={})

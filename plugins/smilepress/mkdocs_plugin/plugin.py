@@ -4,9 +4,10 @@ Articles live in content/, outside MkDocs' docs_dir (which holds only static ass
 adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
 mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
 
-Hooks: on_config (load the project, decide), on_files (add included pages, prune nav, report what
-dropped, strict integrity checks), on_nav (Chinese section titles), on_page_markdown (preview
-banners), on_post_build (leak guard), on_serve (watch content/ and policies/).
+Hooks: on_config (refuse a site configuration that would bypass the gate or the guard, check the
+text every public page shows, load the project, decide), on_files (add included pages, prune nav,
+report what dropped, strict integrity checks), on_nav (Chinese section titles), on_page_markdown
+(preview banners), on_post_build (leak guard), on_serve (watch content/ and policies/).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
+from ..workflow import site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
 from .config import ENVIRONMENT, SmilePressConfig
@@ -115,6 +117,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.book: handbook.Handbook | None = None
         self.handbook_order: list[str] = []
         self.origin = dict.fromkeys(ENVIRONMENT, "mkdocs.yml")  # where each option came from
+        # `smilepress build` read mkdocs.yml and its folders before MkDocs loaded it (the profile)
+        self.checked_before_load: str | None = None
 
     # -- configuration ---------------------------------------------------------------------
     def load_config(self, options, config_file_path=None):
@@ -127,29 +131,52 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 self.origin[option] = variable
         return result
 
+    def set_by_command(self, option: str, value, origin: str) -> None:
+        """An option of `smilepress build`, over the environment and mkdocs.yml."""
+        self.config[option] = value
+        if option in self.origin:
+            self.origin[option] = origin
+
     def on_config(self, config):
-        if not self.config.enabled:
-            return config
         self.profile = self.config.profile or "public"
         if self.profile not in PROFILES:
             raise PluginError(
                 f"未知的构建版本 {self.profile!r}（{self.origin['profile']}），"
                 f"可用的有：{', '.join(PROFILES)}"
             )
+        if not self.config.enabled:
+            if self.profile in site_config.CHECKED_PROFILES:  # the gate and the guard are this
+                raise PluginError(
+                    f"{self.profile} 版不能停用 smilepress 插件（mkdocs.yml 的 enabled: false）："
+                    "文章必须经它筛选，网站必须经防泄漏检查"
+                )
+            return config
         self.strict = self.config.strict or bool(config.strict)
         logging.getLogger("jieba").setLevel(
             logging.WARNING
         )  # its dictionary-loading chatter is not for staff
         root = Path(config.config_file_path).parent
+        day, origin = site_config.build_day(
+            self.profile,
+            *(self.config.as_of if self.origin["as_of"] == o else None for o in _DAY_ORIGINS),
+        )
+        if self.config.as_of and origin == "today":
+            log.info(
+                "已忽略 mkdocs.yml 中的 as_of: %s：%s 版按今天构建"
+                "（要按另一天构建，用 smilepress build --as-of 或 SMILEPRESS_AS_OF）",
+                self.config.as_of,
+                self.profile,
+            )
         try:
             self.project = Project(
                 root,
-                as_of=parse_as_of(self.config.as_of, self.origin["as_of"]),
+                as_of=parse_as_of(day, origin),
                 content_dir=self.config.content_dir,
                 trust_root=self.trust_root,
             )
             self._refuse_unsigned_configuration()
             self._note_exposed_keys()
+            self._check_site_config(config, root)
             decisions = self.project.decisions(self.profile)
         except SmilePressError as exc:
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
@@ -161,6 +188,34 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             config.site_name = self.config.site_names[self.profile]
         config.markdown_extensions.append(_Extension(self))
         return config
+
+    def _check_site_config(self, config, root: Path) -> None:
+        """What mkdocs.yml puts on the site besides the articles (site_config decides): refused
+        configurations, and the compliance check of the text every public page shows."""
+        if self.profile not in site_config.CHECKED_PROFILES:
+            return
+        site = site_config.read(root)
+        refused = []
+        if self.checked_before_load != self.profile:  # a plain `mkdocs build`
+            refused = site_config.problems(site, self.profile, self.project.policies)
+        resolved = {key: config.get(key) for key in site_config.CHROME_KEYS}
+        resolved |= {
+            "extra": dict(config.extra or {}),
+            "nav": config.nav,
+            "site_names": dict(self.config.site_names),
+            "section_titles": dict(self.config.section_titles),
+        }
+        shown = site_config.shown_texts(root, site_config.folders(site))
+        errors, notes = site_config.chrome_problems(
+            self.project.checker, site, resolved, shown, self.profile, self.project.today
+        )
+        for note in notes:  # a warning, as for an article: shown, never a failure
+            log.info("网站框架文字：%s", note)
+        if refused or errors:
+            raise PluginError(
+                f"{self.profile} 版不接受这份网站配置（mkdocs.yml）：\n"
+                + "\n".join(f"  {p}" for p in refused + errors)
+            )
 
     # -- which pages -------------------------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
@@ -200,7 +255,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
-        if self.config.guard and self.profile == "public":
+        # Every public build is guarded, whatever mkdocs.yml says (a `guard: false` there is refused
+        # by site_config, with its line; this holds even where that check did not run).
+        if self.profile == "public":
             self.scan = leak_guard.BackgroundScan(
                 Path(config.site_dir), leak_guard.forbidden_markers(self.project)
             )
@@ -429,6 +486,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             server.watch(str(self.project.content_root))
             server.watch(str(self.project.root / "policies"))
         return server
+
+
+# The arguments of site_config.build_day, in its order: where a value of `as_of` may come from.
+_DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
 
 
 def _retitle(item, titles: dict) -> None:

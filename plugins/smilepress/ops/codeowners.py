@@ -1,12 +1,24 @@
 """CODEOWNERS from the department's data: the forge requests the reviewers the workflow requires.
 
-Each content type's folder is owned by the people who hold the roles that must approve it
-(policies/workflow.yml, policies/people.yml); policy files by the manager, compliance packs also by
-compliance. The forge's own review is what it enforces before merge; the approval recorded by
+Every path has an owner. In the order the forges read them (a later matching line wins):
+
+- `*`: the manager, for whatever no line below names;
+- the code and what decides how the site is built and reviewed (CODE_PATHS: mkdocs.yml, plugins/,
+  scripts/, CI, the CODEOWNERS files themselves, in every place a forge looks for one): the manager;
+- every path of policies/workflow.yml's `governed:` list, owned by the holders of its `by` roles
+  (any one of them may approve, as a signed change by any one of them counts);
+- each content type's folder, owned by the holders of the roles that must approve it.
+
+Code paths and governed paths are sorted, which puts a folder before the paths in it, so the most
+specific pattern wins as it does for `governed` itself. Nothing else is listed by hand: a path added
+to or removed from `governed:` changes CODEOWNERS, and `smilepress codeowners --check` fails until
+it is regenerated. The forge's own review is what it enforces before merge; the approval recorded by
 `smilepress approve` is what the gate trusts (README: "Approvals and the forge").
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..model.policies import Policies
 
@@ -15,46 +27,92 @@ HEADER = (
     "do not edit.\n"
 )
 TARGETS = {"github": ".github/CODEOWNERS", "gitlab": ".gitlab/CODEOWNERS"}
+OWNER_ROLE = "manager"  # owns `*` and the code
+# Code, build, CI and review configuration: fixed, whatever workflow.yml lists. CODEOWNERS and
+# docs/CODEOWNERS are where a forge would look first for a file a writer adds to take ownership.
+CODE_PATHS = (
+    "mkdocs.yml",
+    "pyproject.toml",
+    "Makefile",
+    "plugins/",
+    "scripts/",
+    ".github/",
+    ".gitlab/",
+    ".gitlab-ci.yml",
+    ".ci/",
+    ".pre-commit-hooks.yaml",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+    *TARGETS.values(),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # the section (GitLab) or comment (GitHub)
+    pattern: str  # as CODEOWNERS writes it: /policies/, /mkdocs.yml, *
+    owners: tuple[str, ...]
+    needed: int  # approvals needed: one per role for a content type, one otherwise
 
 
 def _owner(person) -> str:
     return f"@{person.forge}" if person.forge else person.email
 
 
-def _owners(policies: Policies, roles) -> list[str]:
-    return sorted({_owner(p) for role in roles for p in policies.holders(role)})
+def _owners(policies: Policies, roles) -> tuple[str, ...]:
+    return tuple(sorted({_owner(p) for role in roles for p in policies.holders(role)}))
 
 
-def rules(
-    policies: Policies, content_dir: str = "content"
-) -> list[tuple[str, str, list[str], int]]:
-    """(section name, path pattern, owners, approvals needed) in CODEOWNERS order (later lines
-    win)."""
-    out = [
-        ("部门规章与策略", "/policies/", _owners(policies, ["manager"]), 1),
-        ("合规规则包", "/policies/compliance/", _owners(policies, ["manager", "compliance"]), 2),
-        ("数据", "/data/", _owners(policies, ["manager"]), 1),
-    ]
+def _names(policies: Policies, roles) -> str:
+    return "、".join(policies.role_name(r) for r in roles)
+
+
+def rules(policies: Policies, content_dir: str = "content") -> list[Rule]:
+    """Every rule in CODEOWNERS order (a later matching line wins)."""
+    manager = (OWNER_ROLE,)
+    paths: dict[str, tuple[str, tuple[str, ...]]] = {
+        path: ("代码、网站配置、CI 与代码所有者", manager) for path in CODE_PATHS
+    }
+    for entry in policies.governed:
+        for path in entry.paths:
+            name, roles = paths.get(path, ("", ()))
+            paths[path] = (
+                entry.name or name or "受管路径",
+                tuple(dict.fromkeys((*roles, *entry.by))),  # a code path stays the manager's too
+            )
+    out = [Rule(f"默认（{_names(policies, manager)}）", "*", _owners(policies, manager), 1)]
+    for path in sorted(paths):  # a folder before what is in it: the most specific last
+        name, roles = paths[path]
+        out.append(
+            Rule(f"{name}（{_names(policies, roles)}）", "/" + path, _owners(policies, roles), 1)
+        )
     for _type_id, rule in sorted(policies.types.items()):
         if rule.approvals:
             out.append(
-                (
+                Rule(
                     rule.name,
                     f"/{content_dir}/{rule.dir}/",
                     _owners(policies, rule.approvals),
                     len(rule.approvals),
                 )
             )
-    return out
+    return [r for r in out if r.owners]
 
 
 def render(policies: Policies, forge: str, content_dir: str = "content") -> str:
-    lines = [HEADER]
-    for name, path, owners, needed in rules(policies, content_dir):
-        if not owners:
-            continue
-        if forge == "gitlab":  # sections make GitLab require one approval per role
-            lines.append(f"\n[{name}][{needed}]\n{path} {' '.join(owners)}\n")
-        else:
-            lines.append(f"\n# {name}（需要 {needed} 个角色批准）\n{path} {' '.join(owners)}\n")
+    """GitHub: one line per rule, the last match wins. GitLab: the same lines in its default
+    section (the last match wins there too, one approval), then a section per content type that
+    needs more than one role, requiring that many approvals."""
+    found = rules(policies, content_dir)
+    lines, previous = [HEADER], None
+    for r in found:
+        if r.name != previous:  # one comment for consecutive lines of one kind
+            needed = f"（需要 {r.needed} 个角色批准）" if forge == "github" and r.needed > 1 else ""
+            lines.append(f"\n# {r.name}{needed}\n")
+        previous = r.name
+        lines.append(f"{r.pattern} {' '.join(r.owners)}\n")
+    if forge == "gitlab":
+        for r in found:
+            if r.needed > 1:  # sections make GitLab require one approval per role
+                lines.append(f"\n[{r.name}][{r.needed}]\n{r.pattern} {' '.join(r.owners)}\n")
     return "".join(lines)

@@ -1,21 +1,27 @@
 """The leak guard: after a public build, look in the written site for anything that must not be
 there.
 
-Defence in depth, independent of how pages were kept out: it reads the output files themselves
-(HTML, search index, sitemap) and looks for the titles and distinctive sentences of every article
-that must not be public, of the staff handbook's regulation, and for the names and e-mails of staff
-who are not marked public. Its list
+Defence in depth, independent of how pages were kept out: it reads every file of the output
+(pages, search index, sitemap and its gzip copy, scripts, stylesheets, SVG, anything another plugin
+or a static folder put there), whatever its name says, and looks for the titles and distinctive
+sentences of every article that must not be public, of the staff handbook's regulation, and for the
+names and e-mails of staff who are not marked public. Its list
 of what must not be public is the gate's decision *plus* a second opinion of its own: any article
 whose raw `status` is not a publishable state, read without the model's code.
 """
 
 from __future__ import annotations
 
+import codecs
+import gzip
 import html
+import io
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import ahocorasick_rs
 import yaml
@@ -28,7 +34,7 @@ _FRAGMENT_SPLIT = re.compile(r"[。！？；：，、,.!?;:\"'“”‘’（）
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"[\s\u200b\u00a0]+")
 _TAG = re.compile(r"<[^>\x00\n]*>")  # never across lines: they are joined in no particular order
-SCANNED_SUFFIXES = (".html", ".json", ".xml", ".txt")
+MAX_UNPACKED = 64 * 1024 * 1024  # a gzip file is read up to this size (a bomb fails the scan)
 MIN_FRAGMENT = 10  # characters: shorter fragments are too likely to occur by chance
 FRAGMENTS_PER_ARTICLE = 6
 
@@ -142,18 +148,89 @@ def handbook_markers(project: Project) -> dict[str, str]:
     }
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.I)
+_ESCAPES = re.compile(
+    r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([0-9a-fA-F]{1,6})\s?"
+)
+_PERCENT = re.compile(r"(?:%[0-9a-fA-F]{2})+")
+
+
 def site_file_content(path: Path) -> bytes:
-    """The content of one output file (JSON files, such as the search index: their string
-    values)."""
-    raw = path.read_bytes()
-    if path.suffix == ".json":
+    """What one output file can show a reader, as UTF-8 lines, whatever its name says: the content
+    is sniffed (gzip unpacked, a BOM or a declared charset honoured, GB18030 tried where the bytes
+    are not UTF-8, JSON read for its string values) and escaped text (\\u6cbb in a script, \\6cbb in
+    a stylesheet, %E6%B2%BB in an address) is added decoded."""
+    return "\n".join(site_texts(path.read_bytes())).encode("utf-8")
+
+
+def site_texts(raw: bytes) -> list[str]:
+    if raw[:2] == b"\x1f\x8b":  # gzip (sitemap.xml.gz), whatever the file is called
         try:
-            strings: list[str] = []
-            _collect_strings(json.loads(raw), strings)
-            return "\n".join(strings).encode("utf-8")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            pass
-    return raw
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unpacked:
+                raw = unpacked.read(MAX_UNPACKED + 1)
+        except (OSError, EOFError, zlib.error):
+            return [raw.decode("utf-8", errors="replace")]
+        if len(raw) > MAX_UNPACKED:
+            raise ValueError(f"压缩文件解压后超过 {MAX_UNPACKED // 2**20} MB，无法检查")
+    if b"\x00" in raw[:8192] and not raw.startswith(tuple(bom for bom, _ in _BOMS)):
+        # binary (an image, a font): only UTF-8 text embedded in it, never a guess at an encoding
+        # (GB18030 reads any byte pairs as Han characters)
+        return [raw.decode("utf-8", errors="replace")]
+    texts = [raw.decode(codec, errors="replace") for codec in _codecs(raw)]
+    out = []
+    for text in texts:
+        stripped = text.lstrip()
+        if stripped[:1] in ("{", "["):
+            try:
+                strings: list[str] = []
+                _collect_strings(json.loads(stripped), strings)
+                out.append("\n".join(strings))
+                continue
+            except (json.JSONDecodeError, RecursionError):
+                pass
+        out.append(text)
+        if "\\" in text:
+            out.append(_ESCAPES.sub(_unescape, text))
+        if "%" in text:
+            out.append(_PERCENT.sub(_unquote, text))
+    return out
+
+
+def _codecs(raw: bytes) -> list[str]:
+    """The encodings to read `raw` with: its BOM's; else UTF-8, plus a declared charset or GB18030
+    where it is not valid UTF-8."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return [codec]
+    try:
+        raw.decode("utf-8")
+        return ["utf-8"]
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.search(raw[:2048])
+    extra = [declared.group(1).decode("ascii").lower()] if declared else []
+    try:
+        extra = [codecs.lookup(name).name for name in extra]
+    except LookupError:
+        extra = []
+    return list(dict.fromkeys(["utf-8", *extra, "gb18030"]))
+
+
+def _unescape(m: re.Match) -> str:
+    code = next(g for g in m.groups() if g is not None)
+    cp = int(code, 16)
+    return m.group(0) if cp == 0 or cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF else chr(cp)
+
+
+def _unquote(m: re.Match) -> str:
+    return unquote(m.group(0), errors="replace")
 
 
 def _collect_strings(value, out: list[str]) -> None:
@@ -197,7 +274,8 @@ class Scanner:
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    return sorted(p for p in site_dir.rglob("*") if p.suffix in SCANNED_SUFFIXES and p.is_file())
+    """Every file of the site: what a reader can see is judged by content, never by name."""
+    return sorted(p for p in site_dir.rglob("*") if p.is_file())
 
 
 def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:
@@ -254,7 +332,7 @@ class BackgroundScan:
 
     def written(self, path: Path, batch: int = 20) -> None:
         rel = path.relative_to(self.site_dir).as_posix()
-        if rel in self.submitted or path.suffix not in SCANNED_SUFFIXES:
+        if rel in self.submitted:
             return
         self.submitted.add(rel)
         self.pending.append(rel)

@@ -6,6 +6,7 @@ commands (new, submit, approve, request-changes, publish, archive) and who may r
 forge_reviews: a merged pull request and its reviews as GitHub or GitLab tell them; recorder: CI's
 recorder, which turns approving reviews into approval lines and records/reviews.yml entries in one
 commit signed with the recorder key.
+site_config: what mkdocs.yml and its static folders may put on a public or internal site.
 
 project.py (beside this package, in the same layer) composes load/, checks/ and the gate into a
 Project; the commands work on a Project.
