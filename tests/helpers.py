@@ -113,6 +113,20 @@ class ProjectFactory:
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, env=self.identity(person, signed))
 
+    def approve(self, rel: str, person: str, role: str) -> None:
+        """`person` approves content/`rel` in `role` with `smilepress approve`, signed."""
+        from smilepress.cli import main
+
+        with self.acting_as(person):
+            assert main(["approve", "--role", role, f"content/{rel}"]) == 0
+
+    def page(self, rel: str, title: str, body: str) -> Path:
+        """A page the manager approved (every type needs someone's approval), committed."""
+        path = self.article(rel, title=title, type="page", status="review", body=body)
+        self.commit_all(f"页面 {title}", "lixiaoyu")
+        self.approve(rel, "chensiyuan", "manager")
+        return path
+
     def write(self, rel: str, text: str) -> Path:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

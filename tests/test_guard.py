@@ -19,13 +19,7 @@ def _build(factory, caplog) -> tuple[int, str]:
 
 @pytest.fixture
 def site(factory):
-    factory.article(
-        "index.md",
-        title="首页",
-        type="page",
-        status="published",
-        body="欢迎来到微笑口腔科普网站首页。",
-    )
+    factory.page("index.md", title="首页", body="欢迎来到微笑口腔科普网站首页。")
     factory.article(
         "education/draft.md",
         title="尚未审核的草稿文章",

@@ -49,8 +49,7 @@ def test_nav_pruning_drops_hidden_pages_and_empty_sections():
 def test_each_profile_builds_into_its_own_folder_and_unknown_profile_is_refused(
     factory, capsys, monkeypatch
 ):
-    factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
-    factory.commit_all("首页", "lixiaoyu")
+    factory.page("index.md", title="首页", body="欢迎。")
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     env = {**os.environ, "SMILEPRESS_PROFILE": "internal"}
     subprocess.run([mkdocs, "build", "-q"], cwd=factory.root, check=True, env=env)
@@ -71,13 +70,13 @@ def test_options_come_from_the_command_then_the_environment_then_mkdocs_yml(
 ):
     from mkdocs.config import load_config
 
-    factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
-    factory.commit_all("首页", "lixiaoyu")
+    factory.page("index.md", title="首页", body="欢迎。")
     factory.replace(
         "mkdocs.yml",
         "  - smilepress:\n",
         "  - smilepress:\n      profile: preview\n      as_of: '2026-01-01'\n",
     )
+    factory.commit_all("预览选项", "chensiyuan")  # mkdocs.yml is governed: the manager signs
 
     def options() -> tuple[str, str]:
         plugin = load_config(str(factory.root / "mkdocs.yml")).plugins["smilepress"]
@@ -109,8 +108,7 @@ def test_broken_policies_fail_the_build_with_the_line(factory, caplog):
 def test_publish_leaves_the_current_sites_untouched_on_an_integrity_failure(factory):
     """A broken rule pack is an integrity failure: the publish stops and the last good site
     stays."""
-    factory.article("index.md", title="首页", type="page", status="published", body="欢迎。")
-    factory.commit_all("首页", "lixiaoyu")
+    factory.page("index.md", title="首页", body="欢迎。")
     publish = [sys.executable, str(Path(__file__).resolve().parent.parent / "scripts" / "publish")]
     subprocess.run(publish, cwd=factory.root, check=True, capture_output=True)
     before = (factory.root / "site/public/index.html").read_bytes()

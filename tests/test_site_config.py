@@ -71,9 +71,10 @@ def build(capsys, caplog, profile: str = "public", *extra: str) -> tuple[int, st
 
 
 def edit(f, old: str, new: str) -> int:
-    """The writer edits mkdocs.yml and commits it as themselves; the line where `old` was."""
+    """mkdocs.yml edited and committed, signed by the manager (a writer's own commit is refused
+    before these checks: test_trust.py); the line where `old` was."""
     line = f.replace("mkdocs.yml", old, new)
-    f.commit_all("改网站配置", "lixiaoyu")
+    f.commit_all("改网站配置", "chensiyuan")
     return line
 
 
@@ -166,7 +167,7 @@ def test_removing_or_doubling_the_plugin_is_refused(project, capsys, caplog):
     start = config.index(PLUGIN_LINE)
     end = config.index("markdown_extensions:")
     (project.root / "mkdocs.yml").write_text(config[:start] + config[end:], encoding="utf-8")
-    project.commit_all("删掉插件", "lixiaoyu")
+    project.commit_all("删掉插件", "chensiyuan")
     code, log = build(capsys, caplog)
     refused(code, log, project.root, "mkdocs.yml:", "没有启用 smilepress 插件")
 
@@ -330,14 +331,14 @@ def test_a_page_dropped_into_the_static_folder_is_refused(
 ):
     rel = f"plugins/theme/static/{name}"
     project.write(rel, content)
-    project.commit_all("加个文件", "lixiaoyu")
+    project.commit_all("加个文件", "chensiyuan")
     code, log = build(capsys, caplog)
     refused(code, log, project.root, f"{rel}:1:", reason, "docs_dir（mkdocs.yml 第 9 行）")
 
 
 def test_a_symbolic_link_in_the_static_folder_is_refused(project, capsys, caplog):
     (project.root / "plugins/theme/static/articles").symlink_to(project.root / "content")
-    project.commit_all("链接", "lixiaoyu")
+    project.commit_all("链接", "chensiyuan")
     code, log = build(capsys, caplog)
     refused(code, log, project.root, "plugins/theme/static/articles:1:", "符号链接")
 
@@ -345,7 +346,7 @@ def test_a_symbolic_link_in_the_static_folder_is_refused(project, capsys, caplog
 def test_the_theme_folder_may_not_serve_pages_either(project, capsys, caplog):
     """MkDocs copies every file of theme.custom_dir but its .html templates into the site."""
     project.write("plugins/theme/overrides/evil.htm", f"<p>{SECRET}</p>")
-    project.commit_all("主题里的页面", "lixiaoyu")
+    project.commit_all("主题里的页面", "chensiyuan")
     code, log = build(capsys, caplog)
     refused(
         code,
@@ -359,7 +360,7 @@ def test_the_theme_folder_may_not_serve_pages_either(project, capsys, caplog):
 def test_scripts_and_templates_need_a_governed_folder(ungoverned, capsys, caplog):
     ungoverned.write("plugins/theme/static/x.js", f'document.body.append("{SECRET}")')
     ungoverned.write("plugins/theme/overrides/main.html", f"{{% extends 'base.html' %}}{SECRET}")
-    ungoverned.commit_all("脚本和模板", "lixiaoyu")
+    ungoverned.commit_all("脚本和模板", "chensiyuan")
     code, log = build(capsys, caplog)
     refused(
         code, log, ungoverned.root, "plugins/theme/static/x.js:1:", "脚本能在每个页面上写任何文字"
@@ -393,7 +394,7 @@ def test_text_a_static_file_shows_goes_through_the_compliance_checks(
     path = project.root / rel
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     project.write(rel, old + "\n" * bool(old) + content)
-    project.commit_all("样式", "lixiaoyu")
+    project.commit_all("样式", "chensiyuan")
     code, log = build(capsys, caplog)
     expected_line = line + old.count("\n") + bool(old)
     refused(code, log, project.root, f"{rel}:{expected_line}:", "会显示在公开网站上", "治愈率")
@@ -405,7 +406,7 @@ def test_the_sample_static_folder_and_a_clean_stylesheet_pass(project, capsys, c
     )
     project.write("plugins/theme/static/img/dot.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
     (project.root / "plugins/theme/static/img/dot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    project.commit_all("样式", "lixiaoyu")
+    project.commit_all("样式", "chensiyuan")
     code, log = build(capsys, caplog)
     assert code == 0, log[-3000:]
     assert (project.root / "site/public/img/dot.svg").is_file()

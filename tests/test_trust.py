@@ -365,3 +365,12 @@ def test_uncommitted_changes_to_governed_paths_are_refused(published):
     published.write("policies/compliance/zz-new.yml", "version: 1\n")
     refused = {p.path for p in Project(published.root).config_refusals()}
     assert refused == {"mkdocs.yml", "policies/compliance/zz-new.yml"}
+
+
+def test_text_hidden_after_a_yaml_document_end_is_text_the_approval_did_not_cover(published):
+    """MkDocs ends the front matter at `...`; what follows renders, so it is body: the approval
+    is stale and the article leaves the site."""
+    published.replace(A, "status: published\n", "status: published\n...\n本院种植牙治愈率100%\n")
+    published.commit_all("加一句", "lixiaoyu")
+    included, why = public(published)
+    assert not included and "缺少有效批准" in why and "第 6 行" in why

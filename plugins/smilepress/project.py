@@ -232,7 +232,11 @@ class Project:
         approvals = evaluate(article, self.policies, self.ledger)
         checked = self.review(article, approvals)
         p = self.policies
-        status = self.ledger.status(article.path, article.status) if article.ok else None
+        status = (
+            self.ledger.status(article.path, article.status, p.publishable_states)
+            if article.ok
+            else None
+        )
         facts = Facts(
             status=article.claimed_status,
             publishable_states=p.publishable_states,

@@ -308,15 +308,13 @@ def _edit_for(
         item = {"by": person.id, "role": role, "at": at, "digest": article.digest}
         text = front_matter_edit.append_to_list(text, "approvals", item, article.path)
         missing = _missing_after(entry.approvals, role)
-        if not missing and article.status not in p.publishable_states:
+        # The last approval moves an article in review on; one already approved or published (a
+        # signature that was missing) keeps its status.
+        moves = not missing and article.status == p.transitions["submit"].dest
+        if moves:
             text = front_matter_edit.set_field(text, "status", dest, article.path)
         what = f"{person.name}（{p.role_name(role)}）批准" + (
-            "，批准已齐全"
-            + (
-                ""
-                if article.status in p.publishable_states
-                else f"，状态 {article.status} → {dest}"
-            )
+            "，批准已齐全" + (f"，状态 {article.status} → {dest}" if moves else "")
             if not missing
             else f"，仍缺：{'、'.join(p.role_name(r) for r in missing)}"
         )

@@ -353,11 +353,11 @@ class Ledger:
             previous = v
         return ""
 
-    def status(self, path: str, status: str) -> Proof:
-        """Whether the history proves that the article at `path` may have `status` (only a public
-        status needs proof)."""
+    def status(self, path: str, status: str, public: frozenset[str]) -> Proof:
+        """Whether the history proves that the article at `path` may have `status`; only a status
+        in `public` (the gate's publishable states) needs proof."""
         p = self.policies
-        if status not in p.publishable_states:
+        if status not in public:
             return Proof(None)
         if not self.available:
             return Proof(None, self.reason, "no-trust-root")
@@ -366,13 +366,13 @@ class Ledger:
             return Proof(None)  # unchanged since the trust root
         entering = None
         for v in reversed(history.versions):
-            if v.status not in p.publishable_states:
+            if v.status not in public:
                 break
             entering = v
         if entering is None:
             return Proof(None)  # the file says otherwise: the gate reads the file's status
         first = history.versions[0]
-        if entering is first and history.start and history.start.status in p.publishable_states:
+        if entering is first and history.start and history.start.status in public:
             return Proof(None)  # public at the trust root and never less public since
         assert entering.commit is not None
         allowed = self._roles_to(entering.status)
