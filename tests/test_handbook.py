@@ -471,18 +471,16 @@ def test_handwritten_pages_embed_generated_pieces_and_bad_embeds_are_named():
 
 def test_the_handbook_is_built_for_staff_searchable_in_words_and_never_public(factory, caplog):
     shutil.copytree(REPO / "data", factory.root / "data")
-    factory.article("index.md", title="首页", type="page", body="欢迎。", status="published")
-    guide = factory.article(
+    factory.commit_all("数据", "chensiyuan")  # data/ is governed: the manager signs
+    factory.page("index.md", title="首页", body="欢迎。")
+    guide = factory.page(
         "guide.md",
         title="指南",
-        type="page",
-        status="published",
         body=(
             "流程如下：\n\n<!-- handbook: flowchart content -->\n\n"
             "<!-- handbook: flowchart sales -->\n"
         ),
     )
-    factory.commit_all("页", "chensiyuan")
     assert main(["--as-of", "2026-11-28", "build", "--profile", "internal"]) == 0
     bad_line = (
         guide.read_text(encoding="utf-8").splitlines().index("<!-- handbook: flowchart sales -->")

@@ -19,9 +19,7 @@ def run(capsys, *argv):
 def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(
     factory, tmp_path, capsys, monkeypatch
 ):
-    factory.article(
-        "index.md", title="首页", type="page", body="欢迎来到微笑口腔科普网站。", status="published"
-    )
+    factory.page("index.md", title="首页", body="欢迎来到微笑口腔科普网站。")
     factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。", status="published")
     factory.commit_all("稿", "lixiaoyu")
     factory.git("branch", "content/draft-x")
@@ -200,8 +198,7 @@ def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(fa
     import subprocess
     import sys
 
-    factory.article("index.md", title="首页", type="page", body="第一版首页。", status="published")
-    factory.commit_all("一", "chensiyuan")
+    factory.page("index.md", title="首页", body="第一版首页。")
     target = tmp_path / "www"
 
     def publish(*extra):
@@ -216,8 +213,7 @@ def test_publish_deploys_atomically_keeps_the_previous_release_and_rolls_back(fa
     first = (target / "current").resolve()
     assert "第一版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
     assert (target / "current/internal").is_dir()
-    factory.article("index.md", title="首页", type="page", body="第二版首页。", status="published")
-    factory.commit_all("二", "chensiyuan")
+    factory.page("index.md", title="首页", body="第二版首页。")
     assert publish("--target", str(target)).returncode == 0
     assert "第二版首页" in (target / "current/public/index.html").read_text(encoding="utf-8")
     assert (target / "previous").resolve() == first

@@ -102,7 +102,7 @@ def test_show_and_log_understand_a_re_review(live, capsys):
     row = json.loads(out)
     assert row["review_by"] == "2027-12-11" and row["approvals"][-1]["review_by"] == "2027-12-11"
     code, out, _ = run(capsys, "log", A)
-    assert "复审：刘芳（口腔医师），下次复审期限 2027-12-11  ✓ 本人提交" in out
+    assert "复审：刘芳（口腔医师），下次复审期限 2027-12-11  ✓ 刘芳 签名" in out
 
 
 @pytest.mark.parametrize(

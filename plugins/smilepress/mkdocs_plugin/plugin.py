@@ -258,8 +258,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         # Every public build is guarded, whatever mkdocs.yml says (a `guard: false` there is refused
         # by site_config, with its line; this holds even where that check did not run).
         if self.profile == "public":
+            chrome = "\n".join(filter(None, (config.site_name, config.site_description)))
             self.scan = leak_guard.BackgroundScan(
-                Path(config.site_dir), leak_guard.forbidden_markers(self.project)
+                Path(config.site_dir), leak_guard.forbidden_markers(self.project, chrome)
             )
         return files
 

@@ -100,13 +100,15 @@ class _Markers:
             yield marker, self.sources[marker]
 
 
-def forbidden_markers(project: Project) -> dict[str, str]:
+def forbidden_markers(project: Project, chrome: str = "") -> dict[str, str]:
     """marker text -> where it comes from, for everything that must not appear on the public site.
 
     A sentence that a public article also contains (a shared disclaimer, a clinic's opening hours)
-    is not a trace of the hidden one, so markers found in the public articles' sources are dropped.
+    is not a trace of the hidden one, so markers found in the public articles' sources are dropped;
+    so are those in `chrome`, the text every page shows by the site's (governed) configuration (a
+    home page titled like the site: its title is on every page whether it is public or not).
     """
-    public_text: list[str] = []
+    public_text: list[str] = [normalise(chrome)] if chrome else []
     candidates: dict[str, str] = {}
     for entry, decision in project.decisions("public"):
         a = entry.article
