@@ -112,8 +112,9 @@ class History:
             yield Commit(sha, email, name, date, subject, tuple(parents.split())), rest
 
     def changes_since(self, root: str, pathspecs: list[str]) -> list[tuple[Commit, list[Change]]]:
-        """Every commit after `root` (reachable from HEAD, not from `root`) that changed a file
-        under `pathspecs`, parents before children, with its changes against its first parent
+        """Every commit after `root` (reachable from HEAD, not from `root`; with `pathspecs`, those
+        that changed a file under them), parents before children, with its changes against its first
+        parent
         (renames followed). A merge lists only what it changed beyond all its parents (--cc),
         so an "evil merge" is seen and a clean one is not."""
         out = []
@@ -130,14 +131,8 @@ class History:
             *pathspecs,
         )
         for commit, raw in log:
-            changes = [c for c in map(_raw_change, raw.splitlines()) if c]
-            if changes:
-                out.append((commit, changes))
+            out.append((commit, [c for c in map(_raw_change, raw.splitlines()) if c]))
         return out
-
-    def commits_since(self, root: str) -> set[str]:
-        """Every commit reachable from HEAD and not from `root`."""
-        return set(git.run(self.root, "rev-list", f"{root}..HEAD").split())
 
     def is_ancestor(self, older: str, newer: str = "HEAD") -> bool:
         try:

@@ -127,20 +127,25 @@ def resolve_trust_root(history: History, named: str | None) -> tuple[str | None,
     return sha, ""
 
 
+PolicyBlobs = dict[str, str | None]  # policies/<file> -> its blob id (None: absent)
+
+
 class PoliciesAt:
-    """The department's policies as of a commit, loaded from git (cached by the policies tree)."""
+    """The department's policies from their files' blob ids, loaded once per combination."""
 
     def __init__(self, history: History):
         self.history = history
-        self._by_tree: dict[str, Policies | None] = {}
+        self._by_blobs: dict[str, Policies | None] = {}
 
-    def __call__(self, commit: str) -> Policies | None:
+    def blobs_at(self, commit: str) -> PolicyBlobs:
         files = self.history.tree_files(commit, "policies")
-        wanted = {f"policies/{n}": files.get(f"policies/{n}") for n in POLICY_FILES}
-        tree = ",".join(str(b) for b in wanted.values())
-        if tree not in self._by_tree:
-            self._by_tree[tree] = self._load(wanted)
-        return self._by_tree[tree]
+        return {f"policies/{n}": files.get(f"policies/{n}") for n in POLICY_FILES}
+
+    def __call__(self, wanted: PolicyBlobs) -> Policies | None:
+        key = ",".join(str(b) for b in wanted.values())
+        if key not in self._by_blobs:
+            self._by_blobs[key] = self._load(wanted)
+        return self._by_blobs[key]
 
     def _load(self, wanted: dict[str, str | None]) -> Policies | None:
         if not all(wanted.values()):
@@ -176,8 +181,8 @@ class Ledger:
         self.vouches: dict[str, list[Vouch]] = {}
         self.refusals: list[Problem] = []
         self.walk: list[tuple[Commit, list[Change]]] = []
-        self._walked: set[str] = set()
         self._policies_at = PoliciesAt(history)
+        self._policy_blobs: dict[str, PolicyBlobs] = {}  # commit -> its policy files' blobs
         if trust_root and signatures is not None:
             self._read(signatures)
 
@@ -189,22 +194,43 @@ class Ledger:
     def _read(self, signatures: Signatures) -> None:
         assert self.root is not None
         self.walk = self.history.changes_since(self.root, [])
-        self._walked = self.history.commits_since(self.root) | {self.root}
-        sigs = signatures.of([c.sha for c, _ in self.walk])
-        for commit, _ in self.walk:
-            self.signers[commit.sha] = self._signer(sigs[commit.sha], self._before(commit))
+        self._track_policies()
+        sigs = signatures.of([c.sha for c, changes in self.walk if changes])
+        for commit, changes in self.walk:
+            if changes:
+                self.signers[commit.sha] = self._signer(sigs[commit.sha], self._before(commit))
         self._read_vouches()
         self._read_articles()
         for commit, changes in self.walk:
             self.refusals.extend(self._governed_refusals(commit, changes))
 
+    def _track_policies(self) -> None:
+        """The policy files' blobs after every commit of the walk, from its changes (a merge: read
+        from its tree, since what it took from its other parents is no change of its own)."""
+        assert self.root is not None
+        root = self._policy_blobs[self.root] = self._policies_at.blobs_at(self.root)
+        for commit, changes in self.walk:
+            if len(commit.parents) > 1:
+                self._policy_blobs[commit.sha] = self._policies_at.blobs_at(commit.sha)
+                continue
+            after = dict(
+                self._policy_blobs.get(commit.parents[0], root) if commit.parents else root
+            )
+            for change in changes:
+                if change.old_path in after:
+                    after[change.old_path] = None
+                if change.path in after:
+                    after[change.path] = change.new_blob
+            self._policy_blobs[commit.sha] = after
+
     def _before(self, commit: Commit) -> Policies | None:
         """The policies in force when `commit` was made: those of its first parent, trusted since
         every governed change up to there was checked (a parent from before the root: the
         root's)."""
-        parent = commit.parents[0] if commit.parents else ""
         assert self.root is not None
-        return self._policies_at(parent if parent in self._walked else self.root)
+        parent = commit.parents[0] if commit.parents else ""
+        root = self._policy_blobs[self.root]
+        return self._policies_at(self._policy_blobs.get(parent, root))
 
     def _signer(self, sig: Signature, policies: Policies | None) -> Signer:
         if sig.status == UNSIGNED:
@@ -225,7 +251,7 @@ class Ledger:
     def _read_vouches(self) -> None:
         """Reviews recorded in records/reviews.yml by commits the recorder signed."""
         for commit, changes in self.walk:
-            if not self.signers[commit.sha].recorder:
+            if not changes or not self.signers[commit.sha].recorder:
                 continue
             for change in changes:
                 if change.path != RECORDS or change.new_blob is None:
