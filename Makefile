@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_originality.py
 	$(BIN)/python scripts/bench_kpis.py
 	$(BIN)/python scripts/bench_handbook.py
+	$(BIN)/python scripts/bench_trust.py
 
 clean:
 	rm -rf site .pytest_cache .smilepress-cache
