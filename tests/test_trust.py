@@ -374,3 +374,23 @@ def test_text_hidden_after_a_yaml_document_end_is_text_the_approval_did_not_cove
     published.commit_all("加一句", "lixiaoyu")
     included, why = public(published)
     assert not included and "缺少有效批准" in why and "第 6 行" in why
+
+
+def test_a_cache_committed_to_the_branch_is_not_believed(published, capsys):
+    """A signature cache (or findings cache) that came with the checkout could claim anything."""
+    from smilepress.load.signatures import CACHE_NAME
+
+    published.replace(A, BODY, "本院种植牙治愈率100%。")
+    edit_status(published, "published")
+    forge_approval(published, "wangliming", "dentist")
+    forge_approval(published, "chensiyuan", "manager")
+    published.commit_all("批准", "lixiaoyu")
+    head = published.git("rev-parse", "HEAD").strip()
+    manager = Project(published.root).policies.people["chensiyuan"].fingerprints
+    cache = published.root / ".smilepress-cache"
+    cache.mkdir(exist_ok=True)
+    (cache / CACHE_NAME).write_text(f'{{"{head}": ["good", "{next(iter(manager))}"]}}')
+    published.git("add", "-f", ".smilepress-cache")
+    published.commit_all("缓存", "lixiaoyu")
+    verdicts = {v.approval.role: v for v in entry(published).approvals.verdicts if v.commit}
+    assert not verdicts["manager"].counts and "李晓雨 签名" in verdicts["manager"].reason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +15,9 @@ from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
 from .clock import Clock
 from .errors import Problem, SmilePressError
+from .load import git
 from .load.files import FileKey
+from .load.git import GitError
 from .load.history import History
 from .model.article import Article, load_article, with_assets
 from .model.policies import Policies, load_policies
@@ -154,10 +157,24 @@ class Project:
     def findings_cache(self) -> FindingsCache:
         return FindingsCache(self.cache_root / "findings", self.ruleset.digest)
 
-    @property
+    @cached_property
     def cache_root(self) -> Path:
-        """The cache folder; nothing is written there until save_caches()."""
-        return self.root / CACHE_ROOT
+        """The cache folder; nothing is written there until save_caches(). A cache is this
+        machine's own memory: one that came with the checkout (committed to the branch, or a
+        symlink) could claim a file has no findings or a commit a reviewer's signature, so it is
+        not read: this run uses a fresh folder of its own."""
+        folder = self.root / CACHE_ROOT
+        if folder.is_symlink() or self._tracked(CACHE_ROOT):
+            return Path(tempfile.mkdtemp(prefix="smilepress-cache-"))
+        return folder
+
+    def _tracked(self, rel: str) -> bool:
+        if not self.history.available:
+            return False
+        try:
+            return bool(git.run(self.history.root, "ls-files", "--", rel).strip())
+        except GitError:
+            return False
 
     def save_caches(self, prune: bool = False) -> None:
         """Write what this run added to the findings and originality caches (`prune`: drop findings
