@@ -217,8 +217,8 @@ def documents(draw, status: bool = True, approvals: bool | None = None):
 
 def parsed(text: str):
     """(front matter data, body) as SmilePress reads them."""
-    result = front_matter.parse(text.removeprefix(BOM), "x.md")
-    assert not hasattr(result, "message"), str(result)
+    result, problems = front_matter.parse(text.removeprefix(BOM), "x.md")
+    assert result is not None and not problems, problems
     parts, loaded = result
     return loaded.data, parts.body
 

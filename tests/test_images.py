@@ -70,8 +70,8 @@ class Project:
 
     def check(self, body: str, path: str = ARTICLE, newline: str = "\n", **front) -> list[Finding]:
         text = self.text(body, **front).replace("\n", newline)
-        parsed = parse(text, path)
-        assert not hasattr(parsed, "message"), parsed
+        parsed, problems = parse(text, path)
+        assert parsed is not None and not problems, problems
         meta = parsed[1].data
         return image_findings(path, text, meta, self.content, self.root / Path(path).parent)
 

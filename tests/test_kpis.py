@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
     ],
 )
 def test_formulas_are_parsed_never_evaluated(formula, problem):
-    assert problem in parse_formula(formula)
+    tree, (found,) = parse_formula(formula, "ctr", "policies/kpis.yml", 7)
+    assert tree is None and problem in found.message
+    assert (found.path, found.line) == ("policies/kpis.yml", 7)
+    assert found.message.startswith("指标 ctr 的公式：")
 
 
 def test_indicators_compute_and_undefined_values_say_so(tmp_path):

@@ -60,23 +60,23 @@ def test_a_yaml_document_end_closes_the_front_matter_as_in_mkdocs(checker):
     text = f"---\ntitle: 标题\n...\n# {CLAIM}\n---\n正文\n"
     body, meta = get_data(text)
     assert meta == {"title": "标题"} and body.startswith(f"# {CLAIM}")
-    parts = split(text, "x.md")
-    assert not isinstance(parts, Problem), parts
+    parts, problems = split(text, "x.md")
+    assert parts is not None and not problems, problems
     assert parts.body == f"# {CLAIM}\n---\n正文\n" and parts.body_line == 4
     assert parts.yaml_text == "title: 标题\n"
-    parts, loaded = parse(text, "x.md")
-    without = parse("---\ntitle: 标题\n...\n---\n正文\n", "x.md")
-    assert isinstance(without, Problem) or content_digest(
-        loaded.data, parts.body
-    ) != content_digest(without[1].data, without[0].body)
+    (parts, loaded), _ = parse(text, "x.md")
+    without, _ = parse("---\ntitle: 标题\n...\n---\n正文\n", "x.md")
+    assert without is None or content_digest(loaded.data, parts.body) != content_digest(
+        without[1].data, without[0].body
+    )
     assert claims(checker, text)
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "lone-cr"])
 def test_front_matter_with_any_line_ending_is_front_matter(checker, newline):
     text = f"---\ntitle: 标题\ntags: [{CLAIM}]\n---\n正文\n{CLAIM}\n".replace("\n", newline)
-    parts = split(text, "x.md")
-    assert not isinstance(parts, Problem), parts
+    parts, problems = split(text, "x.md")
+    assert parts is not None and not problems, problems
     assert parts.body == f"正文{newline}{CLAIM}{newline}" and parts.body_line == 5
     masked = prose_mask(text)
     head = masked[: text.index("正文")]
@@ -96,16 +96,16 @@ def test_front_matter_mkdocs_cannot_read_is_a_problem():
     # A date that does not exist: MkDocs' YAML loader fails and renders the front matter as text.
     text = "---\ntitle: 标题\ndescription: 2026-02-30\n---\n正文\n"
     assert get_data(text)[1] == {}
-    problem = parse(text, "x.md")
-    assert isinstance(problem, Problem) and problem.line == 3, problem
+    parsed, (problem,) = parse(text, "x.md")
+    assert parsed is None and isinstance(problem, Problem) and problem.line == 3, problem
     assert "MkDocs" in problem.message
 
 
 def test_a_closing_line_without_a_newline_is_a_problem():
     text = "---\ntitle: 标题\n---"
     assert get_data(text)[1] == {}  # MkDocs shows the fields as text
-    problem = split(text, "x.md")
-    assert isinstance(problem, Problem) and problem.line == 3, problem
+    parts, (problem,) = split(text, "x.md")
+    assert parts is None and isinstance(problem, Problem) and problem.line == 3, problem
     assert "换行" in problem.message + problem.hint
 
 
@@ -257,12 +257,13 @@ def test_the_body_starts_where_mkdocs_says_and_the_loader_never_disagrees_silent
     assert (start > 0) == stripped
     if stripped:
         assert universal(text[start:]).lstrip("\n") == body
-    parsed = parse(text, "x.md")
-    if not isinstance(parsed, Problem):  # what we load as front matter, MkDocs does too
+    parsed, problems = parse(text, "x.md")
+    assert (parsed is None) == bool(problems)
+    if parsed is not None:  # what we load as front matter, MkDocs does too
         assert stripped and parsed[0].body == text[start:]
         assert parsed[1].data.keys() == meta.keys()  # (dates stay text for us)
     if not stripped:
-        assert isinstance(parsed, Problem)
+        assert parsed is None and isinstance(problems[0], Problem)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -48,10 +48,10 @@ def test_the_real_policies_load_without_problems():
 
 @pytest.mark.parametrize("name", ["roles.yml", "people.yml", "workflow.yml"])
 def test_the_real_policy_files_are_strict_yaml(name):
-    source = read_source(REPO / "policies" / name, f"policies/{name}")
-    assert not hasattr(source, "message"), source
-    loaded = load_yaml(source.text, f"policies/{name}")
-    assert isinstance(loaded, Loaded), loaded
+    source, problems = read_source(REPO, f"policies/{name}")
+    assert source is not None and not problems, problems
+    loaded, problems = load_yaml(source.text, f"policies/{name}")
+    assert isinstance(loaded, Loaded) and not problems, problems
     assert isinstance(loaded.data, dict) and loaded.data.get("version") == 1
 
 

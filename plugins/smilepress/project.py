@@ -16,7 +16,7 @@ from .checks.rule_packs import RuleSet, load_rules
 from .clock import Clock
 from .errors import Problem, SmilePressError
 from .load import git
-from .load.files import FileKey
+from .load.files import FileKey, listing, read_text
 from .load.git import GitError
 from .load.history import History
 from .model.article import Article, load_article, with_assets
@@ -94,22 +94,18 @@ class Project:
 
     # -- loading -----------------------------------------------------------------------------
     def markdown_files(self) -> list[Path]:
-        if not self.content_root.is_dir():
-            return []
-        found = []
-        for folder, dirs, files in os.walk(self.content_root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]  # hidden folders are not content
-            found.extend(
-                Path(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")
-            )
-        return sorted(found)
+        """The articles under content/ (hidden files and folders are not content), and whatever
+        else is named like one or is a symlink to a folder: loading it says why it is not
+        published (load/files.py)."""
+        return listing(self.content_root, lambda name: name.endswith(".md"))
 
     def load(self, path: Path) -> Article:
         """One article, with its assets (pictures, licence sidecars, linked files) as on disk now:
         the digest an approval must match covers them."""
-        path = path.resolve()
+        path = Path(os.path.abspath(path))  # never resolved: a symlink is refused, not followed
         src_uri = path.relative_to(self.content_root).as_posix()
-        article = load_article(path, path.relative_to(self.root).as_posix(), src_uri, self.policies)
+        rel = path.relative_to(self.root).as_posix()
+        article = load_article(self.root, rel, src_uri, self.policies)
         found = assets.article_assets(
             article.text, article.meta, self.content_root, src_uri, self.file_digests
         )
@@ -198,10 +194,12 @@ class Project:
     def originality(self) -> originality.Library:
         """Every article's text and the reference corpus, fingerprinted (raw files: front matter not
         parsed)."""
-        texts = {
-            p.relative_to(self.root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-            for p in self.markdown_files()
-        }
+        texts = {}
+        for path in self.markdown_files():
+            rel = path.relative_to(self.root).as_posix()
+            text, _ = read_text(self.root, rel)  # a file it cannot read: the article says why
+            if text is not None:
+                texts[rel] = text
         return originality.Library(
             self.root,
             self.originality_policy[0],
@@ -287,7 +285,9 @@ class Project:
         return [(e, e.decision(profile, self.today)) for e in self.entries]
 
     def problems(self) -> list[Problem]:
-        return [p for a in self.articles for p in a.problems]
+        """The articles' problems, and the reference texts' that the originality check could not
+        read: each file's own, never the build's."""
+        return [p for a in self.articles for p in a.problems] + self.originality.problems
 
     def rule_problems(self) -> list[Problem]:
         """Problems with the compliance rule packs and the originality policy (what loads runs)."""

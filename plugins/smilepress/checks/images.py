@@ -38,6 +38,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..load import markdown
+from ..load.files import listing, read_bytes, regular_file
 from ..load.strict_yaml import load_yaml
 from ..model.findings import Finding, clipped
 
@@ -141,12 +142,14 @@ RULE_IDS = (
     "image/non-commercial",
     "image/patient-consent",
     "image/file-missing",
+    "image/file-unusable",
     "image/external",
     "image/unsupported-src",
     "image/sidecar-invalid",
     "image/front-matter",
     "image/unknown-field",
     "image/duplicate",
+    "link/file-unusable",
 )
 
 BASIS_COPYRIGHT = "《著作权法》第十条、第二十四条、第五十二条"
@@ -184,10 +187,11 @@ class ImageRef:
     offset: int = field(default=0, compare=False, repr=False)  # offset of the src in the text
 
 
-def _refs(st: markdown.Structure) -> list[ImageRef]:
+def _refs(st: markdown.Structure, targets: list[markdown.Target] | None = None) -> list[ImageRef]:
+    """The images of `st` (or the given targets) with the lines and columns findings point at."""
     lines = markdown.Lines(st.text)
     found = []
-    for t in markdown.images(st):
+    for t in markdown.images(st) if targets is None else targets:
         line, column = lines.position(t.start)
         end_line, end_column = lines.position(t.end)
         if end_line != line:  # the end of the src's first line
@@ -259,9 +263,11 @@ def _front_matter_entries(
 
 
 def _sidecar_for(image: Path) -> Path | None:
+    """The sidecar beside `image`: whatever has its name (one that is no regular file is
+    reported when read, not taken for absent)."""
     for suffix in (".yml", ".yaml"):
         candidate = image.with_name(image.name + suffix)
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -269,12 +275,13 @@ def _sidecar_for(image: Path) -> Path | None:
 _SIDECAR_MAX = 256 * 1024
 
 
-def _read_sidecar(sidecar: Path, shown: str) -> tuple[dict, list[Problem]]:
+def _read_sidecar(sidecar: Path, shown: str, content_root: Path) -> tuple[dict, list[Problem]]:
     """The sidecar's fields, and its problem when it cannot be used (then no fields)."""
-    try:
-        data = sidecar.read_bytes()[: _SIDECAR_MAX + 1]
-    except OSError as exc:
-        return {}, [Problem(shown, 1, f"无法读取：{exc.strerror or exc}", "检查文件权限")]
+    data, problems = read_bytes(
+        content_root, os.path.relpath(sidecar, content_root), shown, limit=_SIDECAR_MAX + 1
+    )
+    if data is None:
+        return {}, problems
     if len(data) > _SIDECAR_MAX:
         return {}, [
             Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
@@ -286,9 +293,9 @@ def _read_sidecar(sidecar: Path, shown: str) -> tuple[dict, list[Problem]]:
         return {}, [
             Problem(shown, line, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交")
         ]
-    loaded = load_yaml(text, shown)
-    if isinstance(loaded, Problem):  # the load layer's own convention (load/strict_yaml.py)
-        return {}, [loaded]
+    loaded, problems = load_yaml(text, shown)
+    if loaded is None:
+        return {}, problems
     if loaded.data is None:
         return {}, []
     if not isinstance(loaded.data, dict):
@@ -305,7 +312,7 @@ def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown
         sidecar = _sidecar_for(_local_path(src, content_root, article_dir))
         if sidecar is not None:
             result.sidecar = shown(sidecar)
-            data, problems = _read_sidecar(sidecar, result.sidecar)
+            data, problems = _read_sidecar(sidecar, result.sidecar, content_root)
             result.sidecar_problem = problems[0] if problems else None
             for k, v in _aliased(data).items():
                 fields[k] = v
@@ -481,7 +488,9 @@ def image_findings(
     out = _front_matter_findings(path, text, meta)
     seen: set[str] = set()
     local: dict[str, ImageRef] = {}  # resolved path -> first reference
-    for r in _refs(markdown.read(text)):
+    st = markdown.read(text)
+    out += _linked_file_findings(article, st)
+    for r in _refs(st):
         key = _key(r.src.strip(), article.content_root, article.article_dir)
         if key in seen:
             continue  # one set of findings per picture, at its first use
@@ -548,7 +557,18 @@ def _unusable_source(
         )
     if kind == "local":
         file = _local_path(src, article.content_root, article.article_dir)
-        if not file.is_file():
+        problems = _file_problems(article, file)
+        if problems and os.path.lexists(file):
+            return article.finding(
+                r,
+                "image/file-unusable",
+                "image-licence",
+                "error",
+                problems[0].message,
+                problems[0].hint,
+                BASIS_COPYRIGHT,
+            )
+        if problems:
             shown = article.shown
             return article.finding(
                 r,
@@ -561,6 +581,48 @@ def _unusable_source(
                 BASIS_COPYRIGHT,
             )
     return None
+
+
+def _file_problems(article: _Article, file: Path) -> list[Problem]:
+    """Why a file the article shows or links to cannot be published: not a regular file in
+    content/ (load/files.py), or missing."""
+    root = article.content_root
+    return regular_file(root, os.path.relpath(file, root), article.shown(file))[1]
+
+
+def _linked_file_findings(article: _Article, st: markdown.Structure) -> list[Finding]:
+    """A file under content/ the article links to (a download, a picture in an <a>) that is there
+    but is no regular file: the site would not carry it, so the article waits for a real file.
+    Pages (.md) and folders are their own matter; missing files are MkDocs' warning."""
+    images = {(t.start, t.end) for t in markdown.images(st)}
+    targets = []
+    for t in markdown.references(st):
+        src = t.value.strip()
+        if (t.start, t.end) in images or _kind(src) != "local" or not src:
+            continue
+        path = unquote(re.split(r"[?#]", src, maxsplit=1)[0])
+        if not path or path.endswith(("/", ".md")):
+            continue
+        targets.append(t)
+    out, seen = [], set()
+    for r in _refs(st, targets):
+        file = _local_path(r.src.strip(), article.content_root, article.article_dir)
+        if file in seen or not os.path.lexists(file) or (file.is_dir() and not file.is_symlink()):
+            continue
+        seen.add(file)
+        for p in _file_problems(article, file):
+            out.append(
+                article.finding(
+                    r,
+                    "link/file-unusable",
+                    "file",
+                    "error",
+                    f"链接的文件：{p.message}",
+                    p.hint,
+                    "SmilePress 内容模型",
+                )
+            )
+    return out
 
 
 def _external_finding(article: _Article, r: ImageRef, name: str, licensed: bool) -> Finding:
@@ -591,12 +653,13 @@ def _external_finding(article: _Article, r: ImageRef, name: str, licensed: bool)
 
 
 def _sidecar_finding(article: _Article, r: ImageRef, p: Problem) -> Finding:
+    where = f"{p.path} 第 {p.line} 行：" if p.line else ""  # line 0: the file itself, named
     return article.finding(
         r,
         "image/sidecar-invalid",
         "image-licence",
         "error",
-        f"图片说明文件 {p.path} 第 {p.line} 行：{p.message}",
+        f"图片说明文件 {where}{p.message}",
         p.hint or f"修正 {p.path}，例如写成：licence: own 和 source: 本院设计组绘制",
         BASIS_COPYRIGHT,
     )
@@ -737,8 +800,8 @@ def _front_matter_findings(path: str, text: str, meta: dict) -> list[Finding]:
         try:
             from ..load.front_matter import parse
 
-            parsed = parse(text, path)
-            return 2 if isinstance(parsed, Problem) else parsed[1].line_of(*keys)
+            parsed, _ = parse(text, path)
+            return 2 if parsed is None else parsed[1].line_of(*keys)
         except Exception:  # noqa: BLE001 (a line number is a nicety)
             return 2
 
@@ -822,25 +885,32 @@ class PictureHashes:
         self.pairs: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
 
     def phash(self, path: Path) -> int | None:
-        try:
-            st = path.stat()
-            key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
-            data = None
-            digest = self.digests.get(key)
-            if digest is None:
-                data = path.read_bytes()
-                digest = self.digests[key] = hashlib.sha256(data).hexdigest()
-            if digest not in self.hashes:
-                data = path.read_bytes() if data is None else data
-                try:
-                    self.hashes[digest] = _compute_phash(data)
-                except ImportError:
-                    raise
-                except Exception:  # noqa: BLE001 (Pillow cannot read it: no hash, no duplicate)
-                    self.hashes[digest] = None
-            return self.hashes[digest]
-        except OSError:
+        """The picture's hash; None for a blank picture, or a file Pillow or SmilePress cannot read
+        (only regular files are read: load/files.py)."""
+        folder, name = Path(path).parent, Path(path).name
+        st, _ = regular_file(folder, name)
+        if st is None:
             return None
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        data = None
+        digest = self.digests.get(key)
+        if digest is None:
+            data, _ = read_bytes(folder, name)
+            if data is None:
+                return None
+            digest = self.digests[key] = hashlib.sha256(data).hexdigest()
+        if digest not in self.hashes:
+            if data is None:
+                data, _ = read_bytes(folder, name)
+                if data is None:
+                    return None
+            try:
+                self.hashes[digest] = _compute_phash(data)
+            except ImportError:
+                raise
+            except Exception:  # noqa: BLE001 (Pillow cannot read it: no hash, no duplicate)
+                self.hashes[digest] = None
+        return self.hashes[digest]
 
     def project_pairs(self, content_root: Path, extra: list[str]) -> list[tuple[Path, Path, int]]:
         """Duplicate pairs among all images under content_root (and `extra` files), recomputed only
@@ -850,9 +920,8 @@ class PictureHashes:
         for e in extra:
             e = os.path.normpath(os.path.abspath(e))
             if e not in known:
-                try:
-                    st = os.stat(e)
-                except OSError:
+                st, _ = regular_file(Path(e).parent, Path(e).name)
+                if st is None:
                     continue
                 files.append((e, st.st_size, st.st_mtime_ns))
                 known.add(e)
@@ -911,17 +980,13 @@ def duplicate_images(
 
 
 def _images_under(root: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of each picture file under `root` that may be read (any other is
+    reported where an article uses it)."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.lower().endswith(IMAGE_SUFFIXES) and not name.startswith("."):
-                full = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(full)
-                except OSError:
-                    continue
-                found.append((os.path.normpath(os.path.abspath(full)), st.st_size, st.st_mtime_ns))
+    for path in listing(root, lambda name: name.lower().endswith(IMAGE_SUFFIXES)):
+        st, _ = regular_file(path.parent, path.name)
+        if st is not None:
+            found.append((os.path.normpath(os.path.abspath(path)), st.st_size, st.st_mtime_ns))
     return found
 
 

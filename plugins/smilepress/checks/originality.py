@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Problem
-from ..load.files import write_atomically
+from ..load.files import listing, read_text, write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..load.yaml_file import load_policy_file
 from ..model.findings import Finding, clipped
@@ -377,6 +377,10 @@ def reference_source(path: Path, text: str) -> str:
     return m.group(1) if m else path.as_posix()
 
 
+def _is_reference(name: str) -> bool:
+    return name.lower().endswith((".md", ".txt")) and not name.upper().startswith("README")
+
+
 class Library:
     """Every article and reference text, fingerprinted once; the index cached by content digest.
 
@@ -400,25 +404,23 @@ class Library:
         self._fresh = fresh  # this run's fingerprints by digest: what save() keeps
         for name, text in sorted(articles.items()):
             self._add(name, name, text, cached, fresh, exempt_quotes=True)
-        ref_dir = root / policy.reference_dir
-        for path in sorted(ref_dir.rglob("*")) if ref_dir.is_dir() else []:
-            if (
-                path.suffix.lower() in (".md", ".txt")
-                and path.is_file()
-                and not path.name.upper().startswith("README")
-            ):
-                text = path.read_text(encoding="utf-8", errors="replace")
-                name = path.relative_to(root).as_posix()
-                self.references.add(
-                    self._add(
-                        name,
-                        reference_source(path.relative_to(root), text),
-                        text,
-                        cached,
-                        fresh,
-                        exempt_quotes=False,
-                    )
+        self.problems: list[Problem] = []  # reference texts that could not be read
+        for path in listing(root / policy.reference_dir, _is_reference, hidden=True):
+            name = path.relative_to(root).as_posix()
+            text, problems = read_text(root, name)  # a regular file only (load/files.py)
+            if text is None:
+                self.problems += problems
+                continue
+            self.references.add(
+                self._add(
+                    name,
+                    reference_source(path.relative_to(root), text),
+                    text,
+                    cached,
+                    fresh,
+                    exempt_quotes=False,
                 )
+            )
 
     def _add(
         self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..errors import SmilePressError
+from ..errors import Problem, SmilePressError
+from ..load.files import listing, read_text
 from ..project import AS_OF_ENV, Project, find_root, parse_as_of
 from ..workflow.gate import PROFILES
 from .parser import _parser
@@ -74,9 +75,16 @@ def _handbook(project: Project) -> int:
     return 1 if errors else 0
 
 
+def _given_path(file: str) -> Path:
+    """An absolute path to what `file` names, its folder resolved but never the file itself (a
+    symlink is refused when read, never followed)."""
+    path = Path(os.path.abspath(file))
+    return path.parent.resolve() / path.name if path.name else path
+
+
 def _article_path(project: Project, file: str) -> Path:
-    path = Path(file).resolve()
-    if not path.is_file():
+    path = _given_path(file)
+    if not os.path.lexists(path):
         raise SmilePressError(f"找不到文件 {file}")
     if project.content_root not in path.parents:
         raise SmilePressError(
@@ -441,19 +449,11 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
         return project.markdown_files()
     files: list[Path] = []
     for given in paths:
-        path = Path(given).resolve()
-        if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in (".md", *DATA_SUFFIXES)
-                    and not any(x.startswith(".") for x in p.relative_to(path).parts)
-                )
-            )
-        elif path.is_file():
-            files.append(path)
+        path = _given_path(given)
+        if path.is_dir() and not path.is_symlink():
+            files.extend(listing(path, lambda name: name.lower().endswith((".md", *DATA_SUFFIXES))))
+        elif os.path.lexists(path):
+            files.append(path)  # not a regular file: reading it says why
         else:
             raise SmilePressError(f"找不到 {given}")
         if project.root not in (path, *path.parents):
@@ -464,7 +464,6 @@ def _check_targets(project: Project, paths: list[str]) -> list[Path]:
 def _check(args) -> int:
     """Exit 0: no error-level findings; 1: some; 2: the check could not run (or not fully)."""
     from ..checks.engine import Document
-    from ..model.findings import Finding
     from ..report.formats import render
 
     try:
@@ -485,7 +484,10 @@ def _check(args) -> int:
             project.content_root not in path.parents
         ):  # data, policies, references: nothing personal or secret
             rel = path.relative_to(project.root).as_posix()
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text, problems = read_text(project.root, rel)
+            if text is None:
+                findings += [_problem_finding(p) for p in problems]
+                continue
             sources[rel] = text
             allowed = (
                 staff if rel == "policies/people.yml" else frozenset()
@@ -496,21 +498,10 @@ def _check(args) -> int:
         article = project.load(path)
         entry = project.entry(article)
         sources[article.path] = article.text
-        findings += [
-            Finding.on_line(
-                p.path,
-                p.line,
-                column=p.col,
-                rule="file/invalid",
-                category="file",
-                level=p.level,
-                message=p.message,
-                suggestion=p.hint,
-                basis="SmilePress 内容模型",
-            )
-            for p in article.problems
-        ]
+        findings += [_problem_finding(p) for p in article.problems]
         findings += entry.review.findings
+    if "originality" in project.__dict__:  # the reference texts it could not read
+        findings += [_problem_finding(p) for p in project.originality.problems]
     project.save_caches()
     print(render(findings, args.format, sources, project.ruleset.by_id))
     for problem in project.rule_problems():
@@ -544,6 +535,23 @@ def _record_reviews(args) -> int:
     else:
         print("没有需要记录的评审")
     return 0
+
+
+def _problem_finding(p: Problem):
+    """A file's problem, reported by `check` like a finding."""
+    from ..model.findings import Finding
+
+    return Finding.on_line(
+        p.path,
+        p.line,
+        column=p.col,
+        rule="file/invalid",
+        category="file",
+        level=p.level,
+        message=p.message,
+        suggestion=p.hint,
+        basis="SmilePress 内容模型",
+    )
 
 
 def _backup(args) -> int:

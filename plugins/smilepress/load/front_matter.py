@@ -24,18 +24,20 @@ class Split:
     body_line: int  # file line where the body starts (1-based)
 
 
-def split(text: str, path: str) -> Split | Problem:
-    """The front matter at the top of `text` and the body after it, where MkDocs splits them."""
+def split(text: str, path: str) -> tuple[Split | None, list[Problem]]:
+    """The front matter at the top of `text` and the body after it, where MkDocs splits them; or
+    None and why MkDocs finds no front matter."""
     fm = markdown.front_matter(text)
     if fm is None:
-        return _not_closed(text, path)
-    return Split(
+        return None, [_not_closed(text, path)]
+    parts = Split(
         text[fm.yaml_start : fm.yaml_end],
         fm.yaml_start,
         fm.yaml_end,
         text[fm.end :],
         markdown.lf(text).count("\n", 0, fm.end) + 1,
     )
+    return parts, []
 
 
 def _not_closed(text: str, path: str) -> Problem:
@@ -65,34 +67,39 @@ def _not_closed(text: str, path: str) -> Problem:
     )
 
 
-def parse(text: str, path: str) -> tuple[Split, Loaded] | Problem:
-    """Split and load the front matter; it must be a mapping, to us and to MkDocs."""
-    parts = split(text, path)
-    if isinstance(parts, Problem):
-        return parts
-    loaded = load_yaml(parts.yaml_text, path, first_line=2)
-    if isinstance(loaded, Problem):
-        return loaded
+def parse(text: str, path: str) -> tuple[tuple[Split, Loaded] | None, list[Problem]]:
+    """Split and load the front matter; it must be a mapping, to us and to MkDocs. None and the
+    one problem when it is not."""
+    parts, problems = split(text, path)
+    if parts is None:
+        return None, problems
+    loaded, problems = load_yaml(parts.yaml_text, path, first_line=2)
+    if loaded is None:
+        return None, problems
     if not isinstance(loaded.data, dict):
         kind = (
             "空的"
             if loaded.data is None
             else f"一个{'列表' if isinstance(loaded.data, list) else '值'}"
         )
-        return Problem(
-            path,
-            2,
-            f"front matter 必须是“字段: 值”的映射，这里是{kind}",
-            "每行写一个字段，例如 title: 种植牙术后护理",
-        )
+        return None, [
+            Problem(
+                path,
+                2,
+                f"front matter 必须是“字段: 值”的映射，这里是{kind}",
+                "每行写一个字段，例如 title: 种植牙术后护理",
+            )
+        ]
     fm = markdown.front_matter(text)
     if not fm.mapping:  # our loader reads it, MkDocs' does not: a date that does not exist
         what = fm.error.splitlines()[0] if fm.error else "不是“字段: 值”的映射"
-        return Problem(
-            path,
-            fm.error_line or 2,
-            f"MkDocs 读不出 front matter 中的 {what}（像日期却不是真实存在的日期），"
-            "会把整段 front matter 当正文显示在页面上",
-            "日期写成 YYYY-MM-DD 并确认这一天存在；不是日期的值请加引号",
-        )
-    return parts, loaded
+        return None, [
+            Problem(
+                path,
+                fm.error_line or 2,
+                f"MkDocs 读不出 front matter 中的 {what}（像日期却不是真实存在的日期），"
+                "会把整段 front matter 当正文显示在页面上",
+                "日期写成 YYYY-MM-DD 并确认这一天存在；不是日期的值请加引号",
+            )
+        ]
+    return (parts, loaded), []

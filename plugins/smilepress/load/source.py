@@ -1,13 +1,16 @@
-"""Reading a text file safely: size limit, UTF-8 only (else say which encoding it looks like)."""
+"""Reading a text file safely: a regular file (load/files.py), size limit, UTF-8 only (else say
+which encoding it looks like)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
 
 from ..errors import Problem
+from .files import read_bytes
 
 MAX_BYTES = 2 * 1024 * 1024  # an article is a few KB; anything this large is a mistake or an attack
 BOM = "\ufeff"
@@ -84,35 +87,41 @@ def decode_text(data: bytes) -> str:
     raise ValueError("无法识别文件编码")
 
 
-def read_source(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> SourceText | Problem:
-    """Read `path` as UTF-8 text, or return the one problem that prevents it."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Problem(
+def read_source(
+    root: Path, rel: str, max_bytes: int = MAX_BYTES
+) -> tuple[SourceText | None, list[Problem]]:
+    """Read `root`/`rel` (a regular file: load/files.py) as UTF-8 text; or None and the one problem
+    that prevents it."""
+    data, problems = read_bytes(root, rel, limit=max_bytes + 1)
+    if data is None:
+        return None, problems
+    if len(data) > max_bytes:
+        size = os.lstat(root / rel).st_size
+        return None, [
+            Problem(
                 rel,
                 1,
                 f"文件过大（{size / 1024 / 1024:.1f} MB），"
                 f"单篇文章上限 {max_bytes // 1024 // 1024} MB",
                 "请检查是否误存了图片或导出数据；图片请另存为文件再引用",
             )
-        data = path.read_bytes()
-    except OSError as exc:
-        return Problem(rel, 1, f"无法读取文件：{exc.strerror or exc}", "检查文件权限与路径")
+        ]
     if not data.strip():
-        return Problem(rel, 1, "文件是空的", "请写入 front matter 和正文，或删除该文件")
+        return None, [Problem(rel, 1, "文件是空的", "请写入 front matter 和正文，或删除该文件")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return Problem(
-            rel,
-            line,
-            f"文件不是 UTF-8 编码，看起来是 {encoding_name(data)}",
-            "请在编辑器中另存为 UTF-8（无 BOM）后再提交",
-        )
+        return None, [
+            Problem(
+                rel,
+                line,
+                f"文件不是 UTF-8 编码，看起来是 {encoding_name(data)}",
+                "请在编辑器中另存为 UTF-8（无 BOM）后再提交",
+            )
+        ]
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1 or len(text)] else "\n"
-    return SourceText(text, bom, newline)
+    return SourceText(text, bom, newline), []

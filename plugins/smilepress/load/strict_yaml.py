@@ -129,18 +129,14 @@ class Loaded:
         return self.first_line + line
 
 
-def load_yaml(text: str, path: str, first_line: int = 1, tags: bool = False) -> Loaded | Problem:
-    """Parse `text` (which starts at `first_line` of file `path`) strictly; `tags`: tagged values
-    are read as Tagged instead of being an error."""
-    for number, line in enumerate(text.splitlines(), start=first_line):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            return Problem(
-                path,
-                number,
-                "YAML 中用了制表符（Tab）缩进",
-                "YAML 只能用空格缩进，请把 Tab 换成两个空格",
-            )
+def load_yaml(
+    text: str, path: str, first_line: int = 1, tags: bool = False
+) -> tuple[Loaded | None, list[Problem]]:
+    """Parse `text` (which starts at `first_line` of file `path`) strictly; or None and the one
+    problem that prevents it. `tags`: tagged values are read as Tagged instead of being an error."""
+    tab = _tab_in_indent(text, path, first_line)
+    if tab is not None:
+        return None, [tab]
     if (
         "&" not in text
         and "*" not in text
@@ -150,9 +146,8 @@ def load_yaml(text: str, path: str, first_line: int = 1, tags: bool = False) -> 
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
-            return Loaded(
-                fast.construct_document(node) if node is not None else None, node, first_line
-            )
+            data = fast.construct_document(node) if node is not None else None
+            return Loaded(data, node, first_line), []
         except Exception:  # noqa: BLE001 (the strict loader below finds and words the problem)
             pass
         finally:
@@ -162,14 +157,37 @@ def load_yaml(text: str, path: str, first_line: int = 1, tags: bool = False) -> 
         loader = (_TaggedLoader if tags else _StrictLoader)(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except YamlProblemError as exc:
+    except (YamlProblemError, yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return None, [_problem(exc, path, first_line)]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return Loaded(data, node, first_line), []
+
+
+def _tab_in_indent(text: str, path: str, first_line: int) -> Problem | None:
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return Problem(
+                path,
+                number,
+                "YAML 中用了制表符（Tab）缩进",
+                "YAML 只能用空格缩进，请把 Tab 换成两个空格",
+            )
+    return None
+
+
+def _problem(exc: Exception, path: str, first_line: int) -> Problem:
+    """What the strict loader's exception `exc` means, at its line of `path`."""
+    if isinstance(exc, YamlProblemError):
         message = (
             exc.message
             if exc.first_seen is None
             else f"{exc.message}（第一次在第 {first_line + exc.first_seen} 行）"
         )
         return Problem(path, first_line + exc.line, message, exc.hint)
-    except yaml.MarkedYAMLError as exc:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or exc.context or "无法解析"
@@ -186,13 +204,8 @@ def load_yaml(text: str, path: str, first_line: int = 1, tags: bool = False) -> 
             f"YAML 语法错误：{what}",
             "检查这一行及上一行的缩进、冒号后的空格和引号是否成对",
         )
-    except RecursionError:
+    if isinstance(exc, RecursionError):
         return Problem(
             path, first_line, "YAML 嵌套层次过深", "front matter 只需要简单的“字段: 值”和列表"
         )
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
-        return Problem(path, first_line, f"YAML 无法解析：{exc}", "检查 YAML 语法")
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return Loaded(data, node, first_line)
+    return Problem(path, first_line, f"YAML 无法解析：{exc}", "检查 YAML 语法")

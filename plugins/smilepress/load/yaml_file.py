@@ -5,6 +5,7 @@ each problem collected with the line it is on, the other keys and files still re
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +69,17 @@ def load_policy_file(root: Path, name: str, problems: list[Problem]) -> PolicyRe
 
 def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> PolicyReader | None:
     """A YAML mapping of the project (policies/, data/), strictly read; problems kept with lines."""
-    source = read_source(root / rel, rel)
-    if isinstance(source, Problem):
-        problems.append(
-            source
-            if (root / rel).exists()
-            else Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份")
+    source, read_problems = read_source(root, rel)
+    if source is None:
+        problems.extend(
+            read_problems
+            if os.path.lexists(root / rel)
+            else [Problem(rel, 1, "缺少策略文件", "请从示例项目复制一份")]
         )
         return None
-    loaded = load_yaml(source.text, rel)
-    if isinstance(loaded, Problem):
-        problems.append(loaded)
+    loaded, yaml_problems = load_yaml(source.text, rel)
+    if loaded is None:
+        problems.extend(yaml_problems)
         return None
     reader = PolicyReader(loaded, rel)
     if not isinstance(loaded.data, dict):

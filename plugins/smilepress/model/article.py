@@ -383,19 +383,20 @@ def _key_lines(loaded) -> dict[str, int]:
     return lines
 
 
-def load_article(path: Path, rel: str, src_uri: str, policies: Policies) -> Article:
-    """Read and validate one article; never raises for a bad file."""
-    source = read_source(path, rel)
-    if isinstance(source, Problem):
-        return Article(rel, src_uri, {}, problems=(source,))
+def load_article(root: Path, rel: str, src_uri: str, policies: Policies) -> Article:
+    """Read and validate the article `rel` of the project at `root`; never raises for a bad file
+    (one that is not a regular file, a symlink above all, is never read: load/files.py)."""
+    source, problems = read_source(root, rel)
+    if source is None:
+        return Article(rel, src_uri, {}, problems=tuple(problems))
     return parse_article(source.text, rel, src_uri, policies)
 
 
 def parse_article(text: str, rel: str, src_uri: str, policies: Policies) -> Article:
     """Validate one article's text (read from disk, or from another branch with git show)."""
-    parsed = front_matter.parse(text, rel)
-    if isinstance(parsed, Problem):
-        return Article(rel, src_uri, {}, body=text, text=text, problems=(parsed,))
+    parsed, problems = front_matter.parse(text, rel)
+    if parsed is None:
+        return Article(rel, src_uri, {}, body=text, text=text, problems=tuple(problems))
     parts, loaded = parsed
     meta, lines = loaded.data, _key_lines(loaded)
     f = _Fields(rel, meta, lines, policies)

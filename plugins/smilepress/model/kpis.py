@@ -87,13 +87,15 @@ def _evaluate(node: ast.AST, numbers: dict[str, float]) -> float:
     return float(node.value)  # a number: parse_formula let nothing else through
 
 
-def parse_formula(formula: str) -> ast.Expression | str:
-    """The formula's syntax tree, or what is wrong with it (only + - * / ( ), numbers and metric
-    fields)."""
+def parse_formula(
+    formula: str, kpi: str, path: str, line: int
+) -> tuple[ast.Expression | None, list[Problem]]:
+    """The formula of indicator `kpi` (at `line` of `path`) as a syntax tree; or None and what is
+    wrong with it (only + - * / ( ), numbers and metric fields)."""
     try:
         tree = ast.parse(formula, mode="eval")
     except SyntaxError:
-        return "公式写法有误"
+        return None, [_formula_problem(kpi, path, line, "公式写法有误")]
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.BinOp, ast.Load)) or type(node) in _OPS:
             continue
@@ -111,10 +113,16 @@ def parse_formula(formula: str) -> ast.Expression | str:
             continue
         if isinstance(node, ast.Name):
             if node.id not in FORMULA_FIELDS:
-                return f"未知字段 {node.id}（可用：{', '.join(FORMULA_FIELDS)}）"
+                why = f"未知字段 {node.id}（可用：{', '.join(FORMULA_FIELDS)}）"
+                return None, [_formula_problem(kpi, path, line, why)]
             continue
-        return f"公式里不能有 {type(node).__name__}：只能用 + - * / 、括号、数字和指标字段"
-    return tree
+        why = f"公式里不能有 {type(node).__name__}：只能用 + - * / 、括号、数字和指标字段"
+        return None, [_formula_problem(kpi, path, line, why)]
+    return tree, []
+
+
+def _formula_problem(kpi: str, path: str, line: int, why: str) -> Problem:
+    return Problem(path, line, f"指标 {kpi} 的公式：{why}", "例如 formula: clicks / impressions")
 
 
 @dataclass
@@ -167,13 +175,10 @@ def load_kpis(root: Path) -> tuple[list[Kpi], list[Problem]]:
             )
             continue
         seen.add(kid)
-        tree = parse_formula(str(spec.get("formula", "")))
-        if isinstance(tree, str):
-            r.fail(
-                (*where, "formula"),
-                f"指标 {kid} 的公式：{tree}",
-                "例如 formula: clicks / impressions",
-            )
+        line = r.loaded.line_of(*where, "formula")
+        tree, formula_problems = parse_formula(str(spec.get("formula", "")), kid, r.path, line)
+        if tree is None:
+            r.problems.extend(formula_problems)
             continue
         direction = spec.get("direction", "higher")
         target = spec.get("target")

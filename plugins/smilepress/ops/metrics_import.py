@@ -4,12 +4,13 @@ the columns mapped in policies/metrics-import.yml.
 
 from __future__ import annotations
 
+import os
 import re
 from itertools import pairwise
 from pathlib import Path
 
 from ..errors import Problem
-from ..load.files import write_atomically
+from ..load.files import read_text, write_atomically
 from ..load.source import decode_text
 from ..load.yaml_file import load_policy_file
 from ..model.kpis import FIELD_NAMES, FIELDS
@@ -148,11 +149,13 @@ def import_csv(root: Path, channel: str, csv_path: Path) -> tuple[list[str], lis
     done = []
     for month, totals in sorted(months.items()):
         path = root / "data" / "metrics" / f"{month}.yml"
-        data = (
-            yaml.safe_load(path.read_text(encoding="utf-8"))
-            if path.is_file()
-            else {"month": month, "channels": {}}
-        )
+        data = {"month": month, "channels": {}}
+        if os.path.lexists(path):  # only a regular file is read, and replaced (load/files.py)
+            text, read_problems = read_text(root, path.relative_to(root).as_posix())
+            if text is None:
+                problems += read_problems
+                continue
+            data = yaml.safe_load(text)
         numbers = {f: (int(v) if float(v).is_integer() else v) for f, v in totals.items()}
         present = (data.get("channels") or {}).get(channel)
         if present == numbers:

@@ -4,9 +4,11 @@ indicator, a monthly report per month, the plans against actual numbers and the 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import Problem
+from ..load.files import read_text
 from ..model.kpis import FIELD_NAMES, FIELDS, Kpi, Metrics, load_kpis, load_metrics
 from ..model.plans import Plan, load_plans
 from .charts import svg_line
@@ -212,7 +214,10 @@ def internal_pages(root: Path) -> tuple[dict[str, str], list[Problem]]:
         out[uri] += plan_against_actual(indicators, metrics, plans, month) + budget_execution(
             metrics, budget, month
         )
-        narrative = root / "data" / "reports" / f"{month}.md"
-        if narrative.is_file():
-            out[uri] += "\n## 分析与建议\n\n" + narrative.read_text(encoding="utf-8")
+        narrative = f"data/reports/{month}.md"
+        if os.path.lexists(root / narrative):
+            text, read_problems = read_text(root, narrative)  # a regular file only
+            problems += read_problems
+            if text is not None:
+                out[uri] += "\n## 分析与建议\n\n" + text
     return out, problems + metrics.problems + plan_problems

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import Problem
 from ..load import front_matter
 from ..load.history import ApprovalKey, Commit, approval_key
 from ..model.article import Approval, Article, text_digest
@@ -37,8 +36,8 @@ def _state(text: str | None, rel: str) -> tuple[str, set[ApprovalKey], str] | No
     git's history of the file: only the text part of the digest can be compared)."""
     if text is None:
         return None
-    parsed = front_matter.parse(text, rel)
-    if isinstance(parsed, Problem):
+    parsed, _ = front_matter.parse(text, rel)
+    if parsed is None:
         return ("?", set(), "")
     parts, loaded = parsed
     meta = loaded.data

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import ahocorasick_rs
 import yaml
 
+from ..load.files import files_under, read_bytes
 from ..model.regulation import load_regulation
 from ..project import Project
 
@@ -69,14 +70,17 @@ def fragments(body: str) -> list[str]:
     ]
 
 
-def _raw_status(path: Path) -> str | None:
+def _raw_status(root: Path, rel: str) -> str | None:
     """A second opinion on an article's status, read with plain PyYAML rather than the model."""
+    data, _ = read_bytes(root, rel)  # only a regular file is read (load/files.py)
+    if data is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         head = text.split("\n---", 1)[0].removeprefix("---")
         meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return str(meta.get("status")) if isinstance(meta, dict) else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+    except (UnicodeDecodeError, yaml.YAMLError, AttributeError):
         return None
 
 
@@ -114,7 +118,7 @@ def forbidden_markers(project: Project, chrome: str = "") -> dict[str, str]:
         a = entry.article
         if (
             decision.included
-            and _raw_status(project.root / a.path) in project.policies.publishable_states
+            and _raw_status(project.root, a.path) in project.policies.publishable_states
         ):
             public_text.append(
                 normalise(a.title + "\n" + a.body) + "\x00" + normalise(without_markup(a.body))
@@ -168,8 +172,13 @@ def site_file_content(path: Path) -> bytes:
     """What one output file can show a reader, as UTF-8 lines, whatever its name says: the content
     is sniffed (gzip unpacked, a BOM or a declared charset honoured, GB18030 tried where the bytes
     are not UTF-8, JSON read for its string values) and escaped text (\\u6cbb in a script, \\6cbb in
-    a stylesheet, %E6%B2%BB in an address) is added decoded."""
-    return "\n".join(site_texts(path.read_bytes())).encode("utf-8")
+    a stylesheet, %E6%B2%BB in an address) is added decoded. Only a regular file is read
+    (load/files.py): anything else in a site (a symlink, a pipe) cannot be checked, so it raises
+    and the guard fails the build."""
+    raw, problems = read_bytes(path.parent, path.name)
+    if raw is None:
+        raise OSError(f"{path}：{problems[0].message}")
+    return "\n".join(site_texts(raw)).encode("utf-8")
 
 
 def site_texts(raw: bytes) -> list[str]:
@@ -276,8 +285,9 @@ class Scanner:
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    """Every file of the site: what a reader can see is judged by content, never by name."""
-    return sorted(p for p in site_dir.rglob("*") if p.is_file())
+    """Every file of the site, hidden ones too: what a reader can see is judged by content, never
+    by name. Symlinks are listed, never followed (reading one fails the guard)."""
+    return files_under(site_dir)
 
 
 def scan(site_dir: Path, markers: dict[str, str]) -> list[Leak]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 from collections import Counter
 
-from ..errors import Problem
 from ..load import git
 from ..load.front_matter import split
 from ..load.git import GitError
@@ -24,8 +24,8 @@ CONTEXT = 12  # unchanged characters shown around each change
 def _body(text: str | None, path: str) -> str:
     if text is None:
         return ""
-    parts = split(text, path)
-    return text if isinstance(parts, Problem) else parts.body
+    parts, _ = split(text, path)
+    return text if parts is None else parts.body
 
 
 def char_diff(old: str, new: str, context: int = CONTEXT) -> str:
@@ -112,7 +112,7 @@ def review_summary(project: Project, base: str) -> str:
         return "\n".join(lines + ["本次改动没有涉及文章。"])
     for rel in paths:
         path = project.root / rel
-        if not path.is_file():
+        if not os.path.lexists(path):  # deleted; anything else there is loaded and says what it is
             continue
         entry = project.entry(project.load(path))
         a = entry.article

@@ -252,8 +252,7 @@ def run_event(
         raise SmilePressError(
             [Problem(article.path, article.lines.get("status", 1), r) for r in problems]
         )
-    with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-        original = handle.read()
+    original = front_matter_edit.file_text(project.root, article.path)
     at = project.clock.now().isoformat(timespec="seconds")  # when the person acted: the real time
     text, what = _edit_for(event, article, entry, actor, p, original, role, reason, next_review, at)
     message = (

@@ -6,6 +6,7 @@ are. Positions come from the YAML parser's node marks, so nothing is searched fo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,13 +14,23 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..errors import Problem, SmilePressError
 from ..load import front_matter
+from ..load.files import read_bytes
 from ..load.source import BOM
 
 
+def file_text(root: Path, rel: str) -> str:
+    """The text of the file `rel` to edit, exactly as it is (line endings and a BOM kept); only a
+    regular file is read (load/files.py), anything else raises."""
+    data, problems = read_bytes(root, rel)
+    if data is None:
+        raise SmilePressError(problems)
+    return data.decode("utf-8")
+
+
 def _compose(text: str, path: str):
-    parts = front_matter.split(text, path)
-    if isinstance(parts, Problem):
-        raise SmilePressError(parts)
+    parts, problems = front_matter.split(text, path)
+    if parts is None:
+        raise SmilePressError(problems)
     try:
         node = yaml.compose(parts.yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -20,6 +20,7 @@ only, never as a person. A refusal, or a commit that fails, leaves the working t
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import tempfile
@@ -33,10 +34,11 @@ import yaml
 
 from ..errors import SmilePressError
 from ..load import git
-from ..load.files import write_atomically
+from ..load.files import regular_file, write_atomically
 from ..load.forge import open_forge, refusal
 from ..load.git import GitError
 from ..load.signatures import Signatures, fingerprint, normalise_key
+from ..load.source import read_source
 from ..model.article import parse_article
 from ..model.policies import AUTHOR, Person, Policies
 from ..project import Project
@@ -427,7 +429,7 @@ def _article_paths(project: Project, paths: tuple[str, ...]) -> list[str]:
         if p.startswith(content)
         and p.endswith(".md")
         and not any(part.startswith(".") for part in p.split("/"))
-        and (project.root / p).is_file()
+        and os.path.lexists(project.root / p)  # not a regular file: loading it says why
     ]
 
 
@@ -490,8 +492,7 @@ def _approval_item(
         return None, f"{p.types[now.type].name}不需要“{p.role_name(role)}”批准"
     if then is None:
         return None, f"评审的提交 {review.commit[:12]} 中的 policies/ 无法读取"
-    earlier = then.root / path
-    if not earlier.is_file() or then.load(earlier).digest != now.digest:
+    if regular_file(then.root, path)[0] is None or then.load(then.root / path).digest != now.digest:
         return None, f"评审（提交 {review.commit[:12]}）之后内容又有改动，评审不适用于现在的文本"
     item = {
         "by": person.id,
@@ -609,9 +610,20 @@ def _status_at(project: Project, sha: str, path: str) -> str:
 
 
 def _recorded_reviews(root: Path) -> set[str]:
-    path = root / RECORDS
-    entries = _load_records(path.read_text(encoding="utf-8"), []) if path.is_file() else []
+    text = _records_text(root)
+    entries = _load_records(text, []) if text is not None else []
     return {str(e.get("review")) for e in entries if isinstance(e, dict)}
+
+
+def _records_text(root: Path) -> str | None:
+    """records/reviews.yml as it is now; None when there is none yet. Read like a policy file (a
+    regular file, UTF-8: load/source.py): anything else there is refused."""
+    if not os.path.lexists(root / RECORDS):
+        return None
+    source, problems = read_source(root, RECORDS)
+    if source is None:
+        raise refusal(str(problems[0]), "恢复成记录器写的格式（git log 查看）")
+    return source.text
 
 
 def _load_records(text: str, appended: list[dict]) -> list:
@@ -654,14 +666,13 @@ def _new_texts(project: Project, plan: Plan) -> dict[Path, tuple[str | None, str
     for rel, item in plan.approvals:
         path = project.root / rel
         if path not in texts:
-            with open(path, encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-                original = handle.read()
+            original = front_matter_edit.file_text(project.root, rel)
             texts[path] = (original, original)
         original, text = texts[path]
         texts[path] = (original, front_matter_edit.append_to_list(text, "approvals", item, rel))
     if plan.entries:
         path = project.root / RECORDS
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        old = _records_text(project.root)
         texts[path] = (old, _append_records(old, plan.entries))
     return texts
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from xml.etree import ElementTree
 
 from ..checks.engine import Checker, Document
 from ..errors import Problem, SmilePressError
+from ..load.files import files_under, read_bytes
 from ..load.source import read_source
 from ..load.strict_yaml import Tagged, load_yaml
 from ..load.yaml_file import PolicyReader
@@ -152,12 +152,12 @@ class SiteConfig:
 
 def read(root: Path) -> SiteConfig:
     """mkdocs.yml of the project at `root`, read strictly as data; raises if it cannot be."""
-    source = read_source(root / CONFIG, CONFIG)
-    if isinstance(source, Problem):
-        raise SmilePressError(source)
-    loaded = load_yaml(source.text, CONFIG, tags=True)
-    if isinstance(loaded, Problem):
-        raise SmilePressError(loaded)
+    source, problems = read_source(root, CONFIG)
+    if source is None:
+        raise SmilePressError(problems)
+    loaded, problems = load_yaml(source.text, CONFIG, tags=True)
+    if loaded is None:
+        raise SmilePressError(problems)
     reader = PolicyReader(loaded, CONFIG)
     if not isinstance(loaded.data, dict):
         reader.fail((), "mkdocs.yml 的顶层应该是映射（“键: 值”）")
@@ -512,7 +512,7 @@ def static_problems(
     publishes them as they are), symbolic links (they could point at content/ or out of the
     project), or anything else; an empty hidden file (.keep) is fine."""
     found = []
-    for path in _files(folder):
+    for path in files_under(folder):
         reason = _static_file(path, scripts, templates)
         if reason:
             rel = (path.parent.resolve() / path.name).relative_to(root).as_posix()
@@ -534,16 +534,6 @@ def folders(config: SiteConfig) -> list[Path]:
     return out
 
 
-def _files(folder: Path) -> Iterator[Path]:
-    for base, dirs, files in os.walk(folder, followlinks=False):
-        for name in sorted(dirs):
-            if os.path.islink(os.path.join(base, name)):
-                yield Path(base, name)
-        dirs.sort()
-        for name in sorted(files):
-            yield Path(base, name)
-
-
 def _static_file(path: Path, scripts: bool, templates: bool) -> tuple[str, str] | None:
     """(what is wrong, what to do) with one file of a static folder, or None."""
     if path.is_symlink():
@@ -558,10 +548,9 @@ def _static_file(path: Path, scripts: bool, templates: bool) -> tuple[str, str] 
         return None  # a template of the governed theme folder
     if suffix in PAGE_SUFFIXES:
         return f"静态文件夹中有 {suffix} 页面，会不经审批直接上网站", f"删除它；{STATIC_HINT}"
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return f"无法读取（{exc.strerror}）", "删除它或修正权限"
+    raw, unreadable = read_bytes(path.parent, path.name)  # never a pipe (load/files.py)
+    if raw is None:
+        return unreadable[0].message, unreadable[0].hint
     if not raw and path.name.startswith("."):
         return None  # .keep: holds a folder in git, shows nothing
     if suffix not in ALLOWED_SUFFIXES:
@@ -679,12 +668,12 @@ def shown_texts(root: Path, folders: list[Path]) -> list[Shown]:
     shows on the page) and scripts, with their escapes decoded, and the text of SVG images."""
     out = []
     for folder in folders:
-        for path in _files(folder):
+        for path in files_under(folder):
             suffix = path.suffix.lower()
             if path.is_symlink() or suffix not in (*STYLESHEETS, *SCRIPTS, *SVG):
                 continue
-            raw = path.read_bytes()
-            text = _utf8(raw)
+            raw, _ = read_bytes(path.parent, path.name)  # one it cannot read: static_problems
+            text = _utf8(raw) if raw is not None else None
             if text is None:
                 continue
             pieces: list[tuple[int, str]] = []
