@@ -292,8 +292,18 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def _note_exposed_keys(self) -> None:
         """A registered key's private half in the repository lets anyone sign as its owner: a
         warning, except for the sample's own keys, public on purpose (a note)."""
-        for problem in exposed_keys(self.project.history, self.project.policies):
-            (log.warning if problem.level == "warning" else log.info)("%s", problem)
+        found = exposed_keys(self.project.history, self.project.policies)
+        for problem in found:
+            if problem.level == "warning":
+                log.warning("%s", problem)
+        sample = [p.path for p in found if p.level != "warning"]
+        if sample:  # one line: the sample says so in every build without filling the log
+            log.info(
+                "示例部门：%s 等 %d 把登记过的私钥故意放在仓库里，只供示例和测试；"
+                "真实部门请登记各人自己的公钥（README：Trust）",
+                sample[0],
+                len(sample),
+            )
 
     def _refuse_unsigned_configuration(self) -> None:
         """The branch does not change the rules it is judged by: a published build refuses while
