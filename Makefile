@@ -26,7 +26,7 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 serve: $(STAMP)
 	SMILEPRESS_PROFILE=preview $(BIN)/mkdocs serve

@@ -309,16 +309,22 @@ def test_a_recorder_signed_approval_counts_only_with_a_review(draft, capsys):
     assert not verdicts["manager"].counts and "没有注明所记录的评审" in verdicts["manager"].reason
 
 
-def test_reviews_written_by_a_writer_vouch_for_nothing(published, capsys):
-    published.replace("policies/people.yml", "roles: [writer]", "roles: [writer, dentist]")
-    published.commit_all("给自己加角色", "lixiaoyu")
-    sha = published.git("rev-parse", "HEAD").strip()
-    published.write(
+def record_manager_review_of_head(factory) -> None:
+    """records/reviews.yml: the manager's review covering HEAD's change to people.yml (who writes
+    and signs the file decides whether it counts)."""
+    sha = factory.git("rev-parse", "HEAD").strip()
+    factory.write(
         "records/reviews.yml",
         "reviews:\n"
         f"  - {{review: 'github:1', pull: 1, by: chensiyuan, role: manager, reviewed: {sha}, "
         f"commits: [{sha}], paths: [policies/people.yml], at: '2026-11-28'}}\n",
     )
+
+
+def test_reviews_written_by_a_writer_vouch_for_nothing(published, capsys):
+    published.replace("policies/people.yml", "roles: [writer]", "roles: [writer, dentist]")
+    published.commit_all("给自己加角色", "lixiaoyu")
+    record_manager_review_of_head(published)
     published.commit_all("记录评审", "lixiaoyu")
     assert any(p.path == "policies/people.yml" for p in Project(published.root).config_refusals())
 
@@ -326,13 +332,7 @@ def test_reviews_written_by_a_writer_vouch_for_nothing(published, capsys):
 def test_a_review_recorded_by_the_recorder_vouches_for_a_governed_change(published):
     published.replace("policies/people.yml", "roles: [writer]", "roles: [writer, service]")
     published.commit_all("调整职责（合并请求 #1）", "lixiaoyu")
-    sha = published.git("rev-parse", "HEAD").strip()
-    published.write(
-        "records/reviews.yml",
-        "reviews:\n"
-        f"  - {{review: 'github:1', pull: 1, by: chensiyuan, role: manager, reviewed: {sha}, "
-        f"commits: [{sha}], paths: [policies/people.yml], at: '2026-11-28'}}\n",
-    )
+    record_manager_review_of_head(published)
     commit_with(published, "record-reviews", recorder())
     assert Project(published.root).config_refusals() == []
 
