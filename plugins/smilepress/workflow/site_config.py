@@ -776,29 +776,22 @@ def chrome_problems(
     pieces = [(config.line(*where), as_prose(text, is_html)) for where, text, is_html in frame]
     for index, f in check_texts(checker, CONFIG, pieces, today):
         key = ".".join(map(str, frame[index][0]))
-        problem = Problem(
-            CONFIG,
-            pieces[index][0],
-            f"{key} 显示在公开网站的每个页面上：{f.message}（{f.rule}）",
-            f.suggestion,
-            level=f.level if f.level == "error" else "warning",
-        )
-        if f.level == "error":
-            refusals.append(problem)
-        elif f.level == "warning":
-            notes.append(problem)
+        message = f"{key} 显示在公开网站的每个页面上"
+        _sort(Problem(CONFIG, pieces[index][0], message), f, refusals, notes)
     for item in shown:
         texts = [(line, as_prose(text)) for line, text in item.pieces]
         for index, f in check_texts(checker, item.path, texts, today):
-            problem = Problem(
-                item.path,
-                texts[index][0],
-                f"这段文字会显示在公开网站上：{f.message}（{f.rule}）",
-                f.suggestion,
-                level=f.level if f.level == "error" else "warning",
-            )
-            if f.level == "error":
-                refusals.append(problem)
-            elif f.level == "warning":
-                notes.append(problem)
+            where = Problem(item.path, texts[index][0], "这段文字会显示在公开网站上")
+            _sort(where, f, refusals, notes)
     return refusals, notes
+
+
+def _sort(where: Problem, f, refusals: list[Problem], notes: list[Problem]) -> None:
+    """A finding in text the site shows, told at `where` (file, line, what shows it): an error
+    refuses the build, a warning is a note, info is left out."""
+    if f.level not in ("error", "warning"):
+        return
+    problem = Problem(
+        where.path, where.line, f"{where.message}：{f.message}（{f.rule}）", f.suggestion, f.level
+    )
+    (refusals if f.level == "error" else notes).append(problem)
