@@ -45,7 +45,8 @@ from bench_build import extract, make_projects, prose_paragraphs  # noqa: E402
 
 from smilepress.checks.engine import Checker, Document  # noqa: E402
 from smilepress.checks.rule_packs import Rule, RuleSet, load_rules  # noqa: E402
-from smilepress.checks.textview import normalise, prose_mask  # noqa: E402
+from smilepress.checks.textview import prose_mask  # noqa: E402
+from smilepress.view.normalise import normalise  # noqa: E402
 
 TYPES = {"education", "ad", "faq", "case", "page"}
 _HAN = re.compile(r"[\u4e00-\u9fff]+")

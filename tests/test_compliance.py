@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from smilepress.checks.engine import Checker, Document
 from smilepress.checks.rule_packs import load_rules
-from smilepress.checks.textview import normalise, prose_mask
+from smilepress.checks.textview import prose_mask
 from smilepress.cli import main
 from smilepress.load.markdown import Lines
 from smilepress.model.findings import Finding, clipped
 from smilepress.project import Project
+from smilepress.view.normalise import normalise
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}

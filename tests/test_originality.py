@@ -7,9 +7,9 @@ import json
 import pytest
 
 from smilepress.checks.originality import Policy, align, content, coverage
-from smilepress.checks.textview import to_simplified
 from smilepress.cli import main
 from smilepress.project import Project
+from smilepress.view.normalise import to_simplified
 
 ORIGINAL = (
     "种植手术结束后，请咬紧棉球四十分钟左右再吐掉，术后两小时内不要进食，之后可以吃温凉的流质或半流质食物。"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from .textview import HALF_WIDTH
+from ..view.normalise import HALF_WIDTH
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,7 @@ def find_beyond_whitelist(text: str) -> list[Detection]:
     Lines that start hidden (front-matter values such as the title, comments) are left to other
     rules.
     """
-    from .textview import fold  # noqa: PLC0415 (traditional characters, full width: only this detector needs it)
+    from ..view.normalise import fold  # noqa: PLC0415 (traditional characters, full width: only this detector needs it)
 
     found, pos = [], 0
     for line in text.split("\n"):

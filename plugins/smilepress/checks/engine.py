@@ -24,9 +24,10 @@ import ahocorasick_rs
 from ..load.files import write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
+from ..view.normalise import View, fold, normalise
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
-from .textview import MASK, View, fold, markup_mask, normalise, prose_mask
+from .textview import MASK, markup_mask, prose_mask
 
 # Part of the cache key: bump when a change (here, or in what the views read) changes findings.
 ENGINE_VERSION = "2"  # 2: the views read load/markdown.py

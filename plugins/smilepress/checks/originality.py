@@ -27,7 +27,8 @@ from ..load.files import listing, read_text, write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..load.yaml_file import load_policy_file
 from ..model.findings import Finding, clipped
-from .textview import fold, prose_mask
+from ..view.normalise import fold
+from .textview import prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
 _ATTRIBUTION = re.compile(r"来源|出处|引自|摘自|转引|参见|——|—|《[^》]+》|source:|https?://", re.I)

@@ -16,8 +16,8 @@ from typing import Any
 
 from ..errors import Problem
 from ..load.yaml_file import PolicyReader, load_policy_file
+from ..view.normalise import normalise, normalise_pattern
 from .detectors import DETECTORS
-from .textview import normalise, normalise_pattern
 
 PACK_DIR = "policies/compliance"
 CATEGORIES = (

@@ -120,6 +120,9 @@ def blank(text: str, spans, fill: str = MASK) -> str:
 
 # -- front matter --------------------------------------------------------------------------------
 
+# Front-matter fields a page shows its readers (the theme prints them): their values are wording.
+SHOWN_FIELDS = ("title", "description", "tags")
+
 # MkDocs' YAML_RE (mkdocs/utils/meta.py), matched on lf(text) at the start (after a BOM).
 _YAML_RE = re.compile(r"-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
@@ -134,7 +137,7 @@ class FrontMatter:
     data: Any  # what MkDocs' loader read (None when it failed)
     error: str  # why MkDocs' loader failed ("" when it did not)
     error_line: int  # file line of that failure (0 when unknown)
-    prose: tuple[tuple[int, int], ...]  # the values of title and description (published wording)
+    prose: tuple[tuple[int, int], ...]  # the values of SHOWN_FIELDS (published wording), in order
 
     @property
     def mapping(self) -> bool:
@@ -191,9 +194,13 @@ def _mkdocs_load(source: str) -> tuple[Any, str, int, list[tuple[int, int]]]:
     prose = []
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value in ("title", "description"):
-                if isinstance(value, yaml.ScalarNode):
-                    prose.append((value.start_mark.index, value.end_mark.index))
+            if isinstance(key, yaml.ScalarNode) and key.value in SHOWN_FIELDS:
+                items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                prose += [
+                    (item.start_mark.index, item.end_mark.index)
+                    for item in items
+                    if isinstance(item, yaml.ScalarNode)
+                ]
     return data, "", 0, prose
 
 

@@ -1,0 +1,263 @@
+"""The one normalisation of shown text, with the way back to where each character came from.
+
+Every check and the leak guard compare text after the same steps, so a disguise that a reader does
+not see changes nothing:
+
+1. Unicode NFKC, character by character: compatibility forms fold to the plain ones (Kangxi
+   radicals ⽆ → 无, circled and full-width digits, ligatures, ㎏ → kg);
+2. default-ignorable code points removed (zero-width space, joiners, word joiner, soft hyphen,
+   variation selectors, tag characters, U+180E, U+034F, bidi controls …): a browser draws nothing
+   for them, so they must not split a word;
+3. full width to ASCII, Latin to lower case, traditional to simplified characters, a few look-alikes
+   (one character for one);
+4. Han characters split by spaces or decoration (最 好, 最*好, 最·好) joined, within a line.
+
+`entities=True` also decodes HTML character references first (for text that is HTML or may be:
+site files, chrome). A rendered page's text is already decoded by the HTML parser; decoding it
+again would read `&amp;#26368;`, which a browser shows as the characters `&#26368;`, as 最.
+
+`View.origin(i)` is the offset in the input of normalised character i; `origin_end(i)` the offset
+just after character i-1 (the end of a half-open span). A View can be built on another View's
+input offsets (`Offsets.then`), so a finding in normalised text leads back to the writer's file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# The one full-width table: full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII,
+# one character for one. detectors.py reads numbers and e-mail addresses with it.
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# For matching wording: that, a few look-alikes, and Latin in lower case, one character for one.
+_TABLE = (
+    {code: chr(half).lower() for code, half in HALF_WIDTH.items()}
+    | {
+        0x00A0: 0x20,
+        ord("％"): ord("%"),
+        ord("﹪"): ord("%"),
+        ord("—"): ord("-"),
+        ord("–"): ord("-"),
+        ord("－"): ord("-"),
+    }
+    | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+)
+# Punctuation that normalising turns to ASCII, for rule authors' patterns and word lists: a rule
+# written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in
+# a pattern outside a character class they would become regex syntax).
+_PUNCTUATION = str.maketrans("，？！；：＂＇％　", ",?!;:\"'% ")
+
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), all of it: a browser draws
+# none of these, so none may split a word.
+IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# What writers put between Han characters to split a word (最 好, 最*好, 最·好). Not across line
+# breaks: a line is a unit for some rules (a field of an ad).
+_SEP = r"[ \t*·•丶~]"
+_SPLITTER = re.compile(rf"(?<=[{_HAN}]){_SEP}+(?=[{_HAN}])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+
+
+def normalise_pattern(pattern: str) -> str:
+    """A rule author's pattern in the alphabet of normalised text (，→ , and the like)."""
+    return pattern.translate(_PUNCTUATION)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # noqa: PLC0415 (imported on first use: only the checks need it)
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified characters, keeping the length (positions must still line up)."""
+    if text.isascii():
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+
+
+_FOLD = {chr(k): chr(v) if isinstance(v, int) else v for k, v in _TABLE.items() if k > 0x7F}
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
+
+
+def _fold(text: str) -> str:
+    """Lower case and ASCII for full-width forms, one character for one."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower to two characters (İ): use the table
+        return text.translate(_TABLE)
+    return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
+
+
+def fold(text: str) -> str:
+    """Step 3 alone, one character for one (labels, field values, fingerprints)."""
+    return to_simplified(_fold(text))
+
+
+# -- offsets --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """Where each character of an output text came from in its input, as runs.
+
+    A run maps output [out, next run's out) to input [start, end): one for one when the lengths
+    agree, otherwise every character of the run to the whole input span (an entity, an expansion).
+    """
+
+    outs: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    length: int  # of the output
+    then: Offsets | None = None  # the input's own offsets, when the input was itself an output
+
+    def _run(self, i: int) -> int:
+        return max(0, bisect.bisect_right(self.outs, i) - 1)
+
+    def _linear(self, k: int) -> bool:
+        following = self.outs[k + 1] if k + 1 < len(self.outs) else self.length
+        return following - self.outs[k] == self.ends[k] - self.starts[k]
+
+    def origin(self, i: int) -> int:
+        k = self._run(i)
+        if self._linear(k):
+            at = self.starts[k] + (i - self.outs[k])
+        else:
+            at = self.starts[k]
+        return self.then.origin(at) if self.then else at
+
+    def origin_end(self, i: int) -> int:
+        """Input offset just after output character i-1."""
+        if i <= 0:
+            at = 0
+        else:
+            k = self._run(i - 1)
+            at = self.starts[k] + (i - self.outs[k]) if self._linear(k) else self.ends[k]
+        return self.then.origin_end(at) if self.then else at
+
+
+class OffsetsBuilder:
+    """Collects an output text piece by piece with the input span each piece came from."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.outs: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.length = 0
+
+    def add(self, text: str, start: int, end: int) -> None:
+        """`text` came from input [start, end): one for one if the lengths agree, else as a unit."""
+        if not text:
+            return
+        if (
+            self.outs
+            and self.ends[-1] == start
+            and end - start == len(text)
+            and self.ends[-1] - self.starts[-1] == self.length - self.outs[-1]
+        ):
+            self.ends[-1] = end  # extends a one-for-one run
+        else:
+            self.outs.append(self.length)
+            self.starts.append(start)
+            self.ends.append(end)
+        self.parts.append(text)
+        self.length += len(text)
+
+    def build(self, then: Offsets | None = None) -> tuple[str, Offsets]:
+        if not self.outs:
+            return "", Offsets((0,), (0,), (0,), 0, then)
+        return "".join(self.parts), Offsets(
+            tuple(self.outs), tuple(self.starts), tuple(self.ends), self.length, then
+        )
+
+
+def identity(length: int, then: Offsets | None = None) -> Offsets:
+    return Offsets((0,), (0,), (length,), length, then)
+
+
+@dataclass(frozen=True)
+class View:
+    """Normalised text and the way back to the input (or, through `offsets.then`, further)."""
+
+    text: str
+    offsets: Offsets
+
+    def origin(self, i: int) -> int:
+        return self.offsets.origin(i)
+
+    def origin_end(self, i: int) -> int:
+        return self.offsets.origin_end(i)
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+
+def _nfkc_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return IGNORABLE.sub("", folded)
+
+
+def _unicode_step(text: str, entities: bool) -> tuple[str, Offsets | None]:
+    """Steps 1 and 2 (and entities): the text and its offsets, or None when nothing changed."""
+    if unicodedata.is_normalized("NFKC", text) and not (
+        IGNORABLE.search(text) or (entities and "&" in text)
+    ):
+        return text, None
+    out = OffsetsBuilder()
+    pos = 0
+    for i, ch in enumerate(text):
+        if i < pos:
+            continue
+        if entities and ch == "&" and (m := _ENTITY.match(text, i)):
+            decoded = html.unescape(m.group())
+            if decoded != m.group():
+                out.add("".join(_nfkc_char(c) for c in decoded), i, m.end())
+                pos = m.end()
+                continue
+        if ch.isascii() or (unicodedata.is_normalized("NFKC", ch) and not IGNORABLE.match(ch)):
+            out.add(ch, i, i + 1)
+        else:
+            out.add(_nfkc_char(ch), i, i + 1)
+    return out.build()
+
+
+def _join_step(text: str, then: Offsets | None) -> tuple[str, Offsets]:
+    """Step 4: Han characters split by spaces or decoration joined."""
+    cuts = [m.span() for m in _SPLITTER.finditer(text)]
+    if not cuts:
+        return text, identity(len(text), then)
+    out = OffsetsBuilder()
+    pos = 0
+    for start, end in cuts:
+        out.add(text[pos:start], pos, start)
+        pos = end
+    out.add(text[pos:], pos, len(text))
+    return out.build(then)
+
+
+def normalise(text: str, entities: bool = False, then: Offsets | None = None) -> View:
+    """The normalised view of `text`; offsets lead back to `text` (and through `then` beyond)."""
+    text, unicode_offsets = _unicode_step(text, entities)
+    if unicode_offsets is not None:
+        unicode_offsets = replace(unicode_offsets, then=then)
+    else:
+        unicode_offsets = then
+    joined, offsets = _join_step(fold(text), unicode_offsets)
+    return View(joined, offsets)
+
+
+def normalised_text(text: str, entities: bool = False) -> str:
+    """Just the normalised characters (the leak guard, labels, rule words)."""
+    return normalise(text, entities).text

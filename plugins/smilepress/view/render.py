@@ -1,0 +1,141 @@
+"""A page's Markdown rendered as the site renders it: Python-Markdown with the extensions mkdocs.yml
+enables (and the three MkDocs always adds), nothing more.
+
+The checks read this HTML, not the source, so whatever the site's Markdown makes of a file (a
+footnote, an abbreviation, an admonition title, a heading underline, a raw HTML block) is what they
+see. This module imports Python-Markdown, the library, never MkDocs: the configuration comes in as
+the plain value of `markdown_extensions` (workflow/site_config.py reads mkdocs.yml as data).
+
+Extension options that are YAML tags (`!!python/name:` functions such as a slug function or a custom
+fence formatter) are not imported here: those options change ids and markup, not the words a reader
+sees, and the check must not run code named by a file. An extension that does not load is left out
+and named in `MarkdownConfig.unloaded` (site_config refuses an unknown one for the sites anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+
+from ..load.markdown import body_start, universal
+
+# What MkDocs adds to every configuration (mkdocs/config/defaults.py: MarkdownExtensions builtins).
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
+_CACHE_SIZE = 4096
+
+
+def _plain(value: Any) -> Any:
+    """`value` if it is plain data (no YAML tag objects inside), else None."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        return (
+            None
+            if any(i is None and v is not None for i, v in zip(items, value, strict=True))
+            else items
+        )
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            p = _plain(v)
+            if p is None and v is not None:
+                return None
+            out[str(k)] = p
+        return out
+    return None
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    """The Markdown extensions a site renders pages with, and their options."""
+
+    extensions: tuple[str, ...] = MKDOCS_BUILTINS
+    options: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def from_mkdocs(cls, markdown_extensions: Any) -> MarkdownConfig:
+        """From mkdocs.yml's `markdown_extensions` value (a list of names or {name: options})."""
+        names, options = list(MKDOCS_BUILTINS), {}
+        for item in markdown_extensions if isinstance(markdown_extensions, list) else []:
+            if isinstance(item, str):
+                name, opts = item, None
+            elif isinstance(item, dict) and len(item) == 1:
+                name, opts = next(iter(item.items()))
+            else:
+                continue
+            if not isinstance(name, str):
+                continue
+            if name not in names:
+                names.append(name)
+            plain = {k: p for k, v in (opts or {}).items() if (p := _plain(v)) is not None}
+            if isinstance(opts, dict) and plain:
+                options[name] = plain
+        return cls(tuple(names), options)
+
+    @property
+    def digest(self) -> str:
+        blob = json.dumps([self.extensions, self.options], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+class Renderer:
+    """One Python-Markdown instance per configuration, and the last pages it rendered."""
+
+    def __init__(self, config: MarkdownConfig):
+        self.config = config
+        self.unloaded: list[str] = []
+        self._md = self._markdown()
+        self._cache: OrderedDict[str, str] = OrderedDict()
+
+    def _markdown(self) -> markdown.Markdown:
+        loaded = []
+        for name in self.config.extensions:
+            options = self.config.options.get(name, {})
+            try:
+                markdown.Markdown(extensions=[name], extension_configs={name: options})
+            except Exception:  # noqa: BLE001 (an extension that does not load is left out)
+                self.unloaded.append(name)
+                continue
+            loaded.append(name)
+        return markdown.Markdown(
+            extensions=loaded,
+            extension_configs={n: o for n, o in self.config.options.items() if n in loaded},
+        )
+
+    def body_html(self, body: str) -> str:
+        """The HTML of a page body (universal newlines, as MkDocs reads files)."""
+        key = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        self._md.reset()
+        try:
+            rendered = self._md.convert(universal(body))
+        except Exception:  # noqa: BLE001 (an extension's bug must not hide the text: show it raw)
+            rendered = f"<pre>{html.escape(universal(body))}</pre>"
+        self._cache[key] = rendered
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return rendered
+
+    def page_html(self, text: str) -> str:
+        """The HTML of a whole file's page: its body after the front matter."""
+        return self.body_html(text[body_start(text) :])
+
+
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(config: MarkdownConfig | None = None) -> Renderer:
+    """The shared renderer of a configuration (the default: MkDocs' three built-in extensions)."""
+    config = config or MarkdownConfig()
+    if config.digest not in _RENDERERS:
+        _RENDERERS[config.digest] = Renderer(config)
+    return _RENDERERS[config.digest]
