@@ -21,6 +21,8 @@ from .load.git import GitError
 from .load.history import History
 from .model.article import Article, load_article, with_assets
 from .model.policies import Policies, load_policies
+from .view.render import MarkdownConfig
+from .workflow import site_config
 from .workflow.approvals import ApprovalState, evaluate
 from .workflow.gate import Decision, Facts, decide
 from .workflow.trust import Ledger, open_ledger, uncommitted_governed
@@ -146,12 +148,23 @@ class Project:
         return load_rules(self.root, set(self.policies.types), set(self.policies.roles))
 
     @cached_property
+    def markdown_config(self) -> MarkdownConfig:
+        """The Markdown extensions mkdocs.yml enables: pages are checked as the site renders."""
+        try:
+            extensions = site_config.read(self.root).data.get("markdown_extensions")
+        except SmilePressError:  # the build reports an unreadable mkdocs.yml with its line
+            extensions = None
+        return MarkdownConfig.from_mkdocs(extensions)
+
+    @cached_property
     def checker(self) -> Checker:
-        return Checker(self.ruleset)
+        return Checker(self.ruleset, self.markdown_config)
 
     @cached_property
     def findings_cache(self) -> FindingsCache:
-        return FindingsCache(self.cache_root / "findings", self.ruleset.digest)
+        return FindingsCache(
+            self.cache_root / "findings", f"{self.ruleset.digest}:{self.markdown_config.digest}"
+        )
 
     @cached_property
     def cache_root(self) -> Path:

@@ -25,6 +25,7 @@ from ..load.files import write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
 from ..view.normalise import View, fold, normalise
+from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, markup_mask, prose_mask
@@ -101,8 +102,10 @@ class _Windows:
 class Checker:
     """Compiled rules. Build once per rule set; `check` is then one pass per view of a document."""
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, markdown: MarkdownConfig | None = None):
         self.ruleset = ruleset
+        # How the site renders a page (mkdocs.yml's Markdown extensions): the reader's view is that.
+        self.markdown = markdown or MarkdownConfig()
         self.rules = ruleset.rules
         lexicons = ruleset.lexicons
         self.law_words = tuple(_norm_word(w) for w in lexicons.get(LAW_LEXICON, ()))
