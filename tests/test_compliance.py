@@ -110,12 +110,18 @@ def test_normalising_matches_traditional_full_width_and_split_words():
         "牙周炎分为四期，冠折后应尽快就医。",
         "部分患者有牙科焦虑，可以和医生沟通。",
         "如有疑问可拨打 12320 卫生热线。",
-        "```\n最佳 保证无痛 限时特价\n```",
         "<!-- 最佳的种植团队 -->",
     ],
 )
 def test_traps_are_not_findings(checker, text):
     assert cats(checker, text) == set()
+
+
+@pytest.mark.parametrize("code", ["```\n{claim}\n```", "`{claim}`", "    {claim}"])
+def test_claims_in_code_are_read_as_a_reader_reads_them(checker, code):
+    # Shown in monospace, read all the same: skipping code would protect nothing.
+    text = "说明如下：\n\n" + code.format(claim="最佳 保证无痛 限时特价") + "\n"
+    assert {"absolute-claim", "efficacy-guarantee", "inducement"} <= cats(checker, text)
 
 
 @pytest.mark.parametrize(

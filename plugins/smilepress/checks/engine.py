@@ -24,7 +24,8 @@ import ahocorasick_rs
 from ..load.files import write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
-from ..view.normalise import View, fold, normalise
+from ..view.normalise import View, fold, identity, normalise
+from ..view.reader import read_page
 from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
@@ -50,8 +51,6 @@ _WINDOW_REACH = {
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
-# What a detector looks at, by its rule's scope.
-_VIEWS = {"all": lambda text: text, "markup": markup_mask, "prose": prose_mask}
 
 
 @dataclass(frozen=True)
@@ -166,8 +165,8 @@ class Checker:
         """The findings in `doc` as of `today` (an ID number's holder must have been born)."""
         lines = Lines(doc.text)
         raw: list[Hit] = []
-        prose = normalise(prose_mask(doc.text))
-        raw += self._wording(doc, prose, "prose")
+        reader = read_page(doc.text, self.markdown)
+        raw += self._wording(doc, reader.view, "prose")
         for scope, mask in (("markup", markup_mask), ("all", None)):
             if any(r.scope == scope for r in self._patterns):
                 raw += self._wording(doc, normalise(mask(doc.text) if mask else doc.text), scope)
@@ -378,22 +377,38 @@ class Checker:
             and marks_after[0] in _QUOTES.values()
         )
 
+    def _detector_views(self, doc: Document, scope: str) -> list[View]:
+        """What a detector of `scope` reads: the reader's view (shown text, entities decoded,
+        Unicode folded; case and width kept), and for `all` the file as written too (comments and
+        code a reader never sees can still leak a phone number to anyone who opens the source);
+        `markup` is the file's markup as written."""
+        if scope == "markup":
+            return [View(markup_mask(doc.text), identity(len(doc.text)))]
+        shown = read_page(doc.text, self.markdown).detectable()
+        if scope == "all":
+            return [View(doc.text, identity(len(doc.text))), shown]
+        return [shown]
+
     def _detect(self, doc: Document, today: dt.date) -> list[Hit]:
         hits = []
-        cache: dict[tuple[str, str], list] = {}
+        cache: dict[tuple[str, str], list[tuple[View, list]]] = {}
         for rule in self._detectors:
             level = rule.level_for(doc.content_type)
             if level is None:
                 continue
             key = (rule.detector, rule.scope)
             if key not in cache:
-                cache[key] = DETECTORS[rule.detector](_VIEWS[rule.scope](doc.text), today)
+                cache[key] = [
+                    (view, DETECTORS[rule.detector](view.text, today))
+                    for view in self._detector_views(doc, rule.scope)
+                ]
             allowed = {re.sub(r"\D", "", a) or a.lower() for a in rule.allow}
-            for d in cache[key]:
-                value = re.sub(r"\D", "", d.value) or d.value.lower()
-                if value in allowed or d.value.lower() in allowed:
-                    continue
-                hits.append(Hit(rule, level, d.start, d.end))
+            for view, detections in cache[key]:
+                for d in detections:
+                    value = re.sub(r"\D", "", d.value) or d.value.lower()
+                    if value in allowed or d.value.lower() in allowed:
+                        continue
+                    hits.append(Hit(rule, level, view.origin(d.start), view.origin_end(d.end)))
         return hits
 
     def unchanged_days(self, doc: Document, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -402,7 +417,8 @@ class Checker:
         scopes = {(r.detector, r.scope) for r in self._detectors if r.level_for(doc.content_type)}
         for detector, scope in sorted(scopes):
             turning_days = DETECTORS[detector].turning_days
-            for day in turning_days(_VIEWS[scope](doc.text)) if turning_days else ():
+            texts = [v.text for v in self._detector_views(doc, scope)] if turning_days else []
+            for day in (d for text in texts for d in turning_days(text)):
                 if day <= today:
                     first = max(first, day)
                 else:

@@ -1,0 +1,309 @@
+"""The reader's view of a page: what a browser shows of it, as text, with the way back to the file.
+
+A page is rendered as the site renders it (render.py), then reduced to what a reader sees or hears:
+text nodes (code included: the department publishes no program code, and a claim in monospace is
+read all the same), the attribute text a browser displays or a screen reader announces (alt, title,
+aria-label, placeholder, value …), the strings a `<style>` block can show (`content:`), and the
+front-matter fields the theme prints (title, description, tags). Entities are decoded by the HTML
+parser, as a browser decodes them; inline elements join (`<span>最</span>好` reads 最好); block
+elements, line breaks and attribute texts are separate lines. Nothing a browser hides is in it:
+comments, scripts, tag names, attribute values that are addresses.
+
+Each shown character is then traced back to the writer's file (`_Aligner`): the rendered text is
+made of the source's characters, so runs of it are found in the source, in order, starting where
+the last one ended; a run that is not there verbatim (an entity, an escape, a character between
+tags) is traced character by character; what the renderer made up (a default admonition title)
+points at where the reader's position is. Findings therefore still name the source line and column.
+Finally the one normalisation (normalise.py) runs on the shown text, with offsets composed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import yaml
+
+from ..load import markdown
+from .normalise import (
+    Offsets,
+    OffsetsBuilder,
+    View,
+    normalise,
+    unicode_view,
+)
+from .render import MarkdownConfig, renderer
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+# Attributes whose text a browser shows (alt when a picture does not load, title as a tooltip,
+# value and placeholder in a field, label of an option or track) or a screen reader announces.
+DISPLAYED_ATTRIBUTES = frozenset(
+    {
+        "alt",
+        "title",
+        "placeholder",
+        "value",
+        "label",
+        "summary",
+        "abbr",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "aria-placeholder",
+        "aria-valuetext",
+        "aria-braillelabel",
+    }
+)
+# Elements whose content no reader sees (scripts are refused by the sanitiser anyway).
+_UNSEEN = frozenset({"script", "template"})
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)  # no end tag: their attribute texts are read at the start tag
+# Where a browser starts a new line: block elements, table cells, list items.
+_BLOCKS = frozenset(
+    "address article aside blockquote caption dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option p pre section "
+    "summary table tbody td tfoot th thead tr ul textarea svg text tspan title desc".split()
+)
+_CSS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
+_TOKEN = re.compile(r"\S+")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+_NEAR = 2048  # how far ahead the next shown run is looked for before the whole file is searched
+_CHAR_REACH = 256  # ... and the next character of a run that is not in the file verbatim
+_GLOBAL_SEARCHES = 400  # searches of the whole file per page (a page of ten thousand entities)
+
+
+class _Shown(HTMLParser):
+    """The pieces of shown text of an HTML fragment, in reading order: ("text" | "break", str)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[str, str]] = []
+        self._unseen = 0
+        self._style = 0
+        self._pending: list[list[str]] = []  # attribute texts of open elements, read at their end
+
+    def _break(self) -> None:
+        if self.pieces and self.pieces[-1][0] != "break":
+            self.pieces.append(("break", "\n"))
+
+    def _attribute_texts(self, attrs: list[tuple[str, str | None]]) -> list[str]:
+        return [v for k, v in attrs if k.lower() in DISPLAYED_ATTRIBUTES and v and v.strip()]
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        tag = tag.lower()
+        if tag in _UNSEEN:
+            self._unseen += 1
+            return
+        if tag == "style":
+            self._style += 1
+        if tag in _BLOCKS or tag == "br":
+            self._break()
+        texts = self._attribute_texts(attrs)
+        if tag in _VOID:
+            self._read_attributes(texts)
+        else:
+            self._pending.append(texts)
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag.lower() in _UNSEEN:
+            return
+        if tag.lower() in _BLOCKS or tag.lower() == "br":
+            self._break()
+        self._read_attributes(self._attribute_texts(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if tag in _UNSEEN:
+            self._unseen = max(0, self._unseen - 1)
+            return
+        if tag == "style":
+            self._style = max(0, self._style - 1)
+        if tag in _VOID:
+            return
+        if self._pending:
+            self._read_attributes(self._pending.pop())
+        if tag in _BLOCKS:
+            self._break()
+
+    def _read_attributes(self, texts: list[str]) -> None:
+        for text in texts:
+            self._break()
+            self.pieces.append(("text", text))
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self._unseen:
+            return
+        if self._style:  # a stylesheet shows only its strings (`content: "…"`)
+            for m in _CSS_STRING.finditer(data):
+                self._read_attributes([m.group(1) or m.group(2) or ""])
+            return
+        self.pieces.append(("text", data))
+
+    def close(self) -> None:
+        super().close()
+        while self._pending:  # elements never closed: their attribute texts are still shown
+            self._read_attributes(self._pending.pop())
+
+
+def shown_pieces(page_html: str) -> list[tuple[str, str]]:
+    parser = _Shown()
+    parser.feed(page_html)
+    parser.close()
+    return parser.pieces
+
+
+class _Aligner:
+    """Traces shown text back to offsets in the source (see the module's docstring)."""
+
+    def __init__(self, source: str, start: int, end: int):
+        self.source, self.start, self.end = source, start, end
+        self.cursor = start
+        self.searches = 0
+        self.out = OffsetsBuilder()
+
+    def add_break(self) -> None:
+        self.out.add("\n\n", self.cursor, self.cursor)
+
+    def add_text(self, text: str) -> None:
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            if m.start() > pos:  # the spaces between runs (re-indented, re-wrapped)
+                self.out.add(text[pos : m.start()], self.cursor, self.cursor)
+            self._add_run(m.group())
+            pos = m.end()
+        if pos < len(text):
+            self.out.add(text[pos:], self.cursor, self.cursor)
+
+    def _add_run(self, run: str) -> None:
+        """Nearby and verbatim; else character by character nearby (entities, escapes, tags
+        between characters); else verbatim anywhere (a footnote defined earlier, an attribute
+        read after its element's text); else as far as the characters can be traced."""
+        found = self.source.find(run, self.cursor, min(self.end, self.cursor + len(run) + _NEAR))
+        if found >= 0 and self._nothing_shown_before(run[0], found):
+            return self._add_verbatim(run, found)
+        traced = self._trace(run)
+        if all(span is not None for span in traced) and (found < 0 or traced[0][0] <= found):
+            return self._add_traced(run, traced)
+        if found < 0 and self.searches < _GLOBAL_SEARCHES:
+            self.searches += 1
+            found = self.source.find(run, self.start, self.end)
+        if found >= 0:
+            return self._add_verbatim(run, found)
+        self._add_traced(run, traced)
+
+    def _nothing_shown_before(self, first: str, found: int) -> bool:
+        """No earlier place between the cursor and `found` could show the run's first character
+        (the usual case: only markup lies between two shown runs)."""
+        gap = self.source[self.cursor : found]
+        return first not in gap and "&" not in gap
+
+    def _add_verbatim(self, run: str, found: int) -> None:
+        self.out.add(run, found, found + len(run))
+        self.cursor = found + len(run)
+
+    def _add_traced(self, run: str, traced: list[tuple[int, int] | None]) -> None:
+        for ch, span in zip(run, traced, strict=True):
+            if span is None:  # made up by the renderer: it stands where the reader is
+                self.out.add(ch, self.cursor, self.cursor)
+            else:
+                self.out.add(ch, *span)
+                self.cursor = span[1]
+
+    def _trace(self, run: str) -> list[tuple[int, int] | None]:
+        """Where each character of `run` is, each within reach of the one before (or None)."""
+        spans: list[tuple[int, int] | None] = []
+        at = self.cursor
+        for ch in run:
+            span = self._char_at(ch, at)
+            spans.append(span)
+            if span is not None:
+                at = span[1]
+        return spans
+
+    def _char_at(self, ch: str, at: int) -> tuple[int, int] | None:
+        """The first place from `at` within reach that shows `ch`: the character or an entity."""
+        limit = min(self.end, at + _CHAR_REACH)
+        literal = self.source.find(ch, at, limit)
+        stop = literal if literal >= 0 else limit
+        amp = self.source.find("&", at, stop)
+        while amp >= 0:
+            m = _ENTITY.match(self.source, amp)
+            if m and html.unescape(m.group()) == ch:
+                return m.span()
+            amp = self.source.find("&", amp + 1, stop)
+        return (literal, literal + 1) if literal >= 0 else None
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """A page as a reader meets it: `shown` (the text, offsets into the file) and `view` (the same,
+    normalised for matching, offsets composed back into the file)."""
+
+    shown: str
+    shown_offsets: Offsets
+    view: View
+
+    def detectable(self) -> View:
+        """The shown text with only the Unicode steps (case and width kept for detectors)."""
+        return unicode_view(self.shown, then=self.shown_offsets)
+
+
+def _fields(text: str) -> list[tuple[str, int, int]]:
+    """(value, start, end) of each front-matter field the theme prints, in the file's order."""
+    fm = markdown.front_matter(text)
+    if fm is None or not fm.mapping:
+        return []
+    out = []
+    for start, end in fm.prose:
+        raw = markdown.universal(text[start:end])
+        try:  # the scalar as YAML reads it: quoted, escaped (\u672c) or folded over lines
+            value: Any = yaml.load(raw, Loader=_Loader)
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            out.append((str(value), start, end))
+    return out
+
+
+_READ: OrderedDict[tuple[str, str], ReaderView] = OrderedDict()
+_READ_SIZE = 64  # the checks of one file ask several times (wording, detectors, originality)
+
+
+def read_page(text: str, config: MarkdownConfig | None = None) -> ReaderView:
+    """The reader's view of a whole file (front matter and body) as the site renders it."""
+    config = config or MarkdownConfig()
+    key = (config.digest, text)
+    if key in _READ:
+        _READ.move_to_end(key)
+        return _READ[key]
+    _READ[key] = found = _read_page(text, config)
+    if len(_READ) > _READ_SIZE:
+        _READ.popitem(last=False)
+    return found
+
+
+def _read_page(text: str, config: MarkdownConfig) -> ReaderView:
+    source = markdown.lf(text)
+    body = markdown.body_start(text)
+    aligner = _Aligner(source, 0, len(source))
+    for value, start, end in _fields(text):
+        aligner.out.add(value, start, end)  # a YAML scalar may be quoted, escaped or folded
+        aligner.add_break()
+    aligner.start = aligner.cursor = body
+    for kind, piece in shown_pieces(renderer(config).body_html(text[body:])):
+        if kind == "break":
+            aligner.add_break()
+        else:
+            aligner.add_text(piece)
+    shown, offsets = aligner.out.build()
+    return ReaderView(shown, offsets, normalise(shown, then=offsets))
