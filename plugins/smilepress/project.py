@@ -218,6 +218,7 @@ class Project:
             self.originality_policy[0],
             texts,
             self.cache_root / "originality",
+            self.markdown_config,
         )
 
     @cached_property

@@ -27,7 +27,8 @@ from ..load.files import listing, read_text, write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..load.yaml_file import load_policy_file
 from ..model.findings import Finding, clipped
-from ..view.normalise import fold
+from ..view.reader import read_page
+from ..view.render import MarkdownConfig
 from .textview import prose_mask
 
 _QUOTE_LINE = re.compile(r"^[ \t]{0,3}>.*$", re.M)
@@ -135,28 +136,30 @@ def _credited(masked: str, block: list[tuple[int, int]]) -> list[tuple[int, int]
     )
 
 
-def content(text: str, policy: Policy, exempt_quotes: bool = True) -> Content:
-    """Content characters of a file's prose (front matter, code, comments and link targets left
-    out)."""
-    masked = prose_mask(text)
-    start = body_start(text)
-    folded = fold(masked)
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
-    keep = _is_content(codes)
-    keep[:start] = False
+def content(
+    text: str, policy: Policy, exempt_quotes: bool = True, markdown: MarkdownConfig | None = None
+) -> Content:
+    """Content characters of a page as a reader sees it (view/reader.py: rendered, entities and
+    compatibility characters folded, invisible characters gone), body only, with file offsets."""
+    view = read_page(text, markdown).view
+    codes = np.frombuffer(view.text.encode("utf-32-le"), dtype=np.uint32)
+    origins = view.offsets.array()
+    keep = _is_content(codes) & (origins >= body_start(text))
     quoted = 0
-    quotes = attributed_quotes(masked) if exempt_quotes else []
+    quotes = attributed_quotes(prose_mask(text)) if exempt_quotes else []
     if quotes:
-        in_quote = np.zeros(len(codes), dtype=bool)
-        for s, e in quotes:
-            in_quote[s:e] = True
+        starts = np.array([s for s, _ in quotes])
+        ends = np.array([e for _, e in quotes])
+        k = np.searchsorted(starts, origins, side="right") - 1
+        in_quote = (k >= 0) & (origins < ends[np.maximum(k, 0)])
         total, quoted = int(keep.sum()), int((keep & in_quote).sum())
         if quoted and total and quoted / total <= policy.quotation_max:
             keep &= ~in_quote
         else:
             quoted = 0
-    offsets = np.flatnonzero(keep).astype(np.int32)
-    return Content(codes[offsets].tobytes().decode("utf-32-le"), offsets, quoted)
+    return Content(
+        codes[keep].tobytes().decode("utf-32-le"), origins[keep].astype(np.int32), quoted
+    )
 
 
 def _is_content(codes: np.ndarray) -> np.ndarray:
@@ -391,9 +394,15 @@ class Library:
     """
 
     def __init__(
-        self, root: Path, policy: Policy, articles: dict[str, str], cache_dir: Path | None = None
+        self,
+        root: Path,
+        policy: Policy,
+        articles: dict[str, str],
+        cache_dir: Path | None = None,
+        markdown: MarkdownConfig | None = None,
     ):
         self.root, self.policy = root, policy
+        self.markdown = markdown or MarkdownConfig()
         self.cache_dir = cache_dir
         self.index = Index(policy)
         self.by_name: dict[str, int] = {}
@@ -427,9 +436,11 @@ class Library:
         self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool
     ) -> int:
         digest = hashlib.sha256(
-            f"{exempt_quotes}\0".encode() + text.encode("utf-8", "surrogatepass")
+            f"{exempt_quotes}\0{self.markdown.digest}\0".encode()
+            + text.encode("utf-8", "surrogatepass")
         ).hexdigest()[:20]
-        doc = Indexed(name, source, digest, _LazyContent(text, self.policy, exempt_quotes), text)
+        lazy = _LazyContent(text, self.policy, exempt_quotes, self.markdown)
+        doc = Indexed(name, source, digest, lazy, text)
         i = self.index.add(doc, cached.get(digest))
         fresh[digest] = self.index.fingerprints(i)
         self.by_name[name] = i
@@ -440,7 +451,7 @@ class Library:
         if self.cache_dir is None:
             return None
         p = self.policy
-        return self.cache_dir / f"fingerprints-v3-{p.ngram}-{p.window}.npz"  # v3: load/markdown.py
+        return self.cache_dir / f"fingerprints-v4-{p.ngram}-{p.window}.npz"  # v4: reader's view
 
     def _load_cache(self) -> dict[str, np.ndarray]:
         path = self._cache_file()
@@ -562,8 +573,8 @@ class _LazyContent:
     """Content computed on first use: a warm run fingerprints from the cache and reads only
     candidates."""
 
-    def __init__(self, text: str, policy: Policy, exempt_quotes: bool):
-        self._args = (text, policy, exempt_quotes)
+    def __init__(self, text: str, policy: Policy, exempt_quotes: bool, markdown: MarkdownConfig):
+        self._args = (text, policy, exempt_quotes, markdown)
         self._value: Content | None = None
 
     def _get(self) -> Content:
