@@ -45,8 +45,7 @@ from bench_build import extract, make_projects, prose_paragraphs  # noqa: E402
 
 from smilepress.checks.engine import Checker, Document  # noqa: E402
 from smilepress.checks.rule_packs import Rule, RuleSet, load_rules  # noqa: E402
-from smilepress.checks.textview import prose_mask  # noqa: E402
-from smilepress.view.normalise import normalise  # noqa: E402
+from smilepress.view.reader import read_page  # noqa: E402
 
 TYPES = {"education", "ad", "faq", "case", "page"}
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -247,7 +246,7 @@ def main() -> int:
             t_naive, hits = timed(partial(naive, sample, terms), 1)
             t_ours, found = timed(partial(check_all, checker, sample), args.runs)
             mb = megabytes(sample)
-            views = [normalise(prose_mask(t)).text for t in sample]
+            views = [read_page(t).view.text for t in sample]
             t_match, _ = timed(partial(match_all, checker, views), args.runs)
             print(
                 f"  {name:5}  naive {mb / t_naive:6.2f} MB/s ({hits} hits)   "

@@ -384,10 +384,10 @@ class Checker:
         `markup` is the file's markup as written."""
         if scope == "markup":
             return [View(markup_mask(doc.text), identity(len(doc.text)))]
-        shown = read_page(doc.text, self.markdown).detectable()
+        reader = read_page(doc.text, self.markdown)
         if scope == "all":
-            return [View(doc.text, identity(len(doc.text))), shown]
-        return [shown]
+            return [View(doc.text, identity(len(doc.text))), reader.detectable()]
+        return [reader.detectable(body_only=True)]
 
     def _detect(self, doc: Document, today: dt.date) -> list[Hit]:
         hits = []

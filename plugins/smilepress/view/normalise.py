@@ -49,10 +49,6 @@ _TABLE = (
     }
     | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 )
-# Punctuation that normalising turns to ASCII, for rule authors' patterns and word lists: a rule
-# written with ，？！ must still see the clause ends of normalised text. Brackets are left alone (in
-# a pattern outside a character class they would become regex syntax).
-_PUNCTUATION = str.maketrans("，？！；：＂＇％　", ",?!;:\"'% ")
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), all of it: a browser draws
 # none of these, so none may split a word.
@@ -69,8 +65,19 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z
 
 
 def normalise_pattern(pattern: str) -> str:
-    """A rule author's pattern in the alphabet of normalised text (，→ , and the like)."""
-    return pattern.translate(_PUNCTUATION)
+    """A rule author's pattern in the alphabet of normalised text: its characters folded as text
+    is (，→ , ⽆ → 无, ％ → %), a character that folds to regex syntax escaped (（ → \\( )."""
+    if pattern.isascii():
+        return pattern
+    one, _ = _compatibility()
+    out = []
+    for ch in pattern:
+        folded = ch if ch.isascii() else _FOLD.get(one.get(ord(ch), ch), one.get(ord(ch), ch))
+        out.append("\\" + folded if folded != ch and folded in _REGEX_SYNTAX else folded)
+    return to_simplified("".join(out))  # not lower case: \D is not \d (patterns ignore case)
+
+
+_REGEX_SYNTAX = frozenset("()[]{}*+?.|^$\\-")
 
 
 @lru_cache(maxsize=1)
@@ -308,10 +315,7 @@ def _join_step(text: str, then: Offsets | None) -> tuple[str, Offsets]:
 def normalise(text: str, entities: bool = False, then: Offsets | None = None) -> View:
     """The normalised view of `text`; offsets lead back to `text` (and through `then` beyond)."""
     text, unicode_offsets = _unicode_step(text, entities)
-    if unicode_offsets is not None:
-        unicode_offsets = replace(unicode_offsets, then=then)
-    else:
-        unicode_offsets = then
+    unicode_offsets = then if unicode_offsets is None else _chain(unicode_offsets, then)
     joined, offsets = _join_step(fold(text), unicode_offsets)
     return View(joined, offsets)
 
@@ -319,7 +323,15 @@ def normalise(text: str, entities: bool = False, then: Offsets | None = None) ->
 def unicode_view(text: str, then: Offsets | None = None) -> View:
     """Steps 1 and 2 only (case, width and script kept): what detectors of numbers and keys read."""
     out, offsets = _unicode_step(text, False)
-    return View(out, identity(len(out), then) if offsets is None else replace(offsets, then=then))
+    return View(out, identity(len(out), then) if offsets is None else _chain(offsets, then))
+
+
+def _chain(offsets: Offsets, then: Offsets | None) -> Offsets:
+    """`offsets`, whose innermost input is the output `then` maps further back."""
+    if then is None:
+        return offsets
+    inner = then if offsets.then is None else _chain(offsets.then, then)
+    return replace(offsets, then=inner)
 
 
 def normalised_text(text: str, entities: bool = False) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from ..load import markdown
+from ..load.markdown import MASK
 from .normalise import (
     Offsets,
     OffsetsBuilder,
@@ -67,12 +68,28 @@ _UNSEEN = frozenset({"script", "template"})
 _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )  # no end tag: their attribute texts are read at the start tag
-# Where a browser starts a new line: block elements, table cells, list items.
-_BLOCKS = frozenset(
-    "address article aside blockquote caption dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr legend li main nav ol option p pre section "
-    "summary table tbody td tfoot th thead tr ul textarea svg text tspan title desc".split()
+# Where a browser starts a new paragraph (block elements), a new line (list items, table rows,
+# line breaks) or a new table cell. A paragraph is a unit for some rules ("the clinic's name and a
+# claim in one paragraph"), a line for others (a field of an ad).
+_PARAGRAPHS = frozenset(
+    "address article aside blockquote caption details dialog div dl fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr legend main nav ol p pre section "
+    "summary table textarea ul svg".split()
 )
+_LINES = frozenset("br dd dt li option tr text tspan title desc".split())
+_CELLS = frozenset({"td", "th"})
+_SEPARATORS = {"paragraph": "\n\n", "line": "\n", "cell": " | "}
+_STRENGTH = {"\n\n": 3, "\n": 2, " | ": 1}
+
+
+def _separator(tag: str) -> str | None:
+    if tag in _PARAGRAPHS:
+        return "paragraph"
+    if tag in _LINES:
+        return "line"
+    return "cell" if tag in _CELLS else None
+
+
 _CSS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
 _TOKEN = re.compile(r"\S+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
@@ -91,9 +108,19 @@ class _Shown(HTMLParser):
         self._style = 0
         self._pending: list[list[str]] = []  # attribute texts of open elements, read at their end
 
-    def _break(self) -> None:
-        if self.pieces and self.pieces[-1][0] != "break":
-            self.pieces.append(("break", "\n"))
+    def _break(self, kind: str | None = "line") -> None:
+        """A separator (the strongest of several in a row), never at the start."""
+        if kind is None:
+            return
+        while self.pieces and self.pieces[-1][0] == "text" and not self.pieces[-1][1].strip():
+            self.pieces.pop()  # white space between blocks is not shown
+        if not self.pieces:
+            return
+        if self.pieces[-1][0] == "break":
+            if _STRENGTH[_SEPARATORS[kind]] > _STRENGTH[self.pieces[-1][1]]:
+                self.pieces[-1] = ("break", _SEPARATORS[kind])
+            return
+        self.pieces.append(("break", _SEPARATORS[kind]))
 
     def _attribute_texts(self, attrs: list[tuple[str, str | None]]) -> list[str]:
         return [v for k, v in attrs if k.lower() in DISPLAYED_ATTRIBUTES and v and v.strip()]
@@ -105,8 +132,7 @@ class _Shown(HTMLParser):
             return
         if tag == "style":
             self._style += 1
-        if tag in _BLOCKS or tag == "br":
-            self._break()
+        self._break(_separator(tag))
         texts = self._attribute_texts(attrs)
         if tag in _VOID:
             self._read_attributes(texts)
@@ -116,8 +142,7 @@ class _Shown(HTMLParser):
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag.lower() in _UNSEEN:
             return
-        if tag.lower() in _BLOCKS or tag.lower() == "br":
-            self._break()
+        self._break(_separator(tag.lower()))
         self._read_attributes(self._attribute_texts(attrs))
 
     def handle_endtag(self, tag: str) -> None:
@@ -131,8 +156,7 @@ class _Shown(HTMLParser):
             return
         if self._pending:
             self._read_attributes(self._pending.pop())
-        if tag in _BLOCKS:
-            self._break()
+        self._break(_separator(tag))
 
     def _read_attributes(self, texts: list[str]) -> None:
         for text in texts:
@@ -147,7 +171,8 @@ class _Shown(HTMLParser):
             for m in _CSS_STRING.finditer(data):
                 self._read_attributes([m.group(1) or m.group(2) or ""])
             return
-        self.pieces.append(("text", data))
+        if data.strip() or (self.pieces and self.pieces[-1][0] == "text"):
+            self.pieces.append(("text", data))
 
     def close(self) -> None:
         super().close()
@@ -171,8 +196,8 @@ class _Aligner:
         self.searches = 0
         self.out = OffsetsBuilder()
 
-    def add_break(self) -> None:
-        self.out.add("\n\n", self.cursor, self.cursor)
+    def add_break(self, separator: str = "\n\n") -> None:
+        self.out.add(separator, self.cursor, self.cursor)
 
     def add_text(self, text: str) -> None:
         pos = 0
@@ -252,10 +277,16 @@ class ReaderView:
     shown: str
     shown_offsets: Offsets
     view: View
+    body_at: int  # where the body starts in `shown` (the front-matter fields come first)
 
-    def detectable(self) -> View:
-        """The shown text with only the Unicode steps (case and width kept for detectors)."""
-        return unicode_view(self.shown, then=self.shown_offsets)
+    def detectable(self, body_only: bool = False) -> View:
+        """The shown text with only the Unicode steps (case and width kept for detectors); with
+        `body_only`, the fields blanked (MASK, offsets kept) for detectors that read the page's
+        lines (the ad whitelist: a title is not a line of the ad's text)."""
+        shown = self.shown
+        if body_only:
+            shown = re.sub(r"[^\n]", MASK, shown[: self.body_at]) + shown[self.body_at :]
+        return unicode_view(shown, then=self.shown_offsets)
 
 
 def _fields(text: str) -> list[tuple[str, int, int]]:
@@ -300,10 +331,11 @@ def _read_page(text: str, config: MarkdownConfig) -> ReaderView:
         aligner.out.add(value, start, end)  # a YAML scalar may be quoted, escaped or folded
         aligner.add_break()
     aligner.start = aligner.cursor = body
+    body_at = aligner.out.length
     for kind, piece in shown_pieces(renderer(config).body_html(text[body:])):
         if kind == "break":
-            aligner.add_break()
+            aligner.add_break(piece)
         else:
             aligner.add_text(piece)
     shown, offsets = aligner.out.build()
-    return ReaderView(shown, offsets, normalise(shown, then=offsets))
+    return ReaderView(shown, offsets, normalise(shown, then=offsets), body_at)
