@@ -27,8 +27,8 @@ def spans(text: str, word: str, config: MarkdownConfig = SITE) -> list[str]:
     return out
 
 
-def line_of(text: str, word: str) -> list[int]:
-    view = read_page(text, SITE).view
+def line_of(text: str, word: str, config: MarkdownConfig = SITE) -> list[int]:
+    view = read_page(text, config).view
     at = view.text.find(word)
     lines = []
     while at >= 0:
@@ -121,6 +121,15 @@ def test_the_site_configuration_decides_what_renders():
     assert "pymdownx.nonexistent" in renderer(config).unloaded
 
 
+def test_tags_are_wording_where_the_site_prints_them():
+    text = "---\r\ntitle: 标题\r\ntags: [最佳, 护理]\r\n---\r\n正文\r\n"
+    plain = MarkdownConfig.from_mkdocs(["toc"])
+    tagged = MarkdownConfig.from_mkdocs(["toc"], ["search", {"material/tags": {}}])
+    assert "最佳" not in read_page(text, plain).shown
+    assert line_of(text, "最佳", tagged) == [3]
+    assert line_of(text.replace("\r\n", "\n"), "最佳", tagged) == [3]  # line endings change nothing
+
+
 def test_tag_options_are_not_run():
     class Tagged:  # what site_config reads a !!python/name: tag as
         pass
@@ -163,7 +172,7 @@ def test_findings_point_at_the_writers_line_whatever_hides_the_claim():
         "[^1]: 脚注里最好\r\n"
     )
     assert line_of(text, "最好") == [2, 5, 7, 9, 13]
-    assert line_of(text, "最佳") == [3]
+    assert line_of(text, "最佳") == []  # no tags plugin: tags are not shown
     assert spans(text, "治愈率100%") == ["治愈率<b>１００</b>％"]
     assert spans(text, "最好")[1:3] == ["&#26368;好", "最</span>好"]
 

@@ -151,10 +151,10 @@ class Project:
     def markdown_config(self) -> MarkdownConfig:
         """The Markdown extensions mkdocs.yml enables: pages are checked as the site renders."""
         try:
-            extensions = site_config.read(self.root).data.get("markdown_extensions")
+            data = site_config.read(self.root).data
         except SmilePressError:  # the build reports an unreadable mkdocs.yml with its line
-            extensions = None
-        return MarkdownConfig.from_mkdocs(extensions)
+            data = {}
+        return MarkdownConfig.from_mkdocs(data.get("markdown_extensions"), data.get("plugins"))
 
     @cached_property
     def checker(self) -> Checker:

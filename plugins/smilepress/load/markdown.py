@@ -120,8 +120,10 @@ def blank(text: str, spans, fill: str = MASK) -> str:
 
 # -- front matter --------------------------------------------------------------------------------
 
-# Front-matter fields a page shows its readers (the theme prints them): their values are wording.
-SHOWN_FIELDS = ("title", "description", "tags")
+# Front-matter fields a theme can print: their values are wording. Every theme prints the title
+# and the description (<title>, the H1, the nav, the meta description); tags with a tags plugin.
+PROSE_FIELDS = ("title", "description")
+SHOWN_FIELDS = (*PROSE_FIELDS, "tags")
 
 # MkDocs' YAML_RE (mkdocs/utils/meta.py), matched on lf(text) at the start (after a BOM).
 _YAML_RE = re.compile(r"-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -137,7 +139,12 @@ class FrontMatter:
     data: Any  # what MkDocs' loader read (None when it failed)
     error: str  # why MkDocs' loader failed ("" when it did not)
     error_line: int  # file line of that failure (0 when unknown)
-    prose: tuple[tuple[int, int], ...]  # the values of SHOWN_FIELDS (published wording), in order
+    fields: tuple[tuple[str, int, int], ...]  # (key, start, end) of each SHOWN_FIELDS value
+
+    @property
+    def prose(self) -> tuple[tuple[int, int], ...]:
+        """The values of title and description: wording on every page."""
+        return tuple((a, b) for key, a, b in self.fields if key in PROSE_FIELDS)
 
     @property
     def mapping(self) -> bool:
@@ -169,12 +176,12 @@ def front_matter(text: str) -> FrontMatter | None:
         data,
         error,
         s.count("\n", 0, yaml_start) + error_line if error_line else 0,
-        tuple((back(a), back(b)) for a, b in prose),
+        tuple((key, back(a), back(b)) for key, a, b in prose),
     )
 
 
-def _mkdocs_load(source: str) -> tuple[Any, str, int, list[tuple[int, int]]]:
-    """yaml.load(source, CSafeLoader) as MkDocs calls it, plus the spans of title and description.
+def _mkdocs_load(source: str) -> tuple[Any, str, int, list[tuple[str, int, int]]]:
+    """yaml.load(source, CSafeLoader) as MkDocs calls it, plus the spans of SHOWN_FIELDS' values.
 
     On failure: (None, what failed, its 1-based line in the YAML or 0, []).
     """
@@ -197,7 +204,7 @@ def _mkdocs_load(source: str) -> tuple[Any, str, int, list[tuple[int, int]]]:
             if isinstance(key, yaml.ScalarNode) and key.value in SHOWN_FIELDS:
                 items = value.value if isinstance(value, yaml.SequenceNode) else [value]
                 prose += [
-                    (item.start_mark.index, item.end_mark.index)
+                    (key.value, item.start_mark.index, item.end_mark.index)
                     for item in items
                     if isinstance(item, yaml.ScalarNode)
                 ]

@@ -289,13 +289,15 @@ class ReaderView:
         return unicode_view(shown, then=self.shown_offsets)
 
 
-def _fields(text: str) -> list[tuple[str, int, int]]:
+def _fields(text: str, shown: tuple[str, ...]) -> list[tuple[str, int, int]]:
     """(value, start, end) of each front-matter field the theme prints, in the file's order."""
     fm = markdown.front_matter(text)
     if fm is None or not fm.mapping:
         return []
     out = []
-    for start, end in fm.prose:
+    for key, start, end in fm.fields:
+        if key not in shown:
+            continue
         raw = markdown.universal(text[start:end])
         try:  # the scalar as YAML reads it: quoted, escaped (\u672c) or folded over lines
             value: Any = yaml.load(raw, Loader=_Loader)
@@ -327,7 +329,7 @@ def _read_page(text: str, config: MarkdownConfig) -> ReaderView:
     source = markdown.lf(text)
     body = markdown.body_start(text)
     aligner = _Aligner(source, 0, len(source))
-    for value, start, end in _fields(text):
+    for value, start, end in _fields(text, config.fields):
         aligner.out.add(value, start, end)  # a YAML scalar may be quoted, escaped or folded
         aligner.add_break()
     aligner.start = aligner.cursor = body

@@ -23,7 +23,7 @@ from typing import Any
 
 import markdown
 
-from ..load.markdown import body_start, universal
+from ..load.markdown import PROSE_FIELDS, body_start, universal
 
 # What MkDocs adds to every configuration (mkdocs/config/defaults.py: MarkdownExtensions builtins).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
@@ -58,10 +58,23 @@ class MarkdownConfig:
 
     extensions: tuple[str, ...] = MKDOCS_BUILTINS
     options: dict[str, dict] = field(default_factory=dict)
+    fields: tuple[str, ...] = PROSE_FIELDS  # the front-matter fields the theme prints
 
     @classmethod
-    def from_mkdocs(cls, markdown_extensions: Any) -> MarkdownConfig:
-        """From mkdocs.yml's `markdown_extensions` value (a list of names or {name: options})."""
+    def from_mkdocs(cls, markdown_extensions: Any, plugins: Any = None) -> MarkdownConfig:
+        """From mkdocs.yml's `markdown_extensions` value (a list of names or {name: options}) and
+        its `plugins` (a tags plugin prints each page's tags)."""
+        names = plugins if isinstance(plugins, list) else list(plugins or ())
+        names = [next(iter(p)) if isinstance(p, dict) and len(p) == 1 else p for p in names]
+        fields = (
+            (*PROSE_FIELDS, "tags")
+            if {"tags", "material/tags"} & set(map(str, names))
+            else PROSE_FIELDS
+        )
+        return cls(*cls._extensions(markdown_extensions), fields)
+
+    @staticmethod
+    def _extensions(markdown_extensions: Any) -> tuple[tuple[str, ...], dict[str, dict]]:
         names, options = list(MKDOCS_BUILTINS), {}
         for item in markdown_extensions if isinstance(markdown_extensions, list) else []:
             if isinstance(item, str):
@@ -77,11 +90,13 @@ class MarkdownConfig:
             plain = {k: p for k, v in (opts or {}).items() if (p := _plain(v)) is not None}
             if isinstance(opts, dict) and plain:
                 options[name] = plain
-        return cls(tuple(names), options)
+        return tuple(names), options
 
     @property
     def digest(self) -> str:
-        blob = json.dumps([self.extensions, self.options], sort_keys=True, ensure_ascii=False)
+        blob = json.dumps(
+            [self.extensions, self.options, self.fields], sort_keys=True, ensure_ascii=False
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
