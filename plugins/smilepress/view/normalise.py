@@ -27,6 +27,8 @@ import bisect
 import html
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -69,10 +71,11 @@ def normalise_pattern(pattern: str) -> str:
     is (，→ , ⽆ → 无, ％ → %), a character that folds to regex syntax escaped (（ → \\( )."""
     if pattern.isascii():
         return pattern
-    one, _ = _compatibility()
+    table = _folding().table
     out = []
     for ch in pattern:
-        folded = ch if ch.isascii() else _FOLD.get(one.get(ord(ch), ch), one.get(ord(ch), ch))
+        nfkc = table.get(ch, ch) if len(table.get(ch, ch)) == 1 else ch
+        folded = ch if ch.isascii() else _FOLD.get(nfkc, nfkc)
         out.append("\\" + folded if folded != ch and folded in _REGEX_SYNTAX else folded)
     return to_simplified("".join(out))  # not lower case: \D is not \d (patterns ignore case)
 
@@ -125,9 +128,9 @@ class Offsets:
     agree, otherwise every character of the run to the whole input span (an entity, an expansion).
     """
 
-    outs: tuple[int, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    outs: Sequence[int]  # array("q"): a run costs 24 bytes, not a hundred as Python ints
+    starts: Sequence[int]
+    ends: Sequence[int]
     length: int  # of the output
     then: Offsets | None = None  # the input's own offsets, when the input was itself an output
 
@@ -157,7 +160,7 @@ class Offsets:
 
     def array(self) -> np.ndarray:
         """origin(i) for every output character i at once (int64), through `then` as well."""
-        outs = np.asarray(self.outs + (self.length,), dtype=np.int64)
+        outs = np.append(np.asarray(self.outs, dtype=np.int64), self.length)
         sizes = np.diff(outs)
         starts = np.asarray(self.starts, dtype=np.int64)
         linear = sizes == (np.asarray(self.ends, dtype=np.int64) - starts)
@@ -200,14 +203,18 @@ class OffsetsBuilder:
 
     def build(self, then: Offsets | None = None) -> tuple[str, Offsets]:
         if not self.outs:
-            return "", Offsets((0,), (0,), (0,), 0, then)
+            return "", Offsets(_ints([0]), _ints([0]), _ints([0]), 0, then)
         return "".join(self.parts), Offsets(
-            tuple(self.outs), tuple(self.starts), tuple(self.ends), self.length, then
+            _ints(self.outs), _ints(self.starts), _ints(self.ends), self.length, then
         )
 
 
 def identity(length: int, then: Offsets | None = None) -> Offsets:
-    return Offsets((0,), (0,), (length,), length, then)
+    return Offsets(_ints([0]), _ints([0]), _ints([length]), length, then)
+
+
+def _ints(values: list[int]) -> array:
+    return array("q", values)
 
 
 @dataclass(frozen=True)
@@ -238,28 +245,49 @@ def _compatibility_candidates():
     yield from range(code, 0x30000)
 
 
+@dataclass(frozen=True)
+class _Folding:
+    """NFKC character by character, and every default-ignorable removed: `table` maps each
+    character that changes to what it becomes; `bmp` and `astral` find them. Two patterns, because
+    `re` tests a character class of the Basic Multilingual Plane against a bitmap at C speed, while
+    one class holding other planes' characters is scanned range by range (a hundred times slower);
+    most texts have no character outside the BMP, so `astral` rarely runs."""
+
+    table: dict[str, str]
+    bmp: re.Pattern
+    astral: re.Pattern
+
+
+_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _char_class(chars: list[str]) -> str:
+    """A character class of `chars`, consecutive ones as ranges (it compiles much faster)."""
+    codes, parts, i = sorted(map(ord, chars)), [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
 @lru_cache(maxsize=1)
-def _compatibility() -> tuple[dict[int, str], re.Pattern]:
-    """NFKC character by character, as a one-for-one table (full-width punctuation, Kangxi
-    radicals: most of what NFKC changes in Chinese text, applied at C speed by str.translate) and a
-    pattern of the rest (a character that becomes several, or none: ignorables included)."""
-    one, other = {}, []
+def _folding() -> _Folding:
+    table = {}
     for code in _compatibility_candidates():
         ch = chr(code)
-        if IGNORABLE.match(ch) or not unicodedata.decomposition(ch):
-            continue
-        folded = IGNORABLE.sub("", unicodedata.normalize("NFKC", ch))
-        if folded == ch:
-            continue
-        if len(folded) == 1:
-            one[code] = folded
-        else:
-            other.append(re.escape(ch))
-    return one, re.compile(f"(?:{IGNORABLE.pattern}|[{''.join(other)}])")
-
-
-def _nfkc_char(ch: str) -> str:
-    return IGNORABLE.sub("", unicodedata.normalize("NFKC", ch))
+        if IGNORABLE.match(ch) or unicodedata.decomposition(ch):
+            folded = IGNORABLE.sub("", unicodedata.normalize("NFKC", ch))
+            if folded != ch:
+                table[ch] = folded
+    for code in range(0xE0000, 0xE1000):  # tag characters, variation selectors supplement
+        table[chr(code)] = ""
+    bmp = [c for c in table if ord(c) <= 0xFFFF]
+    astral = [c for c in table if ord(c) > 0xFFFF]
+    return _Folding(table, re.compile(_char_class(bmp)), re.compile(_char_class(astral)))
 
 
 def _decode_entities(text: str) -> tuple[str, Offsets | None]:
@@ -283,19 +311,28 @@ def _unicode_step(text: str, entities: bool) -> tuple[str, Offsets | None]:
     offsets = None
     if entities:
         text, offsets = _decode_entities(text)
-    one, other = _compatibility()
-    text = text.translate(one)
-    cuts = list(other.finditer(text))
-    if not cuts:
+    folding = _folding()
+    found = list(folding.bmp.finditer(text))
+    if _OUTSIDE_BMP.search(text):
+        found = sorted(found + list(folding.astral.finditer(text)), key=lambda m: m.start())
+    if not found:
         return text, offsets
+    table = folding.table
+    if all(len(table[m.group()]) == 1 for m in found):  # the usual case: full-width punctuation
+        pieces, pos = [], 0
+        for m in found:
+            pieces += (text[pos : m.start()], table[m.group()])
+            pos = m.end()
+        pieces.append(text[pos:])
+        return "".join(pieces), offsets
     out, pos = OffsetsBuilder(), 0
-    for m in cuts:
+    for m in found:
         out.add(text[pos : m.start()], pos, m.start())
-        out.add(_nfkc_char(m.group()), m.start(), m.end())
+        out.add(table[m.group()], m.start(), m.end())
         pos = m.end()
     out.add(text[pos:], pos, len(text))
     built, own = out.build()
-    return built, replace(own, then=offsets)
+    return built, _chain(own, offsets)
 
 
 def _join_step(text: str, then: Offsets | None) -> tuple[str, Offsets]:

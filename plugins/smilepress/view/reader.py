@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -278,15 +278,18 @@ class ReaderView:
     shown_offsets: Offsets
     view: View
     body_at: int  # where the body starts in `shown` (the front-matter fields come first)
+    _detectable: dict[bool, View] = field(default_factory=dict, compare=False, repr=False)
 
     def detectable(self, body_only: bool = False) -> View:
         """The shown text with only the Unicode steps (case and width kept for detectors); with
         `body_only`, the fields blanked (MASK, offsets kept) for detectors that read the page's
         lines (the ad whitelist: a title is not a line of the ad's text)."""
-        shown = self.shown
-        if body_only:
-            shown = re.sub(r"[^\n]", MASK, shown[: self.body_at]) + shown[self.body_at :]
-        return unicode_view(shown, then=self.shown_offsets)
+        if body_only not in self._detectable:
+            shown = self.shown
+            if body_only:
+                shown = re.sub(r"[^\n]", MASK, shown[: self.body_at]) + shown[self.body_at :]
+            self._detectable[body_only] = unicode_view(shown, then=self.shown_offsets)
+        return self._detectable[body_only]
 
 
 def _fields(text: str, shown: tuple[str, ...]) -> list[tuple[str, int, int]]:
@@ -309,7 +312,9 @@ def _fields(text: str, shown: tuple[str, ...]) -> list[tuple[str, int, int]]:
 
 
 _READ: OrderedDict[tuple[str, str], ReaderView] = OrderedDict()
-_READ_SIZE = 64  # the checks of one file ask several times (wording, detectors, originality)
+# The checks of one file ask several times (wording, detectors), originality once more after every
+# other file was read: a run keeps them all (a few kB each; 10,000 articles: well under 1 GB).
+_READ_SIZE = 20_000
 
 
 def read_page(text: str, config: MarkdownConfig | None = None) -> ReaderView:
