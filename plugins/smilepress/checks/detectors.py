@@ -433,9 +433,11 @@ def find_beyond_whitelist(text: str) -> list[Detection]:
         if line.startswith("\x00"):
             pos += len(line) + 1
             continue
-        rest = _WHITELISTED.sub(" ", fold(line))
-        if _LEFT_OVER.search(rest):
-            start = pos + len(line) - len(line.lstrip(" \t\x00"))
+        # whitelisted facts blanked one for one: the first word left over is where the finding
+        # starts (a paragraph the browser shows as one line can span several lines of the file)
+        rest = _WHITELISTED.sub(lambda m: " " * len(m.group()), fold(line))
+        if first := _LEFT_OVER.search(rest):
+            start = pos + first.start()
             found.append(
                 Detection(
                     "beyond-whitelist",

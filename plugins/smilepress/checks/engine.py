@@ -25,7 +25,7 @@ from ..load.files import write_atomically
 from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
 from ..view.normalise import View, fold, identity, normalise
-from ..view.reader import read_page
+from ..view.reader import read_page, shown_field
 from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
@@ -435,7 +435,7 @@ class Checker:
                 if rule.when is not None and not rule.when.search(normalise(doc.text).text):
                     continue
                 value = doc.meta.get(rule.field_name)
-                value = "" if value is None else str(value).strip()
+                value = "" if value is None else shown_field(str(value)).strip()
                 if value and (rule.pattern is None or rule.pattern.search(fold(value))):
                     continue
                 offset = _key_offset(doc.text, rule.field_name)
@@ -452,9 +452,9 @@ class Checker:
     def _has_label(self, doc: Document, rule: Rule) -> bool:
         places = []
         if "title" in rule.where:
-            places.append(str(doc.meta.get("title") or ""))
+            places.append(shown_field(str(doc.meta.get("title") or "")))
         if "description" in rule.where:
-            places.append(str(doc.meta.get("description") or ""))
+            places.append(shown_field(str(doc.meta.get("description") or "")))
         if "first_line" in rule.where:
             body = prose_mask(doc.text)[body_start(doc.text) :]
             places.append(

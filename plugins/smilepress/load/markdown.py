@@ -963,3 +963,34 @@ def hidden_link_parts(st: Structure) -> list[tuple[int, int]]:
     parts = {inline[span] for span in sure}
     parts.update(m.span() for m in _definitions(st))
     return sorted(parts)
+
+
+# -- where a reader can see text -------------------------------------------------------------------
+
+_ANY_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_ANY_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_SHOWN_VALUE = re.compile(
+    r"""(?:\s)(?:alt|title|placeholder|value|label|summary|abbr|aria-[a-z]+)\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+    re.I,
+)
+_ANY_ADDRESS = re.compile(r"\]\(\s*<?[^)\s>]*>?|^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S+", re.M)
+
+
+def searchable(source: str) -> str:
+    """`source` with what no reader sees blanked (offsets kept), roughly: comments, tags but the
+    values of attributes a browser shows, link addresses. Where the reader's view (view/reader.py)
+    looks for a shown run first, so a decoy copy of a claim in a comment does not take its line;
+    it falls back to the file as written, so blanking too much costs nothing but precision."""
+    if "<" not in source and "](" not in source and "]:" not in source:
+        return source
+    spans = [m.span() for m in _ANY_COMMENT.finditer(source)]
+    spans += [m.span() for m in _ANY_ADDRESS.finditer(source)]
+    for tag in _ANY_TAG.finditer(source):
+        pos = tag.start()
+        for value in _SHOWN_VALUE.finditer(source, tag.start(), tag.end()):
+            group = next(i for i in (1, 2, 3) if value.group(i) is not None)
+            spans.append((pos, value.start(group)))
+            pos = value.end(group)
+        spans.append((pos, tag.end()))
+    return blank(source, spans)

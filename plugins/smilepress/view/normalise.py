@@ -43,6 +43,7 @@ _TABLE = (
     {code: chr(half).lower() for code, half in HALF_WIDTH.items()}
     | {
         0x00A0: 0x20,
+        0x2800: 0x20,  # braille blank: drawn as a space
         ord("％"): ord("%"),
         ord("﹪"): ord("%"),
         ord("—"): ord("-"),
@@ -112,9 +113,16 @@ def _fold(text: str) -> str:
     return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
 
 
+# 〇 among digits is a zero (1〇〇% reads 100%); 二〇二六 is a year written in words.
+_NUMBER_WITH_ZEROS = re.compile(r"[0-9〇]*[0-9][0-9〇]*")
+
+
 def fold(text: str) -> str:
     """Step 3 alone, one character for one (labels, field values, fingerprints)."""
-    return to_simplified(_fold(text))
+    text = to_simplified(_fold(text))
+    if "〇" in text:
+        text = _NUMBER_WITH_ZEROS.sub(lambda m: m.group().replace("〇", "0"), text)
+    return text
 
 
 # -- offsets --------------------------------------------------------------------------------------

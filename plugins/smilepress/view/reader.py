@@ -63,8 +63,20 @@ DISPLAYED_ATTRIBUTES = frozenset(
         "aria-braillelabel",
     }
 )
+# `value` is shown in a field, not on a button, an option or a hidden input (their text is).
+_VALUE_SHOWN = frozenset({"input", "textarea"})
+
+
+def _displayed(tag: str, attribute: str, input_type: str) -> bool:
+    if attribute == "value":
+        return tag in _VALUE_SHOWN and input_type.lower() != "hidden"
+    return attribute in DISPLAYED_ATTRIBUTES
+
+
 # Elements whose content no reader sees (scripts are refused by the sanitiser anyway).
 _UNSEEN = frozenset({"script", "template"})
+_ANNOTATIONS = frozenset({"rt", "rp"})
+_PREFORMATTED = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )  # no end tag: their attribute texts are read at the start tag
@@ -74,9 +86,11 @@ _VOID = frozenset(
 _PARAGRAPHS = frozenset(
     "address article aside blockquote caption details dialog div dl fieldset figcaption "
     "figure footer form h1 h2 h3 h4 h5 h6 header hr legend main nav ol p pre section "
-    "summary table textarea ul svg".split()
+    "summary table textarea ul".split()
 )
-_LINES = frozenset("br dd dt li option tr text tspan title desc".split())
+# <br> is not among them: a reader reads on across it (最<br>好 is read 最好), as across the soft
+# line break the browser draws as a space.
+_LINES = frozenset("dd dt li option tr text title desc".split())
 _CELLS = frozenset({"td", "th"})
 _SEPARATORS = {"paragraph": "\n\n", "line": "\n", "cell": " | "}
 _STRENGTH = {"\n\n": 3, "\n": 2, " | ": 1}
@@ -91,7 +105,18 @@ def _separator(tag: str) -> str | None:
 
 
 _CSS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.S)
 _TOKEN = re.compile(r"\S+")
+
+
+def _css_char(m: re.Match) -> str:
+    """A CSS escape as the character it shows (\\6700 is 最)."""
+    if m.group(2) is not None:
+        return m.group(2)
+    code = int(m.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else "\ufffd"
+
+
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _NEAR = 2048  # how far ahead the next shown run is looked for before the whole file is searched
 _CHAR_REACH = 256  # ... and the next character of a run that is not in the file verbatim
@@ -106,12 +131,21 @@ class _Shown(HTMLParser):
         self.pieces: list[tuple[str, str]] = []
         self._unseen = 0
         self._style = 0
-        self._pending: list[list[str]] = []  # attribute texts of open elements, read at their end
+        # (tag, attribute texts) of open elements: the texts are read at the element's end
+        self._pending: list[tuple[str, list[str]]] = []
+        self._annotation = 0  # inside <rt>/<rp>: the text is deferred to the end of the line
+        self._deferred: list[str] = []
+        self._pre = 0  # inside <pre>, <textarea>: line breaks are shown as such
+        self._rtl: list[bool] = []  # open <bdo> elements: dir="rtl" shows the text reversed
+        self.css_shown: frozenset[str] = frozenset()  # attributes a stylesheet shows (attr())
 
     def _break(self, kind: str | None = "line") -> None:
         """A separator (the strongest of several in a row), never at the start."""
         if kind is None:
             return
+        if self._deferred:
+            deferred, self._deferred = self._deferred, []
+            self._read_attributes(deferred)
         while self.pieces and self.pieces[-1][0] == "text" and not self.pieces[-1][1].strip():
             self.pieces.pop()  # white space between blocks is not shown
         if not self.pieces:
@@ -122,28 +156,41 @@ class _Shown(HTMLParser):
             return
         self.pieces.append(("break", _SEPARATORS[kind]))
 
-    def _attribute_texts(self, attrs: list[tuple[str, str | None]]) -> list[str]:
-        return [v for k, v in attrs if k.lower() in DISPLAYED_ATTRIBUTES and v and v.strip()]
+    def _attribute_texts(self, tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+        shown = dict((k.lower(), v) for k, v in attrs)
+        return [
+            v
+            for k, v in attrs
+            if v
+            and v.strip()
+            and (_displayed(tag, k.lower(), shown.get("type") or "") or k.lower() in self.css_shown)
+        ]
 
     def handle_starttag(self, tag: str, attrs) -> None:
         tag = tag.lower()
         if tag in _UNSEEN:
             self._unseen += 1
             return
+        if tag in _ANNOTATIONS:
+            self._annotation += 1
+        if tag in _PREFORMATTED:
+            self._pre += 1
+        if tag == "bdo":
+            self._rtl.append(dict(attrs).get("dir", "").lower() == "rtl")
         if tag == "style":
             self._style += 1
         self._break(_separator(tag))
-        texts = self._attribute_texts(attrs)
+        texts = self._attribute_texts(tag, attrs)
         if tag in _VOID:
             self._read_attributes(texts)
         else:
-            self._pending.append(texts)
+            self._pending.append((tag, texts))
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag.lower() in _UNSEEN:
             return
         self._break(_separator(tag.lower()))
-        self._read_attributes(self._attribute_texts(attrs))
+        self._read_attributes(self._attribute_texts(tag.lower(), attrs))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
@@ -152,10 +199,16 @@ class _Shown(HTMLParser):
             return
         if tag == "style":
             self._style = max(0, self._style - 1)
+        if tag in _ANNOTATIONS:
+            self._annotation = max(0, self._annotation - 1)
+        if tag in _PREFORMATTED:
+            self._pre = max(0, self._pre - 1)
+        if tag == "bdo" and self._rtl:
+            self._rtl.pop()
         if tag in _VOID:
             return
         if self._pending:
-            self._read_attributes(self._pending.pop())
+            self._read_attributes(self._pending.pop()[1])
         self._break(_separator(tag))
 
     def _read_attributes(self, texts: list[str]) -> None:
@@ -164,24 +217,51 @@ class _Shown(HTMLParser):
             self.pieces.append(("text", text))
             self._break()
 
+    def unknown_decl(self, data: str) -> None:
+        if data.upper().startswith("CDATA["):  # SVG and MathML show CDATA as text
+            self.handle_data(data[6:])
+
     def handle_data(self, data: str) -> None:
         if self._unseen:
             return
+        if self._annotation:  # <rt> pinyin: read at the line's end, not inside the word
+            self._deferred.append(data)
+            return
         if self._style:  # a stylesheet shows only its strings (`content: "…"`)
             for m in _CSS_STRING.finditer(data):
-                self._read_attributes([m.group(1) or m.group(2) or ""])
+                self._read_attributes([_CSS_ESCAPE.sub(_css_char, m.group(1) or m.group(2) or "")])
             return
+        if not self._pre:  # a line break inside a paragraph is shown as a space
+            data = data.replace("\n", " ")
+        data = _visual_order(data[::-1] if self._rtl and self._rtl[-1] else data)
         if data.strip() or (self.pieces and self.pieces[-1][0] == "text"):
             self.pieces.append(("text", data))
 
     def close(self) -> None:
         super().close()
+        self._break()
         while self._pending:  # elements never closed: their attribute texts are still shown
-            self._read_attributes(self._pending.pop())
+            self._read_attributes(self._pending.pop()[1])
+
+
+# Right-to-left overrides and isolates (RLO, RLE, RLI) up to their end (PDF, PDI) or the text's:
+# a browser draws the characters between them in reverse order, so 好最 between them reads 最好.
+_REVERSED = re.compile("[\u202b\u202e\u2067]([^\u202c\u2069]*)")
+
+
+def _visual_order(text: str) -> str:
+    if not any(c in text for c in "\u202b\u202e\u2067"):
+        return text
+    return _REVERSED.sub(lambda m: m.group()[0] + m.group(1)[::-1], text)
+
+
+_CSS_ATTR = re.compile(r"attr\(\s*([A-Za-z][\w-]*)", re.I)
 
 
 def shown_pieces(page_html: str) -> list[tuple[str, str]]:
     parser = _Shown()
+    if "<style" in page_html.lower():  # `content: attr(data-x)` shows that attribute's value
+        parser.css_shown = frozenset(n.lower() for n in _CSS_ATTR.findall(page_html))
     parser.feed(page_html)
     parser.close()
     return parser.pieces
@@ -191,7 +271,11 @@ class _Aligner:
     """Traces shown text back to offsets in the source (see the module's docstring)."""
 
     def __init__(self, source: str, start: int, end: int):
-        self.source, self.start, self.end = source, start, end
+        # Runs are looked for where a reader could see them (comments, tags, addresses blanked:
+        # a decoy copy of the claim in a comment must not take its line); the file as written is
+        # the last resort.
+        self.file, self.source = source, markdown.searchable(source)
+        self.start, self.end = start, end
         self.cursor = start
         self.searches = 0
         self.out = OffsetsBuilder()
@@ -222,6 +306,8 @@ class _Aligner:
         if found < 0 and self.searches < _GLOBAL_SEARCHES:
             self.searches += 1
             found = self.source.find(run, self.start, self.end)
+            if found < 0:
+                found = self.file.find(run, self.start, self.end)
         if found >= 0:
             return self._add_verbatim(run, found)
         self._add_traced(run, traced)
@@ -292,6 +378,13 @@ class ReaderView:
         return self._detectable[body_only]
 
 
+def shown_field(value: str) -> str:
+    """What a browser shows of a field the theme prints unescaped (Material's title, H1)."""
+    if "<" not in value and "&" not in value:
+        return value
+    return "".join(text for kind, text in shown_pieces(value) if kind == "text")
+
+
 def _fields(text: str, shown: tuple[str, ...]) -> list[tuple[str, int, int]]:
     """(value, start, end) of each front-matter field the theme prints, in the file's order."""
     fm = markdown.front_matter(text)
@@ -335,7 +428,8 @@ def _read_page(text: str, config: MarkdownConfig) -> ReaderView:
     body = markdown.body_start(text)
     aligner = _Aligner(source, 0, len(source))
     for value, start, end in _fields(text, config.fields):
-        aligner.out.add(value, start, end)  # a YAML scalar may be quoted, escaped or folded
+        # a YAML scalar may be quoted, escaped or folded; the theme prints it as HTML
+        aligner.out.add(shown_field(value), start, end)
         aligner.add_break()
     aligner.start = aligner.cursor = body
     body_at = aligner.out.length
