@@ -13,6 +13,7 @@ from smilepress.errors import SmilePressError
 from smilepress.load import git
 from smilepress.load.git import GitError
 from smilepress.load.history import Commit, History
+from smilepress.project import Project
 
 A = "content/education/a.md"
 
@@ -89,6 +90,21 @@ def test_the_log_records_are_read_into_commits(factory):
     by_path = History.open(factory.root).commits_by_path("content")  # newest first
     assert [c.subject for c in by_path[A]] == ["改名", "修改", "写稿：甲"]
     assert [c.subject for c in by_path["content/education/b.md"]] == ["改名"]
+
+
+def test_paths_outside_ascii_are_read_as_written(factory):
+    """git quotes a non-ASCII path as octal escapes unless told not to: an approval of an article
+    in a folder named in Chinese could then never be proven."""
+    rel = "content/口腔护理/关于.md"
+    factory.page("口腔护理/关于.md", "关于我们", "正文。")
+    history = History.open(factory.root)
+    assert rel in history.commits_by_path("content")
+    assert rel in {
+        c.path for _, changes in history.changes_since(factory.trust_root, []) for c in changes
+    }
+    project = Project(factory.root)
+    entry = project.entry(project.load(factory.root / rel))
+    assert [v.counts for v in entry.approvals.verdicts] == [True]
 
 
 def _refuse_commits(factory) -> None:

@@ -320,7 +320,7 @@ _OWN_SYNTAX = {
     "pages/handbook/clause_index.py": "the handbook's own generated headings, links taken out",
     "checks/detectors.py": "javascript: links are looked for everywhere, code and comments too",
     "report/leak_guard.py": "markup in the built site's text, not in an article's Markdown",
-    "workflow/site_config.py": "comments in mkdocs.yml's copyright (HTML), not an article",
+    "workflow/site_chrome.py": "comments in mkdocs.yml's copyright (HTML), not an article",
 }
 _STRUCTURE = ("\\]\\(", "!\\[", "<!--", "`{3", "-{3}", "---[", "\\.\\.\\.", "\\.{3}")
 

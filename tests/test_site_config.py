@@ -582,6 +582,12 @@ def test_scripts_from_elsewhere_are_refused(project, capsys, caplog, url):
         ("extra:\n", f"extra:\n  announce:\n    - {CLAIM}\n", "extra.announce.0"),
         ("extra:\n", f"nav:\n  - {CLAIM}: index.md\nextra:\n", f"nav.0.{CLAIM}"),
         (
+            "  features:\n",
+            f"  palette:\n    - toggle:\n        icon: material/brightness-4\n"
+            f"        name: {CLAIM}\n  features:\n",
+            "theme.palette.0.toggle.name",
+        ),
+        (
             "      site_names:\n",
             f"      site_names:\n        public: {CLAIM}\n",
             "plugins.1.smilepress.site_names.public",

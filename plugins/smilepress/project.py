@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .checks import assets, images, originality
+from .checks import assets, captions, images, originality
 from .checks.engine import Checker, Document, FindingsCache
 from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
@@ -237,14 +237,20 @@ class Project:
             v.approval.role for v in approvals.verdicts if v.counts or v.code == "not-required"
         }
         doc = Document(article.path, article.text, article.type, article.meta)
+        folder = (self.root / article.path).parent
         more = originality.findings(self.originality, article.path) + images.image_findings(
             article.path,
             article.text,
             article.meta,
             self.content_root,
-            (self.root / article.path).parent,
+            folder,
             self.picture_hashes,
         )
+        # The credit under a picture shows on the page: checked like the article's wording.
+        shown_credits = images.picture_credits(
+            article.path, article.text, article.meta, self.content_root, folder
+        )
+        more += captions.caption_findings(self.checker, shown_credits, article.type, self.today)
         return review(
             self.checker,
             doc,

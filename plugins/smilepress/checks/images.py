@@ -36,10 +36,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
+from yaml import MappingNode, ScalarNode, SequenceNode
+
 from ..errors import Problem
-from ..load import markdown
+from ..load import front_matter, markdown
 from ..load.files import listing, read_bytes, regular_file
-from ..load.strict_yaml import load_yaml
+from ..load.strict_yaml import Loaded, load_yaml
 from ..model.findings import Finding, clipped
 
 __all__ = [
@@ -51,6 +53,8 @@ __all__ = [
     "image_findings",
     "picture_files",
     "credit_caption",
+    "Credit",
+    "picture_credits",
     "duplicate_images",
     "PictureHashes",
     "resolve_licence",
@@ -247,6 +251,7 @@ class _Meta:
     sidecar: str | None = None  # the sidecar's display path, when one was read
     sidecar_problem: Problem | None = None
     entry: int | None = None  # index of the image's entry in the front matter's images:
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # sidecar field: line, col
 
 
 def _front_matter_entries(
@@ -275,33 +280,36 @@ def _sidecar_for(image: Path) -> Path | None:
 _SIDECAR_MAX = 256 * 1024
 
 
-def _read_sidecar(sidecar: Path, shown: str, content_root: Path) -> tuple[dict, list[Problem]]:
-    """The sidecar's fields, and its problem when it cannot be used (then no fields)."""
+def _read_sidecar(
+    sidecar: Path, shown: str, content_root: Path
+) -> tuple[Loaded | None, Problem | None]:
+    """The sidecar as YAML whose data is a mapping (None when empty), or its problem when it
+    cannot be used."""
     data, problems = read_bytes(
         content_root, os.path.relpath(sidecar, content_root), shown, limit=_SIDECAR_MAX + 1
     )
     if data is None:
-        return {}, problems
+        return None, problems[0]
     if len(data) > _SIDECAR_MAX:
-        return {}, [
-            Problem(shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行")
-        ]
+        return None, Problem(
+            shown, 1, "文件过大", "图片说明文件只需 licence、source、credit 等几行"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return {}, [
-            Problem(shown, line, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交")
-        ]
+        return None, Problem(
+            shown, line, "文件不是 UTF-8 编码", "请在编辑器中另存为 UTF-8 后再提交"
+        )
     loaded, problems = load_yaml(text, shown)
     if loaded is None:
-        return {}, problems
+        return None, problems[0]
     if loaded.data is None:
-        return {}, []
+        return None, None
     if not isinstance(loaded.data, dict):
         hint = "每行写一个字段，例如 licence: own"
-        return {}, [Problem(shown, 1, "内容必须是“字段: 值”的映射", hint)]
-    return loaded.data, []
+        return None, Problem(shown, 1, "内容必须是“字段: 值”的映射", hint)
+    return loaded, None
 
 
 def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown) -> _Meta:
@@ -312,11 +320,12 @@ def _metadata(src: str, meta: dict, content_root: Path, article_dir: Path, shown
         sidecar = _sidecar_for(_local_path(src, content_root, article_dir))
         if sidecar is not None:
             result.sidecar = shown(sidecar)
-            data, problems = _read_sidecar(sidecar, result.sidecar, content_root)
-            result.sidecar_problem = problems[0] if problems else None
-            for k, v in _aliased(data).items():
+            loaded, result.sidecar_problem = _read_sidecar(sidecar, result.sidecar, content_root)
+            for k, v in _aliased(loaded.data if loaded else {}).items():
                 fields[k] = v
                 origin[str(k)] = result.sidecar
+            if loaded is not None and "credit" in loaded.data:
+                result.positions["credit"] = _value_position(loaded, "credit")
     entry = _front_matter_entries(meta, content_root, article_dir).get(
         _key(src, content_root, article_dir)
     )
@@ -385,20 +394,88 @@ def picture_files(
 # -- captions ------------------------------------------------------------------------------------
 
 
-def credit_caption(meta: dict, src: str, content_root: Path, article_dir: Path) -> str | None:
-    """The credit line to show under an image, e.g. "图片：张三 / CC BY 4.0"; None when there is
-    none.
+_CAPTION = "图片："
 
-    A CC image gets its credit and licence; any other image with a `credit` gets the credit alone.
-    """
-    info = _metadata(src, meta or {}, Path(content_root), Path(article_dir), lambda p: str(p))
+
+def _caption(info: _Meta) -> str | None:
+    """A CC image gets its credit and licence; any other image with a `credit` the credit alone."""
     credit = _text(info.fields.get("credit"))
     if not credit:
         return None
     licence = resolve_licence(info.fields.get("licence"))
     if licence is not None and licence.key.startswith("CC"):
-        return f"图片：{credit} / {licence.label}"
-    return f"图片：{credit}"
+        return f"{_CAPTION}{credit} / {licence.label}"
+    return f"{_CAPTION}{credit}"
+
+
+def credit_caption(meta: dict, src: str, content_root: Path, article_dir: Path) -> str | None:
+    """The credit line to show under an image, e.g. "图片：张三 / CC BY 4.0"; None when there is
+    none."""
+    return _caption(_metadata(src, meta or {}, Path(content_root), Path(article_dir), str))
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The caption the site shows under a picture of an article, and where its credit is
+    written."""
+
+    src: str  # the picture, as the article writes it (its first use)
+    caption: str  # what shows: "图片：张三 / CC BY 4.0"
+    path: str  # the file the credit is written in: the article (front matter) or the sidecar
+    line: int  # the credit's line and column there
+    column: int
+    offset: int = len(_CAPTION)  # where the credit starts in the caption
+
+
+def picture_credits(
+    path: str, text: str, meta: dict, content_root: Path, article_dir: Path
+) -> list[Credit]:
+    """The captions the pictures of one article get (`path`, `text`, `meta`, `content_root`,
+    `article_dir` as for image_findings), in order, each picture once."""
+    meta = meta if isinstance(meta, dict) else {}
+    article_dir = Path(article_dir)
+    article = _Article(
+        path, meta, Path(content_root), article_dir, 0, _project_root(path, article_dir)
+    )
+    out: list[Credit] = []
+    seen: set[str] = set()
+    parsed: tuple | None = None
+    for r in _refs(markdown.read(text)):
+        src = r.src.strip()
+        key = _key(src, article.content_root, article_dir)
+        if not src or key in seen:
+            continue
+        seen.add(key)
+        info = _metadata(src, meta, article.content_root, article_dir, article.shown)
+        caption = _caption(info)
+        if caption is None:
+            continue
+        origin = info.origin.get("credit", "front matter")
+        if origin == "front matter":
+            parsed = parsed or front_matter.parse(text, path)
+            loaded = parsed[0][1] if parsed[0] else None
+            where = _value_position(loaded, "images", info.entry, "credit") if loaded else (1, 1)
+            out.append(Credit(src, caption, path, *where))
+        else:
+            out.append(Credit(src, caption, origin, *info.positions.get("credit", (1, 1))))
+    return out
+
+
+def _value_position(loaded: Loaded, *path: Any) -> tuple[int, int]:
+    """File line and column (1-based, inside its quotes) of the value at `path` of a YAML
+    document; its nearest parent's line when the value is not there."""
+    node = loaded.node
+    for step in path:
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            node = None
+        if node is None:
+            return loaded.line_of(*path), 1
+    quoted = isinstance(node, ScalarNode) and node.style in ("'", '"')
+    return loaded.first_line + node.start_mark.line, node.start_mark.column + 1 + quoted
 
 
 # -- findings ------------------------------------------------------------------------------------

@@ -39,11 +39,15 @@ def review(
     more: list[Finding] | tuple[Finding, ...] = (),
     more_rules: tuple[str, ...] = (),
 ) -> Review:
-    """`more`: findings of other checks (originality, images), treated alike by waivers and gate."""
+    """`more`: findings of other checks (originality, images, captions), treated alike by waivers
+    and gate. A waiver in the article covers the article's lines only: a finding in another file
+    (a picture's sidecar) has none."""
     found = check_cached(checker, doc, today, cache) + list(more)
     rules = checker.ruleset.by_id
     waivers, problems = parse_waivers(doc.text, doc.path, set(rules) | set(more_rules))
-    found = apply_waivers(found, waivers, rules, approved_roles, today, role_names)
+    own = [f for f in found if f.path == doc.path]
+    elsewhere = [f for f in found if f.path != doc.path]
+    found = apply_waivers(own, waivers, rules, approved_roles, today, role_names) + elsewhere
     pending = frozenset(
         rules[f.rule].waiver_role if f.rule in rules else "compliance"
         for f in found

@@ -26,6 +26,11 @@ _ATTR_LIST = re.compile(r"\{:?[ \t]*[.#][^}\n]*\}")
 
 _blank = markdown.blank
 
+# Text a page shows as it is, not as Markdown (the site's frame, a picture's caption), is checked
+# whole: characters Markdown would read as code, a comment or a link target are read as the
+# full-width characters they fold to, one for one (a finding's column is still the text's).
+SHOWN_AS_IS = str.maketrans({"`": "｀", "~": "～", "<": "＜", ">": "＞", "[": "［", "]": "］"})
+
 
 def markup_mask(text: str) -> str:
     """`text` without front matter, code and HTML comments: the markup a browser would act on."""

@@ -68,7 +68,9 @@ def _execute(
         raise GitError(root, args, "", f"找不到目录 {root}", hint or "确认项目目录存在")
     try:
         status, out, err = git.cmd.Git(root).execute(
-            ["git", *args],
+            # Paths as they are: by default git writes a non-ASCII path ("content/口腔/a.md") as a
+            # quoted octal escape, which no reader here expects.
+            ["git", "-c", "core.quotePath=false", *args],
             with_extended_output=True,
             with_exceptions=False,
             stdout_as_string=False,

@@ -4,10 +4,11 @@ Articles live in content/, outside MkDocs' docs_dir (which holds only static ass
 adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
 mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
 
-Hooks: on_config (refuse a site configuration that would bypass the gate or the guard, check the
-text every public page shows, load the project, decide), on_files (add included pages, prune nav,
-report what dropped, strict integrity checks), on_nav (Chinese section titles), on_page_markdown
-(preview banners), on_post_build (leak guard), on_serve (watch content/ and policies/).
+Hooks: on_config (load the project, decide, refuse a site configuration that would bypass the gate
+or the guard, check the text public pages show besides the articles), on_files (add included
+pages, prune nav, report what dropped, strict integrity checks), on_nav (Chinese section titles),
+on_page_markdown (preview banners), on_post_build (leak guard), on_serve (watch content/ and
+policies/).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
-from ..workflow import site_config
+from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
 from .config import ENVIRONMENT, SmilePressConfig
@@ -176,8 +177,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             )
             self._refuse_unsigned_configuration()
             self._note_exposed_keys()
-            self._check_site_config(config, root)
             decisions = self.project.decisions(self.profile)
+            self._check_site_config(
+                config, root, [e.article.src_uri for e, d in decisions if d.included]
+            )
         except SmilePressError as exc:
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
         self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
@@ -189,24 +192,32 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         config.markdown_extensions.append(_Extension(self))
         return config
 
-    def _check_site_config(self, config, root: Path) -> None:
+    def _check_site_config(self, config, root: Path, pages: list[str]) -> None:
         """What mkdocs.yml puts on the site besides the articles (site_config decides): refused
-        configurations, and the compliance check of the text every public page shows."""
+        configurations, and the compliance check of the text public pages show besides the
+        articles (site_chrome): the frame, the theme's templates, static files, and the nav's
+        section titles over `pages` (the src_uris the site will have)."""
         if self.profile not in site_config.CHECKED_PROFILES:
             return
         site = site_config.read(root)
         refused = []
         if self.checked_before_load != self.profile:  # a plain `mkdocs build`
             refused = site_config.problems(site, self.profile, self.project.policies)
-        resolved = {key: config.get(key) for key in site_config.CHROME_KEYS}
+        resolved = {key: config.get(key) for key in site_chrome.CHROME_KEYS}
         resolved |= {
             "extra": dict(config.extra or {}),
             "nav": config.nav,
+            "theme": site.data.get("theme"),  # MkDocs makes it a Theme: read as written
             "site_names": dict(self.config.site_names),
             "section_titles": dict(self.config.section_titles),
         }
-        shown = site_config.shown_texts(root, site_config.folders(site))
-        errors, notes = site_config.chrome_problems(
+        shown = site_chrome.shown_texts(root, site_config.folders(site))
+        shown += site_chrome.type_labels(root, self.project.policies)
+        if not config.nav:  # MkDocs titles the nav's sections by their folders
+            content = self.project.content_root.relative_to(self.project.root).as_posix()
+            titles = site_chrome.nav_titles(self.project.policies, self.config.section_titles)
+            shown += site_chrome.folder_labels(content, pages, titles)
+        errors, notes = site_chrome.chrome_problems(
             self.project.checker, site, resolved, shown, self.profile, self.project.today
         )
         for note in notes:  # a warning, as for an article: shown, never a failure
@@ -407,9 +418,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_nav(self, nav, config, files):
         if not self.config.enabled or self.project is None:
             return nav
-        titles = {
-            t.dir: t.name for t in self.project.policies.types.values()
-        } | self.config.section_titles
+        titles = site_chrome.nav_titles(self.project.policies, self.config.section_titles)
         for item in nav.items:
             _retitle(item, titles)
         if self.handbook_order:
@@ -421,6 +430,11 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
+        if self.profile == "public" and "tags" not in self.project.markdown_config.fields:
+            # Material's search puts a page's tags in its index and shows them in the results;
+            # the checks read tags only where a tags plugin prints them (view/render.py): without
+            # one, the public site shows none.
+            page.meta.pop("tags", None)
         path, first_line = _source_position(
             self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
         )
@@ -504,11 +518,10 @@ _DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
 
 
 def _retitle(item, titles: dict) -> None:
+    """Sections titled by their folder get the name the site gives it (site_chrome checks the
+    titles it does not give)."""
     if isinstance(item, Section):
-        key = item.title.lower().replace(" ", "-")
-        for raw, name in titles.items():
-            if key == raw.lower():
-                item.title = name
+        item.title = site_chrome.section_title(item.title, titles) or item.title
         for child in item.children:
             _retitle(child, titles)
 
@@ -578,14 +591,16 @@ _IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
 
 
 def _credit_captions(page_html: str, entry: Entry, project: Project) -> str:
-    """Images whose licence asks for credit (CC BY …) get it as a caption under the picture."""
+    """Images whose licence asks for credit (CC BY …) get it as a caption under the picture (the
+    captions the article's review checked: checks/captions.py)."""
     article = entry.article
     folder = (project.root / article.path).parent
-    captions = {}
-    for ref in images.image_refs(article.body):
-        caption = images.credit_caption(article.meta, ref.src, project.content_root, folder)
-        if caption:
-            captions[posixpath.basename(urlsplit(ref.src).path)] = caption
+    captions = {
+        posixpath.basename(urlsplit(credit.src).path): credit.caption
+        for credit in images.picture_credits(
+            article.path, article.text, article.meta, project.content_root, folder
+        )
+    }
     if not captions:
         return page_html
 

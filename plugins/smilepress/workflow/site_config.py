@@ -8,9 +8,9 @@ imported or run) and says what a public or internal build refuses: each refusal 
 file, the line and what to do. The preview profile is never refused (it is never deployed).
 
 The glue calls it: `smilepress build` before MkDocs loads mkdocs.yml (hooks, plugins, extensions and
-!!python tags run code while MkDocs loads it), the plugin again in on_config for a plain
-`mkdocs build`, and, once the configuration is loaded, the compliance check of the text every
-public page shows (`chrome`, `shown_texts`).
+!!python tags run code while MkDocs loads it), and the plugin again in on_config for a plain
+`mkdocs build`. What the configuration then shows on every public page (the frame's text, the
+theme's templates, the strings of static files) is checked by site_chrome.py.
 
 When mkdocs.yml is itself a governed path (policies/workflow.yml `governed:`), another part of the
 system proves that every change to it was signed by someone allowed: hooks, other plugins,
@@ -21,17 +21,13 @@ cannot be turned off hold either way.
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..checks.engine import Checker, Document
 from ..errors import Problem, SmilePressError
 from ..load.files import files_under, read_bytes
 from ..load.source import read_source
@@ -492,14 +488,6 @@ def _assets(
 # -- what a static folder may hold -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Text a static file shows on the site: its path, and (line, text) pieces."""
-
-    path: str
-    pieces: tuple[tuple[int, str], ...]
-
-
 def static_problems(
     root: Path, folder: Path, what: str, *, scripts: bool = False, templates: bool = False
 ) -> list[Problem]:
@@ -631,167 +619,15 @@ def _svg_problem(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
-# -- text the site shows on every page -------------------------------------------------------------
-
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`', re.S)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.S)
-_JS_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(.)")
+# What moved to site_chrome.py (the text of the site's frame), still reachable from here.
+_MOVED = frozenset(
+    "Shown shown_texts CHROME_KEYS HTML_KEYS chrome as_prose check_texts chrome_problems".split()
+)
 
 
-def _char(code: str, fallback: str) -> str:
-    cp = int(code, 16)
-    return fallback if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or cp == 0 else chr(cp)
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from . import site_chrome  # it imports this module: not at the top
 
-
-def _unescape_css(text: str) -> str:
-    return _CSS_ESCAPE.sub(lambda m: _char(m[1], m[0]) if m[1] else m[2], text)
-
-
-def _unescape_js(text: str) -> str:
-    return _JS_ESCAPE.sub(
-        lambda m: (
-            _char(m[1] or m[2] or m[3], m[0])
-            if (m[1] or m[2] or m[3])
-            else {"n": "\n"}.get(m[4], m[4])
-        ),
-        text,
-    )
-
-
-def _blank_comments(text: str) -> str:
-    return _CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), text)
-
-
-def shown_texts(root: Path, folders: list[Path]) -> list[Shown]:
-    """The text the static files of `folders` can show: the strings of stylesheets (a `content:`
-    shows on the page) and scripts, with their escapes decoded, and the text of SVG images."""
-    out = []
-    for folder in folders:
-        for path in files_under(folder):
-            suffix = path.suffix.lower()
-            if path.is_symlink() or suffix not in (*STYLESHEETS, *SCRIPTS, *SVG):
-                continue
-            raw, _ = read_bytes(path.parent, path.name)  # one it cannot read: static_problems
-            text = _utf8(raw) if raw is not None else None
-            if text is None:
-                continue
-            pieces: list[tuple[int, str]] = []
-            if suffix in SVG:
-                element = _svg_root(raw)
-                for piece in element.itertext() if element is not None else ():
-                    if piece.strip():
-                        pieces.append((text[: max(text.find(piece), 0)].count("\n") + 1, piece))
-            else:
-                source = _blank_comments(text) if suffix in STYLESHEETS else text
-                unescape = _unescape_css if suffix in STYLESHEETS else _unescape_js
-                for m in _STRING.finditer(source):
-                    value = unescape(next(g for g in m.groups() if g is not None))
-                    if value.strip():
-                        pieces.append((source.count("\n", 0, m.start()) + 1, value))
-            if pieces:
-                out.append(Shown(_rel(root, path), tuple(pieces)))
-    return out
-
-
-# Keys of mkdocs.yml whose text the theme shows on every page; copyright is written as HTML.
-CHROME_KEYS = ("site_name", "site_description", "site_author", "copyright", "repo_name", "extra")
-HTML_KEYS = ("copyright",)
-
-
-def chrome(
-    config: SiteConfig, resolved: Mapping[str, Any], profile: str
-) -> list[tuple[tuple, str, bool]]:
-    """(where in mkdocs.yml, text, written as HTML) for every text of the site's frame: the
-    CHROME_KEYS, nav titles, and the plugin's site name for `profile` and section titles.
-
-    `resolved`: the values as MkDocs resolved them (!ENV and all), plus `site_names` and
-    `section_titles` (the plugin's options)."""
-    out: list[tuple[tuple, str, bool]] = []
-    for key in CHROME_KEYS:
-        for where, value in _walk(resolved.get(key)):
-            if isinstance(value, str) and value.strip():
-                out.append(((key, *where), value, key in HTML_KEYS))
-    for where, value in _walk(resolved.get("nav")):
-        if isinstance(value, dict):
-            out += [((("nav", *where, k)), k, False) for k in value if isinstance(k, str)]
-    _, at = config.plugin_options()
-    names = resolved.get("site_names") or {}
-    if isinstance(names.get(profile), str):
-        out.append(((*at, "site_names", profile), names[profile], False))
-    for folder, title in (resolved.get("section_titles") or {}).items():
-        if isinstance(title, str):
-            out.append(((*at, "section_titles", folder), title, False))
-    return out
-
-
-_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
-# Characters that would make the checker read a piece as code, a comment or a link target
-# (masked), while the theme shows them as they are: read as the full-width characters they fold to.
-_AS_PROSE = str.maketrans({"`": "｀", "~": "～", "<": "＜", ">": "＞", "[": "［", "]": "］"})
-
-
-def as_prose(text: str, is_html: bool = False) -> str:
-    """A text of the site's frame as the reader sees it, written so the checker reads all of it."""
-    if is_html:
-        text = html.unescape(_TAG.sub(" ", text))
-    lines = (line.strip() for line in text.translate(_AS_PROSE).splitlines())
-    return "\n".join(line for line in lines if line) or " "
-
-
-def check_texts(
-    checker: Checker, path: str, pieces: list[tuple[int, str]], today: dt.date
-) -> list[tuple[int, Any]]:
-    """(index of the piece, finding) for the text pieces of one file, checked as a page (one pass:
-    the pieces are paragraphs of one document)."""
-    starts, parts, line = [], [], 2  # the document starts with a blank line: never front matter
-    for _, text in pieces:
-        starts.append(line)
-        parts.append(text)
-        line += text.count("\n") + 2
-    doc = Document(path, "\n" + "\n\n".join(parts) + "\n", "page", {})
-    return [
-        (bisect.bisect_right(starts, f.line) - 1, f)
-        for f in checker.check(doc, today)
-        if f.line >= 2
-    ]
-
-
-def chrome_problems(
-    checker: Checker,
-    config: SiteConfig,
-    resolved: Mapping[str, Any],
-    shown: list[Shown],
-    profile: str,
-    today: dt.date,
-) -> tuple[list[Problem], list[Problem]]:
-    """(refusals, notes): the compliance checker's findings in the text a public site shows on
-    every page (the frame from mkdocs.yml, the strings of static files), checked as a page. An
-    error refuses the public build (there is no approval or waiver for the frame); warnings are
-    notes."""
-    if profile != "public":
-        return [], []
-    refusals, notes = [], []
-    frame = chrome(config, resolved, profile)
-    pieces = [(config.line(*where), as_prose(text, is_html)) for where, text, is_html in frame]
-    for index, f in check_texts(checker, CONFIG, pieces, today):
-        key = ".".join(map(str, frame[index][0]))
-        message = f"{key} 显示在公开网站的每个页面上"
-        _sort(Problem(CONFIG, pieces[index][0], message), f, refusals, notes)
-    for item in shown:
-        texts = [(line, as_prose(text)) for line, text in item.pieces]
-        for index, f in check_texts(checker, item.path, texts, today):
-            where = Problem(item.path, texts[index][0], "这段文字会显示在公开网站上")
-            _sort(where, f, refusals, notes)
-    return refusals, notes
-
-
-def _sort(where: Problem, f, refusals: list[Problem], notes: list[Problem]) -> None:
-    """A finding in text the site shows, told at `where` (file, line, what shows it): an error
-    refuses the build, a warning is a note, info is left out."""
-    if f.level not in ("error", "warning"):
-        return
-    problem = Problem(
-        where.path, where.line, f"{where.message}：{f.message}（{f.rule}）", f.suggestion, f.level
-    )
-    (refusals if f.level == "error" else notes).append(problem)
+        return getattr(site_chrome, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
