@@ -67,7 +67,8 @@ DISPLAYED_ATTRIBUTES = frozenset(
 _VALUE_SHOWN = frozenset({"input", "textarea"})
 
 
-def _displayed(tag: str, attribute: str, input_type: str) -> bool:
+def displayed(tag: str, attribute: str, input_type: str) -> bool:
+    """Whether a browser shows (or a screen reader announces) this attribute of this element."""
     if attribute == "value":
         return tag in _VALUE_SHOWN and input_type.lower() != "hidden"
     return attribute in DISPLAYED_ATTRIBUTES
@@ -163,7 +164,7 @@ class _Shown(HTMLParser):
             for k, v in attrs
             if v
             and v.strip()
-            and (_displayed(tag, k.lower(), shown.get("type") or "") or k.lower() in self.css_shown)
+            and (displayed(tag, k.lower(), shown.get("type") or "") or k.lower() in self.css_shown)
         ]
 
     def handle_starttag(self, tag: str, attrs) -> None:

@@ -43,7 +43,7 @@ from ..load.source import read_source
 from ..load.strict_yaml import load_yaml
 from ..model.findings import Finding
 from ..model.policies import Policies
-from ..view.reader import _displayed as displayed  # the reader's one rule
+from ..view.reader import displayed  # the reader's one rule
 from .site_config import (
     CONFIG,
     SCRIPTS,
