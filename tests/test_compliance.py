@@ -239,6 +239,67 @@ def test_the_department_adds_and_turns_off_rules_in_yaml(tmp_path):
     assert "absolute-claim" not in cats(ck, "唯一的顶级诊所")
 
 
+def test_a_pack_written_for_the_old_unsafe_html_detector_is_told_what_to_write(tmp_path):
+    root = _pack_project(
+        tmp_path,
+        {
+            "local.yml": (
+                "rules:\n  - id: local/html\n    category: unsafe-html\n    type: detector\n"
+                "    detector: unsafe-html\n    message: m\n    basis: b\n"
+            )
+        },
+    )
+    messages = [str(p) for p in load_rules(root, TYPES, ROLES).problems]
+    assert any("local.yml:5" in m and "type: sanitiser" in m for m in messages), messages
+
+
+# -- writers' HTML: what the site's allow-list removes, where the writer wrote it ----------------
+
+
+@pytest.fixture(scope="module")
+def site_checker() -> Checker:
+    """The checker as the site renders pages (mkdocs.yml: attr_list, md_in_html …)."""
+    return Project(REPO).checker
+
+
+def unsafe(checker, text) -> list[tuple[int, int, str]]:
+    return [
+        (f.line, f.column, f.message.rpartition("：")[2])
+        for f in found(checker, text)
+        if f.rule == "secret/unsafe-html"
+    ]
+
+
+def test_html_shown_as_code_or_hidden_in_a_comment_is_not_unsafe(site_checker):
+    text = (
+        "---\ntitle: 标题\n---\n\n"
+        "```html\n<script>shown()</script>\n```\n\n"
+        "`<img src=x onerror=shown()>` 和 <!-- <script>hidden()</script> -->\n\n"
+        "<script>runs()</script>\n"
+    )
+    assert unsafe(site_checker, text) == [(11, 1, "<script> 元素（连同其中的内容）")]
+
+
+def test_each_of_several_alike_is_found_at_its_own_line(site_checker):
+    text = (
+        '---\ntitle: 标题\n---\r\n\r\n<b onclick="x()">一</b>\r\n\r\n'
+        '<b onclick="x()">二</b>\r\n\r\n## 三 {onclick="x()"}\r\n\r\n'
+        "[四][ref]\r\n\r\n[ref]: javascript:x()\r\n"
+    )
+    assert unsafe(site_checker, text) == [
+        (5, 4, "onclick 事件属性"),
+        (7, 4, "onclick 事件属性"),
+        (9, 7, "onclick 事件属性"),
+        (13, 8, "javascript: 链接"),
+    ]
+
+
+def test_a_page_full_of_removals_lists_the_first_and_counts_the_rest(site_checker):
+    text = "---\ntitle: 标题\n---\n\n" + "<b onclick=x>字</b>\n\n" * 130
+    found_ = unsafe(site_checker, text)
+    assert len(found_) == 101 and "还有 30 处" in found_[-1][2]
+
+
 # -- waivers ---------------------------------------------------------------------------------------
 
 

@@ -318,7 +318,8 @@ _OWN_SYNTAX = {
     "checks/waivers.py": "waiver comments (<!-- smilepress-disable … -->) are the waivers' syntax",
     "pages/handbook/embeds.py": "handbook embeds (<!-- handbook: … -->) are the embeds' syntax",
     "pages/handbook/clause_index.py": "the handbook's own generated headings, links taken out",
-    "checks/detectors.py": "javascript: links are looked for everywhere, code and comments too",
+    "view/sanitise.py": "comments in a rendered page's HTML (ended as a browser ends them) and the "
+    "marks around generated pieces, not an article's Markdown",
     "report/leak_guard.py": "markup in the built site's text, not in an article's Markdown",
     "workflow/site_chrome.py": "comments in mkdocs.yml's copyright (HTML), not an article",
 }

@@ -1,4 +1,5 @@
-"""Built-in detectors of personal data, secrets and unsafe HTML, for the compliance checks.
+"""Built-in detectors of personal data and secrets, for the compliance checks (unsafe HTML is the
+sanitiser's decision: view/sanitise.py, checks/unsafe_html.py).
 
 Each detector is a pure function from text to Detections (half-open spans into the text it was
 given); DETECTORS names them for the rule packs. Candidates found by a pattern are kept only if
@@ -22,7 +23,7 @@ from ..view.normalise import HALF_WIDTH
 
 @dataclass(frozen=True)
 class Detection:
-    kind: str  # phone | id-card | bank-card | email | secret | unsafe-html
+    kind: str  # phone | id-card | bank-card | email | secret | beyond-whitelist
     start: int
     end: int
     value: str  # the matched text as the writer wrote it
@@ -275,15 +276,6 @@ _SECRETS = (
         ),
     ),
 )
-_UNSAFE_HTML = (
-    ("script 标签", re.compile(r"<\s*script\b", re.I)),
-    ("事件处理属性", re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I)),
-    (
-        "javascript: 链接",
-        re.compile(r"(?:href|src|action)\s*=\s*['\"]?\s*javascript:|\]\(\s*javascript:", re.I),
-    ),
-    ("iframe/object/embed 标签", re.compile(r"<\s*(?:iframe|object|embed)\b", re.I)),
-)
 
 
 def find_phones(text: str) -> list[Detection]:
@@ -366,16 +358,6 @@ def find_secrets(text: str) -> list[Detection]:
             continue
         for m in pattern.finditer(text):
             found.append(Detection("secret", m.start(), m.end(), m.group(0), label))
-    return sorted(found, key=lambda d: d.start)
-
-
-def find_unsafe_html(text: str) -> list[Detection]:
-    if "<" not in text and "javascript" not in text.lower():
-        return []
-    found = []
-    for label, pattern in _UNSAFE_HTML:
-        for m in pattern.finditer(text):
-            found.append(Detection("unsafe-html", m.start(), m.end(), m.group(0), label))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -473,7 +455,6 @@ DETECTORS: Mapping[str, Detector] = MappingProxyType(
         "bank-card": Detector(find_bank_cards),
         "email": Detector(find_emails),
         "secret": Detector(find_secrets),
-        "unsafe-html": Detector(find_unsafe_html),
         "ad-whitelist": Detector(find_beyond_whitelist),
     }
 )

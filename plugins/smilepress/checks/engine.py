@@ -3,8 +3,9 @@
 Wording rules (`terms`, `substitution`, `pattern`) run on the normalised prose view of a file
 (textview), so code, comments and link targets never trigger them and traditional characters,
 full-width digits and split words match like plain ones. Detectors (`detector`) look at the whole
-file, comments and code included. `required` and `label` look at the front matter. Context
-conditions (exceptions, negation, windows, escalation, quotations of the law) are data on each rule.
+file, comments and code included. `required` and `label` look at the front matter; `sanitiser`
+at the rendered page (what the site's allow-list of writers' HTML removes). Context conditions
+(exceptions, negation, windows, escalation, quotations of the law) are data on each rule.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
 from .textview import MASK, markup_mask, prose_mask
+from .unsafe_html import removed_html
 
 # Part of the cache key: bump when a change (here, or in what the views read) changes findings.
-ENGINE_VERSION = "2"  # 2: the views read load/markdown.py
+ENGINE_VERSION = "3"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
@@ -113,6 +115,7 @@ class Checker:
         self._compile_patterns()
         self._detectors = [r for r in self.rules if r.type == "detector"]
         self._documents = [r for r in self.rules if r.type in ("required", "label")]
+        self._sanitisers = [r for r in self.rules if r.type == "sanitiser"]
 
     def _compile_terms(self) -> None:
         """Every term and exception of every rule in one automaton (normalised, each word once)."""
@@ -174,6 +177,7 @@ class Checker:
         hits = _dedupe(raw)
         hits = _dedupe(hits + self._implied(hits, doc.content_type))
         findings = self._capped(doc, lines, hits) + self._document_rules(doc, lines)
+        findings += self._removed_html(doc, lines)
         return sorted(findings, key=lambda f: (f.line, f.column, LEVEL_ORDER[f.level], f.rule))
 
     def _capped(self, doc: Document, lines: Lines, hits: list[Hit]) -> list[Finding]:
@@ -424,6 +428,21 @@ class Checker:
                 else:
                     last = min(last, day - dt.timedelta(days=1))
         return first, last
+
+    def _removed_html(self, doc: Document, lines: Lines) -> list[Finding]:
+        """`sanitiser` rules: each thing the site's allow-list removes from the rendered page (the
+        sanitiser decides), where the writer wrote it, saying what it is."""
+        rules = [(r, level) for r in self._sanitisers if (level := r.level_for(doc.content_type))]
+        found = removed_html(doc.text, self.markdown, doc.meta) if rules else []
+        findings = []
+        for rule, level in rules:
+            for at in found[:MAX_PER_RULE]:
+                finding = self._finding(doc, lines, rule, level, at.start, at.end, "")
+                findings.append(replace(finding, message=f"{rule.message}：{at.removal.what}"))
+            if len(found) > MAX_PER_RULE:
+                more = f"{rule.message}（还有 {len(found) - MAX_PER_RULE} 处，未逐一列出）"
+                findings.append(replace(findings[-1], message=more, match=""))
+        return findings
 
     def _document_rules(self, doc: Document, lines: Lines) -> list[Finding]:
         out = []

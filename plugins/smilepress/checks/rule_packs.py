@@ -50,7 +50,7 @@ CATEGORIES = (
     "sources",
 )
 LEVELS = ("error", "warning", "info")
-RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label")
+RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label", "sanitiser")
 WINDOWS = ("clause", "sentence", "paragraph")
 SCOPES = ("prose", "markup", "all")
 FIELD_SCOPES = ("title", "description", "first_line")
@@ -79,6 +79,7 @@ _TYPE_KEYS = {
     "detector": {"detector", "allow"},
     "required": {"field", "pattern", "when"},
     "label": {"label", "where"},
+    "sanitiser": set(),
 }
 _CONTEXT_KEYS = {
     "negated_by",
@@ -377,6 +378,13 @@ class _PackReader:
 
     def _detector_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
         detector = str(spec.get("detector"))
+        if detector == "unsafe-html":  # a pack written before the sanitiser decided
+            self.r.fail(
+                (*where, "detector"),
+                "检测器 unsafe-html 已由网站的 HTML 允许清单取代",
+                "把这条规则改为 type: sanitiser（去掉 detector 和 scope）",
+            )
+            return {"detector": detector, "allow": ()}
         self.r.known(detector, DETECTORS, (*where, "detector"), "检测器")
         allow = self.words(spec.get("allow", []), (*where, "allow"), "allow")
         return {"detector": detector, "allow": allow}
@@ -408,6 +416,7 @@ class _PackReader:
         "detector": _detector_fields,
         "required": _required_fields,
         "label": _label_fields,
+        "sanitiser": lambda self, spec, where: {},  # the allow-list is view/sanitise.py's
     }
 
 

@@ -7,8 +7,9 @@ mkdocs.yml, or a generator that ignores third-party plugins) publishes no articl
 Hooks: on_config (load the project, decide, refuse a site configuration that would bypass the gate
 or the guard, check the text public pages show besides the articles), on_files (add included
 pages, prune nav, report what dropped, strict integrity checks), on_nav (Chinese section titles),
-on_page_markdown (preview banners), on_post_build (leak guard), on_serve (watch content/ and
-policies/).
+on_page_markdown (handbook pieces, the title and description the theme prints), on_page_content
+(writers' HTML through the allow-list, picture credits, preview banners), on_post_build (leak
+guard), on_serve (watch content/ and policies/).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
+from ..view.sanitise import GeneratedPieces, sanitise
 from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
@@ -117,6 +119,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
         self.handbook_order: list[str] = []
+        # Pages SmilePress writes itself (handbook, KPIs, reports, editorial pages): every other
+        # page is a writer's, and its HTML passes through the allow-list (view/sanitise.py).
+        self.generated_uris: set[str] = set()
+        self.generated_pieces = GeneratedPieces()  # handbook pieces inside a writer's page
         self.origin = dict.fromkeys(ENVIRONMENT, "mkdocs.yml")  # where each option came from
         # `smilepress build` read mkdocs.yml and its folders before MkDocs loaded it (the profile)
         self.checked_before_load: str | None = None
@@ -355,6 +361,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 log.warning("%s 与生成的员工手册页面同名：保留手写的页面", uri)
                 continue
             files.append(File.generated(config, uri, content=markdown))
+            self.generated_uris.add(uri)
 
     def _add_kpi_pages(self, files: Files, config) -> None:
         """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue,
@@ -363,6 +370,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self._report(problems, "指标、计划或预算数据")
         for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
+            self.generated_uris.add(uri)
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the
@@ -435,6 +443,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             # the checks read tags only where a tags plugin prints them (view/render.py): without
             # one, the public site shows none.
             page.meta.pop("tags", None)
+        if page.file.src_uri not in self.generated_uris:
+            _theme_fields(page.meta)
         path, first_line = _source_position(
             self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
         )
@@ -442,15 +452,19 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             markdown, problems = handbook.strip_embeds(markdown, path, first_line)
         else:
             markdown, problems = handbook.expand_embeds(
-                markdown, path, page.file.src_uri, self.book, first_line
+                markdown, path, page.file.src_uri, self.book, first_line, self.generated_pieces.wrap
             )
         for problem in problems:  # one page's embed: that page's problem, never the build's
             log.info("%s", problem)
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
+        if not self.config.enabled:
+            return html_text
+        if page.file.src_uri not in self.generated_uris:  # a writer's page, in every profile
+            html_text = self.generated_pieces.sanitise(html_text)
         found = self.decisions.get(page.file.src_uri)
-        if not self.config.enabled or not found:
+        if not found:
             return html_text
         entry, decision = found
         html_text = _credit_captions(html_text, entry, self.project)
@@ -535,6 +549,16 @@ def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
     if article.text.endswith(markdown):
         return article.path, article.text.count("\n", 0, len(article.text) - len(markdown)) + 1
     return article.path, article.body_line
+
+
+def _theme_fields(meta: dict) -> None:
+    """The theme prints a writer's title and description unescaped (Jinja without autoescape): the
+    title as HTML (heading, navigation) through the allow-list like the page; the description inside
+    an attribute (<meta name="description" content="…">), so its quotes as entities."""
+    if isinstance(meta.get("title"), str):
+        meta["title"] = sanitise(meta["title"])
+    if isinstance(meta.get("description"), str):
+        meta["description"] = meta["description"].replace('"', "&quot;")
 
 
 def _order_handbook(items, rank: dict[str, int]) -> None:

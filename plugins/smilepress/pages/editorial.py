@@ -7,13 +7,15 @@ from __future__ import annotations
 from ..project import Project
 from ..report import drops
 from ..report.board import Item, items
+from ..report.formats import markdown_text
 
 
 def _row(p, i: Item) -> str:
     kind = p.types[i.type].name if i.type in p.types else i.type
     where = f"`{i.branch}`" if i.branch else "main"
+    title = markdown_text(i.title).replace("|", "\\|")
     return (
-        f"| {i.title} | {kind} | {p.states.get(i.status, i.status)} | {where} | "
+        f"| {title} | {kind} | {p.states.get(i.status, i.status)} | {where} | "
         f"{'、'.join(i.waiting_for) or '—'} | {i.days} |"
     )
 
@@ -67,7 +69,7 @@ def pages(project: Project) -> dict[str, str]:
                 done = a.status == "published" and a.publish_date <= project.today
                 calendar.append(
                     f"- {a.publish_date.isoformat()} {'已发布' if done else '计划'}："
-                    f"{a.display_title}"
+                    f"{markdown_text(a.display_title)}"
                     f"（{p.states.get(a.status, a.status)}）"
                 )
         calendar.append("")
@@ -77,7 +79,9 @@ def pages(project: Project) -> dict[str, str]:
         for f in e.review.findings:
             if f.level in ("error", "warning") and not f.waived:
                 counts[f.category] = counts.get(f.category, 0) + 1
-        waivers += [f"- `{e.article.path}`：{w.describe()}" for w in e.review.waivers]
+        waivers += [
+            f"- `{e.article.path}`：{markdown_text(w.describe())}" for w in e.review.waivers
+        ]
     compliance = ["# 合规检查汇总", "", "| 类别 | 未豁免的问题 |", "|---|---|"]
     compliance += [f"| {c} | {n} |" for c, n in sorted(counts.items(), key=lambda kv: -kv[1])] or [
         "| （无） | 0 |"

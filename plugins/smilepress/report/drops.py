@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from ..model.policies import Policies
 from ..project import Entry, Project
+from .formats import markdown_text
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Report:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def report(project: Project, days: int | None = None) -> Report:

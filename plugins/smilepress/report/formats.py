@@ -32,6 +32,18 @@ JSON_FIELDS = (
 )
 
 
+# What would make a writer's text markup inside generated Markdown: a link or picture ([…](…)), an
+# attribute list ({…}), and the backslash that could undo the escapes.
+_MARKDOWN_MARKUP = re.compile(r"([\\\[\]{}])")
+
+
+def markdown_text(value: str) -> str:
+    """A writer's text (a title, a waiver's reason, a finding's message) as plain text inside
+    Markdown SmilePress generates: HTML characters as entities, no link, picture or attribute
+    list. Generated pages are not sanitised (view/sanitise.py is for writers' pages)."""
+    return _MARKDOWN_MARKUP.sub(r"\\\1", html.escape(value, quote=False))
+
+
 def _width(text: str) -> int:
     """Terminal columns: Han characters and full-width forms take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

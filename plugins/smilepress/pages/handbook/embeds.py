@@ -38,12 +38,18 @@ EMBEDS = {  # kind -> how its piece is made
 
 
 def expand_embeds(
-    markdown: str, path: str, here: str, book: Handbook | None, first_line: int = 1
+    markdown: str,
+    path: str,
+    here: str,
+    book: Handbook | None,
+    first_line: int = 1,
+    wrap: Callable[[str], str] = str,
 ) -> tuple[str, list[Problem]]:
     """Replaces each `<!-- handbook: kind arg -->` line with the generated piece; a bad one is
     reported.
 
     first_line: the file line of the markdown's first line (the body starts after the front matter).
+    wrap: what each piece becomes in the page (the build marks them: they are not the writer's).
     """
     problems: list[Problem] = []
 
@@ -53,7 +59,7 @@ def expand_embeds(
         if problem is not None:
             problems.append(problem)
             return ""
-        return EMBEDS[kind].piece(book, arg, here)
+        return wrap(EMBEDS[kind].piece(book, arg, here))
 
     return EMBED.sub(piece, markdown), problems
 
