@@ -388,12 +388,13 @@ def test_the_leak_guard_fails_on_what_it_cannot_read_in_a_site(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>欢迎</p>", encoding="utf-8")
-    assert leak_guard.scan(site, {"不该公开的标题文字": "x"}) == []
+    watch = leak_guard.Watch("public", (leak_guard.Watched("x", "不该公开的标题文字" * 4),), ())
+    assert leak_guard.scan(site, watch) == []
     (tmp_path / "secret.html").write_text("<p>不该公开的标题文字</p>", encoding="utf-8")
     _link(site / "linked.html", tmp_path / "secret.html")
     with pytest.raises(OSError, match="符号链接"):
-        leak_guard.scan(site, {"不该公开的标题文字": "x"})
+        leak_guard.scan(site, watch)
     (site / "linked.html").unlink()
     os.mkfifo(site / "pipe.html")
     with pytest.raises(OSError, match="命名管道"):
-        leak_guard.scan(site, {"不该公开的标题文字": "x"})
+        leak_guard.scan(site, watch)

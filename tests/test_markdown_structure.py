@@ -320,7 +320,6 @@ _OWN_SYNTAX = {
     "pages/handbook/clause_index.py": "the handbook's own generated headings, links taken out",
     "view/sanitise.py": "comments in a rendered page's HTML (ended as a browser ends them) and the "
     "marks around generated pieces, not an article's Markdown",
-    "report/leak_guard.py": "markup in the built site's text, not in an article's Markdown",
     "workflow/site_chrome.py": "comments in mkdocs.yml's copyright (HTML), not an article",
 }
 _STRUCTURE = ("\\]\\(", "!\\[", "<!--", "`{3", "-{3}", "---[", "\\.\\.\\.", "\\.{3}")

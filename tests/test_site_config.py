@@ -120,19 +120,25 @@ def test_guard_false_in_any_spelling_is_refused_for_public(project, capsys, capl
 def test_the_plugin_guards_every_public_build_even_where_the_check_did_not_run(
     project, capsys, caplog, monkeypatch
 ):
-    """Defence in depth: with the configuration check gone and the gate broken, `guard: false`
-    still does not stop the guard."""
-    import smilepress.project
-    from smilepress.workflow.gate import decide
+    """Defence in depth: with the configuration check gone and the plugin publishing what the gate
+    kept out, `guard: false` still does not stop the guard."""
+    from mkdocs.structure.files import File
+
+    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
 
     plugin_option(project, "guard: false")
     monkeypatch.setattr(site_config, "problems", lambda *a: [])
+    original = SmilePressPlugin.on_files
 
-    def broken_gate(facts, profile, today):  # every article "passes"
-        d = decide(facts, profile, today)
-        return d.__class__(profile, True, True, True, (), ())
+    def everything(self, files, config):  # every article "passes"
+        files = original(self, files, config)
+        for uri, (_, decision) in self.decisions.items():
+            if not decision.included:
+                root = str(self.project.content_root)
+                files.append(File(uri, root, config.site_dir, config.use_directory_urls))
+        return files
 
-    monkeypatch.setattr(smilepress.project, "decide", broken_gate)
+    monkeypatch.setattr(SmilePressPlugin, "on_files", everything)
     code, log = build(capsys, caplog)
     assert code == 1 and "防泄漏检查失败" in log and "尚未审核的草稿文章" in log
     assert not (project.root / "site/public").exists()
@@ -416,7 +422,10 @@ def test_the_sample_static_folder_and_a_clean_stylesheet_pass(project, capsys, c
 
 
 def test_the_leak_guard_sniffs_every_file_whatever_its_name(tmp_path):
-    marker = "尚未审核的草稿文章标题"
+    marker = "尚未审核的草稿文章标题，和它正文里那句绝不能出现在公开网站上的独特句子"
+    watch = leak_guard.Watch(
+        "public", (leak_guard.Watched("content/education/draft.md", marker),), ()
+    )
     escaped_js = "".join(f"\\u{ord(ch):04x}" for ch in marker)
     escaped_css = "".join(f"\\{ord(ch):x} " for ch in marker)
     files = {
@@ -435,15 +444,15 @@ def test_the_leak_guard_sniffs_every_file_whatever_its_name(tmp_path):
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    leaks = leak_guard.scan(tmp_path, {marker: "content/education/draft.md"})
-    assert sorted(leak.site_file for leak in leaks) == ["a.htm"]  # each line reported once
+    (leak,) = leak_guard.scan(tmp_path, watch)
+    assert (leak.site_file, leak.more) == ("a.htm", len(files) - 1)  # one leak, every file counted
     for name in files:  # and each file on its own
         alone = tmp_path / "alone"
         alone.mkdir(exist_ok=True)
         for old in alone.iterdir():
             old.unlink()
         (alone / name).write_bytes(files[name])
-        assert [leak.site_file for leak in leak_guard.scan(alone, {marker: "x.md"})] == [name]
+        assert [leak.site_file for leak in leak_guard.scan(alone, watch)] == [name]
 
 
 def test_binary_files_are_not_misread_as_chinese(tmp_path):
@@ -453,8 +462,11 @@ def test_binary_files_are_not_misread_as_chinese(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(
         b"\xff\xd8\xff\x00" + bytes(rng.randrange(256) for _ in range(200_000))
     )
-    leaks = leak_guard.scan(tmp_path, {"吴佳": "人员", "赵敏": "人员", "周婷": "人员"})
-    assert leaks == []
+    staff = tuple(
+        leak_guard.Staff(i, name, f"{i}@example.com")
+        for i, name in (("wujia", "吴佳"), ("zhaomin", "赵敏"), ("zhouting", "周婷"))
+    )
+    assert leak_guard.scan(tmp_path, leak_guard.Watch("public", (), (), staff)) == []
 
 
 # -- 4. hooks, plugins, extensions and tags: code is the manager's --------------------------------

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smilepress.view.normalise import IGNORABLE, normalise, unicode_view
+from smilepress.view.normalise import IGNORABLE, normalise, normalised_text, unicode_view
 from smilepress.view.reader import read_page, shown_pieces
 from smilepress.view.render import MarkdownConfig, renderer
 
@@ -99,6 +99,19 @@ def test_normalising_is_idempotent_and_offsets_stay_in_the_text(text):
     for i in range(len(view.text)):
         assert 0 <= view.origin(i) <= len(text)
         assert view.origin(i) <= view.origin_end(i + 1) <= len(text)
+
+
+_PIECES = ["&amp;", "&#26368;", "&#x4E0D;", "&lt;", "&nbsp;", "&#10;", "&#0;", "&bogus;", "&amp"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(max_size=6), st.sampled_from(_PIECES)), max_size=12).map("".join),
+    st.booleans(),
+)
+def test_the_text_alone_is_the_views_text(text, entities):
+    """normalised_text (no offsets: the leak guard reads whole sites with it) is the view's."""
+    assert normalised_text(text, entities) == normalise(text, entities).text
 
 
 def test_nfkc_table_agrees_with_unicodedata():

@@ -173,6 +173,17 @@ def _is_content(codes: np.ndarray) -> np.ndarray:
     )
 
 
+def content_characters(text: str, keep: str = "") -> str:
+    """The content characters of a text already normalised (view/normalise.py: folded, lower
+    case), in order, and any of `keep` (a separator): what fingerprints are taken of (the leak
+    guard's texts and site files)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wanted = _is_content(codes)
+    for ch in keep:
+        wanted |= codes == ord(ch)
+    return codes[wanted].tobytes().decode("utf-32-le")
+
+
 # -- shingles and fingerprints ---------------------------------------------------------------------
 
 _BASE = np.uint64(

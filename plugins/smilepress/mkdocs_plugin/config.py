@@ -35,8 +35,9 @@ class SmilePressConfig(Config):
     proven at all, a leak (always). An article's own problems drop that article and never fail a
     build."""
     guard = c.Type(bool, default=True)
-    """Scan every public build for traces of what must not be public. It always runs for public:
-    `guard: false` there is refused (the build fails naming the line)."""
+    """Scan every public and internal build for traces of what must not be there. It always runs
+    for public: `guard: false` there is refused (the build fails naming the line); for internal it
+    turns the guard off."""
     site_names = c.Type(dict, default={})
     """Site name per profile, e.g. {internal: 员工手册}."""
     section_titles = c.Type(dict, default={})

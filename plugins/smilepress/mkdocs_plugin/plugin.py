@@ -9,7 +9,7 @@ or the guard, check the text public pages show besides the articles), on_files (
 pages, prune nav, report what dropped, strict integrity checks), on_nav (Chinese section titles),
 on_page_markdown (handbook pieces, the title and description the theme prints), on_page_content
 (writers' HTML through the allow-list, picture credits, preview banners), on_post_build (leak
-guard), on_serve (watch content/ and policies/).
+guard, public and internal), on_serve (watch content/ and policies/).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import posixpath
 import re
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -116,6 +117,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.strict = False
         self.trust_root: str | None = None  # set by `smilepress build --trust-root`, else the env
         self.scan: leak_guard.BackgroundScan | None = None
+        self.chrome: list[str] = []  # the texts of the site's frame (mkdocs.yml): the guard's
+        self.generated: dict[str, str] = {}  # pages this build generates: src_uri -> Markdown
+        self.guard_started = 0.0  # when the guard was handed the watch (for the build log)
+        self.page_files: set[Path] = set()  # where this build writes its pages
         self.last_written: Path | None = None
         self.book: handbook.Handbook | None = None
         self.handbook_order: list[str] = []
@@ -187,7 +192,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             self._check_site_config(
                 config, root, [e.article.src_uri for e, d in decisions if d.included]
             )
+            self._start_guard_process()
         except SmilePressError as exc:
+            self.on_build_error(exc)
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
         self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
         self.excluded_uris = {uri for uri, (_, d) in self.decisions.items() if not d.included}
@@ -217,6 +224,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             "site_names": dict(self.config.site_names),
             "section_titles": dict(self.config.section_titles),
         }
+        self.chrome = [  # the frame's texts: the leak guard never counts them as a leak
+            site_chrome.as_prose(text, is_html)
+            for _, text, is_html in site_chrome.chrome(site, resolved, self.profile)
+        ]
         shown = site_chrome.shown_texts(root, site_config.folders(site))
         shown += site_chrome.type_labels(root, self.project.policies)
         if not config.nav:  # MkDocs titles the nav's sections by their folders
@@ -272,14 +283,28 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         self._log_summary()
-        # Every public build is guarded, whatever mkdocs.yml says (a `guard: false` there is refused
-        # by site_config, with its line; this holds even where that check did not run).
-        if self.profile == "public":
-            chrome = "\n".join(filter(None, (config.site_name, config.site_description)))
-            self.scan = leak_guard.BackgroundScan(
-                Path(config.site_dir), leak_guard.forbidden_markers(self.project, chrome)
-            )
+        self._start_guard(files, config)
         return files
+
+    def _start_guard_process(self) -> None:
+        """Every public build is guarded, whatever mkdocs.yml says (a `guard: false` there is
+        refused by site_config, with its line; this holds even where that check did not run); the
+        internal one unless mkdocs.yml turns the guard off. The guard's process starts now, so
+        that it has loaded while the checks run."""
+        if self.profile == "public" or (self.profile == "internal" and self.config.guard):
+            self.scan = leak_guard.BackgroundScan()
+
+    def _start_guard(self, files: Files, config) -> None:
+        """Hand the guard what must not be in this site, once the pages of the build are known."""
+        if self.scan is None:
+            return
+        started = time.perf_counter()
+        _, problems = leak_guard.load_policy(self.project.root)
+        self._report(problems, "防泄漏检查的策略文件（按默认值检查）")
+        watch = leak_guard.watch(self.project, self.profile, self.chrome, self.generated)
+        self.scan.begin(Path(config.site_dir), watch)
+        self.page_files = {Path(f.abs_dest_path) for f in files.documentation_pages()}
+        self.guard_started = time.perf_counter() - started
 
     def _report_drops(self) -> None:
         """What left the site and who must act. Never a build failure: time and one article's
@@ -362,6 +387,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 continue
             files.append(File.generated(config, uri, content=markdown))
             self.generated_uris.add(uri)
+            self.generated[uri] = markdown
 
     def _add_kpi_pages(self, files: Files, config) -> None:
         """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue,
@@ -371,6 +397,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
             self.generated_uris.add(uri)
+            self.generated[uri] = markdown
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the
@@ -485,9 +512,12 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
     def on_post_page(self, output, page, config):
         # MkDocs writes a page right after this hook: hand the previous one, now on disk, to the
-        # guard.
+        # guard. Before the first page MkDocs copied the static files and wrote the theme's
+        # templates (404, sitemap): those go to the guard now, not after the build.
         if self.scan is not None:
-            if self.last_written is not None and self.last_written.exists():
+            if self.last_written is None:
+                self.scan.written_before_pages(self.page_files)
+            elif self.last_written.exists():
                 self.scan.written(self.last_written)
             self.last_written = Path(page.file.abs_dest_path)
         return output
@@ -497,8 +527,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if self.scan is None:
             return
         site = Path(config.site_dir)
+        waited = time.perf_counter()
         try:
             leaks = self.scan.finish()
+            self._log_guard(time.perf_counter() - waited)
         # A guard that could not look must not let the site pass: any failure becomes a PluginError.
         except Exception as exc:  # noqa: BLE001 (deliberate: converted to a build failure below)
             raise PluginError(
@@ -510,9 +542,27 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             aside = site.with_name(site.name + ".leak")
             shutil.rmtree(aside, ignore_errors=True)
             shutil.move(site, aside)
+            more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
             raise PluginError(
-                "防泄漏检查失败：公开网站中出现了不应公开的内容（网站已移到 "
-                f"{aside}，请勿部署）：\n" + "\n".join(f"  {leak}" for leak in leaks[:50])
+                f"防泄漏检查失败：{self.profile} 版网站中出现了不应出现的内容（网站已移到 "
+                f"{aside}，请勿部署；上一次成功发布的网站保持不变）：\n"
+                + "\n".join(f"  {leak}" for leak in leaks[:50])
+                + more
+            )
+
+    def _log_guard(self, waited: float) -> None:
+        stats = self.scan.stats
+        if stats is not None:
+            log.info(
+                "防泄漏检查（%s 版）：读了 %d 个文件，对照 %d 份不应出现的文本（%d 个指纹）；"
+                "准备 %.2f 秒，扫描进程用时 %.2f 秒，构建结束后等待 %.2f 秒",
+                self.profile,
+                stats.files,
+                stats.texts,
+                stats.fingerprints,
+                self.guard_started,
+                stats.seconds,
+                waited,
             )
 
     def on_build_error(self, error):

@@ -380,5 +380,21 @@ def _chain(offsets: Offsets, then: Offsets | None) -> Offsets:
 
 
 def normalised_text(text: str, entities: bool = False) -> str:
-    """Just the normalised characters (the leak guard, labels, rule words)."""
-    return normalise(text, entities).text
+    """Just the normalised characters (the leak guard, labels, rule words): `normalise(text,
+    entities).text`, the same steps without offsets, so a whole site reads at str.translate's
+    speed (the leak guard normalises every distinct line of a built site)."""
+    if entities and "&" in text:
+        text = _ENTITY.sub(_decoded_entity, text)  # a match never holds another "&"
+    if not text.isascii():  # no ASCII character folds or is ignorable
+        text = text.translate(_translation())
+    return _SPLITTER.sub("", fold(text))
+
+
+def _decoded_entity(m: re.Match) -> str:
+    return html.unescape(m.group())
+
+
+@lru_cache(maxsize=1)
+def _translation() -> dict[int, str]:
+    """Steps 1 and 2 as a str.translate table: the folding table by code point."""
+    return {ord(ch): folded for ch, folded in _folding().table.items()}

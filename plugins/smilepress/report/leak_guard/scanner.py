@@ -1,0 +1,188 @@
+"""Reading a site's files against a watch: passages of forbidden texts, and staff names and e-mails.
+
+Each file is read whole, its lines in order (a passage may run over several), but each distinct
+line of the site is normalised once: the navigation every page repeats costs one page, not N.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from itertools import compress
+
+import ahocorasick_rs
+
+from ...checks.originality import content_characters
+from ...view.normalise import normalised_text
+from .cache import SeenTexts
+from .passages import Fingerprints, Passage
+from .site import decoded_texts, escaped_variants, shown_line
+from .watchlist import Watch
+
+EXCERPT = 40  # characters of a passage shown in a message
+WHAT_TO_DO = (
+    "查明它是怎样进入网站的（静态文件夹、主题模板、其他插件或构建脚本）并删除，然后重新构建"
+)
+STAFF_TO_DO = (
+    "从这个文件中删除；医生的名字需要公开时，由部门经理在 policies/people.yml 为其标记 "
+    "public: true（邮箱始终不公开）"
+)
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Text that must not be in the site, found in one of its files."""
+
+    site_file: str  # the first file (by path) holding it
+    marker: str  # the passage (content characters) or the name or e-mail found
+    source: str  # where it comes from: a path under the project, a generated page, a person
+    title: str = ""
+    why: str = ""
+    more: int = 0  # other files of the site holding it too
+    staff: bool = False  # a name or an e-mail of staff, not a passage
+
+    def __str__(self) -> str:
+        where = self.site_file + (f"（另有 {self.more} 个文件）" if self.more else "")
+        if self.staff:
+            return f"{where}：含有{self.source}“{self.marker}”——{STAFF_TO_DO}"
+        title = f"《{self.title}》" if self.title else ""
+        shown = self.marker[:EXCERPT] + ("…" if len(self.marker) > EXCERPT else "")
+        return (
+            f"{where}：含有 {self.source}{title} 的一段文字（{len(self.marker)} 个字）"
+            f"“{shown}”——{self.why}；{WHAT_TO_DO}"
+        )
+
+
+@dataclass(frozen=True)
+class Stats:
+    files: int
+    texts: int  # forbidden texts watched
+    fingerprints: int
+    seconds: float  # spent preparing and reading, in the scanner's process
+
+
+class Scanner:
+    def __init__(self, watch: Watch):
+        started = time.perf_counter()
+        self.watch = watch
+        texts = SeenTexts(watch.cache, watch.markdown)
+        forbidden, self.owners = [], []
+        for i, watched in enumerate(watch.forbidden):
+            for seen in texts.seen(watched):
+                forbidden.append(content_characters(seen))
+                self.owners.append(i)
+        allowed = [seen for watched in watch.allowed for seen in texts.seen(watched)]
+        texts.save()
+        self.fingerprints = Fingerprints(
+            forbidden, [content_characters(text) for text in allowed], watch.min_passage
+        )
+        self.markers = _staff_markers(watch, allowed)
+        self.automaton = ahocorasick_rs.AhoCorasick(list(self.markers)) if self.markers else None
+        self.chars: dict[str, str] = {}  # each distinct line of the site: content characters
+        self.decoded: dict[str, str] = {}  # lines with escapes: the decoded lines' characters
+        self.escaped: set[str] = set()  # their keys, as a set (intersections iterate the smaller)
+        self.marked: dict[str, set[str]] = {}  # the lines holding staff markers: which
+        self.marked_lines: set[str] = set()
+        self.found: dict[tuple[str, str], tuple[set[str], Leak]] = {}
+        self.files = 0
+        self.seconds = time.perf_counter() - started
+
+    def feed(self, site_file: str, raw: bytes) -> None:
+        """Read one file of the site (its bytes)."""
+        started = time.perf_counter()
+        streams, markers = [], set()
+        for text in decoded_texts(raw):
+            lines = text.split("\n")
+            distinct = set(lines)
+            new = distinct.difference(self.chars)  # lines no file had before
+            if new:
+                self._read(new)
+            streams.append("".join(map(self.chars.__getitem__, lines)))
+            escaped = distinct & self.escaped
+            if escaped:  # the decoded lines, in order, after the file: a passage may span them
+                in_order = compress(lines, map(escaped.__contains__, lines))
+                streams.append("".join(map(self.decoded.__getitem__, in_order)))
+            for line in distinct & self.marked_lines:
+                markers.update(self.marked[line])
+        for passage in self.fingerprints.find("".join(streams)):
+            self._passage(site_file, passage)
+        for marker in sorted(markers):
+            leak = Leak(site_file, marker, self.markers[marker], staff=True)
+            self._add(("staff", marker), leak)
+        self.files += 1
+        self.seconds += time.perf_counter() - started
+
+    def _read(self, lines: set[str]) -> None:
+        """Distinct lines of the site, each read once: their content characters as a reader sees
+        them (normalised), with escapes decoded, and the staff markers in them."""
+        ordered = list(lines)
+        normalised = _normalised(ordered)
+        for line, chars in zip(ordered, _content(normalised), strict=True):
+            self.chars[line] = chars
+        for k, line in enumerate(ordered):
+            variants = [v for v in escaped_variants(line) if v != line]
+            if variants:
+                decoded = _normalised(variants)
+                self.decoded[line] = "".join(_content(decoded))
+                self.escaped.add(line)
+                normalised[k] += "\x00" + "\x00".join(decoded)
+        if self.automaton is None:
+            return
+        for line, text in zip(ordered, normalised, strict=True):
+            found = set(self.automaton.find_matches_as_strings(text)) if text else ()
+            if found:
+                self.marked[line] = found
+                self.marked_lines.add(line)
+
+    def _passage(self, site_file: str, passage: Passage) -> None:
+        watched = self.watch.forbidden[self.owners[passage.doc]]
+        leak = Leak(site_file, passage.text, watched.source, watched.title, watched.why)
+        self._add(("text", watched.source), leak)
+
+    def _add(self, key: tuple[str, str], leak: Leak) -> None:
+        """One leak per source text (per staff name or e-mail): at its first file by path, the
+        longest passage there, and every file holding it counted."""
+        files, best = self.found.get(key, (set(), leak))
+        files.add(leak.site_file)
+        if (leak.site_file, -len(leak.marker)) < (best.site_file, -len(best.marker)):
+            best = leak
+        self.found[key] = (files, best)
+
+    def leaks(self) -> list[Leak]:
+        out = [replace(leak, more=len(files) - 1) for files, leak in self.found.values()]
+        return sorted(out, key=lambda leak: (leak.site_file, leak.source, leak.marker))
+
+    def stats(self) -> Stats:
+        return Stats(self.files, len(self.watch.forbidden), len(self.fingerprints), self.seconds)
+
+
+def _normalised(lines: list[str]) -> list[str]:
+    """Lines of a site file as a reader sees them, normalised (view/normalise.py) in one call:
+    normalising never takes a line break away, and adds one only by decoding an entity (&#10;),
+    in which case the lines are normalised one by one. A line without a word is read as empty."""
+    shown = [shown_line(line) for line in lines]
+    out = normalised_text("\n".join(shown), entities=True).split("\n")
+    if len(out) != len(shown):
+        out = [normalised_text(line, entities=True).replace("\n", " ") for line in shown]
+    return [line if line.strip() else "" for line in out]
+
+
+def _content(normalised: list[str]) -> list[str]:
+    """The content characters of each normalised line (in one pass)."""
+    return content_characters("\n".join(normalised), keep="\n").split("\n")
+
+
+def _staff_markers(watch: Watch, allowed: list[str]) -> dict[str, str]:
+    """Normalised name or e-mail -> whose: names the allowed texts (normalised) show are left
+    out."""
+    if not watch.staff:
+        return {}
+    shown = "\x00".join(allowed)
+    markers = {}
+    for person in watch.staff:
+        name = normalised_text(person.name)
+        if name and name not in shown:
+            markers[name] = f"人员 {person.id} 的姓名（未标记 public）"
+        if person.email:
+            markers[normalised_text(person.email)] = f"人员 {person.id} 的邮箱"
+    return markers
