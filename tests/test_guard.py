@@ -7,6 +7,7 @@ import json
 import pytest
 
 import smilepress.project
+from helpers import publish_what_the_gate_kept_out
 from smilepress.cli import main
 from smilepress.report import leak_guard
 
@@ -34,29 +35,8 @@ def test_clean_build_passes_the_guard(site, caplog):
     assert (site.root / "site/public/index.html").exists()
 
 
-def _publish_what_the_gate_kept_out(monkeypatch) -> None:
-    """A bug in the plugin (or a hook, or another plugin): the pages the gate kept out of the
-    profile are built anyway. The gate itself is right, so the guard, which asks it, knows what
-    must not be there."""
-    from mkdocs.structure.files import File
-
-    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
-
-    original = SmilePressPlugin.on_files
-
-    def everything(self, files, config):
-        files = original(self, files, config)
-        for uri, (_, decision) in self.decisions.items():
-            if not decision.included:
-                root = str(self.project.content_root)
-                files.append(File(uri, root, config.site_dir, config.use_directory_urls))
-        return files
-
-    monkeypatch.setattr(SmilePressPlugin, "on_files", everything)
-
-
 def test_guard_catches_a_plugin_that_publishes_what_the_gate_kept_out(site, caplog, monkeypatch):
-    _publish_what_the_gate_kept_out(monkeypatch)
+    publish_what_the_gate_kept_out(monkeypatch)
     code, log = _build(site, caplog)
     assert code == 1
     assert "防泄漏检查失败" in log and "尚未审核的草稿文章" in log
@@ -81,7 +61,7 @@ def test_a_staff_email_is_kept_out_by_the_gate_and_caught_by_the_guard(site, cap
         code == 0 and not (site.root / "site/public/about/index.html").exists()
     )  # pii-email: the gate says no
 
-    _publish_what_the_gate_kept_out(monkeypatch)
+    publish_what_the_gate_kept_out(monkeypatch)
     code, log = _build(site, caplog)
     assert code == 1 and "zhaomin@example.com" in log
 

@@ -23,7 +23,7 @@ import opencc
 import pytest
 
 from conftest import REPO
-from helpers import ProjectFactory
+from helpers import ProjectFactory, publish_what_the_gate_kept_out
 from smilepress.cli import main
 from smilepress.project import Project
 from smilepress.report import leak_guard
@@ -451,23 +451,9 @@ def test_a_paragraph_pasted_into_an_allowed_page_fails_the_build(dept, capsys, c
 
 
 def test_an_internal_build_that_shows_a_draft_fails(dept, capsys, caplog, monkeypatch):
-    from mkdocs.structure.files import File
-
-    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
-
     monkeypatch.chdir(dept.root)
     monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", dept.trust_root)
-    original = SmilePressPlugin.on_files
-
-    def everything(self, files, config):  # a bug: what the gate kept out is added too
-        files = original(self, files, config)
-        for uri, (_, decision) in self.decisions.items():
-            if not decision.included:
-                root = str(self.project.content_root)
-                files.append(File(uri, root, config.site_dir, config.use_directory_urls))
-        return files
-
-    monkeypatch.setattr(SmilePressPlugin, "on_files", everything)
+    publish_what_the_gate_kept_out(monkeypatch)
     code, log = _build("internal", capsys, caplog)
     assert code == 1 and "防泄漏检查失败：internal 版" in log
     assert "content/education/draft.md" in log and "content/ads/summer.md" in log

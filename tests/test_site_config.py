@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpers import publish_what_the_gate_kept_out
 from smilepress.cli import main
 from smilepress.model.policies import load_policies
 from smilepress.ops import codeowners
@@ -122,23 +123,9 @@ def test_the_plugin_guards_every_public_build_even_where_the_check_did_not_run(
 ):
     """Defence in depth: with the configuration check gone and the plugin publishing what the gate
     kept out, `guard: false` still does not stop the guard."""
-    from mkdocs.structure.files import File
-
-    from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
-
     plugin_option(project, "guard: false")
     monkeypatch.setattr(site_config, "problems", lambda *a: [])
-    original = SmilePressPlugin.on_files
-
-    def everything(self, files, config):  # every article "passes"
-        files = original(self, files, config)
-        for uri, (_, decision) in self.decisions.items():
-            if not decision.included:
-                root = str(self.project.content_root)
-                files.append(File(uri, root, config.site_dir, config.use_directory_urls))
-        return files
-
-    monkeypatch.setattr(SmilePressPlugin, "on_files", everything)
+    publish_what_the_gate_kept_out(monkeypatch)
     code, log = build(capsys, caplog)
     assert code == 1 and "防泄漏检查失败" in log and "尚未审核的草稿文章" in log
     assert not (project.root / "site/public").exists()
