@@ -13,7 +13,8 @@ page: the manager's approval is all one needs) and leaves every fifth a draft. T
   alone   the guard by itself on the site just built, in this process: the watch, the
           fingerprints, every file read (wall and CPU time).
   compare (with --compare DIR) the same build with the plugins of another checkout, e.g. main
-          before this guard, interleaved.
+          before this guard, interleaved (every other run before the build above, so that a
+          machine growing busier or quieter favours neither).
 
 A first build, not counted, fills the caches (the checks' findings, the guard's texts), as every
 build after the first finds them; its time is printed too. It prints the medians and the guard's
@@ -52,6 +53,7 @@ from smilepress.workflow.front_matter_edit import append_to_list  # noqa: E402
 SMILEPRESS = str(Path(sys.executable).parent / "smilepress")
 AS_OF = "2026-11-28"
 MANAGER, WRITER = "chensiyuan", "lixiaoyu"
+PAGES_LINE = re.compile(r"public 版：收录 (\d+) 篇，排除 (\d+) 篇")
 GUARD_LINE = re.compile(
     r"防泄漏检查（public 版）：读了 (\d+) 个文件，对照 (\d+) 份.*?准备 ([\d.]+) 秒，"
     r"扫描进程用时 ([\d.]+) 秒，构建结束后等待 ([\d.]+) 秒"
@@ -149,10 +151,11 @@ def build(root: Path, trust_root: str, plugins: Path | None = None) -> tuple[flo
     if done.returncode != 0:
         sys.exit(f"the build failed:\n{done.stderr[-3000:]}")
     found = GUARD_LINE.search(done.stderr)
-    guard = {}
+    pages = PAGES_LINE.search(done.stderr)
+    guard = {"published": int(pages.group(1)), "kept out": int(pages.group(2))} if pages else {}
     if found:
         files, texts, prepare, scan, wait = found.groups()
-        guard = {
+        guard |= {
             "files": int(files),
             "texts": int(texts),
             "prepare": float(prepare),
@@ -193,11 +196,14 @@ def main() -> int:
         )
         rows: dict[str, list[float]] = {}
         for run in range(args.runs):
+            measured = {}
+            if other is not None and run % 2:  # every other run first: the machine's drift
+                measured["compare build"] = build(root, trust_root, other)[0]
             seconds, guard = build(root, trust_root)
             wall, cpu = guard_alone(root, trust_root)
-            measured = {"build": seconds, "alone wall": wall, "alone cpu": cpu}
+            measured |= {"build": seconds, "alone wall": wall, "alone cpu": cpu}
             measured |= {f"guard {k}": float(v) for k, v in guard.items()}
-            if other is not None:
+            if other is not None and not run % 2:
                 measured["compare build"] = build(root, trust_root, other)[0]
             for key, value in measured.items():
                 rows.setdefault(key, []).append(value)
@@ -218,7 +224,12 @@ def main() -> int:
 def report(med: dict[str, float], runs: int) -> None:
     build = med["build"]
     in_build = med.get("guard prepare", 0) + med.get("guard wait", 0)
-    print(f"\nmedians of {runs} runs (public build, {int(med.get('guard files', 0))} files):")
+    count = {key: int(med.get(f"guard {key}", 0)) for key in ("published", "kept out", "files")}
+    print(
+        f"\nmedians of {runs} runs (public build: {count['published']} pages published, "
+        f"{count['kept out']} kept out; {count['files']} files read against "
+        f"{int(med.get('guard texts', 0))} texts that must not be there):"
+    )
     print(f"  build                              {build:7.1f} s")
     print(f"  guard in the build's process        {med.get('guard prepare', 0):7.2f} s")
     print(f"  waiting for the scan after MkDocs   {med.get('guard wait', 0):7.2f} s")

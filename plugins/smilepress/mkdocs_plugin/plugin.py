@@ -188,14 +188,17 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             )
             self._refuse_unsigned_configuration()
             self._note_exposed_keys()
+            self._start_guard_process()  # it loads while the checks run
             decisions = self.project.decisions(self.profile)
             self._check_site_config(
                 config, root, [e.article.src_uri for e, d in decisions if d.included]
             )
-            self._start_guard_process()
         except SmilePressError as exc:
             self.on_build_error(exc)
             raise PluginError("SmilePress 无法加载项目：\n" + str(exc)) from None
+        except BaseException as exc:  # refused, or a bug: the guard's process is not needed
+            self.on_build_error(exc)
+            raise
         self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
         self.excluded_uris = {uri for uri, (_, d) in self.decisions.items() if not d.included}
         if Path(config.site_dir) == root / "site":  # the default: keep each profile's site apart
