@@ -264,9 +264,11 @@ class Project:
 
     # -- the gate's view ---------------------------------------------------------------------
     def entry(self, article: Article) -> Entry:
-        approvals = evaluate(article, self.policies, self.ledger)
-        checked = self.review(article, approvals)
         p = self.policies
+        approvals = evaluate(article, p, self.ledger)
+        checked = self.review(article, approvals)
+        if checked.routes:  # review findings: their reviewers must approve too
+            approvals = evaluate(article, p, self.ledger, checked.routing())
         status = (
             self.ledger.status(article.path, article.status, p.publishable_states)
             if article.ok
@@ -281,7 +283,12 @@ class Project:
             expiry_date=article.expiry_date,
             review_by=approvals.review_by(article.review_by, p.re_review.role),
             missing_approvals=tuple(p.role_name(r) for r in approvals.missing),
-            approval_reasons=tuple(v.reason for v in approvals.verdicts if not v.counts)
+            approval_reasons=tuple(
+                f"需要{p.role_name(role)}审核：{why}"
+                for role, why in approvals.routed
+                if role in approvals.missing
+            )
+            + tuple(v.reason for v in approvals.verdicts if not v.counts)
             + ((status.reason,) if status and not status.ok else ()),
             status_proven=status is None or status.ok,
             errors=tuple(

@@ -56,7 +56,7 @@ def predicted(checker: Checker, item: dict) -> set[str]:
     return {
         f.category
         for f in checker.check(document(item), AS_OF)
-        if f.level in ("error", "warning") and f.category in SCORED
+        if f.level in ("error", "review", "warning") and f.category in SCORED
     }
 
 

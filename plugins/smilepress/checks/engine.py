@@ -34,8 +34,9 @@ from .textview import MASK, markup_mask, prose_mask
 from .unsafe_html import removed_html
 
 # Part of the cache key: bump when a change (here, or in what the views read) changes findings.
-ENGINE_VERSION = "3"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's
-LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+ENGINE_VERSION = "4"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's;
+# 4: review findings name their reviewer
+LEVEL_ORDER = {"error": 0, "review": 1, "warning": 2, "info": 3}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
 # law (`law_reference`) and talking about wording (`quote_meta`) quotes the law instead of making a
@@ -496,7 +497,7 @@ class Checker:
         end: int,
         suggestion: str,
     ) -> Finding:
-        return Finding.at(
+        finding = Finding.at(
             doc.path,
             doc.text,
             start,
@@ -509,6 +510,7 @@ class Checker:
             suggestion=suggestion or rule.suggestion,
             basis=rule.basis,
         )
+        return replace(finding, reviewer=rule.reviewer) if level == "review" else finding
 
 
 def _key_offset(text: str, key: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model.findings import Finding
+from ..model.findings import Finding, clipped
 from .engine import Checker, Document, FindingsCache, check_cached
 from .waivers import Waiver, apply_waivers, parse_waivers
 
@@ -22,8 +22,27 @@ class Review:
     def blocking(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.blocking)
 
+    @property
+    def routes(self) -> dict[str, tuple[Finding, ...]]:
+        """The roles whose approval the review findings add, each with the findings that need it."""
+        out: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            if f.needs_review:
+                out.setdefault(f.reviewer, []).append(f)
+        return {role: tuple(found) for role, found in out.items()}
+
+    def routing(self) -> tuple[tuple[str, str], ...]:
+        """(role, why) for each role the review findings add: why names the first finding."""
+        out = []
+        for role, found in self.routes.items():
+            f = found[0]
+            more = f"等 {len(found)} 处" if len(found) > 1 else ""
+            where = f"第 {f.line} 行「{clipped(f.match, 40)}」{more}"
+            out.append((role, f"{where}：{f.message}（{f.rule}）"))
+        return tuple(out)
+
     def counts(self) -> dict[str, int]:
-        out = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+        out = {"error": 0, "review": 0, "warning": 0, "info": 0, "waived": 0}
         for f in self.findings:
             out["waived" if f.waived else f.level] += 1
         return out
@@ -49,7 +68,7 @@ def review(
     elsewhere = [f for f in found if f.path != doc.path]
     found = apply_waivers(own, waivers, rules, approved_roles, today, role_names) + elsewhere
     pending = frozenset(
-        rules[f.rule].waiver_role if f.rule in rules else "compliance"
+        rules[f.rule].reviewer if f.rule in rules else "compliance"
         for f in found
         if f.waiver and not f.waived and f.level == "error"
     )

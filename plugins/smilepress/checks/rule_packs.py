@@ -49,7 +49,9 @@ CATEGORIES = (
     "image-duplicate",
     "sources",
 )
-LEVELS = ("error", "warning", "info")
+# error blocks publication; review does not, but needs the approval of the rule's reviewer role;
+# warning and info are advice.
+LEVELS = ("error", "review", "warning", "info")
 RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label", "sanitiser")
 WINDOWS = ("clause", "sentence", "paragraph")
 SCOPES = ("prose", "markup", "all")
@@ -67,7 +69,7 @@ _COMMON_KEYS = {
     "suggestion",
     "applies_to",
     "enabled",
-    "waiver_role",
+    "reviewer",
     "scope",
     "context",
     "exceptions",
@@ -138,7 +140,9 @@ class Rule:
     applies_to: frozenset[str] = frozenset()  # empty = every content type
     scope: str = "prose"  # prose: visible wording; markup: the page source without code and
     # comments; all: the whole file, comments and code too
-    waiver_role: str = "compliance"
+    # The role that answers for this rule's findings: a review finding needs its approval, and its
+    # approval makes a waiver of an error count.
+    reviewer: str = "compliance"
     terms: tuple[str, ...] = ()
     exceptions: tuple[str, ...] = ()
     swap: dict[str, str] = field(default_factory=dict)
@@ -302,7 +306,7 @@ class _PackReader:
             source=f"{r.path}:{r.loaded.line_of(*where)}",
             suggestion=str(spec.get("suggestion", "")).strip(),
             scope=scope,
-            waiver_role=str(spec.get("waiver_role", "compliance")),
+            reviewer=str(spec.get("reviewer", "compliance")),
             exceptions=exceptions,
             context=context,
             **fields,
@@ -517,10 +521,10 @@ def _rules(
             rule = pack.rule(spec, ("rules", i), content_types)
             if rule is None or (isinstance(spec, dict) and spec.get("enabled") is False):
                 continue
-            if roles is not None and rule.waiver_role not in roles:
+            if roles is not None and rule.reviewer not in roles:
                 reader.fail(
-                    ("rules", i, "waiver_role"),
-                    f"未知角色 '{rule.waiver_role}'",
+                    ("rules", i, "reviewer"),
+                    f"未知角色 '{rule.reviewer}'",
                     "见 policies/roles.yml",
                 )
                 continue

@@ -7,7 +7,7 @@ reads.
     <!-- smilepress-disable-line RULE -- 理由 -->   (this line; alone on its line: the next line)
 
 RULE is a rule id or a category. A waiver without a reason is itself an error. A waiver of an
-error-level finding counts only once someone holding the rule's `waiver_role` (compliance by
+error-level finding counts only once someone holding the rule's `reviewer` role (compliance by
 default) has approved the article: the approval's digest covers the body, so it covers the waiver's
 text too. After its `until` date a waiver no longer counts. Every waiver is reported, counted or
 not.
@@ -175,19 +175,18 @@ def apply_waivers(
             out.append(f)
             continue
         rule = rules.get(f.rule)
-        if waiver.until and waiver.until < today:
+        if f.level == "review":  # the reviewer's approval is the answer, not a waiver
+            role = role_names.get(f.reviewer, f.reviewer)
+            note = f"{waiver.describe()}——需审核的内容不能豁免，由“{role}”批准本文即可"
+            out.append(with_waiver(f, note, False))
+        elif waiver.until and waiver.until < today:
             out.append(
                 with_waiver(
                     f, f"{waiver.describe()}——已于 {waiver.until.isoformat()} 过期，不再生效", False
                 )
             )
-        elif (
-            f.level == "error"
-            and (rule.waiver_role if rule else "compliance") not in approved_roles
-        ):
-            role_id = (
-                rule.waiver_role if rule else "compliance"
-            )  # checks without a rule pack: compliance
+        elif f.level == "error" and (rule.reviewer if rule else "compliance") not in approved_roles:
+            role_id = rule.reviewer if rule else "compliance"  # checks without a rule pack
             role = role_names.get(role_id, role_id)
             out.append(with_waiver(f, f"{waiver.describe()}——需要“{role}”批准本文后才生效", False))
         else:

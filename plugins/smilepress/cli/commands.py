@@ -194,6 +194,8 @@ def _row(project: Project, entry) -> dict:
         "reasons": list(public.reasons),
         "warnings": list(public.warnings),
         "missing_approvals": list(entry.approvals.missing),
+        "missing_named": list(entry.approvals.missing_named(p.role_name)),
+        "routed": {role: why for role, why in entry.approvals.routed},
         "waiting_for": [
             pid
             for r in entry.approvals.missing
@@ -224,11 +226,7 @@ def _list(project: Project, args) -> int:
     p = project.policies
     for r in rows:
         mark = "公开" if r["public"] else "未公开"
-        missing = (
-            f"  缺：{'、'.join(p.role_name(x) for x in r['missing_approvals'])}"
-            if r["missing_approvals"]
-            else ""
-        )
+        missing = f"  缺：{'、'.join(r['missing_named'])}" if r["missing_approvals"] else ""
         status = p.states.get(r["status"], r["status"] or "?")
         type_name = p.types[r["type"]].name if r["type"] in p.types else "?"
         print(f"{status:<4} {mark:<3} {type_name:<4} {r['path']}  {r['title']}{missing}")
@@ -281,6 +279,8 @@ def _show(project: Project, path: Path, fmt: str, verbose: bool = False) -> int:
         f"状态：{p.states.get(article.status, article.status)}  作者：{authors}"
     )
     print("需要批准：" + ("、".join(p.role_name(r) for r in entry.approvals.required) or "无"))
+    for role, why in entry.approvals.routed:
+        print(f"  {p.role_name(role)}：因合规检查发现需审核的内容——{why}")
     for a in row["approvals"]:
         mark = "有效" if a["counts"] else "无效"
         kind = f"复审，下次复审期限 {a['review_by']}，" if a["review_by"] else ""
@@ -303,10 +303,11 @@ def _show(project: Project, path: Path, fmt: str, verbose: bool = False) -> int:
         )
     c = row["compliance"]
     print(
-        f"合规检查：{c['error']} 个错误，{c['warning']} 个警告，{c['waived']} 处已豁免"
+        f"合规检查：{c['error']} 个错误，{c['review']} 处需审核，{c['warning']} 个警告，"
+        f"{c['waived']} 处已豁免"
         + (
             "（详情：smilepress check " + row["path"] + "）"
-            if c["error"] + c["warning"] + c["waived"]
+            if c["error"] + c["review"] + c["warning"] + c["waived"]
             else ""
         )
     )

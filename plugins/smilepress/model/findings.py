@@ -33,6 +33,7 @@ class Finding:
     basis: str
     waiver: str = ""  # what the waiver that covers it says, or why it does not count
     waived: bool = False
+    reviewer: str = ""  # a review finding: the role whose approval the article now needs
 
     @classmethod
     def at(
@@ -111,6 +112,11 @@ class Finding:
     @property
     def blocking(self) -> bool:
         return self.level == "error" and not self.waived
+
+    @property
+    def needs_review(self) -> bool:
+        """Does not block by itself, but the article needs its reviewer's approval."""
+        return self.level == "review" and bool(self.reviewer)
 
 
 def with_waiver(finding: Finding, note: str, counts: bool) -> Finding:

@@ -7,16 +7,20 @@ from __future__ import annotations
 from ..project import Project
 from ..report import drops
 from ..report.board import Item, items
-from ..report.formats import markdown_text
+from ..report.formats import LIVE_LEVELS, markdown_text
 
 
 def _row(p, i: Item) -> str:
     kind = p.types[i.type].name if i.type in p.types else i.type
     where = f"`{i.branch}`" if i.branch else "main"
     title = markdown_text(i.title).replace("|", "\\|")
+    waiting = "、".join(i.waiting_for) or "—"
+    if i.routed:  # the checks added a reviewer: say why, in the cell
+        why = "；".join(markdown_text(r).replace("|", "\\|") for r in i.routed)
+        waiting += f"<br>因检查发现需审核：{why}"
     return (
         f"| {title} | {kind} | {p.states.get(i.status, i.status)} | {where} | "
-        f"{'、'.join(i.waiting_for) or '—'} | {i.days} |"
+        f"{waiting} | {i.days} |"
     )
 
 
@@ -77,7 +81,7 @@ def pages(project: Project) -> dict[str, str]:
     waivers = []
     for e in project.entries:
         for f in e.review.findings:
-            if f.level in ("error", "warning") and not f.waived:
+            if f.level in LIVE_LEVELS and not f.waived:
                 counts[f.category] = counts.get(f.category, 0) + 1
         waivers += [
             f"- `{e.article.path}`：{markdown_text(w.describe())}" for w in e.review.waivers

@@ -28,6 +28,7 @@ class Item:
     waiting_for: tuple[str, ...]  # role names whose approval is still missing
     since: str  # date of the last change to the file on its branch (YYYY-MM-DD)
     days: int  # days since then, as of the project's today
+    routed: tuple[str, ...] = ()  # why the checks added a missing role: "角色：第 N 行…"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -62,6 +63,11 @@ def items(project: Project) -> list[Item]:
                 tuple(p.role_name(r) for r in entry.approvals.missing),
                 since,
                 days,
+                tuple(
+                    f"{p.role_name(role)}：{why}"
+                    for role, why in entry.approvals.routed
+                    if role in entry.approvals.missing
+                ),
             )
         )
     content = project.content_root.relative_to(project.root).as_posix()
@@ -119,4 +125,6 @@ def render(project: Project, found: list[Item]) -> str:
             )
             kind = p.types[i.type].name if i.type in p.types else i.type
             lines.append(f"  {kind} {i.title} — {i.path}{where}{wait}")
+            if state not in ("published", "archived"):
+                lines += [f"    因检查发现需审核：{why}" for why in i.routed]
     return "\n".join(lines)

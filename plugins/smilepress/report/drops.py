@@ -118,7 +118,7 @@ def _dropped(entry: Entry, causes: frozenset[str], reasons: tuple[str, ...], p: 
         actions.append(f"作者修正错误（smilepress check {article.path}）后重新送审")
     if "approvals" in causes:
         who += _authors(entry, p) + _holders(entry, p, entry.approvals.missing)
-        roles = "、".join(p.role_name(r) for r in entry.approvals.missing)
+        roles = "、".join(entry.approvals.missing_named(p.role_name))
         actions.append(f"作者重新送审（smilepress submit {article.path}），{roles}重新批准")
     if "review-overdue" in causes:
         who += _holders(entry, p, (p.re_review.role,))

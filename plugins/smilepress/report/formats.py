@@ -13,7 +13,8 @@ from ..checks.rule_packs import CATEGORIES, Rule
 from ..model.findings import Finding
 
 FORMATS = ("text", "json", "github", "sarif")
-LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+LEVEL_NAMES = {"error": "错误", "review": "需审核", "warning": "警告", "info": "提示"}
+LIVE_LEVELS = ("error", "review", "warning")  # what a reviewer is shown (info is advice)
 JSON_FIELDS = (
     "rule",
     "category",
@@ -29,6 +30,7 @@ JSON_FIELDS = (
     "basis",
     "waived",
     "waiver",
+    "reviewer",
 )
 
 
@@ -70,6 +72,8 @@ def text_report(findings: list[Finding], sources: dict[str, str]) -> str:
         if f.suggestion:
             out.append(f"    建议：{f.suggestion}")
         out.append(f"    依据：{f.basis}")
+        if f.needs_review:
+            out.append(f"    审核：不阻止发布，但本文需要 {f.reviewer} 角色批准")
         if f.waiver:
             out.append(f"    豁免：{f.waiver}")
     out.append(summary(findings))
@@ -81,8 +85,8 @@ def summary(findings: list[Finding]) -> str:
     counts = Counter(f.level for f in live)
     files = len({f.path for f in live if f.level == "error"})
     head = (
-        f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['warning']} 个警告，"
-        f"{counts['info']} 个提示，{len(findings) - len(live)} 处已豁免"
+        f"合规检查：{counts['error']} 个错误（{files} 个文件），{counts['review']} 处需审核，"
+        f"{counts['warning']} 个警告，{counts['info']} 个提示，{len(findings) - len(live)} 处已豁免"
     )
     by_category = Counter(f.category for f in live if f.level != "info")
     if not by_category:
@@ -110,7 +114,7 @@ def _escape(value: str, prop: bool = False) -> str:
 
 def github_report(findings: list[Finding]) -> str:
     """Workflow commands: each finding shows on its line of the pull request."""
-    kinds = {"error": "error", "warning": "warning", "info": "notice"}
+    kinds = {"error": "error", "review": "notice", "warning": "warning", "info": "notice"}
     out = []
     for f in findings:
         if f.waived:
@@ -128,7 +132,7 @@ def sarif_report(findings: list[Finding], rules: dict[str, Rule]) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     used = sorted({f.rule for f in findings})
     index = {rid: i for i, rid in enumerate(used)}
-    levels = {"error": "error", "warning": "warning", "info": "note"}
+    levels = {"error": "error", "review": "note", "warning": "warning", "info": "note"}
 
     def rule_entry(rid: str) -> dict:
         rule = rules.get(rid)

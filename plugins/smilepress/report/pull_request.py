@@ -16,6 +16,7 @@ from ..load.front_matter import split
 from ..load.git import GitError
 from ..project import Project
 from .audit_trail import stale_since
+from .formats import LEVEL_NAMES, LIVE_LEVELS, markdown_text
 
 _STATUS = re.compile(r"^status:\s*['\"]?([\w-]+)", re.M)
 CONTEXT = 12  # unchanged characters shown around each change
@@ -141,16 +142,18 @@ def review_summary(project: Project, base: str) -> str:
             wanted = []
             for r in entry.approvals.missing:
                 holders = "、".join(x.name for x in p.holders(r) if x.id not in a.authors)
-                wanted.append(f"{p.role_name(r)}（{holders or '无人担任'}）")
+                why = entry.approvals.why_needed(r)
+                why = f"，因为检查发现需审核的内容：{markdown_text(why)}" if why else ""
+                wanted.append(f"{p.role_name(r)}（{holders or '无人担任'}{why}）")
             lines.append("- 还需批准：" + "；".join(wanted))
         review = entry.review
-        live = [f for f in review.findings if not f.waived and f.level in ("error", "warning")]
+        live = [f for f in review.findings if not f.waived and f.level in LIVE_LEVELS]
         if live:
-            counts = Counter((f.level, f.category) for f in live)
+            counts = Counter((LIVE_LEVELS.index(f.level), f.category) for f in live)
             lines.append(
                 "- 检查发现："
                 + "，".join(
-                    f"{'错误' if lv == 'error' else '警告'} {c} ×{n}"
+                    f"{LEVEL_NAMES[LIVE_LEVELS[lv]]} {c} ×{n}"
                     for (lv, c), n in sorted(counts.items())
                 )
             )

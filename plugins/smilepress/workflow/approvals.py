@@ -30,6 +30,12 @@ class Verdict:
 class ApprovalState:
     required: tuple[str, ...]
     verdicts: tuple[Verdict, ...]
+    # Roles the checks' review findings added to the type's, each with why (Chinese).
+    routed: tuple[tuple[str, str], ...] = ()
+
+    def why_needed(self, role: str) -> str:
+        """Why a role beyond the content type's must approve, or ''."""
+        return next((why for r, why in self.routed if r == role), "")
 
     @property
     def counted_roles(self) -> set[str]:
@@ -38,6 +44,13 @@ class ApprovalState:
     @property
     def missing(self) -> tuple[str, ...]:
         return tuple(r for r in self.required if r not in self.counted_roles)
+
+    def missing_named(self, role_name) -> tuple[str, ...]:
+        """The missing roles by name, each the checks added saying why (for queues and lists)."""
+        return tuple(
+            f"{role_name(r)}（{why}）" if (why := self.why_needed(r)) else role_name(r)
+            for r in self.missing
+        )
 
     @property
     def complete(self) -> bool:
@@ -103,9 +116,16 @@ def judge(approval: Approval, article: Article, policies: Policies, ledger: Ledg
     return Verdict(approval, True, commit=proof.commit)
 
 
-def evaluate(article: Article, policies: Policies, ledger: Ledger) -> ApprovalState:
+def evaluate(
+    article: Article,
+    policies: Policies,
+    ledger: Ledger,
+    routed: tuple[tuple[str, str], ...] = (),
+) -> ApprovalState:
+    """`routed`: (role, why) that the checks' review findings add to the type's approvals."""
     rule = policies.types.get(article.type)
     required = rule.approvals if rule else ()
+    required = tuple(dict.fromkeys((*required, *(role for role, _ in routed))))
     verdicts, counted_by = [], {}
     for approval in article.approvals:
         verdict = judge(approval, article, policies, ledger)
@@ -128,4 +148,4 @@ def evaluate(article: Article, policies: Policies, ledger: Ledger) -> ApprovalSt
         if verdict.counts:
             counted_by[approval.by] = approval.role
         verdicts.append(verdict)
-    return ApprovalState(required, tuple(verdicts))
+    return ApprovalState(required, tuple(verdicts), routed)

@@ -506,10 +506,12 @@ def chrome_problems(
 
 def _sort(where: Problem, f: Finding, refusals: list[Problem], notes: list[Problem]) -> None:
     """A finding in text the site shows, told at `where` (file, line, what shows it): an error
-    refuses the build, a warning is a note, info is left out."""
-    if f.level not in ("error", "warning"):
+    refuses the build, a warning or review finding is a note (the site's configuration is the
+    manager's signed commit: no article approval answers for it), info is left out."""
+    if f.level not in ("error", "review", "warning"):
         return
+    level = "error" if f.level == "error" else "warning"
     problem = Problem(
-        where.path, where.line, f"{where.message}：{f.message}（{f.rule}）", f.suggestion, f.level
+        where.path, where.line, f"{where.message}：{f.message}（{f.rule}）", f.suggestion, level
     )
     (refusals if f.level == "error" else notes).append(problem)
