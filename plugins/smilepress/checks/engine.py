@@ -149,7 +149,8 @@ class Checker:
         )
 
     def _compile_patterns(self) -> None:
-        self._patterns = [r for r in self.rules if r.type == "pattern"]
+        # A claim is a pattern (its first part) whose other parts must be near: one matcher.
+        self._patterns = [r for r in self.rules if r.type in ("pattern", "claim")]
         # Each rule's pattern as its top-level alternatives, each with the strings it cannot match
         # without (one automaton pass per document tells which of those strings occur).
         self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
@@ -335,6 +336,9 @@ class Checker:
         """The level of a hit after its context is weighed (and whether `escalate` raised it), or
         None."""
         ctx, text = rule.context, windows.text
+        for part in rule.parts:  # a claim's other parts, in the same clause or sentence
+            if not part.holds(windows.text_around(part.within, start, end)):
+                return None
         if ctx == _NO_CONTEXT and not self.meta_words:
             return rule.level_for(content_type), False
         if ctx.negated_by:

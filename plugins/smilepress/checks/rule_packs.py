@@ -16,6 +16,8 @@ from typing import Any
 
 from ..errors import Problem
 from ..load.yaml_file import PolicyReader, load_policy_file
+from ..model.clinics import FILE as CLINICS_FILE
+from ..model.clinics import load_clinics
 from ..view.normalise import normalise, normalise_pattern
 from .detectors import DETECTORS
 
@@ -52,11 +54,21 @@ CATEGORIES = (
 # error blocks publication; review does not, but needs the approval of the rule's reviewer role;
 # warning and info are advice.
 LEVELS = ("error", "review", "warning", "info")
-RULE_TYPES = ("terms", "pattern", "substitution", "detector", "required", "label", "sanitiser")
+RULE_TYPES = (
+    "terms",
+    "pattern",
+    "claim",
+    "substitution",
+    "detector",
+    "required",
+    "label",
+    "sanitiser",
+)
 WINDOWS = ("clause", "sentence", "paragraph")
 SCOPES = ("prose", "markup", "all")
 FIELD_SCOPES = ("title", "description", "first_line")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
+_LEXICON_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 _COMMON_KEYS = {
     "id",
@@ -77,6 +89,7 @@ _COMMON_KEYS = {
 _TYPE_KEYS = {
     "terms": {"terms"},
     "pattern": {"pattern"},
+    "claim": {"parts", "within"},
     "substitution": {"swap"},
     "detector": {"detector", "allow"},
     "required": {"field", "pattern", "when"},
@@ -154,6 +167,9 @@ class Rule:
     label: str = ""
     where: tuple[str, ...] = ()
     context: Context = Context()
+    # `claim`: the parts after the first, each of which must occur in the same window as the first
+    # (the rule's `pattern`): a claim's shape, e.g. a treatment + a time + a result.
+    parts: tuple[Window, ...] = ()
 
     def level_for(self, content_type: str) -> str | None:
         """The level of this rule's findings in an article of `content_type`, None when it does
@@ -188,8 +204,13 @@ class RuleSet:
 
 
 class _PackReader:
-    def __init__(self, reader: PolicyReader, lexicons: dict[str, tuple[str, ...]]):
-        self.r, self.lexicons = reader, lexicons
+    def __init__(
+        self,
+        reader: PolicyReader,
+        lexicons: dict[str, tuple[str, ...]],
+        fragments: dict[str, str] | None = None,
+    ):
+        self.r, self.lexicons, self.fragments = reader, lexicons, fragments or {}
 
     def words(self, value: Any, where: tuple, what: str) -> tuple[str, ...]:
         """A word list; `$name` items expand to the lexicon of that name."""
@@ -214,7 +235,7 @@ class _PackReader:
         if not isinstance(value, str) or not value:
             self.r.fail(where, f"{what} 应该是一个正则表达式文本")
             return None
-        value = normalise_pattern(value)
+        value = self._with_lexicons(normalise_pattern(value), where)
         try:
             return re.compile(
                 f"(?:{value}){anchor}" if anchor == "$" else f"{anchor}(?:{value})", re.I
@@ -226,6 +247,27 @@ class _PackReader:
                 "检查括号和转义；YAML 中请用单引号包住正则",
             )
             return None
+
+    def _with_lexicons(self, pattern: str, where: tuple) -> str:
+        """`${name}` in a pattern stands for the named pattern `name` (a pack's `patterns:`), or
+        for any word of the lexicon `name` (our clinics' names are data: policies/clinics.yml); an
+        empty lexicon matches nothing."""
+
+        def words(m: re.Match) -> str:
+            name = m.group(1)
+            if name in self.fragments:
+                return f"(?:{self.fragments[name]})"
+            if name not in self.lexicons:
+                self.r.fail(
+                    where,
+                    f"正则中的 ${{{name}}} 不是已定义的词表或命名正则",
+                    f"可用：{', '.join(sorted([*self.lexicons, *self.fragments]))}",
+                )
+                return "(?!)"
+            found = sorted({normalise(w).text for w in self.lexicons[name]}, key=len, reverse=True)
+            return "(?:" + "|".join(map(re.escape, found)) + ")" if found else "(?!)"
+
+        return _LEXICON_REF.sub(words, pattern)
 
     def level(self, value: Any, where: tuple, allowed=LEVELS) -> str:
         if not isinstance(value, str) or value not in allowed:
@@ -373,6 +415,44 @@ class _PackReader:
             self.r.fail((*where, "pattern"), "正则能匹配空文本，会在每一处报错", "请修改正则")
         return {"pattern": pattern}
 
+    def _claim_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
+        """A claim's shape: `parts`, each a word list (`any`) or a `pattern`, all within one
+        clause (or `within: sentence`). The first part is where the finding points."""
+        within = spec.get("within", "clause")
+        if within not in WINDOWS:
+            hint = f"可用：{'、'.join(WINDOWS)}"
+            self.r.fail((*where, "within"), f"within '{within}' 无效", hint)
+            within = "clause"
+        specs = spec.get("parts")
+        if not isinstance(specs, list) or len(specs) < 2:
+            self.r.fail(
+                (*where, "parts"),
+                "claim 规则需要至少两个 parts（例如 疗法 + 承诺）",
+                "每个 part 写 any（词表）或 pattern（正则）",
+            )
+            return {"pattern": None, "parts": ()}
+        alternatives = []
+        for i, part in enumerate(specs):
+            at = (*where, "parts", i)
+            part = self.r.mapping(part, at, "part")
+            self.r.unknown_keys(part, {"any", "pattern"}, at)
+            words = self.words(part.get("any", []), (*at, "any"), "any")
+            pattern = self.regex(part.get("pattern"), (*at, "pattern"), "pattern")
+            if not words and pattern is None:
+                self.r.fail(at, "part 需要 any（词表）或 pattern（正则）")
+            elif pattern is not None and pattern.match(""):
+                self.r.fail((*at, "pattern"), "正则能匹配空文本，会在每一处报错", "请修改正则")
+            alternatives.append((words, pattern))
+        words, pattern = alternatives[0]
+        anchor = "|".join(
+            [re.escape(w) for w in sorted(set(words), key=len, reverse=True)]
+            + ([pattern.pattern] if pattern is not None else [])
+        )
+        return {
+            "pattern": re.compile(anchor, re.I) if anchor else None,
+            "parts": tuple(Window(within, w, p) for w, p in alternatives[1:]),
+        }
+
     def _substitution_fields(self, spec: dict, where: tuple) -> dict[str, Any]:
         swap = self.r.mapping(spec.get("swap"), (*where, "swap"), "swap")
         swap = {str(k): str(v) for k, v in swap.items() if str(k).strip()}
@@ -416,6 +496,7 @@ class _PackReader:
     _TYPED_FIELDS = {
         "terms": _terms_fields,
         "pattern": _pattern_fields,
+        "claim": _claim_fields,
         "substitution": _substitution_fields,
         "detector": _detector_fields,
         "required": _required_fields,
@@ -428,8 +509,9 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
     """Every pack under policies/compliance/; problems are collected, never raised."""
     problems: list[Problem] = []
     readers, digest = _read_packs(root, problems)
-    lexicons = _lexicons(readers)
-    rules, disabled = _rules(readers, lexicons, content_types, roles, problems)
+    lexicons = _lexicons(readers, load_clinics(root, problems).lexicons())
+    fragments = _fragments(readers)
+    rules, disabled = _rules(readers, lexicons, fragments, content_types, roles, problems)
     implications = [
         i for reader in readers for i in _implications(reader, rules, content_types, problems)
     ]
@@ -449,6 +531,8 @@ def load_rules(root: Path, content_types: set[str], roles: set[str] | None = Non
 def _read_packs(root: Path, problems: list[Problem]) -> tuple[list[PolicyReader], str]:
     """A reader of each pack file that loads, and the digest of all pack files (the cache key)."""
     digest = hashlib.sha256()
+    clinics = root / "policies" / CLINICS_FILE  # the packs' $clinic_… lexicons
+    digest.update(clinics.read_bytes() if clinics.is_file() else b"")
     readers = []
     for path in sorted((root / PACK_DIR).glob("*.yml")):
         name = path.relative_to(root / "policies").as_posix()
@@ -463,6 +547,7 @@ def _read_packs(root: Path, problems: list[Problem]) -> tuple[list[PolicyReader]
                     "name",
                     "description",
                     "lexicons",
+                    "patterns",
                     "rules",
                     "disable",
                     "implies",
@@ -477,9 +562,14 @@ def _read_packs(root: Path, problems: list[Problem]) -> tuple[list[PolicyReader]
     return readers, digest.hexdigest()[:16]
 
 
-def _lexicons(readers: list[PolicyReader]) -> dict[str, tuple[str, ...]]:
-    """The named word lists of all packs (a name defined twice is a problem of the later pack)."""
-    lexicons: dict[str, tuple[str, ...]] = {}
+def _lexicons(
+    readers: list[PolicyReader], identity: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """The named word lists of all packs, after the clinics' own (`identity`); a name defined twice
+    is a problem of the later pack. A lexicon may include another as `$name` (self_reference
+    includes $clinic_names)."""
+    lexicons: dict[str, tuple[str, ...]] = dict(identity)
+    written: list[tuple[PolicyReader, str, tuple[str, ...]]] = []
     for reader in readers:
         for name, words in reader.mapping(
             reader.loaded.data.get("lexicons", {}), ("lexicons",), "lexicons"
@@ -487,20 +577,55 @@ def _lexicons(readers: list[PolicyReader]) -> dict[str, tuple[str, ...]]:
             if name in lexicons:
                 reader.fail(
                     ("lexicons", name),
-                    f"词表 {name} 在别的规则包中已定义",
+                    f"词表 {name} 已在别处定义"
+                    + ("（policies/clinics.yml）" if name in identity else ""),
                     "换一个名字，或合并到一处",
                 )
-            lexicons[str(name)] = tuple(
-                w.strip()
-                for w in reader.strings(words, ("lexicons", name), f"词表 {name}")
-                if w.strip()
-            )
+                continue
+            items = reader.strings(words, ("lexicons", name), f"词表 {name}")
+            lexicons[str(name)] = tuple(w.strip() for w in items if w.strip())
+            written.append((reader, str(name), lexicons[str(name)]))
+    for reader, name, words in written:  # one level: a lexicon of lexicons, never a cycle
+        expanded = []
+        for i, word in enumerate(words):
+            if not word.startswith("$"):
+                expanded.append(word)
+            elif word[1:] in lexicons and not any(w.startswith("$") for w in lexicons[word[1:]]):
+                expanded.extend(lexicons[word[1:]])
+            else:
+                reader.fail(
+                    ("lexicons", name, i),
+                    f"词表 {name} 中的 {word} 不是可用的词表",
+                    "只能引用不再引用别的词表的词表，例如 $clinic_names",
+                )
+        lexicons[name] = tuple(expanded)
     return lexicons
+
+
+def _fragments(readers: list[PolicyReader]) -> dict[str, str]:
+    """The named patterns of all packs (`patterns:`, used as `${name}` in any rule's pattern);
+    each must compile on its own."""
+    out: dict[str, str] = {}
+    for reader in readers:
+        specs = reader.mapping(reader.loaded.data.get("patterns", {}), ("patterns",), "patterns")
+        for name, value in specs.items():
+            where = ("patterns", name)
+            if name in out:
+                reader.fail(where, f"命名正则 {name} 在别的规则包中已定义", "换一个名字")
+                continue
+            try:
+                re.compile(normalise_pattern(str(value)))
+            except re.error as exc:
+                reader.fail(where, f"命名正则 {name} 不是有效的正则表达式：{exc}")
+                continue
+            out[str(name)] = normalise_pattern(str(value))
+    return out
 
 
 def _rules(
     readers: list[PolicyReader],
     lexicons: dict[str, tuple[str, ...]],
+    fragments: dict[str, str],
     content_types: set[str],
     roles: set[str] | None,
     problems: list[Problem],
@@ -510,7 +635,7 @@ def _rules(
     rules: dict[str, Rule] = {}
     disabled: set[str] = set()
     for reader in readers:
-        pack = _PackReader(reader, lexicons)
+        pack = _PackReader(reader, lexicons, fragments)
         data = reader.loaded.data
         disabled.update(reader.strings(data.get("disable", []), ("disable",), "disable"))
         specs = data.get("rules") or []
