@@ -1,0 +1,183 @@
+"""Claims as structure and the clinic's identity as data (issue 16).
+
+A `claim` rule is parts that must all occur in one clause (or sentence); the clinic's own names,
+phones and addresses come from policies/clinics.yml and nowhere else in the packs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from smilepress.checks.engine import Checker, Document
+from smilepress.checks.rule_packs import load_rules
+from smilepress.model.clinics import load_clinics
+
+REPO = Path(__file__).resolve().parent.parent
+TYPES = {"education", "ad", "faq", "case", "page"}
+ROLES = {"writer", "dentist", "manager", "compliance"}
+
+
+def project(tmp_path: Path, packs: dict[str, str] | None = None, clinics: str | None = None):
+    shutil.copytree(REPO / "policies", tmp_path / "policies")
+    for name, text in (packs or {}).items():
+        (tmp_path / "policies" / "compliance" / name).write_text(text, encoding="utf-8")
+    if clinics is not None:
+        (tmp_path / "policies" / "clinics.yml").write_text(clinics, encoding="utf-8")
+    return tmp_path
+
+
+def findings(checker: Checker, text: str, type_: str = "education"):
+    front = f"---\ntitle: 示例\ntype: {type_}\n---\n\n"
+    return checker.check(Document("x.md", front + text, type_, {"title": "示例"}), _today())
+
+
+def _today():
+    import datetime as dt
+
+    return dt.date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(load_rules(REPO, TYPES, ROLES))
+
+
+# -- the claim rule type ---------------------------------------------------------------------
+LOCAL = (
+    "rules:\n"
+    "  - id: local/promise\n    category: efficacy-guarantee\n    type: claim\n"
+    "    level: review\n    reviewer: dentist\n"
+    "    message: m\n    basis: b\n"
+    "    parts:\n"
+    "      - pattern: '[一二三\\d]+天'\n"
+    "      - any: [消肿, 上班]\n"
+)
+
+
+def test_a_claim_needs_every_part_in_one_clause(tmp_path):
+    ck = Checker(load_rules(project(tmp_path, {"local.yml": LOCAL}), TYPES, ROLES))
+    rule = [f for f in findings(ck, "种完三天消肿。") if f.rule == "local/promise"]
+    assert [(f.match, f.level, f.reviewer) for f in rule] == [("三天", "review", "dentist")]
+    assert not [f for f in findings(ck, "种完三天。消肿要看个人。") if f.rule == "local/promise"]
+    assert not [f for f in findings(ck, "种完三天，然后消肿。") if f.rule == "local/promise"]
+
+
+def test_a_broken_claim_is_refused_at_its_line(tmp_path):
+    broken = (
+        "rules:\n"
+        "  - id: local/one-part\n    category: comparison\n    type: claim\n"
+        "    message: m\n    basis: b\n    parts:\n      - any: [别家]\n"
+        "  - id: local/empty-part\n    category: comparison\n    type: claim\n"
+        "    message: m\n    basis: b\n    within: chapter\n    parts:\n"
+        "      - any: [别家]\n      - {}\n"
+        "  - id: local/unknown-lexicon\n    category: comparison\n    type: claim\n"
+        "    message: m\n    basis: b\n    parts:\n"
+        "      - pattern: '${no_such_words}'\n      - any: [更好]\n"
+    )
+    rules = load_rules(project(tmp_path, {"local.yml": broken}), TYPES, ROLES)
+    messages = [str(p) for p in rules.problems]
+    assert any("local.yml:7" in m and "至少两个 parts" in m for m in messages), messages
+    assert any("local.yml:14" in m and "within" in m for m in messages), messages
+    assert any("local.yml:17" in m and "any" in m for m in messages), messages
+    assert any("local.yml:24" in m and "no_such_words" in m for m in messages), messages
+    assert not any(r.id.startswith("local/") for r in rules.rules)
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("做完第二天就能正常上班，完全不影响生活。", "efficacy-guarantee"),
+        ("这种贴面用上二十年都不会变色。", "efficacy-guarantee"),
+        ("整个过程零风险，放心交给我们。", "efficacy-guarantee"),
+        ("很多医院不敢接的复杂病例，最后都转到我们这里。", "comparison"),
+        ("这款牙膏的效果不输进口品牌。", "comparison"),
+        ("市口腔协会的会长亲自体验后，在我们这里做了全口种植。", "endorsement"),
+        ("张女士做完贴面后终于敢笑了，还介绍了好几个同事来。", "patient-testimonial"),
+        ("一口黄牙，见喜欢的人都抬不起头。", "aesthetic-anxiety"),
+        ("我们做的根管，一次完成的比例在九成以上。", "cure-rate"),
+        ("论种植量，我们在本市稳坐头把交椅。", "absolute-claim"),
+    ],
+)
+def test_claims_in_wording_no_word_list_holds(checker, text, category):
+    got = {f.category for f in findings(checker, text) if f.level in ("error", "review")}
+    assert category in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拔牙后 24 小时内不要刷牙漱口，一般 3 到 5 天消肿，具体因人而异。",
+        "恒牙也叫永久牙，脱落后不会再长出来。",
+        "活动义齿和种植牙各有优缺点，适合的人群不同，请医生评估。",
+        "中华口腔医学会推荐使用含氟牙膏，每天早晚刷牙。",
+        "牙齿不齐可能影响咬合和清洁，建议请正畸医生评估。",
+        "拔牙前一晚要保证充足睡眠。",
+        "研究发现，牙周炎患者患心血管疾病的风险是普通人的 2 倍左右。",
+    ],
+)
+def test_education_that_makes_no_claim_gets_none(checker, text):
+    claims = [f for f in findings(checker, text) if f.rule.startswith("claim/")]
+    assert not claims, [(f.rule, f.match) for f in claims]
+
+
+# -- the clinic's identity -------------------------------------------------------------------
+CLINICS = (
+    "version: 1\nclinics:\n  - id: x\n    name: 晨光口腔\n    brands: [晨光齿科]\n"
+    "    phones: [0755-2345 6789]\n"
+)
+
+
+def test_our_clinic_named_makes_a_claim_the_clinic_saying_it_of_itself(tmp_path):
+    plain = Checker(load_rules(project(tmp_path / "a"), TYPES, ROLES))
+    ours = Checker(load_rules(project(tmp_path / "b", clinics=CLINICS), TYPES, ROLES))
+    text = "晨光齿科的种植技术是最好的。"
+    assert {f.level for f in findings(plain, text) if f.category == "absolute-claim"} == {"review"}
+    assert "error" in {f.level for f in findings(ours, text) if f.category == "absolute-claim"}
+
+
+def test_our_published_phone_is_not_personal_data_and_others_are(tmp_path):
+    ours = Checker(load_rules(project(tmp_path, clinics=CLINICS), TYPES, ROLES))
+    assert "pii-phone" not in {f.category for f in findings(ours, "电话：0755-2345 6789", "page")}
+    assert "pii-phone" in {f.category for f in findings(ours, "电话：0755-2345 6790", "page")}
+
+
+def test_a_broken_clinics_file_points_at_its_line(tmp_path):
+    root = project(
+        tmp_path,
+        clinics="version: 1\nclinics:\n  - id: x\n    phone: [1]\n  - id: y\n    name: 乙\n",
+    )
+    problems: list = []
+    clinics = load_clinics(root, problems)
+    messages = [str(p) for p in problems]
+    assert any("clinics.yml:4" in m and "phone" in m for m in messages), messages
+    assert any("clinics.yml:3" in m and "name" in m for m in messages), messages
+    assert clinics.names == ("乙",)
+    assert any("clinics.yml" in str(p) for p in load_rules(root, TYPES, ROLES).problems)
+
+
+def test_a_pack_cannot_redefine_a_clinic_lexicon(tmp_path):
+    root = project(tmp_path, {"local.yml": "lexicons:\n  clinic_names: [别家口腔]\n"})
+    messages = [str(p) for p in load_rules(root, TYPES, ROLES).problems]
+    assert any("local.yml:2" in m and "clinics.yml" in m for m in messages), messages
+
+
+def _identities() -> set[str]:
+    """Every clinic name and phone the project or a labeled set speaks for."""
+    found = set()
+    for path in [REPO / "policies/clinics.yml", *REPO.glob("tests/compliance/*.clinics.yml")]:
+        for clinic in yaml.safe_load(path.read_text(encoding="utf-8"))["clinics"]:
+            found |= {clinic["name"], *clinic.get("brands", ()), *clinic.get("phones", ())}
+    return found
+
+
+def test_the_rule_packs_name_no_clinic_and_no_phone():
+    packs = "\n".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "policies/compliance").glob("*.yml")
+    )
+    named = {x for x in _identities() if x in packs}
+    assert not named, f"identity belongs in policies/clinics.yml, not the packs: {named}"
+    assert not re.search(r"\d{3,4}-\d{4}[ -]?\d{4}", packs)  # no phone number of anyone
