@@ -181,3 +181,28 @@ def test_the_rule_packs_name_no_clinic_and_no_phone():
     named = {x for x in _identities() if x in packs}
     assert not named, f"identity belongs in policies/clinics.yml, not the packs: {named}"
     assert not re.search(r"\d{3,4}-\d{4}[ -]?\d{4}", packs)  # no phone number of anyone
+
+
+def _disguises(text: str) -> list[str]:
+    """The same sentence as a writer who wants past the checks would write it."""
+    middle = len(text) // 2
+    return [
+        text[:middle] + "\u200d" + text[middle:],  # a zero-width joiner
+        text[:middle] + f"&#{ord(text[middle])};" + text[middle + 1 :],  # an entity
+        text[:middle] + "<span>" + text[middle:] + "</span>",  # a tag splitting a word
+        "`" + text + "`",  # code is read as shown
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("做完第二天就能正常上班。", "efficacy-guarantee"),
+        ("很多医院不敢接的复杂病例，最后都转到我们这里。", "comparison"),
+        ("一口黄牙，见喜欢的人都抬不起头。", "aesthetic-anxiety"),
+    ],
+)
+def test_a_disguised_claim_is_the_same_claim(checker, text, category):
+    for disguised in _disguises(text):
+        got = {f.category for f in findings(checker, disguised) if f.level in ("error", "review")}
+        assert category in got, (disguised, got)
