@@ -49,15 +49,15 @@ import real  # noqa: E402
 # Floors for the development part only (the rules were tuned on it): a change that loses what
 # was reached fails. The test part is never looked at while tuning; its figures are printed.
 DEV_FLOORS = {
-    "absolute-claim": 0.75,
-    "efficacy-guarantee": 0.45,
-    "cure-rate": 0.40,
-    "comparison": 0.25,
-    "endorsement": 0.30,
-    "patient-testimonial": 0.35,
+    "absolute-claim": 0.78,
+    "efficacy-guarantee": 0.60,
+    "cure-rate": 0.60,
+    "comparison": 0.35,
+    "endorsement": 0.38,
+    "patient-testimonial": 0.42,
     "aesthetic-anxiety": 0.65,
-    "inducement": 0.60,
-    "disguised-ad": 0.28,
+    "inducement": 0.62,
+    "disguised-ad": 0.38,
 }
 CLEAN_CEILING = 0.15  # share of clean health-education paragraphs with any claim finding
 
