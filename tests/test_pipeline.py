@@ -48,6 +48,83 @@ def test_a_restored_backup_has_every_branch_and_builds_the_same_sites(
     )
 
 
+def _git_in(repo, *args) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    return done.stdout.decode()
+
+
+def _checkout_like_actions(source, dest):
+    """A clone as actions/checkout makes one: `git init`, origin added, the one branch the run is
+    about fetched to refs/remotes/origin, a local branch made from it."""
+    dest.mkdir()
+    _git_in(dest, "init", "-q")
+    _git_in(dest, "remote", "add", "origin", f"file://{source}")
+    _git_in(dest, "fetch", "-q", "--no-tags", "origin", "+refs/heads/main:refs/remotes/origin/main")
+    _git_in(dest, "checkout", "-q", "--force", "-B", "main", "refs/remotes/origin/main")
+    return dest
+
+
+def test_a_backup_made_in_a_ci_clone_brings_every_branch_back(
+    factory, tmp_path, capsys, monkeypatch
+):
+    factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。")
+    factory.commit_all("稿", "lixiaoyu")
+    factory.git("checkout", "-q", "-b", "content/draft-x")
+    factory.article("education/draft.md", title="洗牙", body="洗牙不伤牙釉质。")
+    factory.commit_all("草稿", "lixiaoyu")
+    factory.git("tag", "-a", "-m", "草稿版", "draft-1")
+    factory.git("checkout", "-q", "main")
+    wanted = ("refs/heads/main", "refs/heads/content/draft-x", "refs/tags/draft-1")
+    source = {name: _git_in(factory.root, "rev-parse", name).strip() for name in wanted}
+
+    monkeypatch.chdir(_checkout_like_actions(factory.root, tmp_path / "ci"))
+    assert _git_in(".", "for-each-ref", "--format=%(refname)").split() == [
+        "refs/heads/main",
+        "refs/remotes/origin/main",
+    ]
+    code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
+    assert code == 0, err
+    (bundle,) = (tmp_path / "bak").glob("*.bundle")
+    assert not list((tmp_path / "bak").glob(".staging-*"))  # the staging repository is gone
+    code, _, err = run(capsys, "restore", str(bundle), str(tmp_path / "restored"))
+    assert code == 0, err
+    restored = tmp_path / "restored"
+    assert {name: _git_in(restored, "rev-parse", name).strip() for name in wanted} == source
+    draft = _git_in(restored, "show", "content/draft-x:content/education/draft.md")
+    assert "洗牙不伤牙釉质" in draft
+    assert _git_in(restored, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    # A plain `git clone` of the bundle (no SmilePress at hand) sees every branch too.
+    heads = _git_in(tmp_path, "bundle", "list-heads", str(bundle))
+    assert "refs/heads/content/draft-x" in heads
+
+
+def test_without_the_fetch_a_ci_clone_backs_up_only_what_it_holds(
+    factory, tmp_path, capsys, monkeypatch
+):
+    factory.commit_all("一", "lixiaoyu")
+    factory.git("branch", "content/draft-x")
+    monkeypatch.chdir(_checkout_like_actions(factory.root, tmp_path / "ci"))
+    code, _, err = run(capsys, "backup", "--no-fetch", "--to", str(tmp_path / "bak"))
+    (bundle,) = (tmp_path / "bak").glob("*.bundle")
+    manifest = json.loads(
+        bundle.with_name(bundle.name + ".manifest.json").read_text(encoding="utf-8")
+    )
+    assert code == 0 and set(manifest["refs"]) == {"refs/heads/main"}, err
+
+
+def test_an_unreachable_origin_stops_the_backup_saying_what_to_do(
+    factory, tmp_path, capsys, monkeypatch
+):
+    factory.commit_all("一", "lixiaoyu")
+    ci = _checkout_like_actions(factory.root, tmp_path / "ci")
+    _git_in(ci, "remote", "set-url", "origin", f"file://{tmp_path / 'gone'}")
+    monkeypatch.chdir(ci)
+    code, _, err = run(capsys, "backup", "--to", str(tmp_path / "bak"))
+    assert code == 1 and "--no-fetch" in err and not list((tmp_path / "bak").glob("*.bundle"))
+
+
 def test_a_damaged_bundle_is_refused_and_nothing_is_restored(factory, tmp_path, capsys):
     factory.article("education/a.md", title="刷牙", body="每天早晚刷牙。")
     factory.commit_all("稿", "lixiaoyu")

@@ -604,8 +604,9 @@ def test_the_recorder_workflow_runs_only_after_a_push_to_main_with_pinned_action
     assert list(flow[True]) == ["push"] and flow[True]["push"]["branches"] == ["main"]  # `on:`
     dumped = json.dumps(flow, default=str)  # what the forge reads: comments aside
     assert "pull_request_target" not in dumped and "workflow_run" not in dumped
-    assert flow["permissions"] == {"contents": "write", "pull-requests": "read"}
+    assert flow["permissions"] == {}  # nothing at workflow level: the job names what it needs
     (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "read"}
     uses = [s["uses"] for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses)
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))

@@ -504,13 +504,33 @@ def _check(args) -> int:
     if "originality" in project.__dict__:  # the reference texts it could not read
         findings += [_problem_finding(p) for p in project.originality.problems]
     project.save_caches()
-    print(render(findings, args.format, sources, project.ruleset.by_id))
+    tool = _sarif_tool(project.root) if args.format == "sarif" else None
+    print(render(findings, args.format, sources, project.ruleset.by_id, tool=tool))
     for problem in project.rule_problems():
         print(f"规则包有问题：{problem}", file=sys.stderr)
     if any(p.level == "error" for p in project.rule_problems()):
         print("部分规则没有运行：请先修好上面的规则包（其余规则包已照常检查）", file=sys.stderr)
         return 2
     return 1 if any(f.level == "error" and not f.waived for f in findings) else 0
+
+
+def _sarif_tool(root: Path) -> dict[str, str]:
+    """SmilePress's version, and where a reader of a code-scanning alert learns about it: the
+    README of the repository CI runs in (GitHub, GitLab), else the local copy."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("smilepress")
+    except PackageNotFoundError:  # run from a source tree without installing
+        installed = ""
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repository:
+        uri = f"{server}/{repository}#readme"
+    elif os.environ.get("CI_PROJECT_URL"):
+        uri = f"{os.environ['CI_PROJECT_URL']}#smilepress"
+    else:
+        uri = (root / "README.md").as_uri()
+    return {"version": installed, "information_uri": uri}
 
 
 def _record_reviews(args) -> int:
@@ -562,7 +582,7 @@ def _backup(args) -> int:
         refs = restore(Path(args.bundle), Path(args.dest))
         print(f"已恢复到 {args.dest}：{len(refs)} 个分支和标签，SHA-256 与清单一致")
         return 0
-    done = backup(find_root(Path.cwd()), Path(args.to), keep=args.keep)
+    done = backup(find_root(Path.cwd()), Path(args.to), keep=args.keep, fetch=not args.no_fetch)
     print(
         f"已备份：{done.bundle}（SHA-256 {done.sha256[:16]}…，"
         f"{len(done.refs)} 个分支和标签，已校验）"

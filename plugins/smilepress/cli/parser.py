@@ -119,7 +119,10 @@ def _check_command(sub) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0",
+        help=(
+            "text：人看的；json：findings 列表；github：PR 行内注释；sarif：SARIF 2.1.0；"
+            "codequality：GitLab 代码质量报告"
+        ),
     )
     check.add_argument("--no-cache", action="store_true", help="不使用、不更新检查结果缓存")
 
@@ -130,6 +133,11 @@ def _backup_commands(sub) -> None:
     )
     bak.add_argument("--to", required=True, help="备份目录")
     bak.add_argument("--keep", type=int, default=7, help="保留最近几份（默认 7）")
+    bak.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="不先从 origin 取回所有分支和标签（离线时）；默认先取回，CI 克隆里的其他分支才会备份",
+    )
     res = sub.add_parser("restore", help="从备份恢复出一个完整的仓库（先核对清单）")
     res.add_argument("bundle")
     res.add_argument("dest", help="恢复到的新目录（必须不存在或为空）")

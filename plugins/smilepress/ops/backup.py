@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,40 +43,99 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def backup(repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None) -> Backup:
-    """Bundle every ref of `repo` into `to`, verify it, write its manifest, keep the newest
-    `keep`."""
+def _refs(repo: Path, *patterns: str) -> dict[str, str]:
+    """refname -> commit of the refs under `patterns` (symbolic ones such as origin/HEAD left
+    out)."""
+    out = _git("for-each-ref", "--format=%(objectname) %(refname) %(symref)", *patterns, cwd=repo)
+    refs = {}
+    for line in out.splitlines():
+        sha, name, symref = (line.split(" ", 2) + [""])[:3]
+        if not symref.strip():
+            refs[name] = sha
+    return refs
+
+
+def _fetch_every_head(repo: Path) -> None:
+    """A CI clone (actions/checkout, a GitLab runner) holds one local branch and sees the others, if
+    at all, under refs/remotes/origin: fetch every branch and tag of origin there first."""
+    if "origin" not in _git("remote", cwd=repo).split():
+        return
+    git.run(
+        repo,
+        "fetch",
+        "--quiet",
+        "--prune",
+        "origin",
+        "+refs/heads/*:refs/remotes/origin/*",
+        "+refs/tags/*:refs/tags/*",
+        hint="备份前要从 origin 取回所有分支：检查网络和凭据，或加 --no-fetch 只备份本地已有的分支",
+    )
+
+
+def _branches_and_tags(repo: Path) -> dict[str, str]:
+    """What the backup holds: origin's branches (as seen after the fetch), the local branches over
+    them (a local branch may hold commits not pushed yet), and every tag."""
+    refs = {
+        "refs/heads/" + name.removeprefix("refs/remotes/origin/"): sha
+        for name, sha in _refs(repo, "refs/remotes/origin").items()
+    }
+    refs.update(_refs(repo, "refs/heads"))
+    refs.update(_refs(repo, "refs/tags"))
+    return refs
+
+
+def _bundle(repo: Path, refs: dict[str, str], head: str, out: Path) -> None:
+    """A bundle whose refs are `refs`, made in a staging repository that borrows `repo`'s objects
+    (git alternates: nothing copied, `repo` untouched), so a remote-tracking branch goes in as a
+    branch and `git clone` of the bundle alone brings every branch back."""
+    objects = Path(_git("rev-parse", "--git-common-dir", cwd=repo).strip())
+    objects = (objects if objects.is_absolute() else repo / objects).resolve() / "objects"
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=out.parent) as staging:
+        stage = Path(staging)
+        _git("init", "--quiet", "--bare", str(stage), cwd=out.parent)
+        (stage / "objects" / "info" / "alternates").write_text(f"{objects}\n", encoding="utf-8")
+        for name, sha in refs.items():
+            _git("update-ref", name, sha, cwd=stage)
+        if head and f"refs/heads/{head}" in refs:
+            _git("symbolic-ref", "HEAD", f"refs/heads/{head}", cwd=stage)
+        else:  # detached HEAD: no branch to check out
+            _git("update-ref", "--no-deref", "HEAD", next(iter(refs.values())), cwd=stage)
+        _git("bundle", "create", "--quiet", str(out), "--all", cwd=stage)
+        _git("bundle", "verify", "--quiet", str(out), cwd=stage)
+
+
+def backup(
+    repo: Path, to: Path, keep: int = 7, now: dt.datetime | None = None, fetch: bool = True
+) -> Backup:
+    """Bundle every branch and tag of `repo` (and, first, of its origin unless `fetch` is off)
+    into `to`, verify it, write its manifest, keep the newest `keep`."""
     if _git("rev-parse", "--is-shallow-repository", cwd=repo).strip() == "true":
         raise SmilePressError(
             Problem(
                 str(repo),
                 0,
                 "这是浅克隆（shallow clone），历史不完整，不能作为备份",
-                "先运行 git fetch --unshallow",
+                "先运行 git fetch --unshallow（CI 中 checkout 设 fetch-depth: 0）",
             )
         )
-    refs = dict(
-        line.split(" ", 1)[::-1]
-        for line in _git(
-            "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags", cwd=repo
-        ).splitlines()
-    )
+    if fetch:
+        _fetch_every_head(repo)
+    refs = _branches_and_tags(repo)
     if not refs:
         raise SmilePressError(Problem(str(repo), 0, "仓库里还没有任何提交，没有可备份的内容"))
     to = to.resolve()
     to.mkdir(parents=True, exist_ok=True)
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
     bundle = to / f"{repo.resolve().name}-{stamp}.bundle"
-    partial = bundle.with_suffix(".bundle.partial")
-    _git("bundle", "create", str(partial), "--all", cwd=repo)
-    _git("bundle", "verify", str(partial), cwd=repo)
-    partial.replace(bundle)  # a bundle only gets its name once it is whole and verified
-    digest = _sha256(bundle)
-    manifest = bundle.with_name(bundle.name + MANIFEST_SUFFIX)
     try:
         head = git.run(repo, "symbolic-ref", "-q", "--short", "HEAD").strip()
     except GitError:  # detached HEAD: no branch to restore
         head = ""
+    partial = bundle.with_suffix(".bundle.partial")
+    _bundle(repo, refs, head, partial)
+    partial.replace(bundle)  # a bundle only gets its name once it is whole and verified
+    digest = _sha256(bundle)
+    manifest = bundle.with_name(bundle.name + MANIFEST_SUFFIX)
     write_atomically(
         manifest,
         json.dumps(

@@ -3,16 +3,18 @@ annotations, SARIF."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 import unicodedata
 from collections import Counter
+from urllib.parse import quote
 
 from ..checks.rule_packs import CATEGORIES, Rule
 from ..model.findings import Finding
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "codequality")
 LEVEL_NAMES = {"error": "错误", "review": "需审核", "warning": "警告", "info": "提示"}
 LIVE_LEVELS = ("error", "review", "warning")  # what a reviewer is shown (info is advice)
 JSON_FIELDS = (
@@ -128,23 +130,69 @@ def github_report(findings: list[Finding]) -> str:
     return "\n".join(out)
 
 
-def sarif_report(findings: list[Finding], rules: dict[str, Rule]) -> str:
-    """SARIF 2.1.0, for code-scanning dashboards."""
-    used = sorted({f.rule for f in findings})
+# Characters left as they are in a SARIF artifact URI: RFC 3986's unreserved set (quote keeps
+# letters, digits and "_.-~") and the path separator. Everything else, Chinese characters and spaces
+# included, is percent-encoded as UTF-8, or the multitool refuses the URI (SARIF1002).
+def sarif_uri(path: str) -> str:
+    """A repository-relative path as a relative URI reference (RFC 3986)."""
+    return quote(path, safe="/")
+
+
+def _sarif_help(message: str, basis: str, suggestion: str) -> dict:
+    """What a code-scanning dashboard shows under "Rule help": the rule's message, why (its legal
+    basis) and what to write instead."""
+    lines = [message]
+    if basis:
+        lines.append(f"依据：{basis}")
+    if suggestion:
+        lines.append(f"建议：{suggestion}")
+    return {"text": "\n".join(lines)}
+
+
+def _sarif_rule(rid: str, rule: Rule | None, example: Finding) -> dict:
+    """A rule's descriptor; a check without a rule pack entry (file problems, originality) is
+    described by its first finding."""
+    levels = {"error": "error", "review": "note", "warning": "warning", "info": "note"}
+    message = rule.message if rule else example.message
+    basis = rule.basis if rule else example.basis
+    suggestion = (rule.suggestion if rule else "") or example.suggestion
+    category = rule.category if rule else example.category
+    level = rule.level if rule else example.level
+    entry = {
+        "id": rid,
+        "name": "".join(w.capitalize() for w in re.split(r"[^0-9A-Za-z]+", rid) if w),
+        "shortDescription": {"text": message},
+        "fullDescription": {"text": f"{message}。依据：{basis}" if basis else message},
+        "help": _sarif_help(message, basis, suggestion),
+        "defaultConfiguration": {"level": levels.get(level, "warning")},
+        "properties": {"category": category, "tags": [category]},
+    }
+    if rule and rule.reviewer:
+        entry["properties"]["reviewer"] = rule.reviewer
+    return entry
+
+
+def sarif_report(
+    findings: list[Finding],
+    rules: dict[str, Rule],
+    *,
+    version: str = "",
+    information_uri: str = "",
+) -> str:
+    """SARIF 2.1.0, for code-scanning dashboards. `version`: SmilePress's; `information_uri`: an
+    absolute URI where a reader learns about the tool (the repository's README)."""
+    first = {}
+    for f in findings:
+        first.setdefault(f.rule, f)
+    used = sorted(first)
     index = {rid: i for i, rid in enumerate(used)}
     levels = {"error": "error", "review": "note", "warning": "warning", "info": "note"}
 
-    def rule_entry(rid: str) -> dict:
-        rule = rules.get(rid)
-        entry = {"id": rid, "shortDescription": {"text": rule.message if rule else rid}}
-        if rule:
-            entry["fullDescription"] = {"text": f"{rule.message}。依据：{rule.basis}"}
-            entry["defaultConfiguration"] = {"level": levels[rule.level]}
-            entry["properties"] = {"category": rule.category, "tags": [rule.category]}
-        return entry
-
     results = []
     for f in findings:
+        properties = {"category": f.category, "basis": f.basis}
+        if f.reviewer:
+            properties["reviewer"] = f.reviewer
         result = {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
@@ -153,18 +201,18 @@ def sarif_report(findings: list[Finding], rules: dict[str, Rule]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path},
+                        "artifactLocation": {"uri": sarif_uri(f.path)},
                         "region": {
                             "startLine": max(1, f.line),
-                            "startColumn": f.column,
+                            "startColumn": max(1, f.column),
                             "endLine": max(1, f.end_line),
-                            "endColumn": f.end_column,
+                            "endColumn": max(1, f.end_column),
                             **({"snippet": {"text": f.match}} if f.match else {}),
                         },
                     }
                 }
             ],
-            "properties": {"category": f.category, "basis": f.basis},
+            "properties": properties,
         }
         if f.waiver:
             result["suppressions"] = [
@@ -175,29 +223,68 @@ def sarif_report(findings: list[Finding], rules: dict[str, Rule]) -> str:
                 }
             ]
         results.append(result)
+    driver = {"name": "SmilePress"}
+    if version:
+        driver["version"] = version
+    if information_uri:
+        driver["informationUri"] = information_uri
+    driver["rules"] = [_sarif_rule(r, rules.get(r), first[r]) for r in used]
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [
-            {
-                "tool": {"driver": {"name": "SmilePress", "rules": [rule_entry(r) for r in used]}},
-                "results": results,
-                "columnKind": "unicodeCodePoints",
-            }
+            {"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"}
         ],
     }
     return json.dumps(sarif, ensure_ascii=False, indent=2)
 
 
+def codequality_report(findings: list[Finding]) -> str:
+    """GitLab's Code Quality report (a subset of Code Climate's format): the merge request shows
+    each finding on its line. A waived finding is left out (GitLab has no suppressions). The
+    fingerprint follows the finding, not its line, so an edit above it does not make it new."""
+    severities = {"error": "critical", "review": "major", "warning": "minor", "info": "info"}
+    seen: Counter = Counter()
+    issues = []
+    for f in findings:
+        if f.waived:
+            continue
+        key = (f.rule, f.path, f.match or f.message)
+        seen[key] += 1
+        fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f.rule,
+                "description": f"{f.message}"
+                + (f"（建议：{f.suggestion}）" if f.suggestion else "")
+                + (f"［{f.basis}］" if f.basis else ""),
+                "categories": ["Style"],
+                "severity": severities[f.level],
+                "fingerprint": fingerprint,
+                "location": {"path": f.path, "lines": {"begin": max(1, f.line)}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
+
+
 def render(
-    findings: list[Finding], fmt: str, sources: dict[str, str], rules: dict[str, Rule]
+    findings: list[Finding],
+    fmt: str,
+    sources: dict[str, str],
+    rules: dict[str, Rule],
+    *,
+    tool: dict[str, str] | None = None,
 ) -> str:
+    """`tool`: SARIF's `version` and `information_uri` of SmilePress."""
     if fmt == "json":
         return json_report(findings)
     if fmt == "github":
         return github_report(findings)
     if fmt == "sarif":
-        return sarif_report(findings, rules)
+        return sarif_report(findings, rules, **(tool or {}))
+    if fmt == "codequality":
+        return codequality_report(findings)
     return text_report(findings, sources)
 
 
