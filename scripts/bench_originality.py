@@ -95,7 +95,7 @@ def main() -> int:
         lib = Library(REPO, policy, texts, cache)
         for doc in lib.index.docs:  # cold means every text read and fingerprinted
             len(doc.content)
-        lib.save()  # and the fingerprints written to the cache
+        lib.save()  # fingerprints every text and writes them to the cache
         cold = time.perf_counter() - start
         warms = []
         for _ in range(args.runs):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .checks import assets, captions, images, originality
+from .checks import assets, captions, images, originality, pool
 from .checks.engine import Checker, Document, FindingsCache
 from .checks.review import Review, review
 from .checks.rule_packs import RuleSet, load_rules
@@ -302,8 +302,21 @@ class Project:
         )
         return Entry(article, approvals, checked, facts)
 
+    def check_ahead(self, paths: list[Path]) -> dict[Path, Article]:
+        """The articles at `paths` loaded, and what the checks' caches lack of them computed, by
+        worker processes (checks/pool.py): the reviews that follow find it in the caches. Empty
+        for a small run (this process does the work as it goes)."""
+        if not pool.wanted(len(paths)):
+            return {}
+        return pool.check_ahead(
+            paths, self.load, self.checker, self.findings_cache, self.today, self.originality
+        )
+
     @cached_property
     def entries(self) -> list[Entry]:
+        if "articles" not in self.__dict__:  # loaded by the workers with the checks, where it pays
+            ahead = self.check_ahead(self.markdown_files())
+            self.__dict__["articles"] = list(ahead.values()) or self.articles
         entries = [self.entry(a) for a in self.articles]
         self.save_caches(prune=True)
         return entries

@@ -7,5 +7,5 @@ removes from a page, found in the file; textview: the prose view a reader sees,
 with offsets back to the file; originality: copied passages (winnowed n-grams, numpy index,
 alignment); images: image licences, consent and duplicates; assets: the pictures, licence sidecars
 and linked files an approval covers; waivers: in-file waivers; review: one article's findings and
-waivers together.
+waivers together; pool: a large run's per-article checks computed ahead in worker processes.
 """

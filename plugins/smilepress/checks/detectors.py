@@ -346,11 +346,19 @@ _SECRET_ANCHORS = (
 )
 
 
+# Each pattern with its anchors and whether it ignores case (then the anchors are looked for in the
+# text in lower case).
+_SECRET_SCANS = tuple(
+    (label, pattern, anchors, bool(pattern.flags & re.I))
+    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS, strict=True)
+)
+
+
 def find_secrets(text: str) -> list[Detection]:
     found = []
     lowered = None
-    for (label, pattern), anchors in zip(_SECRETS, _SECRET_ANCHORS, strict=True):
-        if pattern.flags & re.I:
+    for label, pattern, anchors, ignore_case in _SECRET_SCANS:
+        if ignore_case:
             lowered = lowered if lowered is not None else text.lower()
             if not any(a in lowered for a in anchors):
                 continue

@@ -653,6 +653,12 @@ class FindingsCache:
                     pass
         return self.shards[name]
 
+    def preload(self) -> None:
+        """Read every shard now (before forking workers that look findings up: checks/pool.py)."""
+        if self.folder is not None and self.folder.is_dir():
+            for shard in self.folder.glob("*.json"):
+                self._shard(shard.stem)
+
     def get(self, doc: Document, today: dt.date) -> list[Finding] | None:
         key = self.key(doc)
         self.used.add(key)
@@ -665,12 +671,20 @@ class FindingsCache:
             return None
 
     def put(self, doc: Document, findings: list[Finding], days: tuple[dt.date, dt.date]) -> None:
-        key = self.key(doc)
-        self._shard(key)[key] = {
+        self.put_entry(*self.entry(doc, findings, days))
+
+    def entry(
+        self, doc: Document, findings: list[Finding], days: tuple[dt.date, dt.date]
+    ) -> tuple[str, dict]:
+        """The key and the entry `put` stores (a worker process makes them: checks/pool.py)."""
+        return self.key(doc), {
             "first": days[0].isoformat(),
             "last": days[1].isoformat(),
             "findings": [f.to_dict() for f in findings],
         }
+
+    def put_entry(self, key: str, entry: dict) -> None:
+        self._shard(key)[key] = entry
         self.dirty.add(key[:2])
 
     def save(self, prune: bool = False) -> None:

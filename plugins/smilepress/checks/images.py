@@ -32,6 +32,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -483,6 +484,15 @@ def _value_position(loaded: Loaded, *path: Any) -> tuple[int, int]:
 
 def _project_root(path: str, article_dir: Path) -> Path | None:
     parts = PurePosixPath(path.replace("\\", "/")).parent.parts
+    if os.path.isabs(article_dir):  # the same answer for every article of a folder: asked once
+        return _root_of(parts, os.fspath(article_dir))
+    return _root_of.__wrapped__(parts, article_dir)
+
+
+@lru_cache(maxsize=256)
+def _root_of(parts: tuple[str, ...], article_dir: str | Path) -> Path | None:
+    """The project root, where an article in the folder `parts` (relative to it) is in
+    `article_dir`."""
     d = Path(os.path.abspath(article_dir))
     if not parts:
         return d

@@ -146,7 +146,8 @@ def content(
     origins = view.offsets.array()
     keep = _is_content(codes) & (origins >= body_start(text))
     quoted = 0
-    quotes = attributed_quotes(prose_mask(text)) if exempt_quotes else []
+    # a blockquote needs a ">" (reading the file's structure for none costs more than the rest)
+    quotes = attributed_quotes(prose_mask(text)) if exempt_quotes and ">" in text else []
     if quotes:
         starts = np.array([s for s, _ in quotes])
         ends = np.array([e for _, e in quotes])
@@ -217,7 +218,10 @@ def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
         return hashes[i : i + 1], np.array([i], dtype=np.int32)
     windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
     rightmost_min = window - 1 - np.argmin(windows[:, ::-1], axis=1)
-    positions = np.unique(np.arange(len(windows)) + rightmost_min).astype(np.int32)
+    chosen = np.arange(len(windows)) + rightmost_min
+    # The rightmost minimum never moves left from one window to the next, so the chosen positions
+    # are sorted: each is kept once by dropping repeats (no sort, unlike np.unique).
+    positions = chosen[np.r_[True, chosen[1:] != chosen[:-1]]].astype(np.int32)
     return hashes[positions], positions
 
 
@@ -240,78 +244,102 @@ class Indexed:
 
 
 class Index:
-    """Fingerprints of many documents, sorted for lookup: (hash, document, position)."""
+    """Fingerprints of many documents, sorted for lookup: (hash, document, position).
+
+    A document added without its fingerprints is fingerprinted when they are first needed (or
+    given them by `provide`: checks/pool.py computes them in worker processes)."""
 
     def __init__(self, policy: Policy):
         self.policy = policy
         self.docs: list[Indexed] = []
+        self._fingerprints: list[np.ndarray | None] = []
         self._hashes = np.zeros(0, dtype=np.uint32)
         self._doc = np.zeros(0, dtype=np.int32)
         self._dirty = False
-        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
-        self.distinct: list[int] = []  # fingerprints of each document
 
     def add(self, doc: Indexed, fingerprints: np.ndarray | None = None) -> int:
         """Index `doc`; `fingerprints` when already known (from the cache)."""
-        if fingerprints is None:
-            fingerprints, _ = winnow(doc.shingles(self.policy.ngram), self.policy.window)
-        self._parts.append(
-            (fingerprints, np.full(len(fingerprints), len(self.docs), dtype=np.int32))
-        )
-        self.distinct.append(
-            len(fingerprints)
-        )  # winnowing keeps one per position: nearly all distinct
+        self._fingerprints.append(fingerprints)
         self.docs.append(doc)
         self._dirty = True
         return len(self.docs) - 1
 
-    def _sorted(self) -> None:
-        if self._dirty:
-            hashes = (
-                np.concatenate([p[0] for p in self._parts])
-                if self._parts
-                else np.zeros(0, np.uint32)
-            )
-            docs = (
-                np.concatenate([p[1] for p in self._parts])
-                if self._parts
-                else np.zeros(0, np.int32)
-            )
-            order = np.argsort(hashes)
-            self._hashes, self._doc = hashes[order], docs[order]
-            self._dirty = False
+    def pending(self) -> list[int]:
+        """The documents whose fingerprints are not known yet."""
+        return [i for i, f in enumerate(self._fingerprints) if f is None]
+
+    def provide(self, i: int, fingerprints: np.ndarray) -> None:
+        """Document i's fingerprints, computed elsewhere from the same text and policy."""
+        if self._fingerprints[i] is None:
+            self._fingerprints[i] = fingerprints
+            self._dirty = True
 
     def fingerprints(self, i: int) -> np.ndarray:
-        return self._parts[i][0]
+        if self._fingerprints[i] is None:
+            self._fingerprints[i] = winnow(
+                self.docs[i].shingles(self.policy.ngram), self.policy.window
+            )[0]
+        return self._fingerprints[i]
+
+    def distinct(self, i: int) -> int:
+        """Fingerprints of document i (winnowing keeps one per position: nearly all distinct)."""
+        return len(self.fingerprints(i))
+
+    def _sorted(self) -> None:
+        """Every fingerprint sorted by hash, with what a lookup needs: where each document's
+        fingerprints went (`_where`, by their place in `_first` order), the run of equal hashes
+        each one is in (`_run` into `_run_starts`) and which documents share any hash at all."""
+        if not self._dirty:
+            return
+        parts = [self.fingerprints(i) for i in range(len(self.docs))]
+        sizes = np.array([len(p) for p in parts], dtype=np.int64)
+        hashes = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        order = np.argsort(hashes)
+        self._hashes = hashes[order]
+        self._doc = np.repeat(np.arange(len(parts), dtype=np.int32), sizes)[order]
+        self._first = np.cumsum(sizes) - sizes  # where document i's fingerprints start, unsorted
+        self._where = np.empty(len(order), dtype=np.int32)
+        self._where[order] = np.arange(len(order), dtype=np.int32)
+        new_run = np.r_[True, self._hashes[1:] != self._hashes[:-1]] if len(order) else order
+        self._run = (np.cumsum(new_run) - 1).astype(np.int32)
+        self._run_starts = np.r_[np.flatnonzero(new_run), len(order)].astype(np.int32)
+        shared = np.diff(self._run_starts)[self._run] > 1  # a hash more than one fingerprint has
+        self._shares = np.bincount(self._doc[shared], minlength=len(parts)) > 0
+        self._dirty = False
 
     def candidates(self, i: int, min_shared: int = 2) -> list[tuple[int, int]]:
         """(document, shared fingerprints) for those sharing at least `min_shared` with document
         `i`."""
         self._sorted()
-        fingerprints = self.fingerprints(i)
-        if len(fingerprints) == 0 or len(self._hashes) == 0:
+        if not self._shares[i]:  # most documents: no hash of theirs is anyone else's
             return []
-        fingerprints = np.unique(fingerprints)
-        lo = np.searchsorted(self._hashes, fingerprints, "left")
-        hi = np.searchsorted(self._hashes, fingerprints, "right")
+        first = self._first[i]
+        runs = self._run[self._where[first : first + self.distinct(i)]]
+        # runs of one hash held by one fingerprint only (document i's own) lead nowhere: most are
+        runs = runs[self._run_starts[runs + 1] - self._run_starts[runs] > 1]
+        if len(runs) == 0:
+            return []
+        runs = np.unique(runs)  # each distinct hash of document i once
+        lo, hi = self._run_starts[runs], self._run_starts[runs + 1]
         lengths = hi - lo
         total = int(lengths.sum())
-        if total == 0:
-            return []
         starts = np.repeat(
             lo, lengths
         )  # every index in every [lo, hi) range, without a Python loop
         hits = self._doc[
             starts + np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         ]
-        found, counts = np.unique(hits, return_counts=True)
-        pairs = zip(found, counts, strict=True)  # np.unique: one count per value
-        return [(int(d), int(n)) for d, n in pairs if n >= min_shared and d != i]
+        found, counts = np.unique(hits, return_counts=True)  # one count per document
+        kept = (counts >= min_shared) & (found != i)
+        return list(zip(found[kept].tolist(), counts[kept].tolist(), strict=True))
 
     def memory_bytes(self) -> int:
-        """What lookups keep in memory: the sorted fingerprints and their documents."""
+        """What lookups keep in memory: the sorted fingerprints, their documents and runs, and
+        where each document's fingerprints are."""
         self._sorted()
-        return self._hashes.nbytes + self._doc.nbytes
+        arrays = (self._hashes, self._doc, self._where, self._run, self._run_starts, self._first)
+        arrays += (self._shares,)
+        return sum(a.nbytes for a in arrays)
 
 
 # -- alignment -------------------------------------------------------------------------------------
@@ -421,10 +449,8 @@ class Library:
         cached = self._load_cache()
         self.pairs = self._load_pairs()
         self._pairs_changed = False
-        fresh: dict[str, np.ndarray] = {}
-        self._fresh = fresh  # this run's fingerprints by digest: what save() keeps
         for name, text in sorted(articles.items()):
-            self._add(name, name, text, cached, fresh, exempt_quotes=True)
+            self._add(name, name, text, cached, exempt_quotes=True)
         self.problems: list[Problem] = []  # reference texts that could not be read
         for path in listing(root / policy.reference_dir, _is_reference, hidden=True):
             name = path.relative_to(root).as_posix()
@@ -438,22 +464,18 @@ class Library:
                     reference_source(path.relative_to(root), text),
                     text,
                     cached,
-                    fresh,
                     exempt_quotes=False,
                 )
             )
 
-    def _add(
-        self, name: str, source: str, text: str, cached: dict, fresh: dict, exempt_quotes: bool
-    ) -> int:
+    def _add(self, name: str, source: str, text: str, cached: dict, exempt_quotes: bool) -> int:
         digest = hashlib.sha256(
             f"{exempt_quotes}\0{self.markdown.digest}\0".encode()
             + text.encode("utf-8", "surrogatepass")
         ).hexdigest()[:20]
         lazy = _LazyContent(text, self.policy, exempt_quotes, self.markdown)
         doc = Indexed(name, source, digest, lazy, text)
-        i = self.index.add(doc, cached.get(digest))
-        fresh[digest] = self.index.fingerprints(i)
+        i = self.index.add(doc, cached.get(digest))  # else fingerprinted when first needed
         self.by_name[name] = i
         return i
 
@@ -513,10 +535,10 @@ class Library:
         # Winnowing keeps about one fingerprint per window, so shared fingerprints estimate the
         # shared share; pairs far below every threshold are not aligned (a 40-character passage has
         # >= 5).
-        mine = self.index.distinct[i] or 1
+        mine = self.index.distinct(i) or 1
         for j, shared in self.index.candidates(i, max(2, (p.min_passage - n + 1) // p.window)):
             other = self.index.docs[j]
-            theirs = self.index.distinct[j] or 1
+            theirs = self.index.distinct(j) or 1
             needed = p.plagiarism_warning if j in self.references else p.self_duplicate
             if shared / min(mine, theirs) < needed / 2:
                 continue
@@ -563,7 +585,9 @@ class Library:
     def save(self) -> None:
         """Keep this run's fingerprints and the alignments of documents that still exist (call
         after the run's questions)."""
-        self._save_cache(self._fresh)
+        self._save_cache(
+            {doc.digest: self.index.fingerprints(i) for i, doc in enumerate(self.index.docs)}
+        )
         path = self._pairs_file()
         if path is None or not self._pairs_changed:
             return
@@ -575,6 +599,21 @@ class Library:
             self._pairs_changed = False
         except OSError:
             pass
+
+    def pending(self) -> list[int]:
+        """The documents not fingerprinted yet (not in the cache, not computed in this run)."""
+        return self.index.pending()
+
+    def computed(self, i: int) -> tuple[np.ndarray, Content]:
+        """Document i's fingerprints and content characters (computed now if need be)."""
+        return self.index.fingerprints(i), self.index.docs[i].content.value()
+
+    def provide(self, i: int, fingerprints: np.ndarray, found: Content) -> None:
+        """Document i's fingerprints and content characters, computed by another process from the
+        same text, policy and Markdown configuration (checks/pool.py): alignments then need not
+        read the page again."""
+        self.index.provide(i, fingerprints)
+        self.index.docs[i].content.provide(found)
 
     def is_reference(self, doc: Indexed) -> bool:
         return self.by_name.get(doc.name) in self.references
@@ -592,6 +631,13 @@ class _LazyContent:
         if self._value is None:
             self._value = content(*self._args)
         return self._value
+
+    def value(self) -> Content:
+        return self._get()
+
+    def provide(self, value: Content) -> None:
+        if self._value is None:
+            self._value = value
 
     def __getattr__(self, name):
         return getattr(self._get(), name)

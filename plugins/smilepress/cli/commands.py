@@ -480,6 +480,7 @@ def _check(args) -> int:
         project.findings_cache.root = None
     findings, sources = [], {}
     staff = frozenset(p.email for p in project.policies.people.values())
+    ahead = project.check_ahead([p for p in files if project.content_root in p.parents])
     for path in files:
         if (
             project.content_root not in path.parents
@@ -496,7 +497,7 @@ def _check(args) -> int:
             doc = Document(rel, text, "", {})
             findings += project.checker.check_data(doc, project.today, allowed)
             continue
-        article = project.load(path)
+        article = ahead[path] if path in ahead else project.load(path)
         entry = project.entry(article)
         sources[article.path] = article.text
         findings += [_problem_finding(p) for p in article.problems]

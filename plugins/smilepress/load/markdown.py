@@ -704,7 +704,21 @@ class Structure:
 
 def read(text: str, body: bool = False) -> Structure:
     """Read a whole file's `text` (`body=True`: a body whose front matter is already gone)."""
+    if not body and (handed := _HANDED.get(text)) is not None:
+        return handed
     return _read(text, body)
+
+
+# Whole files read by a worker process for this one (checks/pool.py loads the articles of a large
+# run in workers): the same reading, handed over instead of done twice. One run's at a time.
+_HANDED: dict[str, Structure] = {}
+
+
+def hand_over(structures: list[Structure]) -> None:
+    """Keep `structures` (read from whole files by `read`) as this process's reading of their
+    texts, in place of those handed over before."""
+    _HANDED.clear()
+    _HANDED.update((st.text, st) for st in structures)
 
 
 @lru_cache(maxsize=64)

@@ -188,8 +188,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             )
             self._refuse_unsigned_configuration()
             self._note_exposed_keys()
-            self._start_guard_process()  # it loads while the checks run
+            # the checks first: their worker processes are forked from this process, which must
+            # not run other threads then (the guard's pool runs one); they use every core anyway
             decisions = self.project.decisions(self.profile)
+            self._start_guard_process()  # it loads while MkDocs reads and renders the pages
             self._check_site_config(
                 config, root, [e.article.src_uri for e, d in decisions if d.included]
             )
@@ -292,8 +294,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def _start_guard_process(self) -> None:
         """Every public build is guarded, whatever mkdocs.yml says (a `guard: false` there is
         refused by site_config, with its line; this holds even where that check did not run); the
-        internal one unless mkdocs.yml turns the guard off. The guard's process starts now, so
-        that it has loaded while the checks run."""
+        internal one unless mkdocs.yml turns the guard off. The guard's process starts once the
+        articles are checked, so that it has loaded while MkDocs renders the pages."""
         if self.profile == "public" or (self.profile == "internal" and self.config.guard):
             self.scan = leak_guard.BackgroundScan()
 

@@ -359,10 +359,25 @@ def _join_step(text: str, then: Offsets | None) -> tuple[str, Offsets]:
 
 def normalise(text: str, entities: bool = False, then: Offsets | None = None) -> View:
     """The normalised view of `text`; offsets lead back to `text` (and through `then` beyond)."""
+    if then is None and (found := _RECENT.get((text, entities))) is not None:
+        return found
+    source = text
     text, unicode_offsets = _unicode_step(text, entities)
     unicode_offsets = then if unicode_offsets is None else _chain(unicode_offsets, then)
     joined, offsets = _join_step(fold(text), unicode_offsets)
-    return View(joined, offsets)
+    view = View(joined, offsets)
+    if then is None:
+        _RECENT[(source, entities)] = view
+        if len(_RECENT) > _RECENT_SIZE:
+            del _RECENT[next(iter(_RECENT))]
+    return view
+
+
+# The last texts normalised on their own: the checks of one file ask for the same one several times
+# (a whole file for rules of every scope and for rule conditions; a word of a rule). Views are
+# never changed once made, so one can be handed out twice.
+_RECENT: dict[tuple[str, bool], View] = {}
+_RECENT_SIZE = 64
 
 
 def unicode_view(text: str, then: Offsets | None = None) -> View:

@@ -19,6 +19,7 @@ import html
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import markdown
@@ -92,8 +93,9 @@ class MarkdownConfig:
                 options[name] = plain
         return tuple(names), options
 
-    @property
+    @cached_property
     def digest(self) -> str:
+        """Of the whole configuration (frozen: computed once; every reader's view asks for it)."""
         blob = json.dumps(
             [self.extensions, self.options, self.fields], sort_keys=True, ensure_ascii=False
         )
