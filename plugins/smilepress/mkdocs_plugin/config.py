@@ -42,3 +42,9 @@ class SmilePressConfig(Config):
     """Site name per profile, e.g. {internal: 员工手册}."""
     section_titles = c.Type(dict, default={})
     """Nav section titles per content folder; defaults to the content types' Chinese names."""
+    section_order = c.Type(dict, default={})
+    """Nav sections per profile in the order readers need them, by folder (e.g. {public:
+    [education, faq, cases, ads]}); the home page stays first, sections not listed follow."""
+    site_urls = c.Type(dict, default={})
+    """Site URL per profile over `site_url` (the handbook is not on the public domain: its
+    canonical links must not point there)."""

@@ -207,6 +207,11 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             config.site_dir = str(root / "site" / self.profile)
         if self.profile in self.config.site_names:
             config.site_name = self.config.site_names[self.profile]
+        if self.profile in self.config.site_urls:
+            config.site_url = self.config.site_urls[self.profile]
+        if self.profile != "public":  # staff pages: no sitemap, and no search engine lists them
+            config.theme.static_templates.discard("sitemap.xml")
+            config.extra["robots"] = "noindex, nofollow"
         config.markdown_extensions.append(_Extension(self))
         return config
 
@@ -463,6 +468,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             _retitle(item, titles)
         if self.handbook_order:
             _order_handbook(nav.items, {uri: i for i, uri in enumerate(self.handbook_order)})
+        order = self.config.section_order.get(self.profile) or []
+        nav.items.sort(key=lambda item: _section_rank(item, order))  # stable: the rest as they were
         return nav
 
     # -- pages ------------------------------------------------------------------------------
@@ -476,7 +483,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             # one, the public site shows none.
             page.meta.pop("tags", None)
         if page.file.src_uri not in self.generated_uris:
-            _theme_fields(page.meta)
+            page.meta = _theme_fields(page.meta)
         path, first_line = _source_position(
             self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
         )
@@ -582,6 +589,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return server
 
 
+THEME_FIELDS = ("title", "description", "tags")
 # The arguments of site_config.build_day, in its order: where a value of `as_of` may come from.
 _DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
 
@@ -606,14 +614,38 @@ def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
     return article.path, article.body_line
 
 
-def _theme_fields(meta: dict) -> None:
-    """The theme prints a writer's title and description unescaped (Jinja without autoescape): the
-    title as HTML (heading, navigation) through the allow-list like the page; the description inside
-    an attribute (<meta name="description" content="…">), so its quotes as entities."""
-    if isinstance(meta.get("title"), str):
-        meta["title"] = sanitise(meta["title"])
-    if isinstance(meta.get("description"), str):
-        meta["description"] = meta["description"].replace('"', "&quot;")
+def _theme_fields(meta: dict) -> dict:
+    """What the theme may see of a writer's front matter: title, description and tags, never the
+    editorial fields (Material reads `status` as its own page status and marks the nav with it;
+    `template`, `hide` and the like would let a writer change the page's frame). The theme prints
+    the title and description unescaped (Jinja without autoescape): the title as HTML (heading,
+    navigation) through the allow-list like the page; the description inside an attribute
+    (<meta name="description" content="…">), so its quotes as entities."""
+    shown = {key: meta[key] for key in THEME_FIELDS if key in meta}
+    if isinstance(shown.get("title"), str):
+        shown["title"] = sanitise(shown["title"])
+    if isinstance(shown.get("description"), str):
+        shown["description"] = shown["description"].replace('"', "&quot;")
+    return shown
+
+
+def _section_rank(item, order: list[str]) -> int:
+    """Where a top-level nav item goes: the home page first, then the sections in `order` (by
+    their folder), then the rest."""
+    uri = getattr(getattr(item, "file", None), "src_uri", None)
+    if uri is not None:
+        return -1 if uri == "index.md" else len(order)
+    uris = [page.file.src_uri for page in _pages_under(item)]
+    folders = {uri.split("/", 1)[0] for uri in uris if "/" in uri}
+    ranks = [order.index(folder) for folder in folders if folder in order]
+    return min(ranks) if ranks else len(order)
+
+
+def _pages_under(item):
+    if getattr(item, "file", None) is not None:
+        yield item
+    for child in getattr(item, "children", None) or []:
+        yield from _pages_under(child)
 
 
 def _order_handbook(items, rank: dict[str, int]) -> None:
