@@ -209,9 +209,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             config.site_name = self.config.site_names[self.profile]
         if self.profile in self.config.site_urls:
             config.site_url = self.config.site_urls[self.profile]
-        if self.profile != "public":  # staff pages: no sitemap, and no search engine lists them
-            config.theme.static_templates.discard("sitemap.xml")
+        if self.profile != "public":  # staff pages: no search engine lists them, no sitemap
             config.extra["robots"] = "noindex, nofollow"
+            config.theme.static_templates.discard("sitemap.xml")
         config.markdown_extensions.append(_Extension(self))
         return config
 
@@ -292,6 +292,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             self._add_handbook_pages(files, config)
         if config.nav:
             config.nav = self._prune_nav(config.nav)
+        if self.profile != "public":  # nor the sitemap's template, copied as a plain file
+            for name in SITEMAP_FILES:
+                if sitemap := files.get_file_from_path(name):
+                    files.remove(sitemap)
         self._log_summary()
         self._start_guard(files, config)
         return files
@@ -590,6 +594,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
 
 THEME_FIELDS = ("title", "description", "tags")
+SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz")
 # The arguments of site_config.build_day, in its order: where a value of `as_of` may come from.
 _DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
 
