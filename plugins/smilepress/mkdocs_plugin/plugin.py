@@ -41,7 +41,7 @@ from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
-from ..view.sanitise import GeneratedPieces, sanitise
+from ..view.sanitise import GeneratedPieces, sanitise, without_internal_numbers
 from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
@@ -506,6 +506,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             return html_text
         if page.file.src_uri not in self.generated_uris:  # a writer's page, in every profile
             html_text = self.generated_pieces.sanitise(html_text)
+            if self.profile == "public":
+                html_text = without_internal_numbers(
+                    html_text, self.project.policies.internal_number
+                )
         found = self.decisions.get(page.file.src_uri)
         if not found:
             return html_text

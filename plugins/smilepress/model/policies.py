@@ -91,6 +91,7 @@ class Policies:
     channels: tuple[str, ...]
     timezone: str = "Asia/Shanghai"
     review_warning_days: int = 30
+    internal_number: str = ""  # a regular expression: staff-only reference numbers in the text
     re_review: ReReview = field(default_factory=lambda: ReReview())
     by_email: dict[str, Person] = field(default_factory=dict)
     governed: tuple[Governed, ...] = ()
@@ -256,6 +257,7 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
             "types",
             "channels",
             "review_warning_days",
+            "internal_number",
             "re_review",
             "governed",
         },
@@ -311,6 +313,7 @@ def _read_workflow(r: PolicyReader, roles: dict[str, str] | None) -> dict[str, A
         r.fail(("review_warning_days",), "review_warning_days 应该是非负整数")
         warn_days = 30
     return dict(
+        internal_number=_read_internal_number(r, data.get("internal_number", "")),
         states=states,
         publishable_states=frozenset(publishable),
         transitions=transitions,
@@ -348,6 +351,23 @@ def _read_governed(r: PolicyReader, roles: dict[str, str] | None) -> tuple[Gover
             r.known(role, roles, (*where, "by", j), "角色")
         entries.append(Governed(paths, by, str(spec.get("name", ""))))
     return tuple(entries)
+
+
+def _read_internal_number(r: PolicyReader, pattern) -> str:
+    """The pattern of staff-only reference numbers, if it is a regular expression that matches
+    no empty text (which would match everywhere)."""
+    if not isinstance(pattern, str):
+        r.fail(("internal_number",), "internal_number 应该是正则表达式（字符串）")
+        return ""
+    try:
+        empty = pattern and re.compile(pattern).fullmatch("")
+    except re.error as exc:
+        r.fail(("internal_number",), f"internal_number 不是有效的正则表达式：{exc}")
+        return ""
+    if empty:
+        r.fail(("internal_number",), "internal_number 能匹配空文本", "写出编号本身的样子")
+        return ""
+    return pattern
 
 
 def _read_re_review(r: PolicyReader, roles: dict[str, str] | None) -> ReReview:

@@ -272,6 +272,12 @@ def sanitise(html: str) -> str:
     return clean
 
 
+def without_internal_numbers(html: str, pattern: str) -> str:
+    """A page without the staff-only reference numbers `pattern` matches (（内部编号：SP-…）): they
+    help staff find a file and mean nothing to a patient."""
+    return re.sub(pattern, "", html) if pattern else html
+
+
 class GeneratedPieces:
     """Marks what SmilePress writes into a writer's page (handbook pieces: tables, SVG diagrams),
     so that sanitising the page passes over them. The marks are comments holding a secret of this
