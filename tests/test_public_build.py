@@ -139,7 +139,13 @@ def corpus(tmp_path_factory):
             ).encode("gbk")
         )
         t, b = _case("about.md", "关于我们页面午", True)
-        f.article("about.md", title=t, type="page", status="published", body=b)
+        f.article(
+            "about.md",
+            title=t,
+            type="page",
+            status="published",
+            body=b + "（内部编号：SP-about）\n\n## 就诊须知\n\n请提前预约。",
+        )
         f.commit_all("全部初稿", "lixiaoyu")
 
         for page in ("index.md", "about.md", "handbook/rules.md"):  # pages: the manager's
@@ -231,6 +237,28 @@ def test_public_search_index_and_sitemap_list_only_public_pages(corpus):
     assert locations == {"", "education/good/", "faq/good/", "about/"}
     sitemap = (corpus.root / "site/public/sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("<loc>") == 4
+
+
+def test_the_theme_sees_no_editorial_field_and_anchors_are_chinese(corpus):
+    for profile in ("public", "internal"):
+        page = (corpus.root / f"site/{profile}/about/index.html").read_text(encoding="utf-8")
+        assert "md-status" not in page  # `status: published` is the editorial state, not Material's
+        assert 'id="就诊须知"' in page  # not id="_1": a deep link that stays put
+        # the writer's reference number is for staff
+        assert ("SP-about" in page) is (profile == "internal")
+
+
+def test_staff_sites_are_not_indexed_and_name_their_own_address(corpus):
+    public = (corpus.root / "site/public/about/index.html").read_text(encoding="utf-8")
+    assert 'name="robots"' not in public
+    assert '<link rel="canonical" href="https://www.example.com/about/">' in public
+    for profile in ("internal", "preview"):
+        site = corpus.root / "site" / profile
+        assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+        for page in site.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert '<meta name="robots" content="noindex, nofollow">' in text, page
+            assert "www.example.com" not in text, page
 
 
 def test_links_to_hidden_pages_become_plain_text(corpus):

@@ -472,8 +472,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             _retitle(item, titles)
         if self.handbook_order:
             _order_handbook(nav.items, {uri: i for i, uri in enumerate(self.handbook_order)})
-        order = self.config.section_order.get(self.profile) or []
-        nav.items.sort(key=lambda item: _section_rank(item, order))  # stable: the rest as they were
+        if not config.nav:  # a nav written in mkdocs.yml is in the order its author chose
+            order = self.config.section_order.get(self.profile) or []
+            nav.items.sort(key=lambda item: _section_rank(item, order))  # stable
         return nav
 
     # -- pages ------------------------------------------------------------------------------
