@@ -32,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
+from pymdownx.slugs import slugify
 
 from ..checks import assets, images
 from ..errors import Problem, SmilePressError
@@ -213,6 +214,10 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             config.extra["robots"] = "noindex, nofollow"
             config.theme.static_templates.discard("sitemap.xml")
         config.markdown_extensions.append(_Extension(self))
+        # Heading anchors from the Chinese heading itself: the default slug drops non-Latin
+        # characters and numbers the headings _1, _2, so a deep link moves when a heading is added
+        # above it. An explicit `slugify` in mkdocs.yml wins.
+        config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify(case="lower"))
         return config
 
     def _check_site_config(self, config, root: Path, pages: list[str]) -> None:
