@@ -45,6 +45,9 @@ class SmilePressConfig(Config):
     section_order = c.Type(dict, default={})
     """Nav sections per profile in the order readers need them, by folder (e.g. {public:
     [education, faq, cases, ads]}); the home page stays first, sections not listed follow."""
+    search_boosts = c.Type(dict, default={})
+    """Search boost by folder or page (e.g. {handbook: 3, handbook/clauses.md: 0.2}): the longest
+    match counts. Only the site's own pages: a writer's front matter cannot boost a page."""
     site_urls = c.Type(dict, default={})
     """Site URL per profile over `site_url` (the handbook is not on the public domain: its
     canonical links must not point there)."""

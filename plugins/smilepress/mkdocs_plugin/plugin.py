@@ -46,6 +46,7 @@ from ..view.sanitise import GeneratedPieces, sanitise, without_internal_numbers
 from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
+from . import material_search
 from .config import ENVIRONMENT, SmilePressConfig
 
 # What is logged as a warning is an integrity problem (MkDocs' own --strict fails on any warning);
@@ -494,6 +495,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             page.meta.pop("tags", None)
         if page.file.src_uri not in self.generated_uris:
             page.meta = _theme_fields(page.meta)
+        weight = material_search.boost(page.file.src_uri, self.config.search_boosts)
+        if weight is not None:
+            page.meta["search"] = {"boost": weight}
         path, first_line = _source_position(
             self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
         )
@@ -550,6 +554,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
 
     # -- after the build --------------------------------------------------------------------
     def on_post_build(self, config):
+        if self.config.enabled:
+            for worker in material_search.fix_query_split(Path(config.site_dir)):
+                log.warning(
+                    "%s：Material 的搜索脚本与 SmilePress 所知的不同，中文检索词的切分没有修正"
+                    "（请检查 mkdocs-material 的版本）",
+                    worker,
+                )
         if self.scan is None:
             return
         site = Path(config.site_dir)
