@@ -4,11 +4,13 @@ describe (recruitment, reimbursement, incident handling)."""
 
 from __future__ import annotations
 
+from html import escape
+
 from .. import diagrams
 from .addresses import POLICY_PAGES, process_page
 from .book import Handbook
 from .markup import table
-from .policy import footer, numbered_clauses
+from .policy import clause, footer
 
 
 def pages(book: Handbook) -> dict[str, str]:
@@ -50,7 +52,9 @@ def _process(book: Handbook, proc: dict) -> str:
     out.append("## 步骤\n")
     out.append(steps_table(book, proc["id"], here))
     out.append("## 制度原文\n")
-    out.append("\n".join(numbered_clauses(book, proc["steps"])))
+    for i, step in enumerate(proc["steps"], start=1):  # a heading each: a deep link, a search hit
+        out.append(f"### {i}. {escape(step['name'])}\n")
+        out.append(clause(book, step, show_title=False))
     if proc.get("kpis"):
         out.append("## 相关指标\n")
         out.append("、".join(book.kpi_link(k, here) for k in proc["kpis"]) + "\n")
