@@ -4,6 +4,7 @@ and a copy without that history (a tarball) still builds and says why no article
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,31 @@ def test_strict_publish_of_the_sample_succeeds(tmp_path):
     assert (clone / "site/internal/handbook/xiezuo-guifan/index.html").is_file()
     assert not (clone / "site/public/handbook").exists()
     assert not (clone / "site/.staging").exists()
+    # the sections in the order their readers need them (mkdocs.yml section_order)
+    assert _nav_sections(clone / "site/public/index.html") == [
+        "科普文章",
+        "客服问答",
+        "病例故事",
+        "推广广告",
+    ]
+    assert _nav_sections(clone / "site/internal/index.html")[:3] == [
+        "员工手册",
+        "编辑工作台",
+        "指标看板",
+    ]
+
+
+def _nav_sections(page: Path) -> list[str]:
+    """The titles of the top-level sections of a page's primary navigation."""
+    text = page.read_text(encoding="utf-8")
+    primary = text[text.index("md-nav--primary") :]
+    return [
+        re.sub(r"\s+", "", title)
+        for title in re.findall(
+            r"md-nav__item--section[^>]*>\s*<input[^>]*>\s*<label[^>]*>\s*(?:<span[^>]*>)?([^<]+)",
+            primary,
+        )
+    ]
 
 
 def test_a_copy_without_history_builds_and_says_why_nothing_is_public(tmp_path):
