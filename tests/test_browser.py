@@ -300,6 +300,23 @@ def test_handbook_page_renders(page, audit, base_url, path, h1, check):
     audit.assert_clean()
 
 
+def test_chinese_text_is_drawn_with_glyphs_not_boxes(page, audit, base_url):
+    """Pixels, not text: without a CJK font every character is drawn as the same empty box, and
+    every test that reads text still passes. Two different words in the page's own heading style
+    must look different, and unlike a character no font has (always a box)."""
+    _open(page, base_url, "/handbook/")
+    heading = page.locator(".md-content h1").first
+
+    def drawn(text: str) -> bytes:
+        heading.evaluate("(h, t) => { h.textContent = t; }", text)
+        return heading.screenshot()
+
+    first, second, missing = drawn("员工手册"), drawn("财务管理"), drawn("\U0010fffd" * 4)
+    assert first != second, "两个不同的中文词画得一模一样：系统缺少中文字体（fonts-noto-cjk）"
+    assert first != missing, "中文画成了方框：系统缺少中文字体（fonts-noto-cjk）"
+    audit.assert_clean()
+
+
 # ------------------------------------------------------------------------------------------- search
 
 # What staff ask, written from the regulation, and the page that answers each: the FIRST result.
