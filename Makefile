@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # publishing CI's protected settings (SMILEPRESS_TRUST_ROOT), which wins over this line.
 export SMILEPRESS_TRUST_ROOT ?= 78efdd3426c48246f3efb182078e9f91e9bff631
 
-.PHONY: build test serve check bench clean format
+.PHONY: build test view serve check bench clean format
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,13 +20,20 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/smilepress build --profile public
 	$(BIN)/smilepress build --profile internal
-	@echo "公开网站 (public):   $(CURDIR)/site/public/index.html"
-	@echo "员工手册 (internal): $(CURDIR)/site/internal/index.html"
+	@echo "已构建：site/public（公开网站）、site/internal（员工手册）。在浏览器中查看：make view"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto --dist loadscope
+
+# The built sites as a browser must see them: served over HTTP (opened as files, a folder shows as a
+# listing and search cannot load its index).
+PORT ?= 8000
+view:
+	@test -d site/public -a -d site/internal || { echo "还没有构建网站：先运行 make build" >&2; exit 1; }
+	@echo "公开网站：http://127.0.0.1:$(PORT)/public/    员工手册：http://127.0.0.1:$(PORT)/internal/    （按 Ctrl-C 结束）"
+	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
 serve: $(STAMP)
 	SMILEPRESS_PROFILE=preview $(BIN)/mkdocs serve
