@@ -12,6 +12,7 @@ it), in which case it fails: the browser test can never silently not run.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -314,6 +315,63 @@ def test_chinese_text_is_drawn_with_glyphs_not_boxes(page, audit, base_url):
     first, second, missing = drawn("员工手册"), drawn("财务管理"), drawn("\U0010fffd" * 4)
     assert first != second, "两个不同的中文词画得一模一样：系统缺少中文字体（fonts-noto-cjk）"
     assert first != missing, "中文画成了方框：系统缺少中文字体（fonts-noto-cjk）"
+    audit.assert_clean()
+
+
+# ---------------------------------------------------------------------------------- accessibility
+
+# The pages staff meet first, and the kinds of SmilePress markup on them: tables, charts, the KPI
+# labels, process diagrams, the editorial lists.
+A11Y_PAGES = [
+    "/",
+    "/handbook/",
+    "/handbook/finance/",
+    "/handbook/processes/content/",
+    "/kpi/",
+    "/kpi/deals/",
+    "/reports/2026-11/",
+    "/plans/budget/",
+    "/editorial/",
+    "/editorial/queue/",
+    "/editorial/calendar/",
+    "/editorial/compliance/",
+]
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def _axe_script() -> Path:
+    """axe-core as axe-playwright-python ships it (a file in the wheel: nothing is downloaded)."""
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None or spec.origin is None:
+        _unavailable("axe-playwright-python is not installed; the test extras install it")
+    return Path(spec.origin).with_name("axe.min.js")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_axe_finds_nothing_in_smilepress_markup(context, audit, base_url, viewport):
+    """axe-core on the page content (SmilePress's and the writers' markup; Material's own frame is
+    not ours to fix), on a desktop and a phone screen."""
+    width, height = VIEWPORTS[viewport]
+    pg = context.new_page()
+    pg.set_viewport_size({"width": width, "height": height})
+    audit.attach(pg)
+    audit.mark()
+    found = {}
+    try:
+        for path in A11Y_PAGES:
+            _open(pg, base_url, path)
+            pg.add_script_tag(path=str(_axe_script()))
+            violations = pg.evaluate(
+                """async () => (await axe.run({include: [[".md-content"]]},
+                                              {resultTypes: ["violations"]})).violations
+                   .map(v => `${v.id}（${v.impact}）：` +
+                             v.nodes.slice(0, 3).map(n => n.target.join(" ")).join("；"))"""
+            )
+            if violations:
+                found[path] = violations
+    finally:
+        pg.close()
+    assert not found, f"axe ({viewport}): {found}"
     audit.assert_clean()
 
 
