@@ -31,8 +31,12 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),  # approvals, the gate, the commands; project.py
     # composes the core into a Project the commands use
     ("output", frozenset({"pages", "report"})),  # generated pages and reports, from a Project
+    ("stage", frozenset({"staging"})),  # the gate's output as a staged site, for any engine
     ("ops", frozenset({"ops"})),  # backup, CODEOWNERS, metrics import
-    ("glue", frozenset({"mkdocs_plugin", "cli"})),  # MkDocs plugin and the command: glue only
+    (
+        "glue",
+        frozenset({"mkdocs_plugin", "zensical_engine", "cli"}),
+    ),  # MkDocs plugin and the command: glue only
 )
 GLUE = "glue"
 FRAMEWORKS = frozenset({"mkdocs", "markdown"})  # the core stays free of them (decision 11)

@@ -1,4 +1,4 @@
-"""Material's search, made to find Chinese words: page boosts by address, and one fix in its worker.
+"""Material's search, made to find Chinese words: one fix in its worker.
 
 The worker splits a Chinese query into the words of the index before searching (`fe` in
 search.*.min.js): it tries every slice of the query except those that end at its last
@@ -11,7 +11,6 @@ build says so (the browser test's staff questions would then fail, not pass sile
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
@@ -30,15 +29,3 @@ def fix_query_split(site_dir: Path) -> list[Path]:
         elif SPLIT_LOOP_FIXED not in text:
             unexpected.append(worker)
     return unexpected
-
-
-def boost(src_uri: str, boosts: Mapping[str, float]) -> float | None:
-    """The search boost of a page: that of the longest folder or page address in `boosts` that
-    contains it (handbook/clauses.md over handbook), or None."""
-    best = None
-    for prefix in boosts:
-        key = prefix.rstrip("/")
-        if src_uri == key or src_uri.startswith(key + "/"):
-            if best is None or len(key) > len(best.rstrip("/")):
-                best = prefix
-    return None if best is None else float(boosts[best])

@@ -17,12 +17,9 @@ from __future__ import annotations
 import html
 import logging
 import os
-import posixpath
-import re
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import jieba
@@ -34,15 +31,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 from pymdownx.slugs import slugify
 
-from ..checks import assets, images
+from .. import staging
 from ..errors import Problem, SmilePressError
-from ..load import markdown as structure  # the one reader of an article's Markdown
 from ..pages import editorial, handbook, kpis
 from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
-from ..view.sanitise import GeneratedPieces, sanitise, without_internal_numbers
+from ..view.sanitise import GeneratedPieces, sanitise
 from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
@@ -68,7 +64,7 @@ class _UnpublishedLinks(Treeprocessor):
         for a in root.iter("a"):
             hidden = [
                 t
-                for t in _page_targets(page_uri, a.get("href", ""))
+                for t in staging.page_targets(page_uri, a.get("href", ""))
                 if t in self.plugin.excluded_uris
             ]
             if hidden:
@@ -78,22 +74,6 @@ class _UnpublishedLinks(Treeprocessor):
                 # info: whether the target is published changes with time, which must never fail a
                 # build
                 log.info("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
-
-
-def _resolve(page_uri: str, href: str) -> str | None:
-    """The content-relative path a local link points to, or None for external links and anchors
-    (resolved as the approval's digest resolves it: checks/assets.py)."""
-    return assets.resolve_link(page_uri, href)
-
-
-def _page_targets(page_uri: str, href: str) -> tuple[str, ...]:
-    """The Markdown files a link may mean: draft.md, or draft.md / draft/index.md for ../draft/."""
-    target = _resolve(page_uri, href)
-    if target is None:
-        return ()
-    if target.endswith(".md"):
-        return (target,)
-    return (target + ".md", posixpath.join(target, "index.md"))
 
 
 class _Extension(Extension):
@@ -430,20 +410,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             raise PluginError(f"严格模式：{what}有错误（见上）")
 
     def _add_referenced_assets(self, files: Files, config) -> None:
-        """Images and downloads under content/ that an included page links to (and nothing else):
-        only the regular files its approvals cover (a symlink, or a file outside content/, is not
-        published: what renders is what was approved)."""
-        root = self.project.content_root
-        for uri, (entry, decision) in self.decisions.items():
-            if not decision.included:
-                continue
-            covered = {a.path for a in entry.article.assets if a.sha256}
-            for ref in structure.references(structure.read(entry.article.text)):
-                target = _resolve(uri, ref.value)
-                if target in covered and not files.get_file_from_path(target):
-                    files.append(
-                        File(target, str(root), config.site_dir, config.use_directory_urls)
-                    )
+        """The files of content/ an included page may show (staging.covered_assets)."""
+        root = str(self.project.content_root)
+        for entry, decision in self.decisions.values():
+            if decision.included:
+                for target in staging.covered_assets(self.project, entry):
+                    if not files.get_file_from_path(target):
+                        files.append(File(target, root, config.site_dir, config.use_directory_urls))
 
     def _prune_nav(self, items):
         kept = []
@@ -495,7 +468,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             page.meta.pop("tags", None)
         if page.file.src_uri not in self.generated_uris:
             page.meta = _theme_fields(page.meta)
-        weight = material_search.boost(page.file.src_uri, self.config.search_boosts)
+        weight = staging.search_boost(page.file.src_uri, self.config.search_boosts)
         if weight is not None:
             page.meta["search"] = {"boost": weight}
         path, first_line = _source_position(
@@ -514,17 +487,18 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_page_content(self, html_text, page, config, files):
         if not self.config.enabled:
             return html_text
-        if page.file.src_uri not in self.generated_uris:  # a writer's page, in every profile
-            html_text = self.generated_pieces.sanitise(html_text)
-            if self.profile == "public":
-                html_text = without_internal_numbers(
-                    html_text, self.project.policies.internal_number
-                )
         found = self.decisions.get(page.file.src_uri)
+        if page.file.src_uri not in self.generated_uris:  # a writer's page, in every profile
+            html_text = staging.finish_html(
+                html_text,
+                found[0] if found else None,
+                self.project,
+                self.profile,
+                self.generated_pieces,
+            )
         if not found:
             return html_text
         entry, decision = found
-        html_text = _credit_captions(html_text, entry, self.project)
         # Preview only: why the page is not public, its compliance findings, and each finding marked
         # in place.
         if self.profile != "preview":
@@ -614,7 +588,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         return server
 
 
-THEME_FIELDS = ("title", "description", "tags")
 SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz")
 # The arguments of site_config.build_day, in its order: where a value of `as_of` may come from.
 _DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
@@ -641,13 +614,11 @@ def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
 
 
 def _theme_fields(meta: dict) -> dict:
-    """What the theme may see of a writer's front matter: title, description and tags, never the
-    editorial fields (Material reads `status` as its own page status and marks the nav with it;
-    `template`, `hide` and the like would let a writer change the page's frame). The theme prints
+    """What the theme may see of a writer's front matter (staging.theme_meta). The theme prints
     the title and description unescaped (Jinja without autoescape): the title as HTML (heading,
     navigation) through the allow-list like the page; the description inside an attribute
     (<meta name="description" content="…">), so its quotes as entities."""
-    shown = {key: meta[key] for key in THEME_FIELDS if key in meta}
+    shown = staging.theme_meta(meta)
     if isinstance(shown.get("title"), str):
         shown["title"] = sanitise(shown["title"])
     if isinstance(shown.get("description"), str):
@@ -722,30 +693,3 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
         f"<p><strong>预览 · {html.escape(status)} · {head}</strong></p>"
         f"<ul>{items}</ul></div>"
     )
-
-
-_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>")
-
-
-def _credit_captions(page_html: str, entry: Entry, project: Project) -> str:
-    """Images whose licence asks for credit (CC BY …) get it as a caption under the picture (the
-    captions the article's review checked: checks/captions.py)."""
-    article = entry.article
-    folder = (project.root / article.path).parent
-    captions = {
-        posixpath.basename(urlsplit(credit.src).path): credit.caption
-        for credit in images.picture_credits(
-            article.path, article.text, article.meta, project.content_root, folder
-        )
-    }
-    if not captions:
-        return page_html
-
-    def add(m: re.Match) -> str:
-        caption = captions.get(posixpath.basename(urlsplit(html.unescape(m.group(1))).path))
-        if not caption:
-            return m.group(0)
-        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>"
-        return f'<figure class="smilepress-credit">{m.group(0)}{figcaption}</figure>'
-
-    return _IMG.sub(add, page_html)
