@@ -43,6 +43,8 @@ class SiteOptions:
     section_titles: Mapping[str, str] = field(default_factory=dict)
     section_order: Mapping[str, list] = field(default_factory=dict)
     search_boosts: Mapping[str, float] = field(default_factory=dict)
+    site_names: Mapping[str, str] = field(default_factory=dict)
+    site_urls: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

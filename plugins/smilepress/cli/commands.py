@@ -366,7 +366,35 @@ def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
     root = find_root(Path.cwd())
     as_of = parse_as_of(args.as_of, "--as-of") if args.as_of else None
+    if getattr(args, "engine", "mkdocs") == "zensical":
+        return _run_zensical(args, root, as_of)
     return _run_mkdocs(args, root, as_of)
+
+
+def _run_zensical(args, root: Path, as_of: dt.date | None) -> int:
+    """The same staged site, built by Zensical (zensical_engine.py)."""
+    import logging
+
+    from .. import zensical_engine
+    from ..project import AS_OF_ENV
+    from ..workflow import site_config
+
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site" / args.profile
+    logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO)
+    log = logging.getLogger("smilepress.zensical")
+    if _refused_site_config(root, args.profile):
+        return 1
+    day, origin = site_config.build_day(
+        args.profile, as_of.isoformat() if as_of else None, os.environ.get(AS_OF_ENV), None
+    )
+    project = Project(root, as_of=parse_as_of(day, origin), trust_root=args.trust_root)
+    try:
+        zensical_engine.build(project, args.profile, site_dir, log)
+    except zensical_engine.BuildFailed as exc:
+        print(f"构建失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"已构建 {args.profile} 版（Zensical）：{site_dir}")
+    return 0
 
 
 def _configure_plugin(config, args, as_of: dt.date | None) -> None:

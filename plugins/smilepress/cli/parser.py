@@ -226,6 +226,12 @@ def _build_command(sub) -> None:
     build.add_argument("--profile", choices=PROFILES, default="public")
     build.add_argument("--site-dir", help="输出目录，默认 site/<profile>")
     build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="网站生成器：mkdocs（默认，MkDocs + Material）或 zensical",
+    )
+    build.add_argument(
         "--strict",
         action="store_true",
         help=(

@@ -220,18 +220,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             "site_names": dict(self.config.site_names),
             "section_titles": dict(self.config.section_titles),
         }
-        self.chrome = [  # the frame's texts: the leak guard never counts them as a leak
-            site_chrome.as_prose(text, is_html)
-            for _, text, is_html in site_chrome.chrome(site, resolved, self.profile)
-        ]
-        shown = site_chrome.shown_texts(root, site_config.folders(site))
-        shown += site_chrome.type_labels(root, self.project.policies)
-        if not config.nav:  # MkDocs titles the nav's sections by their folders
-            content = self.project.content_root.relative_to(self.project.root).as_posix()
-            titles = site_chrome.nav_titles(self.project.policies, self.config.section_titles)
-            shown += site_chrome.folder_labels(content, pages, titles)
-        errors, notes = site_chrome.chrome_problems(
-            self.project.checker, site, resolved, shown, self.profile, self.project.today
+        self.chrome, errors, notes = site_chrome.review_frame(
+            self.project, site, resolved, self.profile, None if config.nav else pages
         )
         for note in notes:  # a warning, as for an article: shown, never a failure
             log.info("网站框架文字：%s", note)

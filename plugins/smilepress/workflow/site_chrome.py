@@ -55,6 +55,9 @@ from .site_config import (
     _utf8,
     _walk,
 )
+from .site_config import (
+    folders as site_config_folders,
+)
 
 TEMPLATES = (".html",)  # what MkDocs renders with Jinja from the theme's folders
 WORKFLOW = "policies/workflow.yml"
@@ -515,3 +518,23 @@ def _sort(where: Problem, f: Finding, refusals: list[Problem], notes: list[Probl
         where.path, where.line, f"{where.message}：{f.message}（{f.rule}）", f.suggestion, level
     )
     (refusals if f.level == "error" else notes).append(problem)
+
+
+def review_frame(
+    project, config: SiteConfig, resolved: Mapping[str, Any], profile: str, pages
+) -> tuple[list[str], list[Problem], list[Problem]]:
+    """The frame of a `profile` site checked as its pages are: (its texts as prose, for the leak
+    guard to allow; errors that refuse the configuration; warnings). `resolved`: the CHROME_KEYS,
+    extra, nav, theme, site_names and section_titles as the engine resolved them; `pages`: the
+    src_uris of the site when the nav's section titles come from its folders, else None."""
+    texts = [as_prose(text, is_html) for _, text, is_html in chrome(config, resolved, profile)]
+    shown = shown_texts(project.root, site_config_folders(config))
+    shown += type_labels(project.root, project.policies)
+    if pages is not None:
+        content = project.content_root.relative_to(project.root).as_posix()
+        titles = nav_titles(project.policies, resolved.get("section_titles") or {})
+        shown += folder_labels(content, pages, titles)
+    errors, notes = chrome_problems(
+        project.checker, config, resolved, shown, profile, project.today
+    )
+    return texts, errors, notes

@@ -1,0 +1,253 @@
+"""Zensical as the site generator: the staged site written to a folder and built there.
+
+Zensical reads mkdocs.yml but runs no third-party MkDocs plugin, so SmilePress does not run inside
+it: the gate's staged site (staging.py) is written to a folder of its own with a configuration made
+from mkdocs.yml (only the search plugin, the staged nav, the profile's site name and address),
+Zensical builds that folder, and then what the MkDocs plugin does to each page happens to the HTML
+it wrote: the writer's HTML through the allow-list, reference numbers off the public site, credit
+captions. The leak guard reads every file before the site replaces the last one; a staging, build
+or guard failure leaves the last site as it was and publishes nothing (fails closed).
+
+Zensical is pre-1.0: the version measured here is pinned in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import staging
+from .project import Project
+from .report import leak_guard
+from .workflow import site_chrome, site_config
+
+SLUGIFY = "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+class BuildFailed(Exception):
+    """Why the Zensical build did not replace the site (a message for staff, in Chinese)."""
+
+
+def build(project: Project, profile: str, site_dir: Path, log) -> None:
+    """Build the `profile` site into `site_dir` with Zensical; raises BuildFailed, leaving
+    `site_dir` as it was."""
+    refusals = project.config_refusals() if profile != "preview" else []
+    if refusals:  # the branch does not change the rules it is judged by (fails closed)
+        raise BuildFailed(
+            f"部门配置有 {len(refusals)} 处未经有权限的人签名的改动，拒绝构建 {profile} 版本：\n"
+            + "\n".join(f"  {p}" for p in refusals)
+        )
+    if not project.ledger.available and profile != "preview":
+        log.warning("所有需要审批的文章都未公开：%s", project.ledger.reason)
+    site = site_config.read(project.root)
+    options = plugin_options(site.data)
+    staged = staging.stage(project, profile, options)
+    for problem in staged.problems:  # one page's problem, never the build's
+        log.info("%s", problem)
+    resolved = _resolved(site.data, options, profile)
+    chrome, errors, notes = site_chrome.review_frame(project, site, resolved, profile, None)
+    for note in notes:
+        log.info("网站框架文字：%s", note)
+    if errors:
+        raise BuildFailed(
+            f"{profile} 版不接受这份网站配置（mkdocs.yml）：\n"
+            + "\n".join(f"  {p}" for p in errors)
+        )
+    work = site_dir.parent / f".{site_dir.name}.zensical"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        out = _build_staged(project, site, staged, resolved, work)
+        _finish_pages(project, staged, out)
+        if profile != "public":
+            for name in SITEMAPS:
+                (out / name).unlink(missing_ok=True)
+        _guard(project, profile, staged, chrome, out, log)
+        _replace(site_dir, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info(
+        "SmilePress %s 版（Zensical）：收录 %d 篇文章，共 %d 页（截至 %s）",
+        profile,
+        sum(1 for p in staged.pages.values() if p.source is not None),
+        len(staged.pages),
+        project.today.isoformat(),
+    )
+
+
+def plugin_options(data: dict) -> staging.SiteOptions:
+    """The SmilePress plugin's options in mkdocs.yml's data."""
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("smilepress"), dict):
+            opts = plugin["smilepress"]
+            return staging.SiteOptions(
+                section_titles=opts.get("section_titles") or {},
+                section_order=opts.get("section_order") or {},
+                search_boosts=opts.get("search_boosts") or {},
+                site_names=opts.get("site_names") or {},
+                site_urls=opts.get("site_urls") or {},
+            )
+    return staging.SiteOptions()
+
+
+def _resolved(data: dict, options: staging.SiteOptions, profile: str) -> dict:
+    """The frame's settings as this build resolves them (site_chrome.review_frame)."""
+    out = {key: data.get(key) for key in site_chrome.CHROME_KEYS}
+    out["site_name"] = options.site_names.get(profile) or data.get("site_name")
+    out |= {
+        "extra": dict(data.get("extra") or {}),
+        "nav": None,
+        "theme": data.get("theme"),
+        "site_names": dict(options.site_names),
+        "section_titles": dict(options.section_titles),
+    }
+    return out
+
+
+def _build_staged(project, site, staged: staging.StagedSite, resolved: dict, work: Path) -> Path:
+    docs, out = work / "docs", work / "site"
+    static = site_config.folders(site)
+    if site.data.get("docs_dir") and static:  # the static folder's files: stylesheets, scripts
+        shutil.copytree(static[0], docs, dirs_exist_ok=True)
+    for uri, page in staged.pages.items():
+        _write(docs / uri, page.text())
+    for uri, source in staged.assets.items():
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, docs / uri)
+    config = work / "mkdocs.yml"
+    _write(config, _config_text(project, site.data, staged, resolved, docs, out))
+    result = subprocess.run(
+        [_zensical(), "build", "--clean", "-f", str(config)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0 or not (out / "index.html").is_file() and staged.pages:
+        raise BuildFailed(
+            "Zensical 构建失败：\n" + (result.stderr or result.stdout).strip()[-3000:]
+        )
+    return out
+
+
+def _config_text(project, data: dict, staged, resolved: dict, docs: Path, out: Path) -> str:
+    """mkdocs.yml for Zensical: the site's own settings, the staged nav, no SmilePress plugin."""
+    theme = dict(data.get("theme") or {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((project.root / theme["custom_dir"]).resolve())
+    extra = dict(resolved["extra"])
+    if staged.profile != "public":  # staff pages: no search engine lists them
+        extra["robots"] = "noindex, nofollow"
+    options = plugin_options(data)
+    config = {
+        "site_name": resolved["site_name"],
+        "site_url": options.site_urls.get(staged.profile) or data.get("site_url"),
+        "docs_dir": str(docs),
+        "site_dir": str(out),
+        "use_directory_urls": data.get("use_directory_urls", True),
+        "theme": theme,
+        "plugins": [{"search": _search_options(data)}],
+        "markdown_extensions": _extensions(data),
+        "extra_css": data.get("extra_css") or [],
+        "extra_javascript": data.get("extra_javascript") or [],
+        "extra": extra,
+        "nav": staged.nav,
+    }
+    for key in ("site_description", "site_author", "copyright"):
+        if data.get(key):
+            config[key] = data[key]
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    # Chinese heading anchors, as the MkDocs plugin sets them (a tag: written as text)
+    return text.replace("  - toc:\n", f"  - toc:\n      slugify: {SLUGIFY}\n", 1)
+
+
+def _search_options(data: dict) -> dict:
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("search"), dict):
+            return plugin["search"]
+    return {"lang": "zh"}
+
+
+def _extensions(data: dict) -> list:
+    out, has_toc = [], False
+    for ext in data.get("markdown_extensions") or []:
+        if ext == "toc" or (isinstance(ext, dict) and "toc" in ext):
+            has_toc = True
+            ext = {"toc": {k: v for k, v in (ext.get("toc") or {}).items() if k != "slugify"}}
+        out.append(ext)
+    if not has_toc:
+        out.append({"toc": {}})
+    return out
+
+
+def _zensical() -> str:
+    found = shutil.which("zensical") or str(Path(sys.executable).with_name("zensical"))
+    if not Path(found).exists():
+        raise BuildFailed(
+            "没有安装 Zensical：运行 make build（或 pip install -e '.[zensical]'）后再试"
+        )
+    return found
+
+
+def _finish_pages(project: Project, staged: staging.StagedSite, out: Path) -> None:
+    """What the MkDocs plugin does to each writer's page, done to the HTML Zensical wrote."""
+    entries = {e.article.src_uri: e for e, d in project.decisions(staged.profile) if d.included}
+    for uri, page in staged.pages.items():
+        if page.source is None:
+            continue
+        path = out / _page_path(uri)
+        html = path.read_text(encoding="utf-8")
+
+        def finish(m: re.Match, uri=uri) -> str:
+            body = staging.finish_html(
+                m.group(2), entries.get(uri), project, staged.profile, staged.pieces
+            )
+            return m.group(1) + body + m.group(3)
+
+        path.write_text(ARTICLE.sub(finish, html, count=1), encoding="utf-8")
+
+
+def _page_path(uri: str) -> str:
+    """Where a page is written with directory URLs: education/a.md -> education/a/index.html."""
+    stem = uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def _guard(project, profile: str, staged, chrome: list[str], out: Path, log) -> None:
+    if profile not in site_config.CHECKED_PROFILES:
+        return
+    started = time.perf_counter()
+    watch = leak_guard.watch(project, profile, chrome, staged.generated())
+    leaks = leak_guard.scan(out, watch)
+    log.info("防泄漏检查（%s 版，Zensical）：用时 %.2f 秒", profile, time.perf_counter() - started)
+    if leaks:
+        more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
+        raise BuildFailed(
+            f"防泄漏检查失败：{profile} 版网站中出现了不应出现的内容（没有替换现有网站，请勿部署）：\n"
+            + "\n".join(f"  {leak}" for leak in leaks[:50])
+            + more
+        )
+
+
+def _replace(site_dir: Path, built: Path) -> None:
+    """`built` becomes `site_dir`; the old site is removed only once the new one is in place."""
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    shutil.move(str(built), str(site_dir))
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
