@@ -13,6 +13,7 @@ Zensical is pre-1.0: the version measured here is pinned in pyproject.toml.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -32,16 +33,16 @@ ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</a
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
-class BuildFailed(Exception):
+class BuildError(Exception):
     """Why the Zensical build did not replace the site (a message for staff, in Chinese)."""
 
 
 def build(project: Project, profile: str, site_dir: Path, log) -> None:
-    """Build the `profile` site into `site_dir` with Zensical; raises BuildFailed, leaving
+    """Build the `profile` site into `site_dir` with Zensical; raises BuildError, leaving
     `site_dir` as it was."""
     refusals = project.config_refusals() if profile != "preview" else []
     if refusals:  # the branch does not change the rules it is judged by (fails closed)
-        raise BuildFailed(
+        raise BuildError(
             f"部门配置有 {len(refusals)} 处未经有权限的人签名的改动，拒绝构建 {profile} 版本：\n"
             + "\n".join(f"  {p}" for p in refusals)
         )
@@ -57,7 +58,7 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
     for note in notes:
         log.info("网站框架文字：%s", note)
     if errors:
-        raise BuildFailed(
+        raise BuildError(
             f"{profile} 版不接受这份网站配置（mkdocs.yml）：\n"
             + "\n".join(f"  {p}" for p in errors)
         )
@@ -72,7 +73,8 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
         _guard(project, profile, staged, chrome, out, log)
         _replace(site_dir, out)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("SMILEPRESS_KEEP_STAGE"):  # kept for a developer who asks
+            shutil.rmtree(work, ignore_errors=True)
     log.info(
         "SmilePress %s 版（Zensical）：收录 %d 篇文章，共 %d 页（截至 %s）",
         profile,
@@ -130,9 +132,7 @@ def _build_staged(project, site, staged: staging.StagedSite, resolved: dict, wor
         text=True,
     )
     if result.returncode != 0 or not (out / "index.html").is_file() and staged.pages:
-        raise BuildFailed(
-            "Zensical 构建失败：\n" + (result.stderr or result.stdout).strip()[-3000:]
-        )
+        raise BuildError("Zensical 构建失败：\n" + (result.stderr or result.stdout).strip()[-3000:])
     return out
 
 
@@ -162,9 +162,13 @@ def _config_text(project, data: dict, staged, resolved: dict, docs: Path, out: P
     for key in ("site_description", "site_author", "copyright"):
         if data.get(key):
             config[key] = data[key]
+    if not staged.nav:
+        del config["nav"]  # nothing to show: Zensical's own empty site (a 404 page)
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     # Chinese heading anchors, as the MkDocs plugin sets them (a tag: written as text)
-    return text.replace("  - toc:\n", f"  - toc:\n      slugify: {SLUGIFY}\n", 1)
+    return re.sub(
+        r"(?m)^( *)- toc:\n", lambda m: f"{m.group(0)}{m.group(1)}    slugify: {SLUGIFY}\n", text
+    )
 
 
 def _search_options(data: dict) -> dict:
@@ -189,7 +193,7 @@ def _extensions(data: dict) -> list:
 def _zensical() -> str:
     found = shutil.which("zensical") or str(Path(sys.executable).with_name("zensical"))
     if not Path(found).exists():
-        raise BuildFailed(
+        raise BuildError(
             "没有安装 Zensical：运行 make build（或 pip install -e '.[zensical]'）后再试"
         )
     return found
@@ -230,8 +234,9 @@ def _guard(project, profile: str, staged, chrome: list[str], out: Path, log) -> 
     log.info("防泄漏检查（%s 版，Zensical）：用时 %.2f 秒", profile, time.perf_counter() - started)
     if leaks:
         more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
-        raise BuildFailed(
-            f"防泄漏检查失败：{profile} 版网站中出现了不应出现的内容（没有替换现有网站，请勿部署）：\n"
+        raise BuildError(
+            f"防泄漏检查失败：{profile} 版网站中出现了不应出现的内容"
+            "（没有替换现有网站，请勿部署）：\n"
             + "\n".join(f"  {leak}" for leak in leaks[:50])
             + more
         )

@@ -390,7 +390,7 @@ def _run_zensical(args, root: Path, as_of: dt.date | None) -> int:
     project = Project(root, as_of=parse_as_of(day, origin), trust_root=args.trust_root)
     try:
         zensical_engine.build(project, args.profile, site_dir, log)
-    except zensical_engine.BuildFailed as exc:
+    except zensical_engine.BuildError as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
         return 1
     print(f"已构建 {args.profile} 版（Zensical）：{site_dir}")
