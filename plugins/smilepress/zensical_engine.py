@@ -125,6 +125,7 @@ def _build_staged(project, site, staged: staging.StagedSite, resolved: dict, wor
         shutil.copyfile(source, docs / uri)
     config = work / "mkdocs.yml"
     _write(config, _config_text(project, site.data, staged, resolved, docs, out))
+    # (docs and out sit beside the configuration: it names them relative to itself)
     result = subprocess.run(
         [_zensical(), "build", "--clean", "-f", str(config)],
         cwd=work,
@@ -148,8 +149,8 @@ def _config_text(project, data: dict, staged, resolved: dict, docs: Path, out: P
     config = {
         "site_name": resolved["site_name"],
         "site_url": options.site_urls.get(staged.profile) or data.get("site_url"),
-        "docs_dir": str(docs),
-        "site_dir": str(out),
+        "docs_dir": docs.name,  # relative: Zensical 0.0.73 panics on absolute ones
+        "site_dir": out.name,
         "use_directory_urls": data.get("use_directory_urls", True),
         "theme": theme,
         "plugins": [{"search": _search_options(data)}],
