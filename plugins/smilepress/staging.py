@@ -170,6 +170,8 @@ def _article_page(project: Project, site: StagedSite, entry, book, options) -> S
     first_line = article.body_line
     if site.profile == "public":  # the handbook never reaches the public site, embedded or not
         body, problems = handbook.strip_embeds(body, article.path, first_line)
+        # staff reference numbers: off the page and off the search index Zensical makes of it
+        body = without_internal_numbers(body, project.policies.internal_number)
     else:
         body, problems = handbook.expand_embeds(
             body, article.path, article.src_uri, book, first_line, site.pieces.wrap

@@ -132,7 +132,7 @@ def _build_staged(project, site, staged: staging.StagedSite, resolved: dict, wor
         capture_output=True,
         text=True,
     )
-    if result.returncode != 0 or not (out / "index.html").is_file() and staged.pages:
+    if result.returncode != 0:
         raise BuildError("Zensical 构建失败：\n" + (result.stderr or result.stdout).strip()[-3000:])
     return out
 
