@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from smilepress.cli import main
-from smilepress.mkdocs_plugin.plugin import SmilePressPlugin, _page_targets
+from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
+from smilepress.staging import page_targets
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,7 @@ from smilepress.mkdocs_plugin.plugin import SmilePressPlugin, _page_targets
     ],
 )
 def test_page_targets(page, href, expected):
-    assert _page_targets(page, href) == expected
+    assert page_targets(page, href) == expected
 
 
 def test_nav_pruning_drops_hidden_pages_and_empty_sections():

@@ -562,7 +562,7 @@ def test_files_a_governed_mkdocs_yml_pulls_in_must_be_governed(
 
 @pytest.mark.parametrize("url", ["https://cdn.example.net/x.js", "//cdn.example.net/x.js", "/x.js"])
 def test_scripts_from_elsewhere_are_refused(project, capsys, caplog, url):
-    line = edit(project, "extra_css:", f"extra_javascript:\n  - {url}\nextra_css:") + 1
+    line = edit(project, "extra_javascript:", f"extra_javascript:\n  - {url}") + 1
     code, log = build(capsys, caplog)
     refused(code, log, project.root, f"mkdocs.yml:{line}:", "不从其他主机或其他文件夹加载")
 

@@ -8,6 +8,7 @@ import html
 def svg_line(
     points: list[tuple[str, float | None]],
     target: float | None = None,
+    name: str = "走势图",
     width: int = 640,
     height: int = 220,
 ) -> str:
@@ -54,7 +55,7 @@ def svg_line(
     )
     return (
         f'<svg class="smilepress-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{html.escape(name)}" xmlns="http://www.w3.org/2000/svg">'
         f'{axis}{goal}<path d="{path}" fill="none" stroke="#1565c0" stroke-width="2"/>'
         f"{dots}{labels}</svg>"
     )
