@@ -124,7 +124,7 @@ def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
 
     def leaky_on_files(self, files, config):  # a bug: the handbook's pages go into every profile
         files = original(self, files, config)
-        self._add_handbook_pages(files, config)
+        self._add_generated_pages(files, config)
         return files
 
     monkeypatch.setattr(SmilePressPlugin, "on_files", leaky_on_files)

@@ -86,7 +86,8 @@ def stage(project: Project, profile: str, options: SiteOptions = SiteOptions()) 
     generated: dict[str, str] = {}
     order: list[str] = []
     if profile in STAFF_PROFILES:
-        book, generated, order, site.problems = generated_pages(project, site.excluded)
+        included = {e.article.src_uri for e, d in decisions if d.included}
+        book, generated, order, site.problems = generated_pages(project, included)
     for entry, decision in decisions:
         if decision.included:
             site.pages[entry.article.src_uri] = _article_page(project, site, entry, book, options)
@@ -99,21 +100,18 @@ def stage(project: Project, profile: str, options: SiteOptions = SiteOptions()) 
 
 
 def generated_pages(
-    project: Project, existing: set[str]
+    project: Project, articles: set[str]
 ) -> tuple[object, dict[str, str], list[str], list[Problem]]:
-    """The staff sites' generated pages: (the handbook, uri -> Markdown, the handbook's reading
-    order, the problems of their data)."""
-    book, problems = handbook.load_handbook(
-        project.root, project.policies, project.today, project.history, existing
+    """The staff sites' generated pages beside the profile's `articles` (uris): (the handbook,
+    uri -> Markdown, the handbook's reading order, the problems of their data). A handwritten page
+    at a generated page's address wins (the caller keeps it)."""
+    figures, problems = kpis.internal_pages(project.root)
+    others = {**figures, **editorial.pages(project)}
+    book, more = handbook.load_handbook(
+        project.root, project.policies, project.today, project.history, articles | set(others)
     )
     book_pages = handbook.pages(book)
-    figures, more = kpis.internal_pages(project.root)
-    return (
-        book,
-        {**figures, **editorial.pages(project), **book_pages},
-        list(book_pages),
-        [*problems, *more],
-    )
+    return book, {**others, **book_pages}, list(book_pages), [*problems, *more]
 
 
 def theme_meta(meta: Mapping) -> dict:

@@ -33,7 +33,7 @@ from pymdownx.slugs import slugify
 
 from .. import staging
 from ..errors import Problem, SmilePressError
-from ..pages import editorial, handbook, kpis
+from ..pages import handbook
 from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
@@ -264,8 +264,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             "internal",
             "preview",
         ):  # handbook, KPI pages and reports: staff only, never public
-            self._add_kpi_pages(files, config)
-            self._add_handbook_pages(files, config)
+            self._add_generated_pages(files, config)
         if config.nav:
             config.nav = self._prune_nav(config.nav)
         if self.profile != "public":  # nor the sitemap's template, copied as a plain file
@@ -355,36 +354,20 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             )
         )
 
-    def _add_handbook_pages(self, files: Files, config) -> None:
-        """The regulation's pages; a handwritten page at the same address wins and is named."""
-        self.book, problems = handbook.load_handbook(
-            self.project.root,
-            self.project.policies,
-            self.project.today,
-            self.project.history,
-            {f.src_uri for f in files},
+    def _add_generated_pages(self, files: Files, config) -> None:
+        """The staff pages SmilePress writes (staging.generated_pages): handbook, KPI pages,
+        reports, plans, budget and editorial pages; a handwritten page at the same address wins."""
+        articles = {f.src_uri for f in files if f.src_uri.endswith(".md")}
+        self.book, pages, self.handbook_order, problems = staging.generated_pages(
+            self.project, articles
         )
-        self._report(problems, "员工手册的制度数据")
-        for term in handbook.search_terms(self.book):
-            jieba.add_word(
-                term, freq=200000
-            )  # Material's search segments with jieba in this process
-        pages = handbook.pages(self.book)
-        self.handbook_order = list(pages)
+        self._report(problems, "员工手册、指标、计划或预算数据")
+        for term in handbook.search_terms(self.book):  # Material's search segments with jieba here
+            jieba.add_word(term, freq=200000)
         for uri, markdown in pages.items():
             if files.get_file_from_path(uri):
-                log.warning("%s 与生成的员工手册页面同名：保留手写的页面", uri)
+                log.warning("%s 与生成的页面同名：保留手写的页面", uri)
                 continue
-            files.append(File.generated(config, uri, content=markdown))
-            self.generated_uris.add(uri)
-            self.generated[uri] = markdown
-
-    def _add_kpi_pages(self, files: Files, config) -> None:
-        """KPI pages, monthly reports, plans and budget, and the editorial pages (board, queue,
-        calendar, compliance)."""
-        generated, problems = kpis.internal_pages(self.project.root)
-        self._report(problems, "指标、计划或预算数据")
-        for uri, markdown in {**generated, **editorial.pages(self.project)}.items():
             files.append(File.generated(config, uri, content=markdown))
             self.generated_uris.add(uri)
             self.generated[uri] = markdown

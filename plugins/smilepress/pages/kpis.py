@@ -61,7 +61,8 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
             f"# {k.name}\n\n- 负责：{k.group}\n- 公式：`{k.formula}`"
             f"{'（百分比）' if k.scale == 100 else ''}\n"
             f"- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
-            f"目标 {k.target:g}{k.unit}\n\n## 各月走势\n\n{svg_line(series, k.target, f'{k.name}各月走势')}\n\n"
+            f"目标 {k.target:g}{k.unit}\n\n## 各月走势\n\n"
+            f"{svg_line(series, k.target, f'{k.name}各月走势')}\n\n"
             f"## {latest} 各渠道\n\n| 渠道 | 数值 |\n|---|---|\n{by_channel}\n"
         )
     out["kpi/index.md"] = (
