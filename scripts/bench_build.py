@@ -184,7 +184,7 @@ def approve_everything(root: Path, author: str = "lixiaoyu") -> str:
     def git(*args: str, person: str | None = None) -> str:
         return subprocess.run(
             ["git", *args], cwd=root, check=True, capture_output=True, text=True,
-            env={**os.environ, **_identity(root, person)},
+            env={**os.environ, **signed_env(root, person)},
         ).stdout  # fmt: skip
 
     git("init", "-q", "-b", "main")
@@ -224,7 +224,7 @@ def approve_everything(root: Path, author: str = "lixiaoyu") -> str:
     return trust_root
 
 
-def _identity(root: Path, person: str | None) -> dict[str, str]:
+def signed_env(root: Path, person: str | None) -> dict[str, str]:
     """git's environment for `person` of the sample department, signing with their sample key."""
     if person is None:
         return {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "commit.gpgsign",

@@ -72,38 +72,16 @@ def git(root: Path, *args: str, env: dict | None = None) -> str:
     return done.stdout
 
 
-def signed_by(root: Path, person: str, key: Path) -> dict[str, str]:
-    """git's environment for a commit by `person`, signed with `key`."""
-    people = yaml.safe_load((root / "policies/people.yml").read_text(encoding="utf-8"))["people"]
-    who = people[person]
-    return {
-        "GIT_AUTHOR_NAME": who["name"],
-        "GIT_AUTHOR_EMAIL": who["email"],
-        "GIT_COMMITTER_NAME": who["name"],
-        "GIT_COMMITTER_EMAIL": who["email"],
-        "GIT_CONFIG_COUNT": "3",
-        "GIT_CONFIG_KEY_0": "gpg.format",
-        "GIT_CONFIG_VALUE_0": "ssh",
-        "GIT_CONFIG_KEY_1": "user.signingkey",
-        "GIT_CONFIG_VALUE_1": str(key),
-        "GIT_CONFIG_KEY_2": "commit.gpgsign",
-        "GIT_CONFIG_VALUE_2": "true",
-    }
-
-
 def make_project(tmp: Path) -> tuple[Path, str, int]:
     """The corpus as a project whose approvals the signed history proves: (root, trust root,
     drafts)."""
     root = tmp / "project"
-    key = tmp / "manager-key"
-    shutil.copy(REPO / "sample-keys" / MANAGER, key)
-    key.chmod(0o600)
     shutil.copytree(REPO / "policies", root / "policies")
     shutil.copytree(REPO / "plugins" / "theme", root / "plugins" / "theme")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "部门配置", env=signed_by(root, MANAGER, key))
+    git(root, "commit", "-q", "-m", "部门配置", env=bench_build.signed_env(root, MANAGER))
     trust_root = git(root, "rev-parse", "HEAD").strip()
     pages = bench_build.oi_wiki(tmp)
     drafts = set(range(4, len(pages), 5))
@@ -129,7 +107,7 @@ def make_project(tmp: Path) -> tuple[Path, str, int]:
         text = append_to_list(path.read_text(encoding="utf-8"), "approvals", approval)
         path.write_text(text, encoding="utf-8")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "稿件与批准", env=signed_by(root, MANAGER, key))
+    git(root, "commit", "-q", "-m", "稿件与批准", env=bench_build.signed_env(root, MANAGER))
     return root, trust_root, len(drafts)
 
 
