@@ -71,6 +71,9 @@ class StagedSite:
     excluded: set[str]  # uris of articles this profile leaves out
     pieces: GeneratedPieces  # the marks around generated pieces in writers' pages
     problems: list[Problem] = field(default_factory=list)  # each a page's, never the build's
+    # the data of the generated pages (handbook, KPIs, plans, budget): integrity problems
+    data_problems: list[Problem] = field(default_factory=list)
+    book: object = None  # the handbook of the staff sites (its terms go to the search's words)
 
     def generated(self) -> dict[str, str]:
         """uri -> Markdown of the generated pages (what the leak guard allows the staff site)."""
@@ -82,15 +85,14 @@ def stage(project: Project, profile: str, options: SiteOptions = SiteOptions()) 
     decisions = project.decisions(profile)
     excluded = {e.article.src_uri for e, d in decisions if not d.included}
     site = StagedSite(profile, {}, {}, [], excluded, GeneratedPieces())
-    book = None
     generated: dict[str, str] = {}
     order: list[str] = []
     if profile in STAFF_PROFILES:
         included = {e.article.src_uri for e, d in decisions if d.included}
-        book, generated, order, site.problems = generated_pages(project, included)
+        site.book, generated, order, site.data_problems = generated_pages(project, included)
     for entry, decision in decisions:
         if decision.included:
-            site.pages[entry.article.src_uri] = _article_page(project, site, entry, book, options)
+            site.pages[entry.article.src_uri] = _article_page(project, site, entry, options)
             site.assets.update(covered_assets(project, entry))
     for uri, markdown in generated.items():
         if uri not in site.pages:  # a handwritten page at the same address wins
@@ -159,7 +161,7 @@ def page_targets(page_uri: str, href: str) -> tuple[str, ...]:
     return (target + ".md", posixpath.join(target, "index.md"))
 
 
-def _article_page(project: Project, site: StagedSite, entry, book, options) -> StagedPage:
+def _article_page(project: Project, site: StagedSite, entry, options) -> StagedPage:
     article = entry.article
     meta = theme_meta(article.meta)
     if site.profile == "public" and "tags" not in project.markdown_config.fields:
@@ -172,7 +174,7 @@ def _article_page(project: Project, site: StagedSite, entry, book, options) -> S
         body = without_internal_numbers(body, project.policies.internal_number)
     else:
         body, problems = handbook.expand_embeds(
-            body, article.path, article.src_uri, book, first_line, site.pieces.wrap
+            body, article.path, article.src_uri, site.book, first_line, site.pieces.wrap
         )
     site.problems += problems
     weight = search_boost(article.src_uri, options.search_boosts)

@@ -51,6 +51,10 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
     site = site_config.read(project.root)
     options = plugin_options(site.data)
     staged = staging.stage(project, profile, options)
+    for problem in staged.data_problems:  # as the MkDocs plugin reports them
+        (log.warning if problem.level == "error" else log.info)(
+            "员工手册、指标、计划或预算数据：%s", problem
+        )
     for problem in staged.problems:  # one page's problem, never the build's
         log.info("%s", problem)
     resolved = _resolved(site.data, options, profile)

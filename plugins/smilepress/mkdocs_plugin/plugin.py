@@ -1,15 +1,17 @@
 """MkDocs glue: the gate decides, this plugin only applies the decisions to a MkDocs build.
 
-Articles live in content/, outside MkDocs' docs_dir (which holds only static assets). The plugin
-adds exactly the pages the gate lets into the profile, so a build without this plugin (removed from
-mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
+Articles live in content/, outside MkDocs' docs_dir (which holds only static assets). MkDocs
+builds the staged site (staging.py) from memory: the pages the gate lets into the profile as the
+theme should see them (never the writer's file, its editorial status or approvals), the staff
+sites' generated pages, the files they may show and the nav. A build without this plugin (removed
+from mkdocs.yml, or a generator that ignores third-party plugins) publishes no article at all.
 
 Hooks: on_config (load the project, decide, refuse a site configuration that would bypass the gate
-or the guard, check the text public pages show besides the articles), on_files (add included
-pages, prune nav, report what dropped, strict integrity checks), on_nav (Chinese section titles),
-on_page_markdown (handbook pieces, the title and description the theme prints), on_page_content
-(writers' HTML through the allow-list, picture credits, preview banners), on_post_build (leak
-guard, public and internal), on_serve (watch content/ and policies/).
+or the guard, check the text public pages show besides the articles), on_files (the staged site,
+what dropped and why, strict integrity checks), on_page_markdown (the title and description the
+theme prints), on_page_content (writers' HTML through the allow-list, picture credits, preview
+banners), on_post_build (leak guard, public and internal), on_serve (watch content/, policies/
+and data/).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Section
 from pymdownx.slugs import slugify
 
 from .. import staging
@@ -38,7 +39,7 @@ from ..project import Entry, Project, parse_as_of
 from ..report import drops, leak_guard
 from ..report.audit_trail import stale_since
 from ..report.formats import findings_box, highlight
-from ..view.sanitise import GeneratedPieces, sanitise
+from ..view.sanitise import sanitise
 from ..workflow import site_chrome, site_config
 from ..workflow.gate import PROFILES, Decision
 from ..workflow.trust import exposed_keys
@@ -100,16 +101,13 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         self.trust_root: str | None = None  # set by `smilepress build --trust-root`, else the env
         self.scan: leak_guard.BackgroundScan | None = None
         self.chrome: list[str] = []  # the texts of the site's frame (mkdocs.yml): the guard's
-        self.generated: dict[str, str] = {}  # pages this build generates: src_uri -> Markdown
+        # Pages SmilePress writes itself (handbook, KPIs, reports, editorial pages), src_uri ->
+        # Markdown: every other page is a writer's, its HTML through the allow-list (sanitise.py)
+        self.generated: dict[str, str] = {}
         self.guard_started = 0.0  # when the guard was handed the watch (for the build log)
         self.page_files: set[Path] = set()  # where this build writes its pages
         self.last_written: Path | None = None
-        self.book: handbook.Handbook | None = None
-        self.handbook_order: list[str] = []
-        # Pages SmilePress writes itself (handbook, KPIs, reports, editorial pages): every other
-        # page is a writer's, and its HTML passes through the allow-list (view/sanitise.py).
-        self.generated_uris: set[str] = set()
-        self.generated_pieces = GeneratedPieces()  # handbook pieces inside a writer's page
+        self.site: staging.StagedSite | None = None  # what this build shows (on_files)
         self.origin = dict.fromkeys(ENVIRONMENT, "mkdocs.yml")  # where each option came from
         # `smilepress build` read mkdocs.yml and its folders before MkDocs loaded it (the profile)
         self.checked_before_load: str | None = None
@@ -243,30 +241,16 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             log.warning("合规规则包有问题：%s", problem)
         if self.strict and any(p.level == "error" for p in self.project.rule_problems()):
             raise PluginError("严格模式：合规规则包有错误（见上），部分检查没有运行")
-        for uri, (entry, decision) in sorted(self.decisions.items()):
-            if decision.included:
-                for warning in (
-                    decision.warnings
-                ):  # time-driven: info, so MkDocs' own --strict never fails on it
-                    log.info("提醒：%s: %s", entry.article.path, warning)
-                files.append(
-                    File(
-                        uri,
-                        str(self.project.content_root),
-                        config.site_dir,
-                        config.use_directory_urls,
-                    )
-                )
+        for _, (entry, decision) in sorted(self.decisions.items()):
+            for warning in decision.warnings if decision.included else ():
+                # time-driven: info, so MkDocs' own --strict never fails on it
+                log.info("提醒：%s: %s", entry.article.path, warning)
         self._report_drops()
         self._require_proofs()
-        self._add_referenced_assets(files, config)
-        if self.profile in (
-            "internal",
-            "preview",
-        ):  # handbook, KPI pages and reports: staff only, never public
-            self._add_generated_pages(files, config)
-        if config.nav:
-            config.nav = self._prune_nav(config.nav)
+        self._add_staged_site(files, config)
+        # a nav written in mkdocs.yml keeps its author's order and titles, without the pages this
+        # profile leaves out; otherwise the staged site's (sections titled and ordered for readers)
+        config.nav = self._prune_nav(config.nav) if config.nav else self.site.nav
         if self.profile != "public":  # nor the sitemap's template, copied as a plain file
             for name in SITEMAP_FILES:
                 if sitemap := files.get_file_from_path(name):
@@ -354,23 +338,37 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             )
         )
 
-    def _add_generated_pages(self, files: Files, config) -> None:
-        """The staff pages SmilePress writes (staging.generated_pages): handbook, KPI pages,
-        reports, plans, budget and editorial pages; a handwritten page at the same address wins."""
-        articles = {f.src_uri for f in files if f.src_uri.endswith(".md")}
-        self.book, pages, self.handbook_order, problems = staging.generated_pages(
-            self.project, articles
-        )
-        self._report(problems, "员工手册、指标、计划或预算数据")
-        for term in handbook.search_terms(self.book):  # Material's search segments with jieba here
-            jieba.add_word(term, freq=200000)
-        for uri, markdown in pages.items():
+    def _add_staged_site(self, files: Files, config) -> None:
+        """The pages and files of the staged site (staging.stage): what the gate lets into this
+        profile, each page as the theme should see it, the staff sites' generated pages among
+        them. MkDocs reads them from memory, never the writer's file. A file of docs_dir at a
+        page's address wins (it is the department's own, signed with the configuration)."""
+        self.site = staging.stage(self.project, self.profile, self._site_options())
+        self._report(self.site.data_problems, "员工手册、指标、计划或预算数据")
+        for problem in self.site.problems:  # one page's problem, never the build's
+            log.info("%s", problem)
+        for term in handbook.search_terms(self.site.book) if self.site.book else ():
+            jieba.add_word(term, freq=200000)  # Material's search segments with jieba here
+        for uri, page in self.site.pages.items():
             if files.get_file_from_path(uri):
-                log.warning("%s 与生成的页面同名：保留手写的页面", uri)
+                log.warning("%s 与 SmilePress 的页面同名：保留 %s 中的文件", uri, config.docs_dir)
                 continue
-            files.append(File.generated(config, uri, content=markdown))
-            self.generated_uris.add(uri)
-            self.generated[uri] = markdown
+            files.append(File.generated(config, uri, content=page.text()))
+            if page.source is None:
+                self.generated[uri] = page.text()
+        root = str(self.project.content_root)
+        for uri in self.site.assets:
+            if not files.get_file_from_path(uri):
+                files.append(File(uri, root, config.site_dir, config.use_directory_urls))
+
+    def _site_options(self) -> staging.SiteOptions:
+        return staging.SiteOptions(
+            section_titles=dict(self.config.section_titles),
+            section_order=dict(self.config.section_order),
+            search_boosts=dict(self.config.search_boosts),
+            site_names=dict(self.config.site_names),
+            site_urls=dict(self.config.site_urls),
+        )
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the
@@ -381,15 +379,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             (log.warning if problem.level == "error" else log.info)("%s：%s", what, problem)
         if self.strict and any(p.level == "error" for p in problems):
             raise PluginError(f"严格模式：{what}有错误（见上）")
-
-    def _add_referenced_assets(self, files: Files, config) -> None:
-        """The files of content/ an included page may show (staging.covered_assets)."""
-        root = str(self.project.content_root)
-        for entry, decision in self.decisions.values():
-            if decision.included:
-                for target in staging.covered_assets(self.project, entry):
-                    if not files.get_file_from_path(target):
-                        files.append(File(target, root, config.site_dir, config.use_directory_urls))
 
     def _prune_nav(self, items):
         kept = []
@@ -416,58 +405,22 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             self.project.today.isoformat(),
         )
 
-    def on_nav(self, nav, config, files):
-        if not self.config.enabled or self.project is None:
-            return nav
-        titles = site_chrome.nav_titles(self.project.policies, self.config.section_titles)
-        for item in nav.items:
-            _retitle(item, titles)
-        if self.handbook_order:
-            _order_handbook(nav.items, {uri: i for i, uri in enumerate(self.handbook_order)})
-        if not config.nav:  # a nav written in mkdocs.yml is in the order its author chose
-            order = self.config.section_order.get(self.profile) or []
-            nav.items.sort(key=lambda item: _section_rank(item, order))  # stable
-        return nav
-
     # -- pages ------------------------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
         self.current_page = page.file.src_uri
-        if self.profile == "public" and "tags" not in self.project.markdown_config.fields:
-            # Material's search puts a page's tags in its index and shows them in the results;
-            # the checks read tags only where a tags plugin prints them (view/render.py): without
-            # one, the public site shows none.
-            page.meta.pop("tags", None)
-        if page.file.src_uri not in self.generated_uris:
-            page.meta = _theme_fields(page.meta)
-        weight = staging.search_boost(page.file.src_uri, self.config.search_boosts)
-        if weight is not None:
-            page.meta["search"] = {"boost": weight}
-        path, first_line = _source_position(
-            self.decisions.get(page.file.src_uri), page.file.src_uri, markdown
-        )
-        if self.profile == "public":  # the handbook never reaches the public site, embedded or not
-            markdown, problems = handbook.strip_embeds(markdown, path, first_line)
-        else:
-            markdown, problems = handbook.expand_embeds(
-                markdown, path, page.file.src_uri, self.book, first_line, self.generated_pieces.wrap
-            )
-        for problem in problems:  # one page's embed: that page's problem, never the build's
-            log.info("%s", problem)
+        if page.file.src_uri not in self.generated:
+            _escape_for_theme(page.meta)
         return markdown
 
     def on_page_content(self, html_text, page, config, files):
         if not self.config.enabled:
             return html_text
         found = self.decisions.get(page.file.src_uri)
-        if page.file.src_uri not in self.generated_uris:  # a writer's page, in every profile
+        if page.file.src_uri not in self.generated:  # a writer's page, in every profile
             html_text = staging.finish_html(
-                html_text,
-                found[0] if found else None,
-                self.project,
-                self.profile,
-                self.generated_pieces,
+                html_text, found[0] if found else None, self.project, self.profile, self.site.pieces
             )
         if not found:
             return html_text
@@ -557,7 +510,9 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_serve(self, server, config, builder):
         if self.config.enabled and self.project is not None:
             server.watch(str(self.project.content_root))
-            server.watch(str(self.project.root / "policies"))
+            for folder in ("policies", "data"):  # the handbook's and the figures' data
+                if (self.project.root / folder).is_dir():
+                    server.watch(str(self.project.root / folder))
         return server
 
 
@@ -566,84 +521,14 @@ SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz")
 _DAY_ORIGINS = ("--as-of", "SMILEPRESS_AS_OF", "mkdocs.yml")
 
 
-def _retitle(item, titles: dict) -> None:
-    """Sections titled by their folder get the name the site gives it (site_chrome checks the
-    titles it does not give)."""
-    if isinstance(item, Section):
-        item.title = site_chrome.section_title(item.title, titles) or item.title
-        for child in item.children:
-            _retitle(child, titles)
-
-
-def _source_position(found, src_uri: str, markdown: str) -> tuple[str, int]:
-    """The article's file and the line its Markdown (what MkDocs left after the front matter)
-    starts on."""
-    if not found:
-        return src_uri, 1
-    article = found[0].article
-    if article.text.endswith(markdown):
-        return article.path, article.text.count("\n", 0, len(article.text) - len(markdown)) + 1
-    return article.path, article.body_line
-
-
-def _theme_fields(meta: dict) -> dict:
-    """What the theme may see of a writer's front matter (staging.theme_meta). The theme prints
-    the title and description unescaped (Jinja without autoescape): the title as HTML (heading,
-    navigation) through the allow-list like the page; the description inside an attribute
-    (<meta name="description" content="…">), so its quotes as entities."""
-    shown = staging.theme_meta(meta)
-    if isinstance(shown.get("title"), str):
-        shown["title"] = sanitise(shown["title"])
-    if isinstance(shown.get("description"), str):
-        shown["description"] = shown["description"].replace('"', "&quot;")
-    return shown
-
-
-def _section_rank(item, order: list[str]) -> int:
-    """Where a top-level nav item goes: the home page first, then the sections in `order` (by
-    their folder), then the rest."""
-    uri = getattr(getattr(item, "file", None), "src_uri", None)
-    if uri is not None:
-        return -1 if uri == "index.md" else len(order)
-    uris = [page.file.src_uri for page in _pages_under(item)]
-    folders = {uri.split("/", 1)[0] for uri in uris if "/" in uri}
-    ranks = [order.index(folder) for folder in folders if folder in order]
-    return min(ranks) if ranks else len(order)
-
-
-def _pages_under(item):
-    if getattr(item, "file", None) is not None:
-        yield item
-    for child in getattr(item, "children", None) or []:
-        yield from _pages_under(child)
-
-
-def _order_handbook(items, rank: dict[str, int]) -> None:
-    """Generated handbook pages in the handbook's reading order; handwritten ones after them, as
-    they were."""
-    for item in items:
-        if not isinstance(item, Section):
-            continue
-        uris = [
-            getattr(getattr(c, "file", None), "src_uri", None) or _section_index(c)
-            for c in item.children
-        ]
-        if any(uri in rank for uri in uris):
-            ranked = sorted(
-                zip(uris, item.children, strict=True),  # `uris`: one per child
-                key=lambda pair: rank.get(pair[0], len(rank)),
-            )  # stable
-            item.children = [child for _, child in ranked]
-        _order_handbook(item.children, rank)
-
-
-def _section_index(section) -> str | None:
-    """The index page of a nav section (org/index.md for the org section), to place the section."""
-    for child in getattr(section, "children", None) or []:
-        uri = getattr(getattr(child, "file", None), "src_uri", "")
-        if uri.endswith("/index.md"):
-            return uri
-    return None
+def _escape_for_theme(meta: dict) -> None:
+    """The theme prints the title and description unescaped (Jinja without autoescape): the
+    title as HTML (heading, navigation) through the allow-list like the page; the description
+    inside an attribute (<meta name="description" content="…">), so its quotes as entities."""
+    if isinstance(meta.get("title"), str):
+        meta["title"] = sanitise(meta["title"])
+    if isinstance(meta.get("description"), str):
+        meta["description"] = meta["description"].replace('"', "&quot;")
 
 
 def _banner(entry: Entry, decision: Decision, project: Project) -> str:
