@@ -118,13 +118,17 @@ def test_a_passage_running_over_lines_is_read_in_order(tmp_path):
 
 
 def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
+    from mkdocs.structure.files import File
+    from smilepress import staging
     from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
 
     original = SmilePressPlugin.on_files
 
     def leaky_on_files(self, files, config):  # a bug: the handbook's pages go into every profile
         files = original(self, files, config)
-        self._add_generated_pages(files, config)
+        _, pages, _, _ = staging.generated_pages(self.project, set())
+        for uri, markdown in pages.items():
+            files.append(File.generated(config, uri, content=markdown))
         return files
 
     monkeypatch.setattr(SmilePressPlugin, "on_files", leaky_on_files)
