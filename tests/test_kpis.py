@@ -154,7 +154,7 @@ def test_the_monthly_report_carries_budget_execution_and_the_narrative(factory):
     assert main(["build", "--profile", "internal"]) == 0
     report = (factory.root / "site/internal/reports/2026-11/index.html").read_text(encoding="utf-8")
     assert "预算执行" in report and "超过 ±10%" in report and "分析与建议" in report
-    assert "计划与实际（2026-Q4 计划）" in report and "咨询→成交" in report
+    assert "计划与实际（2026 年第四季度计划）" in report and "咨询→成交" in report
     assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(
         encoding="utf-8"
     )
