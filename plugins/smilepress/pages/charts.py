@@ -140,7 +140,7 @@ def svg_line(
         for t, label in zip(ticks, tick_labels, strict=True)
     )
     caption = f'<text x="0" y="{FONT}">单位：{html.escape(unit or "（无）")}</text>'
-    every = max(1, math.ceil((month_w + 6) / step)) if step else 1
+    every = max(1, math.ceil((month_w + 3) / step)) if step else 1
     labelled = [k for k in range(len(points)) if (len(points) - 1 - k) % every == 0]
     months, year = [], ""
     for k in labelled:
@@ -155,14 +155,15 @@ def svg_line(
                 f'<text x="{x(k):.1f}" y="{HEIGHT - 4}" text-anchor="middle">{year}年</text>'
             )
     goal = ""
-    if target is not None:
-        gy = y(target)
-        label_y = gy - 5 if gy - top > FONT + 4 else gy + FONT + 2
+    if target is not None:  # the dashed line, and its key beside the unit (never under the line)
+        gy, label = y(target), f"目标 {html.escape(fmt(target))}"
+        key_x = WIDTH - text_width(label) - 4
         goal = (
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="{GOAL}" '
             f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-            f'<text x="{WIDTH - right}" y="{label_y:.1f}" text-anchor="end" fill="{GOAL}">'
-            f"目标 {html.escape(fmt(target))}</text>"
+            f'<line x1="{key_x - 28:.1f}" x2="{key_x - 6:.1f}" y1="{FONT * 0.65:.1f}" '
+            f'y2="{FONT * 0.65:.1f}" stroke="{GOAL}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+            f'<text x="{WIDTH - 4}" y="{FONT}" text-anchor="end" fill="{GOAL}">{label}</text>'
         )
     xy = [None if v is None else (x(k), y(v)) for k, (_, v) in enumerate(points)]
     d, _alone = subpaths(xy)
