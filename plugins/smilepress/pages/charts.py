@@ -86,6 +86,37 @@ def _month_label(month: str) -> str:
     return f"{int(month[5:7])}月"
 
 
+def _years(points: Sequence[Point], x: Callable[[int], float], step: float) -> str:
+    """The year row under the months: each year starts at the boundary before its first month (a
+    short tick marks it); the first year ends at the boundary after its last month, so a lone
+    December before a new year is still named."""
+    runs: list[tuple[str, int, int]] = []  # (year, first index, last index)
+    for k, (month, _) in enumerate(points):
+        if runs and runs[-1][0] == month[:4]:
+            runs[-1] = (runs[-1][0], runs[-1][1], k)
+        else:
+            runs.append((month[:4], k, k))
+    out, base = [], HEIGHT - 4
+    for i, (year, first, last) in enumerate(runs):
+        label = f"{year}年"
+        if i == 0 and len(runs) > 1:
+            edge = x(last) + step / 2
+            at = max(edge - 4, text_width(label))
+            out.append(f'<text x="{at:.1f}" y="{base}" text-anchor="end">{label}</text>')
+            continue
+        edge = (
+            x(first) - step / 2 if i else x(first) - text_width(_month_label(points[first][0])) / 2
+        )
+        at = min(max(edge + 4, 0.0), WIDTH - text_width(label))
+        out.append(f'<text x="{at:.1f}" y="{base}">{label}</text>')
+        if i:
+            out.append(
+                f'<line x1="{edge:.1f}" x2="{edge:.1f}" y1="{HEIGHT - 2 * FONT - 8}" '
+                f'y2="{HEIGHT}" stroke="{GRID}"/>'
+            )
+    return "".join(out)
+
+
 def _summary(points: Sequence[Point], fmt: Format, target: float | None) -> str:
     """What the chart shows, in words: its name for screen readers."""
     known = [(m, v) for m, v in points if v is not None]
@@ -142,18 +173,12 @@ def svg_line(
     caption = f'<text x="0" y="{FONT}">单位：{html.escape(unit or "（无）")}</text>'
     every = max(1, math.ceil((month_w + 3) / step)) if step else 1
     labelled = [k for k in range(len(points)) if (len(points) - 1 - k) % every == 0]
-    months, year = [], ""
-    for k in labelled:
-        month = points[k][0]
-        months.append(
-            f'<text x="{x(k):.1f}" y="{HEIGHT - FONT - 10}" text-anchor="middle">'
-            f"{_month_label(month)}</text>"
-        )
-        if month[:4] != year:
-            year = month[:4]
-            months.append(
-                f'<text x="{x(k):.1f}" y="{HEIGHT - 4}" text-anchor="middle">{year}年</text>'
-            )
+    months = [
+        f'<text x="{x(k):.1f}" y="{HEIGHT - FONT - 10}" text-anchor="middle">'
+        f"{_month_label(points[k][0])}</text>"
+        for k in labelled
+    ]
+    years = _years(points, x, step)
     goal = ""
     if target is not None:  # the dashed line, and its key beside the unit (never under the line)
         gy, label = y(target), f"目标 {html.escape(fmt(target))}"
@@ -178,7 +203,7 @@ def svg_line(
         f'<svg class="smilepress-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{html.escape(name)}：{html.escape(_summary(points, fmt, target))}" '
         f'font-size="{FONT}" fill="{MUTED}" xmlns="http://www.w3.org/2000/svg">'
-        f"{caption}{grid}{goal}{line}{dots}{''.join(months)}</svg>"
+        f"{caption}{grid}{goal}{line}{dots}{''.join(months)}{years}</svg>"
     )
 
 

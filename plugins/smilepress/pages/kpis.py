@@ -73,15 +73,15 @@ def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
             series(k, metrics, recent), name=f"{k.name}近 {len(recent)} 个月走势", fmt=k.format
         )
         rows.append(
-            f"| [{k.name}]({k.id}.md) | {k.group} | {k.format(now)}{trend} | {k.format(prev)} | "
-            f"{k.format(k.target)} | {_status(k, now)} | {spark} |"
+            f"| [{k.name}]({k.id}.md) | {k.format(now)}{trend} | {spark} | {k.format(k.target)} | "
+            f"{_status(k, now)} | {k.format(prev)} | {k.group} |"
         )
         out[f"kpi/{k.id}.md"] = _kpi_page(k, metrics, months, latest)
     out["kpi/index.md"] = (
         f"# 指标看板（{latest}）\n\n"
         "数据来自每月运营数据（各推广渠道和客服系统导出的月度汇总）；"
         "点指标名称可看它的公式、各月走势和各渠道数值。\n\n"
-        f"| 指标 | 负责 | {latest} | {before or '上月'} | 目标 | 状态 | 近 {len(recent)} 个月 |\n"
+        f"| 指标 | {latest} | 近 {len(recent)} 个月 | 目标 | 状态 | {before or '上月'} | 负责 |\n"
         "|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n\n"
