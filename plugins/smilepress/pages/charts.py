@@ -191,7 +191,7 @@ def svg_line(
             f'<text x="{WIDTH - 4}" y="{FONT}" text-anchor="end" fill="{GOAL}">{label}</text>'
         )
     xy = [None if v is None else (x(k), y(v)) for k, (_, v) in enumerate(points)]
-    d, _alone = subpaths(xy)
+    d = subpaths(xy)[0]  # every value gets a dot below, so lone values need nothing more
     line = f'<path d="{d}" fill="none" stroke="{LINE}" stroke-width="2.5"/>' if d else ""
     dots = "".join(
         f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="4" fill="{LINE}">'
