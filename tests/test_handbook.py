@@ -245,7 +245,24 @@ def test_a_chapter_without_a_policy_file_is_named(factory):
             "未知的考核维度 '业绩'",
         ),
         ("organization.yml", "kind: group", "kind: team", "kind 的值 'team' 无效"),
-        ("finance.yml", "- {up_to: 2000, ", "- {up_to: 50000, ", "报销审批额度应从小到大排列"),
+        (  # approval bands: an overlap, a gap and an open top are each named at their line
+            "finance.yml",
+            "- {up_to: 2000, ",
+            "- {up_to: 5000, ",
+            "报销审批第 1 档和第 2 档重叠：2,000 元以上至 5,000 元同时属于两档",
+        ),
+        (
+            "finance.yml",
+            "- {over: 2000, up_to: 20000, ",
+            "- {over: 3000, up_to: 20000, ",
+            "报销审批第 1 档和第 2 档之间有空档：2,000 元以上至 3,000 元的报销没有人审批",
+        ),
+        (
+            "finance.yml",
+            "- {over: 20000, approvers",
+            "- {over: 20000, up_to: 50000, approvers",
+            "报销审批最后一档不应写 up_to：超过 50,000 元的报销没有人审批",
+        ),
         (
             "security.yml",
             "who: [dentist, compliance]",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def test_the_monthly_report_carries_budget_execution_and_the_narrative(factory):
     assert main(["build", "--profile", "internal"]) == 0
     report = (factory.root / "site/internal/reports/2026-11/index.html").read_text(encoding="utf-8")
     assert "预算执行" in report and "超过 ±10%" in report and "分析与建议" in report
-    assert "计划与实际（2026-Q4 计划）" in report and "咨询→成交" in report
+    assert "计划与实际（2026 年第四季度计划）" in report and "咨询→成交" in report
     assert "目标与实际" in (factory.root / "site/internal/plans/2026-Q4/index.html").read_text(
         encoding="utf-8"
     )
@@ -185,3 +186,116 @@ def test_a_kpis_file_that_is_not_a_list_is_named(tmp_path):
     assert indicators == [] and [(p.path, p.line, p.message) for p in problems] == [
         ("policies/kpis.yml", 2, "kpis 应该是指标的列表")
     ]
+
+
+# -- like periods, formulas in Chinese, charts on the pages ---------------------------------------
+
+
+def _yaml(rel: str) -> dict:
+    import yaml
+
+    return yaml.safe_load((REPO / rel).read_text(encoding="utf-8"))
+
+
+def _month_sum(month: str, field: str) -> float:
+    return sum(n.get(field, 0) for n in _yaml(f"data/metrics/{month}.yml")["channels"].values())
+
+
+def _internal():
+    from smilepress.pages.kpis import internal_pages
+
+    out, problems = internal_pages(REPO)
+    assert not problems, [str(p) for p in problems]
+    return out
+
+
+def test_the_monthly_report_compares_a_month_with_its_share_of_the_quarter_goal():
+    plan = _yaml("data/plans/2026-Q4.yml")
+    goal = plan["goals"]["deals"]  # a count: the quarter's 600 单 is 200 单 a month
+    month, so_far = (
+        _month_sum("2026-11", "deals"),
+        [_month_sum(m, "deals") for m in ("2026-10", "2026-11")],
+    )
+    report = _internal()["reports/2026-11.md"]
+    row = next(line for line in report.splitlines() if line.startswith("| 成交数 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == f"{goal / 3:,.0f}单"  # 本月目标
+    assert cells[2].startswith(f"{month:,.0f}单 ")  # 本月实际
+    assert cells[3] == f"{goal * 2 / 3:,.0f}单"  # 累计目标: two of the quarter's three months
+    assert cells[4].startswith(f"{sum(so_far):,.0f}单 ")
+    assert cells[5] == f"{goal:,.0f}单"
+    assert "2026-10 至 2026-11，共 2 个月" in report
+    assert f"（{goal:,.0f}单 ÷ 3）" in report  # the split is said in words
+    # A ratio keeps its goal for a month and the quarter alike: 点击率 2.6% both ways.
+    ctr = next(line for line in report.splitlines() if line.startswith("| 点击率 |"))
+    assert ctr.count(f"{plan['goals']['ctr']:.1f}%") == 3
+
+
+def test_budget_execution_compares_the_same_months_and_shows_the_full_year_apart():
+    promotion = _yaml("data/budget/2026.yml")["categories"]["推广费用"]
+    measured = sorted(
+        m for m in promotion if (REPO / f"data/metrics/{m}.yml").exists()
+    )  # months with spending data
+    assert len(measured) == 11 and len(promotion) == 12  # the sample: December not yet spent
+    budget_so_far = sum(promotion[m] for m in measured)
+    spent = sum(_month_sum(m, "spend") for m in measured)
+    page = _internal()["plans/budget.md"]
+    assert (
+        f"| 推广费用 | {budget_so_far:,.0f} | {spent:,.0f} | {100 * spent / budget_so_far:.0f}% | "
+        f"{sum(promotion.values()):,.0f} |" in page
+    )
+    assert "2026-01 至 2026-11，共 11 个月" in page
+    report = _internal()["reports/2026-11.md"]
+    assert f"同期预算 {budget_so_far:,.0f} 元，实际消费 {spent:,.0f} 元" in report
+    assert f"全年预算 {sum(promotion.values()):,.0f} 元" in report
+    nov = _month_sum("2026-11", "spend")
+    assert f"预算 {promotion['2026-11']:,.0f} 元，实际消费 {nov:,.0f} 元" in report
+
+
+def test_the_plan_page_sets_the_months_with_data_against_their_share_of_the_goal():
+    plan = _yaml("data/plans/2026-Q4.yml")
+    spent = sum(
+        _yaml(f"data/metrics/{m}.yml")["channels"]["抖音"]["spend"] for m in ("2026-10", "2026-11")
+    )
+    page = _internal()["plans/2026-Q4.md"]
+    share = plan["budget"]["抖音"] * 2 / 3
+    assert f"| 抖音 | {plan['budget']['抖音']:,.0f} | {share:,.0f} | {spent:,.0f} |" in page
+    assert f"| 成交数 | {plan['goals']['deals']:,.0f}单 | 400单 |" in page
+
+
+def test_formulas_are_in_chinese_and_staff_pages_name_no_folders():
+    out = _internal()
+    assert "- 公式：点击 ÷ 展现 × 100%\n" in out["kpi/ctr.md"]
+    assert "- 公式：收入 ÷ 消费\n" in out["kpi/roi.md"]
+    assert "- 公式：按时解决的投诉数 ÷ 投诉数 × 100%\n" in out["kpi/complaint-sla.md"]
+    for uri, text in out.items():
+        prose = re.sub(r"<svg.*?</svg>", "", text)  # the charts' xmlns is not prose
+        assert not re.search(r"data/|policies/|\.yml|clicks|impressions", prose), uri
+    tree, _ = parse_formula("(clicks + deals) / (impressions - spend) * 100", "x", "k.yml", 1)
+    from smilepress.model.kpis import _formula_text
+
+    assert _formula_text(tree.body) == "（点击 + 成交） ÷ （展现 − 消费） × 100"
+
+
+def test_the_dashboard_has_a_trend_per_indicator_and_counts_print_as_integers():
+    out = _internal()
+    indicators, _ = load_kpis(REPO)
+    board = out["kpi/index.md"]
+    assert board.count('<svg class="smilepress-sparkline"') == len(indicators)
+    assert "| [成交数](deals.md) | 215单 ↑ |" in board  # not 215.0单
+    assert "191单" in out["kpi/deals.md"] and "191.0" not in out["kpi/deals.md"]
+
+
+def test_a_missing_month_is_a_gap_on_the_chart_not_a_bridge(tmp_path):
+    shutil.copytree(REPO / "policies", tmp_path / "policies")
+    (tmp_path / "data/metrics").mkdir(parents=True)
+    for month, deals in (("2026-01", 10), ("2026-02", 12), ("2026-04", 14), ("2026-05", 9)):
+        (tmp_path / f"data/metrics/{month}.yml").write_text(
+            f"month: {month}\nchannels:\n  抖音: {{consultations: 50, deals: {deals}}}\n",
+            encoding="utf-8",
+        )
+    indicators, _ = load_kpis(tmp_path)
+    page = pages(indicators, load_metrics(tmp_path))["kpi/deals.md"]
+    (d,) = re.findall(r'<path d="([^"]+)"', page)
+    assert d.count("M") == 2 and "2026-03 无数据" in page  # January–February, April–May
+    assert "| 2026-03 | — |" in page

@@ -37,7 +37,15 @@ FIELD_NAMES = {
 }
 # Customer service, department-wide (`service:` in a month's file).
 SERVICE_FIELDS = ("handled", "first_response_minutes", "complaints", "complaints_resolved_in_sla")
+SERVICE_NAMES = {
+    "handled": "接待量",
+    "first_response_minutes": "首次响应时间（分钟）",
+    "complaints": "投诉数",
+    "complaints_resolved_in_sla": "按时解决的投诉数",
+}
 FORMULA_FIELDS = FIELDS + SERVICE_FIELDS
+# Numbers that add up over channels and months (a median such as first_response_minutes does not).
+COUNTS = frozenset(FIELDS) | {"handled", "complaints", "complaints_resolved_in_sla"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _OPS = {
     ast.Add: lambda a, b: a + b,
@@ -67,14 +75,76 @@ class Kpi:
         except (ZeroDivisionError, KeyError):
             return None
 
-    def status(self, value: float | None) -> str:
+    @property
+    def additive(self) -> bool:
+        """True for a count (a field or a sum of fields that add up, e.g. deals): a quarter's goal
+        splits into months and months add up to the quarter. A ratio, a percentage or a median
+        has the same goal for a month and a quarter."""
+        return self.scale == 1.0 and _sum_of_counts(self.tree.body)
+
+    def format(self, value: float | None) -> str:
+        """The value as staff read it: a count as an integer, a percentage with one decimal,
+        other numbers with one decimal below 100 and none above."""
+        if value is None:
+            return "—"
+        if self.additive or abs(value) >= 100 and self.scale == 1.0:
+            return f"{value:,.0f}{self.unit}"
+        return f"{value:.1f}{self.unit}"
+
+    def formula_text(self) -> str:
+        """The formula in Chinese, with the metrics' Chinese names (点击 ÷ 展现 × 100%)."""
+        text = _formula_text(self.tree.body)
+        return f"{text} × 100%" if self.scale == 100 else text
+
+    def status(self, value: float | None, target: float | None = None) -> str:
+        """达标 / 接近 (within 10%) / 未达标 against `target` (the indicator's own by default)."""
         if value is None:
             return "无数据"
-        good = value >= self.target if self.direction == "higher" else value <= self.target
-        near = (
-            value >= self.target * 0.9 if self.direction == "higher" else value <= self.target * 1.1
-        )
+        goal = self.target if target is None else target
+        good = value >= goal if self.direction == "higher" else value <= goal
+        near = value >= goal * 0.9 if self.direction == "higher" else value <= goal * 1.1
         return "达标" if good else "接近" if near else "未达标"
+
+
+def _sum_of_counts(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _sum_of_counts(node.left) and _sum_of_counts(node.right)
+    return isinstance(node, ast.Name) and node.id in COUNTS
+
+
+_SYMBOLS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
+
+
+def _formula_text(node: ast.AST) -> str:
+    """A parsed formula in words: names in Chinese, × ÷ for * /, brackets only where needed."""
+    if isinstance(node, ast.BinOp):
+        op = type(node.op)
+
+        def side(child: ast.AST, right: bool) -> str:
+            text = _formula_text(child)
+            if isinstance(child, ast.BinOp):
+                inner = _PRECEDENCE[type(child.op)]
+                if (
+                    inner < _PRECEDENCE[op]
+                    or right
+                    and inner == _PRECEDENCE[op]
+                    and op
+                    in (
+                        ast.Sub,
+                        ast.Div,
+                    )
+                ):
+                    return f"（{text}）"
+            return text
+
+        return f"{side(node.left, False)} {_SYMBOLS[op]} {side(node.right, True)}"
+    if isinstance(node, ast.UnaryOp):
+        inner = _formula_text(node.operand)
+        return f"−（{inner}）" if isinstance(node.operand, ast.BinOp) else f"−{inner}"
+    if isinstance(node, ast.Name):
+        return SERVICE_NAMES.get(node.id) or FIELD_NAMES[node.id].removesuffix("（元）")
+    return f"{node.value:g}"
 
 
 def _evaluate(node: ast.AST, numbers: dict[str, float]) -> float:

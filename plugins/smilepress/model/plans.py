@@ -24,6 +24,18 @@ class Plan:
     schedule: tuple[tuple[str, str], ...]
 
 
+_QUARTERS = "一二三四"
+
+
+def period_title(period: str) -> str:
+    """A plan's period as staff say it: 2026 年、2026 年第四季度、2026 年 11 月."""
+    m = _PERIOD.match(period)
+    year, month, quarter = m.group(1), m.group(2), m.group(3)
+    if month:
+        return f"{year} 年 {int(month)} 月"
+    return f"{year} 年第{_QUARTERS[int(quarter) - 1]}季度" if quarter else f"{year} 年"
+
+
 def _months_of(period: str) -> tuple[str, ...]:
     m = _PERIOD.match(period)
     year, month, quarter = m.group(1), m.group(2), m.group(3)

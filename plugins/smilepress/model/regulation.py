@@ -614,6 +614,54 @@ class _References:
                 "负责角色",
             )
 
+    def approval_bands(self, limits: list[dict]) -> None:
+        """finance.yml's approval limits: each band covers claims above `over` (the first from 0)
+        up to and including `up_to`, the last has no `up_to`; together they cover every amount
+        exactly once, so no band may overlap the one before or leave a gap after it."""
+        r, bound = self.readers["finance.yml"], 0.0  # bound: where the bands so far end
+        for k, lim in enumerate(limits):
+            where = ("reimbursement", "limits", k)
+            low, high = lim.get("over", 0 if k == 0 else None), lim.get("up_to")
+            start = _yuan(bound)
+            fix = f"写 over: {_yuan(bound, commas=False)}（上一档的 up_to），即“{start} 元以上”"
+            if low is None:
+                r.fail(where, f"报销审批第 {k + 1} 档没有写从多少元以上（over）", fix)
+            elif k == 0 and low != 0:
+                r.fail(
+                    (*where, "over"),
+                    f"报销审批第 1 档应从 0 元起：0–{_yuan(low)} 元的报销没有人审批",
+                    "第一档不写 over",
+                )
+            elif low < bound:
+                r.fail(
+                    (*where, "over"),
+                    f"报销审批第 {k} 档和第 {k + 1} 档重叠：{_yuan(low)} 元以上至 {start} 元"
+                    "同时属于两档",
+                    fix,
+                )
+            elif low > bound:
+                r.fail(
+                    (*where, "over"),
+                    f"报销审批第 {k} 档和第 {k + 1} 档之间有空档：{start} 元以上至 "
+                    f"{_yuan(low)} 元的报销没有人审批",
+                    fix,
+                )
+            if high is None and k < len(limits) - 1:
+                r.fail(where, f"报销审批只有最后一档可以不写 up_to（第 {k + 1} 档没写）")
+                return
+            if high is not None and low is not None and high <= low:
+                r.fail(
+                    (*where, "up_to"), f"报销审批第 {k + 1} 档的 up_to 应大于 over（{_yuan(low)}）"
+                )
+            if high is None:
+                return
+            bound = high
+        r.fail(
+            ("reimbursement", "limits", len(limits) - 1, "up_to"),
+            f"报销审批最后一档不应写 up_to：超过 {_yuan(bound)} 元的报销没有人审批",
+            "删除最后一档的 up_to，或再加一档只写 over 和 approvers",
+        )
+
     def finance_and_security(self, units) -> None:
         finance = self.reg.data.get("finance.yml")
         if finance is not None:
@@ -651,15 +699,7 @@ class _References:
                     "负责角色",
                 )
             limits = finance["reimbursement"]["limits"]
-            bounds = [lim.get("up_to") for lim in limits]
-            if None in bounds[:-1] or bounds != sorted(b for b in bounds if b is not None) + (
-                [None] if bounds[-1] is None else []
-            ):
-                self.readers["finance.yml"].fail(
-                    ("reimbursement", "limits"),
-                    "报销审批额度应从小到大排列，只有最后一档可以不写 up_to",
-                    "例如 up_to: 2000、up_to: 20000，最后一档只写 approvers",
-                )
+            self.approval_bands(limits)
             for k, lim in enumerate(limits):
                 for a, who in enumerate(lim["approvers"]):
                     self.known(
@@ -686,3 +726,9 @@ class _References:
                     ("incidents", "steps", k, "owner"),
                     "负责角色",
                 )
+
+
+def _yuan(amount: float, commas: bool = True) -> str:
+    """An amount of 元 without exponent or needless decimals: 20,000 or 1,999.5."""
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return text if commas else text.replace(",", "")

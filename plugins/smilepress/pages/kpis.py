@@ -10,93 +10,157 @@ from pathlib import Path
 from ..errors import Problem
 from ..load.files import read_text
 from ..model.kpis import FIELD_NAMES, FIELDS, Kpi, Metrics, load_kpis, load_metrics
-from ..model.plans import Plan, load_plans
-from .charts import svg_line
+from ..model.plans import Plan, load_plans, period_title
+from .charts import svg_line, svg_sparkline
 
-
-def _fmt(value: float | None, kpi: Kpi) -> str:
-    if value is None:
-        return "—"
-    return (
-        f"{value:.1f}{kpi.unit}"
-        if kpi.scale != 1.0 or abs(value) < 100
-        else f"{value:,.0f}{kpi.unit}"
-    )
-
-
+PROMOTION = "推广费用"  # the budget category the channels' `spend` is measured against
+VARIANCE = 0.10  # budget execution off by more than this share is called out (finance.yml)
 _STATUS_CLASS = {"达标": "ok", "接近": "near", "未达标": "miss", "无数据": "none"}
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` (YYYY-MM), so that a month without a file is a gap."""
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def series(k: Kpi, metrics: Metrics, months: list[str]) -> list[tuple[str, float | None]]:
+    """The indicator month by month; None for a month without numbers or where it is undefined."""
+    return [(m, k.value(metrics.total(m)) if m in metrics.months else None) for m in months]
+
+
+def _status(k: Kpi, value: float | None, target: float | None = None) -> str:
+    status = k.status(value, target)
+    return f'<span class="kpi-{_STATUS_CLASS[status]}">{status}</span>'
+
+
+def _span(months: list[str]) -> str:
+    """Months as staff say them: 2026-10 至 2026-11，共 2 个月."""
+    if not months:
+        return "尚无数据"
+    if len(months) == 1:
+        return months[0]
+    return f"{months[0]} 至 {months[-1]}，共 {len(months)} 个月"
 
 
 def pages(kpis: list[Kpi], metrics: Metrics) -> dict[str, str]:
     """src_uri -> Markdown of the KPI dashboard, a page per KPI and a monthly report per month."""
-    months = sorted(metrics.months)
-    if not kpis or not months:
+    if not kpis or not metrics.months:
         return {}
-    latest, before = months[-1], (months[-2] if len(months) > 1 else None)
+    months = months_between(min(metrics.months), max(metrics.months))
+    latest = months[-1]
+    before = months[-2] if len(months) > 1 else None
+    recent = months[-12:]
     out: dict[str, str] = {}
     rows = []
     for k in kpis:
         now = k.value(metrics.total(latest))
-        prev = k.value(metrics.total(before)) if before else None
+        prev = k.value(metrics.total(before)) if before in metrics.months else None
         trend = (
-            "—"
+            ""
             if now is None or prev is None
-            else "↑"
+            else " ↑"
             if now > prev
-            else "↓"
+            else " ↓"
             if now < prev
-            else "→"
+            else " →"
+        )
+        spark = svg_sparkline(
+            series(k, metrics, recent), name=f"{k.name}近 {len(recent)} 个月走势", fmt=k.format
         )
         rows.append(
-            f"| [{k.name}]({k.id}.md) | {k.group} | {_fmt(now, k)} {trend} | {_fmt(prev, k)} | "
-            f'{k.target:g}{k.unit} | <span class="kpi-{_STATUS_CLASS[k.status(now)]}">'
-            f"{k.status(now)}</span> |"
+            f"| [{k.name}]({k.id}.md) | {k.format(now)}{trend} | {spark} | {k.format(k.target)} | "
+            f"{_status(k, now)} | {k.format(prev)} | {k.group} |"
         )
-        series = [(m, k.value(metrics.total(m))) for m in months]
-        channels = sorted({c for m in months for c in metrics.months[m]})
-        by_channel = "\n".join(
-            f"| {c} | {_fmt(k.value(metrics.months[latest].get(c, {})), k)} |" for c in channels
-        )
-        out[f"kpi/{k.id}.md"] = (
-            f"# {k.name}\n\n- 负责：{k.group}\n- 公式：`{k.formula}`"
-            f"{'（百分比）' if k.scale == 100 else ''}\n"
-            f"- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
-            f"目标 {k.target:g}{k.unit}\n\n## 各月走势\n\n"
-            f"{svg_line(series, k.target, f'{k.name}各月走势')}\n\n"
-            f"## {latest} 各渠道\n\n| 渠道 | 数值 |\n|---|---|\n{by_channel}\n"
-        )
+        out[f"kpi/{k.id}.md"] = _kpi_page(k, metrics, months, latest)
     out["kpi/index.md"] = (
-        f"# 指标看板（{latest}）\n\n数据来自 data/metrics/，公式见 policies/kpis.yml。\n\n"
-        f"| 指标 | 负责 | {latest} | {before or '上月'} | 目标 | 状态 |\n"
-        "|---|---|---|---|---|---|\n"
+        f"# 指标看板（{latest}）\n\n"
+        "数据来自每月运营数据（各推广渠道和客服系统导出的月度汇总）；"
+        "点指标名称可看它的公式、各月走势和各渠道数值。\n\n"
+        f"| 指标 | {latest} | 近 {len(recent)} 个月 | 目标 | 状态 | {before or '上月'} | 负责 |\n"
+        "|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n\n"
-        + "\n".join(f"- [{m} 月度报告](../reports/{m}.md)" for m in reversed(months))
+        + "\n".join(
+            f"- [{m} 月度报告](../reports/{m}.md)" for m in reversed(months) if m in metrics.months
+        )
         + "\n"
     )
-    for m in months:
-        total = metrics.total(m)
-        funnel = " → ".join(f"{FIELD_NAMES[f]} {total[f]:,.0f}" for f in FIELDS[:6])
-        table = "\n".join(
-            f"| {c} | {n.get('impressions', 0):,.0f} | {n.get('clicks', 0):,.0f} | "
-            f"{100 * n.get('clicks', 0) / n['impressions'] if n.get('impressions') else 0:.2f}% | "
-            f"{n.get('consultations', 0):,.0f} | "
-            f"{100 * n.get('deals', 0) / n['consultations'] if n.get('consultations') else 0:.1f}"
-            "% | "
-            f"{n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
-            f"{n.get('revenue', 0) / n['spend'] if n.get('spend') else 0:.2f} |"
-            for c, n in sorted(metrics.months[m].items())
-        )
-        out[f"reports/{m}.md"] = (
-            f"# {m} 推广月度报告\n\n## 漏斗\n\n{funnel}\n\n## 渠道\n\n"
-            "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 咨询→成交 | 每次咨询成本（元） | ROI |\n"
-            "|---|---|---|---|---|---|---|---|\n"
-            f"{table}\n"
-        )
+    for m in metrics.months:
+        out[f"reports/{m}.md"] = _report(metrics, m)
     return out
 
 
-VARIANCE = 0.10  # budget execution off by more than this share is called out
+def _kpi_page(k: Kpi, metrics: Metrics, months: list[str], latest: str) -> str:
+    points = series(k, metrics, months)
+    channels = sorted({c for m in metrics.months for c in metrics.months[m]})
+    by_channel = "\n".join(
+        f"| {c} | {k.format(k.value(metrics.months[latest].get(c, {})))} |" for c in channels
+    )
+    by_month = "\n".join(f"| {m} | {k.format(v)} | {_status(k, v)} |" for m, v in reversed(points))
+    chart = svg_line(points, name=f"{k.name}各月走势", unit=k.unit, fmt=k.format, target=k.target)
+    return (
+        f"# {k.name}\n\n- 负责：{k.group}\n- 公式：{k.formula_text()}\n"
+        f"- 方向：{'越高越好' if k.direction == 'higher' else '越低越好'}，"
+        f"目标 {k.format(k.target)}\n\n## 各月走势\n\n{chart}\n\n"
+        f"## 各月数值\n\n| 月份 | 数值 | 状态 |\n|---|---|---|\n{by_month}\n\n"
+        f"## {latest} 各渠道\n\n| 渠道 | 数值 |\n|---|---|\n{by_channel}\n"
+    )
+
+
+def _report(metrics: Metrics, m: str) -> str:
+    total = metrics.total(m)
+    funnel = " → ".join(f"{FIELD_NAMES[f]} {total[f]:,.0f}" for f in FIELDS[:6])
+    table = "\n".join(
+        f"| {c} | {n.get('impressions', 0):,.0f} | {n.get('clicks', 0):,.0f} | "
+        f"{100 * n.get('clicks', 0) / n['impressions'] if n.get('impressions') else 0:.2f}% | "
+        f"{n.get('consultations', 0):,.0f} | "
+        f"{100 * n.get('deals', 0) / n['consultations'] if n.get('consultations') else 0:.1f}"
+        "% | "
+        f"{n.get('spend', 0) / n['consultations'] if n.get('consultations') else 0:,.0f} | "
+        f"{n.get('revenue', 0) / n['spend'] if n.get('spend') else 0:.2f} |"
+        for c, n in sorted(metrics.months[m].items())
+    )
+    return (
+        f"# {m} 推广月度报告\n\n## 漏斗\n\n{funnel}\n\n## 渠道\n\n"
+        "| 渠道 | 展现 | 点击 | 点击率 | 咨询 | 咨询→成交 | 每次咨询成本（元） | ROI |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        f"{table}\n"
+    )
+
+
+def _summed(metrics: Metrics, months: list[str]) -> dict[str, float]:
+    """The months' numbers added up (channels and the service counts alike)."""
+    out: dict[str, float] = {}
+    for m in months:
+        for f, n in metrics.total(m).items():
+            out[f] = out.get(f, 0.0) + n
+    return out
+
+
+def _goal_note(plan: Plan, goals: list[Kpi]) -> str:
+    """How a period's goal is set against part of the period, in words."""
+    counts = [k for k in goals if k.additive]
+    n = len(plan.months)
+    if not counts or n == 1:
+        return "比率类指标（如点击率）每月和全期都用同一个目标。\n"
+    example = counts[0]
+    goal = plan.goals[example.id]
+    return (
+        f"数量类指标（{'、'.join(k.name for k in counts)}）的目标是全期 {n} 个月的合计，"
+        f"按月平均分摊：例如{example.name}每月 {example.format(goal / n)}"
+        f"（{example.format(goal)} ÷ {n}），几个月的目标就是几个月分摊之和；"
+        "比率类指标（如点击率）每月和全期都用同一个目标。\n"
+    )
+
+
+def _share(k: Kpi, goal: float, months: int, of: int) -> float:
+    """The goal for `months` of a period of `of` months: a count's share, a ratio's same goal."""
+    return goal * months / of if k.additive else goal
 
 
 def plan_pages(
@@ -106,99 +170,165 @@ def plan_pages(
     out = {}
     by_id = {k.id: k for k in kpis_}
     for plan in plans:
-        known = [m for m in plan.months if m in metrics.months]
-        total = {f: sum(metrics.total(m)[f] for m in known) for f in FIELDS}
-        goals = "\n".join(
-            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | "
-            f"{_fmt(by_id[k].value(total) if known else None, by_id[k])} |"
-            for k, t in plan.goals.items()
-        )
-        spend = {
-            c: sum(metrics.months[m].get(c, {}).get("spend", 0) for m in known) for c in plan.budget
-        }
-        money = "\n".join(
-            f"| {c} | {a:,.0f} | {spend[c]:,.0f} | {100 * spend[c] / a if a else 0:.0f}% |"
-            for c, a in plan.budget.items()
-        )
-        steps = "\n".join(f"- {d}：{what}" for d, what in plan.schedule) or "（无）"
-        out[f"plans/{plan.period}.md"] = (
-            f"# 推广计划 {plan.period}\n\n覆盖月份：{plan.months[0]} 至 {plan.months[-1]}"
-            f"（已有数据 {len(known)} 个月）\n\n## 目标与实际\n\n"
-            "| 指标 | 目标 | 实际 |\n|---|---|---|\n"
-            f"{goals}\n\n## 渠道预算与消费\n\n"
-            "| 渠道 | 预算（元） | 已消费（元） | 执行率 |\n|---|---|---|---|\n"
-            f"{money}\n\n## 内容主题\n\n"
-            + ("、".join(plan.themes) or "（无）")
-            + f"\n\n## 日程\n\n{steps}\n"
-        )
+        out[f"plans/{plan.period}.md"] = _plan_page(plan, by_id, metrics)
     if budget:
-        months = sorted({m for by_month in budget.values() for m in by_month})
-        rows = []
-        for category, by_month in sorted(budget.items()):
-            rows.append(
-                f"| {category} | "
-                + " | ".join(f"{by_month.get(m, 0):,.0f}" for m in months)
-                + f" | {sum(by_month.values()):,.0f} |"
-            )
-        actual = [
-            sum(
-                metrics.months.get(m, {}).get(c, {}).get("spend", 0)
-                for c in metrics.months.get(m, {})
-            )
-            for m in months
-        ]
-        rows.append(
-            "| 推广实际消费 | "
-            + " | ".join(f"{a:,.0f}" for a in actual)
-            + f" | {sum(actual):,.0f} |"
-        )
-        out["plans/budget.md"] = (
-            "# 年度预算与执行\n\n| 类别 | "
-            + " | ".join(months)
-            + " | 合计 |\n|---|"
-            + "---|" * (len(months) + 1)
-            + "\n"
-            + "\n".join(rows)
-            + "\n"
-        )
+        out["plans/budget.md"] = _budget_page(metrics, budget)
     return out
 
 
-def budget_execution(
-    metrics: Metrics, budget: dict[str, dict[str, float]], month: str, category: str = "推广费用"
-) -> str:
-    """The month's promotion budget against what the channels spent, with a variance call-out."""
-    planned = budget.get(category, {}).get(month)
-    if planned is None:
-        return ""
-    spent = sum(n.get("spend", 0) for n in metrics.months.get(month, {}).values())
-    variance = (spent - planned) / planned if planned else 0.0
-    flag = (
-        f"**偏差 {variance:+.0%}，超过 ±{VARIANCE:.0%}，请说明原因**"
-        if abs(variance) > VARIANCE
-        else f"偏差 {variance:+.0%}"
+def _plan_page(plan: Plan, by_id: dict[str, Kpi], metrics: Metrics) -> str:
+    n = len(plan.months)
+    known = [m for m in plan.months if m in metrics.months]
+    total = _summed(metrics, known)
+    goals = [by_id[k] for k in plan.goals if k in by_id]
+    rows = []
+    for k in goals:
+        goal = plan.goals[k.id]
+        actual = k.value(total) if known else None
+        so_far = _share(k, goal, len(known), n)
+        rows.append(
+            f"| {k.name} | {k.format(goal)} | {k.format(so_far) if known else '—'} | "
+            f"{k.format(actual)} | {_status(k, actual, so_far)} |"
+        )
+    spend = {
+        c: sum(metrics.months[m].get(c, {}).get("spend", 0) for m in known) for c in plan.budget
+    }
+    money = "\n".join(
+        f"| {c} | {a:,.0f} | {a * len(known) / n:,.0f} | {spend[c]:,.0f} | "
+        f"{_rate(spend[c], a * len(known) / n)} |"
+        for c, a in plan.budget.items()
+    )
+    steps = "\n".join(f"- {d}：{what}" for d, what in plan.schedule) or "（无）"
+    return (
+        f"# 推广计划：{period_title(plan.period)}\n\n"
+        f"覆盖月份：{plan.months[0]} 至 {plan.months[-1]}，共 {n} 个月；"
+        f"已有数据的月份：{_span(known)}。实际与同一段时间的目标相比。\n\n"
+        "## 目标与实际\n\n"
+        f"| 指标 | 全期目标 | 已有数据月份的目标 | 已有数据月份的实际 | 状态 |\n"
+        "|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + _goal_note(plan, goals)
+        + "\n## 渠道预算与消费\n\n"
+        "| 渠道 | 全期预算（元） | 已有数据月份的预算（元） | 同期消费（元） | 执行率 |\n"
+        f"|---|---|---|---|---|\n{money}\n\n"
+        f"渠道预算按月平均分摊：已有数据 {len(known)} 个月的预算 = "
+        f"全期预算 × {len(known)} ÷ {n}。\n"
+        "\n## 内容主题\n\n" + ("、".join(plan.themes) or "（无）") + f"\n\n## 日程\n\n{steps}\n"
+    )
+
+
+def _rate(spent: float, planned: float) -> str:
+    return f"{100 * spent / planned:.0f}%" if planned else "—"
+
+
+def _spend(metrics: Metrics, month: str) -> float:
+    return sum(n.get("spend", 0) for n in metrics.months.get(month, {}).values())
+
+
+def _budget_page(metrics: Metrics, budget: dict[str, dict[str, float]]) -> str:
+    """The year's budget by category and month, and execution compared over the same months: the
+    budget of the months that have spending data against what was spent in them."""
+    months = sorted({m for by_month in budget.values() for m in by_month})
+    measured = [m for m in months if m in metrics.months]
+    spent = sum(_spend(metrics, m) for m in measured)
+    rows = []
+    for category, by_month in sorted(budget.items()):
+        same = sum(by_month.get(m, 0) for m in measured)
+        actual = spent if category == PROMOTION and measured else None
+        rows.append(
+            f"| {category} | {same:,.0f} | "
+            + ("—" if actual is None else f"{actual:,.0f}")
+            + f" | {'—' if actual is None else _rate(actual, same)} | "
+            f"{sum(by_month.values()):,.0f} |"
+        )
+    plan_rows = [
+        f"| {category} | "
+        + " | ".join(f"{by_month.get(m, 0):,.0f}" for m in months)
+        + f" | {sum(by_month.values()):,.0f} |"
+        for category, by_month in sorted(budget.items())
+    ]
+    plan_rows.append(
+        f"| {PROMOTION}实际消费 | "
+        + " | ".join(f"{_spend(metrics, m):,.0f}" if m in metrics.months else "—" for m in months)
+        + " | — |"
     )
     return (
-        f"\n## 预算执行\n\n{category}：预算 {planned:,.0f} 元，实际消费 {spent:,.0f} 元，{flag}。\n"
+        "# 年度预算与执行\n\n"
+        f"## 执行情况（{_span(measured)}）\n\n"
+        "执行率 = 同期实际消费 ÷ 同期预算：只比较已有消费数据的月份，全年预算单列。"
+        f"目前只有{PROMOTION}有实际消费数据（每月运营数据中各渠道的消费）。\n\n"
+        "| 类别 | 同期预算（元） | 同期实际（元） | 执行率 | 全年预算（元） |\n"
+        "|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "## 各月预算（元）\n\n| 类别 | "
+        + " | ".join(months)
+        + " | 全年 |\n|---|"
+        + "---|" * (len(months) + 1)
+        + "\n"
+        + "\n".join(plan_rows)
+        + "\n"
+    )
+
+
+def _variance(spent: float, planned: float) -> str:
+    variance = (spent - planned) / planned if planned else 0.0
+    if abs(variance) > VARIANCE:
+        return f"**偏差 {variance:+.0%}，超过 ±{VARIANCE:.0%}，请说明原因**"
+    return f"偏差 {variance:+.0%}"
+
+
+def budget_execution(
+    metrics: Metrics, budget: dict[str, dict[str, float]], month: str, category: str = PROMOTION
+) -> str:
+    """The month's budget against the month's spending, and the year so far against the budget of
+    the same months (finance.yml: a cumulative variance over 10% is explained that month)."""
+    by_month = budget.get(category, {})
+    planned = by_month.get(month)
+    if planned is None:
+        return ""
+    spent = _spend(metrics, month)
+    so_far = [m for m in sorted(by_month) if m <= month and m in metrics.months]
+    planned_so_far = sum(by_month[m] for m in so_far)
+    spent_so_far = sum(_spend(metrics, m) for m in so_far)
+    return (
+        f"\n## 预算执行\n\n"
+        f"- 本月：{category}预算 {planned:,.0f} 元，实际消费 {spent:,.0f} 元，"
+        f"{_variance(spent, planned)}。\n"
+        f"- 本年累计（{_span(so_far)}）：同期预算 {planned_so_far:,.0f} 元，"
+        f"实际消费 {spent_so_far:,.0f} 元，{_variance(spent_so_far, planned_so_far)}。"
+        f"全年预算 {sum(by_month.values()):,.0f} 元。\n"
     )
 
 
 def plan_against_actual(kpis_: list[Kpi], metrics: Metrics, plans: list[Plan], month: str) -> str:
-    """For each plan covering `month`: its goals beside the month's values."""
+    """For each plan covering `month`: the month against the month's share of each goal, and the
+    plan's months so far against the goal for those months."""
     by_id = {k.id: k for k in kpis_}
     out = []
     for plan in plans:
         if month not in plan.months:
             continue
-        rows = "\n".join(
-            f"| {by_id[k].name} | {t:g}{by_id[k].unit} | "
-            f"{_fmt(by_id[k].value(metrics.total(month)), by_id[k])} |"
-            for k, t in plan.goals.items()
-            if k in by_id
-        )
+        n = len(plan.months)
+        so_far = [m for m in plan.months if m <= month and m in metrics.months]
+        month_total, total = metrics.total(month), _summed(metrics, so_far)
+        goals = [by_id[k] for k in plan.goals if k in by_id]
+        rows = []
+        for k in goals:
+            goal = plan.goals[k.id]
+            now, month_goal = k.value(month_total), _share(k, goal, 1, n)
+            cumulative, cumulative_goal = k.value(total), _share(k, goal, len(so_far), n)
+            rows.append(
+                f"| {k.name} | {k.format(month_goal)} | {k.format(now)} "
+                f"{_status(k, now, month_goal)} | {k.format(cumulative_goal)} | "
+                f"{k.format(cumulative)} {_status(k, cumulative, cumulative_goal)} | "
+                f"{k.format(goal)} |"
+            )
+        title = period_title(plan.period)
         out.append(
-            f"\n## 计划与实际（{plan.period} 计划）\n\n"
-            f"| 指标 | 计划目标 | 本月实际 |\n|---|---|---|\n{rows}\n"
+            f"\n## 计划与实际（{title}计划）\n\n"
+            f"本月与本月的目标相比；累计（{_span(so_far)}）与同一段时间的目标相比。\n\n"
+            "| 指标 | 本月目标 | 本月实际 | 累计目标 | 累计实际 | 全期目标 |\n"
+            f"|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n" + _goal_note(plan, goals)
         )
     return "".join(out)
 

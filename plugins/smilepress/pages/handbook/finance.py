@@ -43,10 +43,15 @@ def _reimbursement(book: Handbook, reimbursement: dict, here: str) -> list[str]:
 
 
 def _approval_limits(book: Handbook, limits: list[dict], here: str) -> str:
-    """Who approves a claim, by amount: each limit starts where the one before ends."""
-    rows, low = [], 0
-    for lim in limits:
-        span = f"{low:,.0f}–{lim['up_to']:,.0f} 元" if "up_to" in lim else f"{low:,.0f} 元以上"
-        rows.append([span, book.owner(lim["approvers"], here), lim.get("note", "")])
-        low = lim.get("up_to", low)
+    """Who approves a claim, by amount: bands that do not overlap (the loader checked that each
+    starts where the one before ends)."""
+    rows = [[band(lim), book.owner(lim["approvers"], here), lim.get("note", "")] for lim in limits]
     return table(["金额", "审批", "附加要求"], rows)
+
+
+def band(limit: dict) -> str:
+    """A band as staff read it: 2,000 元及以下 / 2,000 元以上至 20,000 元 / 20,000 元以上."""
+    low, high = limit.get("over", 0), limit.get("up_to")
+    if high is None:
+        return f"{low:,.0f} 元以上" if low else "不限金额"
+    return f"{high:,.0f} 元及以下" if not low else f"{low:,.0f} 元以上至 {high:,.0f} 元"
