@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Handbook benchmark, in one run: the internal build of the sample project with the handbook (the
-regulation's data checked clause by clause, 19 generated pages with SVG diagrams and git history)
-against the same build without the handbook's policy files. Medians of interleaved runs, and the
-ratio.
+regulation's data checked clause by clause, 19 generated pages with SVG diagrams and revision
+histories) against the same build without the handbook's policy files. Medians of interleaved
+runs, and the ratio.
 
     .venv/bin/python scripts/bench_handbook.py [--runs 5]
 """

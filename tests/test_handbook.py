@@ -16,18 +16,20 @@ from hypothesis import strategies as st
 
 from smilepress.cli import main
 from smilepress.errors import SmilePressError
-from smilepress.load.history import History
 from smilepress.model.policies import load_policies
 from smilepress.model.regulation import FILES, SOURCE, comparable, missing_sentences, parse_source
 from smilepress.pages.handbook import CLAUSES_PAGE, expand_embeds, load_handbook, strip_embeds
 from smilepress.pages.handbook import pages as handbook_pages
+from smilepress.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 28)
 
 
-def _book(root: Path, today: dt.date = TODAY, history: bool = False):
-    return load_handbook(root, load_policies(root), today, History.open(root) if history else None)
+def _book(root: Path, today: dt.date = TODAY, ledger: bool = False):
+    """The handbook of `root`, its later revisions asked of the signed history if `ledger`."""
+    proofs = Project(root, as_of=today).ledger if ledger else None
+    return load_handbook(root, load_policies(root), today, ledger=proofs)
 
 
 def _errors(problems):
@@ -421,20 +423,26 @@ def test_an_overdue_policy_is_flagged_on_the_home_page_and_in_the_problems(facto
     assert "已过复审日期" not in handbook_pages(book)["handbook/index.md"]
 
 
-def test_each_policy_page_shows_its_metadata_and_git_history(factory):
-    line = factory.replace("policies/finance.yml", 'version: "1.0"', 'version: "1.1"')
-    assert line
-    factory.commit_all("报销：2000 元以下也须财务复核", "chensiyuan")
-    book, _ = _book(factory.root, history=True)
-    finance = handbook_pages(book)["handbook/finance.md"]
-    assert "版本 1.1 · 负责人 陈思远 · 生效日期 2026-01-01 · 下次复审 2027-01-01" in finance
-    assert "| 陈思远 | 报销：2000 元以下也须财务复核 |" in finance
+def test_each_policy_page_shows_its_metadata_and_revisions_never_commits(factory):
+    factory.write("scripts/build.sh", "echo build\n")
+    factory.commit_all("Code only: build script", "chensiyuan")
+    book, problems = _book(factory.root, ledger=True)
+    assert _errors(problems) == []
+    pages = handbook_pages(book)
+    finance = pages["handbook/finance.md"]
     assert (
-        "报销：2000 元以下也须财务复核" in handbook_pages(book)["handbook/index.md"]
-    )  # what changed recently
-    # A tarball without history still builds and says so.
-    book, _ = _book(factory.root, history=False)
-    assert "没有可用的 git 历史" in handbook_pages(book)["handbook/finance.md"]
+        "版本 1.0 · 负责人 陈思远 · 生效日期 2026-01-01 · 下次复审 2027-01-01 · "
+        "本页由部门制度数据生成"
+    ) in finance
+    assert "| 1.0 | 2026-01-01 | 陈思远 | 依据制度原文第五章" in finance
+    home = pages["handbook/index.md"]
+    assert "由部门制度数据生成" in home and "policies/" not in home.split("## ")[0]
+    assert "## 最近的修订" in home and "[财务管理](finance.md) | 1.0 | 陈思远" in home
+    for text in pages.values():
+        assert "Code only" not in text and "初始化" not in text
+    # A tarball without history still builds: the baselines need no proof.
+    book, problems = _book(factory.root, ledger=False)
+    assert _errors(problems) == [] and "## 修订记录" in handbook_pages(book)["handbook/finance.md"]
 
 
 # -- pages and pieces ----------------------------------------------------------------------------

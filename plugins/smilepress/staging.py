@@ -110,7 +110,11 @@ def generated_pages(
     figures, problems = kpis.internal_pages(project.root)
     others = {**figures, **editorial.pages(project)}
     book, more = handbook.load_handbook(
-        project.root, project.policies, project.today, project.history, articles | set(others)
+        project.root,
+        project.policies,
+        project.today,
+        ledger=project.ledger,
+        site_pages=articles | set(others),
     )
     book_pages = handbook.pages(book)
     return book, {**others, **book_pages}, list(book_pages), [*problems, *more]

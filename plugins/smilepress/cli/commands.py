@@ -60,7 +60,9 @@ def _handbook(project: Project) -> int:
     from ..model.regulation import FILES
     from ..pages.handbook import load_handbook, pages
 
-    book, problems = load_handbook(project.root, project.policies, project.today, project.history)
+    book, problems = load_handbook(
+        project.root, project.policies, project.today, ledger=project.ledger
+    )
     for problem in problems:
         print(problem, file=sys.stderr)
     clauses = book.reg.clauses.values()

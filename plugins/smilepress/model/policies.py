@@ -127,8 +127,8 @@ class Policies:
 
 def _read_roles(r: PolicyReader) -> dict[str, str]:
     r.unknown_keys(
-        r.loaded.data, {"version", "roles", "policy"}, ()
-    )  # policy: the handbook checks it
+        r.loaded.data, {"version", "roles", "policy", "revisions"}, ()
+    )  # policy, revisions: the handbook checks them
     roles = {}
     for role_id, spec in r.mapping(r.loaded.data.get("roles"), ("roles",), "roles").items():
         spec = r.mapping(spec, ("roles", role_id), f"角色 {role_id}")

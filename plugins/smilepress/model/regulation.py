@@ -5,6 +5,10 @@ A clause lives in exactly one place in the data: a mapping with `clause: "3.2.1"
 (chapter.section.item, so 三(二)1 is "3.2.1"). Its wording is the regulation's; `origin` marks what
 the department completed (the source text stops inside §6.2.1) or added. Nothing of the source may
 go missing: every clause of it must be in the data, and every sentence of it in that clause's text.
+
+Each file also keeps its revision history (`revisions:`), document control from the baseline (1.0,
+the adopted text) on: checked here for order, dates, approver and wording; whether a signed commit
+vouches for each later entry is workflow/revisions.py's question.
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ PSEUDO_OWNERS = {
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One entry of a policy file's revision history."""
+
+    version: str
+    effective: dt.date
+    approver: str  # person id (people.yml)
+    summary: str
+    line: int  # line of the entry in its file
+
+
+@dataclass(frozen=True)
 class PolicyMeta:
     file: str  # policies/<name>.yml
     title: str
@@ -54,6 +69,7 @@ class PolicyMeta:
     effective: dt.date
     next_review: dt.date
     review_line: int  # line of next_review in the file
+    revisions: tuple[Revision, ...] = ()  # oldest first; the baseline (1.0) first
 
     def overdue(self, today: dt.date) -> bool:
         return self.next_review < today
@@ -273,9 +289,11 @@ def clause_wording(item: dict) -> str:
     return "".join(parts + [d["text"] for d in item.get("duties", [])])
 
 
-def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Problem]]:
-    """Every handbook policy file, checked; a file with errors is reported and its pages left
-    out."""
+def load_regulation(
+    root: Path, policies: Policies, today: dt.date
+) -> tuple[Regulation, list[Problem]]:
+    """Every handbook policy file, checked as of `today` (a revision may not take effect later);
+    a file with errors is reported and its pages left out."""
     problems: list[Problem] = []
     readers: dict[str, PolicyReader] = {}
     for name in FILES:
@@ -295,7 +313,7 @@ def load_regulation(root: Path, policies: Policies) -> tuple[Regulation, list[Pr
         {n: r.loaded.data for n, r in readers.items()}, {}, {}, _role_specs(roles), policies
     )
     for name, r in readers.items():
-        reg.meta[name] = _meta(r, name)
+        reg.meta[name] = _meta(r, name, _revisions(r, name, policies, today))
     _collect_clauses(reg, readers)
     budgets = [
         load_yaml_file(root, path.relative_to(root).as_posix(), [])
@@ -324,7 +342,7 @@ def _role_specs(roles: Any) -> dict[str, dict]:
     }
 
 
-def _meta(r: PolicyReader, name: str) -> PolicyMeta:
+def _meta(r: PolicyReader, name: str, revisions: tuple[Revision, ...]) -> PolicyMeta:
     p = r.loaded.data["policy"]
     dates = {}
     for key in ("effective", "next_review"):
@@ -336,6 +354,17 @@ def _meta(r: PolicyReader, name: str) -> PolicyMeta:
             dates[key] = dt.date.max if key == "next_review" else dt.date.min
     if dates["next_review"] <= dates["effective"]:
         r.fail(("policy", "next_review"), "下次复审日期应该晚于生效日期", "通常是生效日期后一年")
+    if revisions and (revisions[-1].version, revisions[-1].effective) != (
+        p["version"],
+        dates["effective"],
+    ):
+        last = revisions[-1]
+        r.fail(
+            ("policy", "version"),
+            f"policy 写的是版本 {p['version']}、生效日期 {p['effective']}，"
+            f"但最新的修订记录是版本 {last.version}、生效日期 {last.effective}",
+            "修订制度时在 revisions 末尾加一条，并把 policy 的 version 和 effective 改成与它相同",
+        )
     return PolicyMeta(
         f"policies/{name}",
         p["title"],
@@ -345,7 +374,86 @@ def _meta(r: PolicyReader, name: str) -> PolicyMeta:
         dates["effective"],
         dates["next_review"],
         r.loaded.line_of("policy", "next_review"),
+        revisions,
     )
+
+
+# The regulation gives the department's management to its manager (§2.2.1): a revision is approved
+# by whoever may change the file (policies/workflow.yml `governed:`), else by the manager.
+APPROVERS = ("manager",)
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def approver_roles(policies: Policies, file: str) -> tuple[str, ...]:
+    """The roles whose holder may approve a revision of `file` (policies/<name>)."""
+    rule = policies.governing(file)
+    return rule.by if rule else APPROVERS
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _revisions(
+    r: PolicyReader, name: str, policies: Policies, today: dt.date
+) -> tuple[Revision, ...]:
+    """The file's revision history, each entry checked: the baseline 1.0 first, versions rising,
+    dates in order and not after today, an approver who may approve, a summary in Chinese."""
+    roles = approver_roles(policies, f"policies/{name}")
+    out: list[Revision] = []
+    for i, entry in enumerate(r.loaded.data["revisions"]):
+        at = ("revisions", i)
+        effective = _date(entry["effective"])
+        if effective is None:
+            r.fail((*at, "effective"), f"生效日期 {entry['effective']} 不存在", "例如 2027-01-01")
+            continue
+        rev = Revision(
+            entry["version"], effective, entry["approver"], entry["summary"], r.loaded.line_of(*at)
+        )
+        before = out[-1] if out else None
+        if before is None and rev.version != "1.0":
+            r.fail(
+                (*at, "version"),
+                f"第一条修订记录应是基线版本 1.0，这里是 {rev.version}",
+                "基线是部门通过的制度原文；之后的修订依次加在后面",
+            )
+        if before and _version_key(rev.version) <= _version_key(before.version):
+            r.fail(
+                (*at, "version"),
+                f"版本 {rev.version} 应大于上一条修订记录的 {before.version}",
+                "修订记录按时间先后排列，版本号逐条增大",
+            )
+        if before and rev.effective < before.effective:
+            r.fail(
+                (*at, "effective"),
+                f"生效日期 {rev.effective} 早于上一条修订记录的 {before.effective}",
+                "修订记录按时间先后排列",
+            )
+        if rev.effective > today:
+            r.fail(
+                (*at, "effective"),
+                f"生效日期 {rev.effective} 晚于今天（{today}）",
+                "修订生效后再写入修订记录",
+            )
+        where = (*at, "approver")
+        if r.known(rev.approver, policies.people, where, "批准人（people.yml 中的人员）"):
+            person = policies.people[rev.approver]
+            if not set(person.roles) & set(roles):
+                names = "、".join(policies.role_name(role) for role in roles)
+                r.fail(
+                    where,
+                    f"{person.name} 不能批准制度修订",
+                    f"部门的管理工作由部门经理负责（§2.2.1），制度修订须由{names}批准",
+                )
+        if not _HAN.search(rev.summary) or _LATIN_WORD.search(rev.summary):
+            r.fail(
+                (*at, "summary"),
+                "修订说明要用中文写",
+                "写清楚这次改了什么，不要写英文、文件名或代码",
+            )
+        out.append(rev)
+    return tuple(out)
 
 
 def _collect_clauses(reg: Regulation, readers: dict[str, PolicyReader]) -> None:

@@ -402,7 +402,7 @@ class Ledger:
             return Proof(None)  # public at the trust root and never less public since
         assert entering.commit is not None
         allowed = self._roles_to(entering.status)
-        if self._made_by(entering.commit, allowed):
+        if self.made_by(entering.commit, allowed):
             return Proof(entering.commit)
         c = entering.commit
         names = "、".join(p.role_name(r) for r in sorted(allowed)) or "（无人）"
@@ -423,7 +423,7 @@ class Ledger:
             if role != AUTHOR
         }
 
-    def _made_by(self, commit: Commit, roles: set[str]) -> bool:
+    def made_by(self, commit: Commit, roles: set[str]) -> bool:
         """Whether a person holding one of `roles` (before `commit`) signed it, or a recorded
         review by such a person vouches for it."""
         policies = self._before(commit)
@@ -442,7 +442,7 @@ class Ledger:
         out = []
         for path in sorted({p for c in changes for p in (c.path, c.old_path)}):
             rule = policies.governing(path)
-            if rule is None or self._made_by(commit, set(rule.by)):
+            if rule is None or self.made_by(commit, set(rule.by)):
                 continue
             roles = "、".join(policies.role_name(r) for r in rule.by)
             out.append(

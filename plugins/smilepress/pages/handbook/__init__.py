@@ -4,10 +4,10 @@ handwritten ones. This module is what the MkDocs plugin and the CLI use.
 Everything here is Markdown text built from a Regulation (model/regulation.py); the MkDocs plugin
 only adds the pages to the internal build and expands embeds. Modules, lowest first:
 addresses (where each page lives, relative links), markup (tables, lists, clause tags), book (the
-Handbook: the regulation with people, KPIs and history, and how pages name and link things),
-policy (a policy's wording, info box and change history); one module per part of the regulation:
-home (general provisions), organisation, roles, processes, norms, personnel, finance, security,
-glossary; clause_index; embeds (the pieces a handwritten page embeds).
+Handbook: the regulation with people, KPIs and which revisions are proven, and how pages name and
+link things), policy (a policy's wording, info box and revision history); one module per part of
+the regulation: home (general provisions), organisation, roles, processes, norms, personnel,
+finance, security, glossary; clause_index; embeds (the pieces a handwritten page embeds).
 """
 
 from __future__ import annotations

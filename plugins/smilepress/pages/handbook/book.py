@@ -1,5 +1,6 @@
-"""The Handbook: a regulation plus what its pages show beside it (people, KPIs, git history, today),
-and how every page names and links what the regulation speaks of."""
+"""The Handbook: a regulation plus what its pages show beside it (people, KPIs, which revisions
+the signed history proves, today), and how every page names and links what the regulation speaks
+of."""
 
 from __future__ import annotations
 
@@ -8,23 +9,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import Problem
-from ...load.history import Commit, History
 from ...model.kpis import Kpi, load_kpis
 from ...model.policies import Policies
 from ...model.regulation import PolicyMeta, Regulation, as_list, load_regulation
+from ...workflow.revisions import Unproven, prove_revisions
+from ...workflow.trust import Ledger
 from .addresses import POLICY_PAGES, ROLES_PAGE, kpi_page, link, process_page, unit_page
 from .markup import clause_tag
 
 
 @dataclass
 class Handbook:
-    """A regulation plus what its pages show beside it: people, KPIs, git history, today."""
+    """A regulation plus what its pages show beside it: people, KPIs, proven revisions, today."""
 
     reg: Regulation
     kpis: list[Kpi]
     today: dt.date
-    # policies/<file> -> commits, newest first
-    history: dict[str, list[Commit]] = field(default_factory=dict)
+    # (policies/<file>, version) of the later revisions no signed commit vouches for
+    unproven: Unproven = field(default_factory=set)
     # the site's other pages (KPI, plans); None: link to them all
     site_pages: set[str] | None = None
 
@@ -36,10 +38,6 @@ class Handbook:
     def person(self, pid: str) -> str:
         p = self.policies.people.get(pid)
         return p.name if p else pid
-
-    def author(self, commit: Commit) -> str:
-        p = self.policies.person_by_email(commit.email)
-        return p.name if p else commit.name
 
     def owner_names(self, ref: str | list[str]) -> str:
         return "、".join(self.reg.owner_name(r) for r in as_list(ref))
@@ -95,29 +93,24 @@ def load_handbook(
     root: Path,
     policies: Policies,
     today: dt.date,
-    history: History | None = None,
+    ledger: Ledger | None = None,
     site_pages: set[str] | None = None,
 ) -> tuple[Handbook, list[Problem]]:
-    """The regulation with KPIs and each policy file's git history; problems include overdue
-    reviews."""
-    reg, problems = load_regulation(root, policies)
+    """The regulation with KPIs, each later revision asked of the signed history (`ledger`; None:
+    none read, so none proven); problems include unproven revisions and overdue reviews."""
+    reg, problems = load_regulation(root, policies, today)
     indicators, _ = load_kpis(root)  # kpis.py reports its own problems with the KPI pages
-    book = Handbook(reg, indicators, today, site_pages=site_pages)
-    if history is not None and history.available:  # git names files from the repository's root
-        policies_dir = (
-            (root / "policies").resolve().relative_to(Path(history.root).resolve()).as_posix()
-        )
-        book.history = {
-            f"policies/{path[len(policies_dir) + 1 :]}": c
-            for path, c in history.commits_by_path(policies_dir).items()
-        }
+    unproven, refused = prove_revisions(ledger, reg.meta.values())
+    problems.extend(refused)
+    book = Handbook(reg, indicators, today, unproven, site_pages=site_pages)
     for meta in reg.overdue(today):
         problems.append(
             Problem(
                 meta.file,
                 meta.review_line,
                 f"制度《{meta.title}》已过复审日期 {meta.next_review}",
-                f"请负责人 {book.person(meta.owner)} 复审后更新 policy 中的 version 和 next_review",
+                f"请负责人 {book.person(meta.owner)} 复审后更新 policy 中的 next_review；"
+                "内容有修改时在 revisions 末尾加一条修订记录",
                 level="warning",
             )
         )

@@ -1,15 +1,14 @@
 """Chapter 1's general provisions (general.yml) on the handbook's home page, with what a reader
 needs first: policies past their review date, the contents, the regulation's structure, every
-policy's state and what changed recently."""
+policy's state and its latest revisions."""
 
 from __future__ import annotations
 
-from ...load.history import Commit
 from ...model.regulation import FILES
 from .addresses import CLAUSES_PAGE, HOME, POLICY_PAGES, ROLES_PAGE, link
 from .book import Handbook
 from .markup import bullets, table
-from .policy import info_box, numbered_clauses, sections
+from .policy import info_box, numbered_clauses, revision_summary, sections
 
 CONTENTS = (  # (page, what it holds), in reading order
     (POLICY_PAGES["organization.yml"], "组织架构与各组职责"),
@@ -28,8 +27,8 @@ def pages(book: Handbook) -> dict[str, str]:
     here, general = HOME, book.reg.data["general.yml"]
     out = [
         "# 员工手册\n",
-        f"本手册是《{general['name']}》的在线版本，由仓库 `policies/` 中的制度数据生成，"
-        "修改制度请修改数据文件并提交审核。仅供部门内部阅读。\n",
+        f"本手册是《{general['name']}》的在线版本，由部门制度数据生成；制度的每次修订"
+        "经批准后记在各页末尾的修订记录中。仅供部门内部阅读。\n",
     ]
     out += _overdue(book, here)
     out.append(sections(book, "general.yml"))
@@ -38,7 +37,7 @@ def pages(book: Handbook) -> dict[str, str]:
     if book.reg.chapters:
         out += ["## 制度结构\n", _chapters(book, here)]
     out += ["## 各项制度\n", _policies(book, here)]
-    out += ["## 最近的修改\n", _recent_changes(book, here)]
+    out += ["## 最近的修订\n", _recent_revisions(book, here)]
     out.append(info_box(book, "general.yml"))
     return {here: "\n".join(out)}
 
@@ -91,16 +90,23 @@ def _policies(book: Handbook, here: str) -> str:
     return table(["制度", "版本", "负责人", "生效日期", "下次复审", "状态"], rows)
 
 
-def _recent_changes(book: Handbook, here: str, limit: int = 10) -> str:
-    """The latest commits to any policy file, each with the policies it changed."""
-    seen: dict[str, tuple[Commit, list[str]]] = {}  # sha -> (commit, links to its policies)
-    for meta in book.reg.meta.values():
-        for commit in book.history.get(meta.file, []):
-            seen.setdefault(commit.sha, (commit, []))[1].append(book.policy_link(meta, here))
-    latest = sorted(seen.values(), key=lambda item: item[0].date, reverse=True)[:limit]
-    if not latest:
-        return "没有可用的 git 历史。\n"
+def _recent_revisions(book: Handbook, here: str, limit: int = 10) -> str:
+    """The latest revisions of any policy (by effective date), each linked to its page."""
+    latest = sorted(
+        ((rev, meta) for meta in book.reg.meta.values() for rev in meta.revisions),
+        key=lambda item: (item[0].effective, item[1].chapter),
+        reverse=True,
+    )[:limit]
     return table(
-        ["日期", "制度", "修改人", "说明"],
-        [[c.date[:10], "、".join(titles), book.author(c), c.subject] for c, titles in latest],
+        ["生效日期", "制度", "版本", "批准人", "修订说明"],
+        [
+            [
+                str(rev.effective),
+                book.policy_link(meta, here),
+                rev.version,
+                book.person(rev.approver),
+                revision_summary(book, meta, rev),
+            ]
+            for rev, meta in latest
+        ],
     )

@@ -1,11 +1,11 @@
 """What every policy page is made of: the regulation's wording, clause by clause with its tag, and
-the policy's frame (version, owner and dates in a box, the change history from git)."""
+the policy's frame (version, owner and dates in a box, the regulation's revision history)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from ...model.regulation import as_list
+from ...model.regulation import PolicyMeta, Revision, as_list
 from .book import Handbook
 from .markup import table
 
@@ -61,19 +61,33 @@ def info_box(book: Handbook, name: str) -> str:
         f"版本 {meta.version} · 负责人 {book.person(meta.owner)} · 生效日期 {meta.effective} · "
         f"下次复审 {meta.next_review}"
         + ("（**已过期，请负责人尽快复审**）" if late else "")
-        + f" · 数据文件 `{meta.file}`"
+        + " · 本页由部门制度数据生成"
     )
     return f'!!! {kind} "{title}"\n    {body}\n'
 
 
-def change_history(book: Handbook, name: str, limit: int = 20) -> str:
-    commits = book.history.get(book.reg.meta[name].file, [])
-    if not commits:
-        return "## 修订记录\n\n没有可用的 git 历史（例如从压缩包构建）。\n"
-    rows = [[c.date[:10], book.author(c), c.subject] for c in commits[:limit]]
-    return "## 修订记录\n\n" + table(["日期", "修改人", "说明"], rows)
+def revision_summary(book: Handbook, meta: PolicyMeta, rev: Revision) -> str:
+    """What a revision changed, and a warning when no signed commit proves it was approved."""
+    if (meta.file, rev.version) in book.unproven:
+        return f"{rev.summary}（**未能证明已经批准**）"
+    return rev.summary
+
+
+def revision_history(book: Handbook, name: str) -> str:
+    """The policy's revisions as document control: newest first, each with its approver."""
+    meta = book.reg.meta[name]
+    rows = [
+        [
+            rev.version,
+            str(rev.effective),
+            book.person(rev.approver),
+            revision_summary(book, meta, rev),
+        ]
+        for rev in reversed(meta.revisions)
+    ]
+    return "## 修订记录\n\n" + table(["版本", "生效日期", "批准人", "修订说明"], rows)
 
 
 def footer(book: Handbook, name: str) -> str:
-    """The end of a policy's page: its info box and its change history."""
-    return "\n" + info_box(book, name) + "\n" + change_history(book, name)
+    """The end of a policy's page: its info box and its revision history."""
+    return "\n" + info_box(book, name) + "\n" + revision_history(book, name)

@@ -172,7 +172,7 @@ def internal_pages(project: Project) -> list[Watched]:
     build generates them (their data's problems are that build's to report). The editorial pages
     are not generated here: they list titles, people and findings, whose sources are watched."""
     book, _ = handbook.load_handbook(
-        project.root, project.policies, project.today, project.history, set()
+        project.root, project.policies, project.today, ledger=project.ledger, site_pages=set()
     )
     why = "员工手册和内部页面只在员工手册（internal 版）中显示"
     pages = sorted(handbook.pages(book).items())
