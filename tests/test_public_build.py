@@ -83,7 +83,9 @@ def corpus(tmp_path_factory):
         f.article(
             "education/good.md",
             title=t,
-            body=b + "\n\n另见[草稿](draft.md)和[页面](../about.md)。",
+            body=b
+            + "\n\n另见[草稿](draft.md)和[页面](../about.md)。"
+            + "\n\n再看[另一种写法][草]与<a href=\"draft.md\">网页写法</a>。\n\n[草]: draft.md",
             extra=REVIEW_BY,
         )
         t, b = _case("faq/good.md", "合格的问答乙", True)
@@ -264,6 +266,7 @@ def test_staff_sites_are_not_indexed_and_name_their_own_address(corpus):
 def test_links_to_hidden_pages_become_plain_text(corpus):
     page = (corpus.root / "site/public/education/good/index.html").read_text(encoding="utf-8")
     assert "draft" not in page.split("<article", 1)[1].split("</article>")[0]
+    assert "再看另一种写法与<a>网页写法</a>。" in page  # by reference, and in HTML
     assert "另见草稿和" in page.replace("<span>", "").replace("</span>", "").replace(
         '<a href="../../about/">', ""
     )

@@ -141,18 +141,60 @@ def search_boost(uri: str, boosts: Mapping[str, float]) -> float | None:
 
 
 def unlink(markdown: str, page_uri: str, excluded: set[str]) -> str:
-    """`markdown` with each inline link to a page outside the profile turned into its text."""
-    st = structure.read(markdown)
+    """`markdown` with each link to a page outside the profile made text: a Markdown link, inline
+    or by reference, becomes its text; an HTML tag loses its href (an <a> without one is text)."""
     cuts = []
-    for ref in structure.references(st):
-        if ref.kind != "link" or ref.raw or ref.hidden is None or ref.span is None:
-            continue
+    for ref in structure.references(structure.read(markdown)):
         if any(t in excluded for t in page_targets(page_uri, ref.value)):
-            start, end = ref.span
-            cuts.append((start, end, markdown[start + 1 : ref.hidden[0] - 1]))
+            cut = _link_cut(markdown, ref) if ref.kind == "link" else _href_cut(markdown, ref)
+            if cut is not None:
+                cuts.append(cut)
     for start, end, text in sorted(cuts, reverse=True):
         markdown = markdown[:start] + text + markdown[end:]
     return markdown
+
+
+def _link_cut(markdown: str, ref) -> tuple[int, int, str] | None:
+    """(start, end, the link's text) of a Markdown link; None for a reference definition."""
+    if ref.raw or ref.span is None:
+        return None
+    start, end = ref.span
+    if ref.hidden is not None:  # inline: [text](target)
+        return start, end, markdown[start + 1 : ref.hidden[0] - 1]
+    line_start = markdown.rfind("\n", 0, start) + 1
+    if markdown.startswith(":", end) and not markdown[line_start:start].strip():
+        return None  # [ref]: target — a definition shows nothing
+    close = _closing_bracket(markdown, start)
+    return (start, end, markdown[start + 1 : close]) if close is not None else None
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    """Where the [ at `start` closes (nested brackets and backslash escapes skipped)."""
+    depth, i = 0, start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "[":
+            depth += 1
+        elif text[i] == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+_HREF_ATTRIBUTE = re.compile(r"\bhref\s*=\s*[\"']?$", re.IGNORECASE)
+
+
+def _href_cut(markdown: str, ref) -> tuple[int, int, str] | None:
+    """(start, end, "") of an HTML tag's href attribute, its quotes included."""
+    m = _HREF_ATTRIBUTE.search(markdown, 0, ref.start)
+    if m is None:
+        return None  # a src: the page is not shown in a frame or a picture
+    end = ref.end + (1 if markdown[ref.end : ref.end + 1] in ('"', "'") else 0)
+    return m.start(), end, ""
 
 
 def page_targets(page_uri: str, href: str) -> tuple[str, ...]:

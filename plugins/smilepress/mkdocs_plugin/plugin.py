@@ -22,11 +22,8 @@ import os
 import shutil
 import time
 from pathlib import Path
-from xml.etree import ElementTree
 
 import jieba
-from markdown import Extension
-from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -52,51 +49,12 @@ from .config import ENVIRONMENT, SmilePressConfig
 log = get_plugin_logger(__name__)
 
 
-class _UnpublishedLinks(Treeprocessor):
-    """Turns links to pages left out of this profile into plain text, before MkDocs resolves
-    links."""
-
-    def __init__(self, plugin: SmilePressPlugin):
-        super().__init__()
-        self.plugin = plugin
-
-    def run(self, root: ElementTree.Element) -> None:
-        page_uri = self.plugin.current_page
-        for a in root.iter("a"):
-            hidden = [
-                t
-                for t in staging.page_targets(page_uri, a.get("href", ""))
-                if t in self.plugin.excluded_uris
-            ]
-            if hidden:
-                target = hidden[0]
-                a.tag = "span"
-                a.attrib.clear()
-                # info: whether the target is published changes with time, which must never fail a
-                # build
-                log.info("%s 链接到未在此版本发布的 %s：链接已改为纯文本", page_uri, target)
-
-
-class _Extension(Extension):
-    def __init__(self, plugin: SmilePressPlugin):
-        super().__init__()
-        self.plugin = plugin
-
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
-        # Between the anchors extractor (5) and MkDocs' relpath (0), which would warn about the
-        # link.
-        md.treeprocessors.register(
-            _UnpublishedLinks(self.plugin), "smilepress_unpublished_links", 0.5
-        )
-
-
 class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def __init__(self):
         self.project: Project | None = None
         self.profile = "public"
         self.decisions: dict[str, tuple[Entry, Decision]] = {}
         self.excluded_uris: set[str] = set()
-        self.current_page = ""
         self.strict = False
         self.trust_root: str | None = None  # set by `smilepress build --trust-root`, else the env
         self.scan: leak_guard.BackgroundScan | None = None
@@ -192,7 +150,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         if self.profile != "public":  # staff pages: no search engine lists them, no sitemap
             config.extra["robots"] = "noindex, nofollow"
             config.theme.static_templates.discard("sitemap.xml")
-        config.markdown_extensions.append(_Extension(self))
         # Heading anchors from the Chinese heading itself: the default slug drops non-Latin
         # characters and numbers the headings _1, _2, so a deep link moves when a heading is added
         # above it. An explicit `slugify` in mkdocs.yml wins.
@@ -409,7 +366,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return markdown
-        self.current_page = page.file.src_uri
         if page.file.src_uri not in self.generated:
             _escape_for_theme(page.meta)
         return markdown
