@@ -18,7 +18,7 @@ def test_every_form_of_link_to_a_hidden_page_becomes_its_text():
         "[d]: draft.md\n[简写]: ./draft.md\n[最简]: draft.md\n"
     )
     assert unlink(md, "education/a.md", HIDDEN) == (
-        '见草稿、按引用、简写、最简，<a class="x" >网页</a>和嵌[套]。\n\n'
+        '见草稿、按引用、简写、最简，<a class="x">网页</a>和嵌[套]。\n\n'
         "[d]: draft.md\n[简写]: ./draft.md\n[最简]: draft.md\n"
     )
 

@@ -185,7 +185,7 @@ def _closing_bracket(text: str, start: int) -> int | None:
     return None
 
 
-_HREF_ATTRIBUTE = re.compile(r"\bhref\s*=\s*[\"']?$", re.IGNORECASE)
+_HREF_ATTRIBUTE = re.compile(r"\s+href\s*=\s*[\"']?$", re.IGNORECASE)
 
 
 def _href_cut(markdown: str, ref) -> tuple[int, int, str] | None:
