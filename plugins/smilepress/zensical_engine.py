@@ -13,6 +13,7 @@ Zensical is pre-1.0: the version measured here is pinned in pyproject.toml.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -130,15 +131,38 @@ def _build_staged(project, site, staged: staging.StagedSite, resolved: dict, wor
     config = work / "mkdocs.yml"
     _write(config, _config_text(project, site.data, staged, resolved, docs, out))
     # (docs and out sit beside the configuration: it names them relative to itself)
-    result = subprocess.run(
-        [_zensical(), "build", "--clean", "-f", str(config)],
-        cwd=work,
-        capture_output=True,
-        text=True,
-    )
+    with _kept_cache(project, staged.profile, work):
+        result = subprocess.run(
+            [_zensical(), "build", "-f", str(config)], cwd=work, capture_output=True, text=True
+        )
     if result.returncode != 0:
         raise BuildError("Zensical 构建失败：\n" + (result.stderr or result.stdout).strip()[-3000:])
     return out
+
+
+@contextlib.contextmanager
+def _kept_cache(project: Project, profile: str, work: Path):
+    """Zensical's cache (rendered pages by content hash, in `.cache` beside its configuration)
+    kept in the project's cache folder between builds of a profile, so that a rebuild renders
+    only what changed. The output folder is always new: a page the gate no longer lets through
+    cannot survive in it, and the guard reads every file of it anyway."""
+    kept = project.cache_root / "zensical" / profile
+    used = work / ".cache"
+    try:
+        if kept.is_dir():
+            shutil.move(kept, used)  # a rename where both are on one file system
+    except OSError:
+        shutil.rmtree(used, ignore_errors=True)  # no cache: a cold build, nothing worse
+    try:
+        yield
+    finally:
+        try:
+            if used.is_dir():
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(kept, ignore_errors=True)
+                shutil.move(used, kept)
+        except OSError:
+            pass  # where it cannot be kept, the next build is cold
 
 
 def _config_text(project, data: dict, staged, resolved: dict, docs: Path, out: Path) -> str:
