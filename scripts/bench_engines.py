@@ -11,8 +11,10 @@ hits all of them alike:
   ours            `smilepress build --profile public`: every check, gate and leak guard (MkDocs)
   ours-zensical   `smilepress build --engine zensical --profile public`: the same, built by Zensical
 
-Then, in every run, one article changes (a sentence added) and each is built again: the rebuild a
-writer waits for. Plain Zensical keeps its cache for that one (no --clean); MkDocs has none.
+Cold means no cache at all: plain Zensical with --clean, SmilePress with its cache folder
+(.smilepress-cache: findings, originality index, Zensical's cache) removed. Then, in every run, one
+article changes (a sentence added) and each is built again: the rebuild a writer waits for, with
+every cache the previous builds left (MkDocs has none of its own).
 
 It prints the medians and the ratios the engine issue asks for: ours/material (goal <= 1.10) and
 ours-zensical/material (goal <= 0.90), cold and rebuilding.
@@ -93,6 +95,8 @@ def bench(pages, runs: int, tmp: Path) -> dict[str, list[float]]:
     for run in range(runs):
         for variant in VARIANTS:
             command, cwd = commands(projects, tmp / "out", cold=True)[variant]
+            if variant.startswith("ours"):  # cold: no findings, originality or Zensical cache
+                shutil.rmtree(cwd / ".smilepress-cache", ignore_errors=True)
             times[variant].append(timed(command, cwd, trust_root))
         change_one_article(projects, pages[run % len(pages)][0])
         for variant in VARIANTS:

@@ -130,6 +130,25 @@ def test_zensical_fails_closed_on_a_leak_and_keeps_the_last_site(sites, tmp_path
     assert not list(tmp_path.glob(".site.zensical*"))  # nothing half-written left beside it
 
 
+def test_zensical_rebuilds_from_its_cache_and_a_page_taken_down_is_gone(tmp_path):
+    """Zensical's cache is kept between builds (the rebuild renders only what changed), but the
+    output is new each time: an article edited after its approvals leaves the site at once."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    site = tmp_path / "site"
+    assert _build(clone, "zensical", "public", site).returncode == 0
+    assert any((clone / ".smilepress-cache/zensical/public").iterdir())
+    article = clone / "content/education/shuaya-fangfa.md"
+    assert "education/shuaya-fangfa/index.html" in _pages(site)
+    article.write_text(article.read_text(encoding="utf-8") + "\n未经批准加上的一句。\n", "utf-8")
+    result = _build(clone, "zensical", "public", site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "education/shuaya-fangfa/index.html" not in _pages(site)
+    assert "未经批准加上的一句" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*.*")
+    )
+
+
 def test_zensical_refuses_unsigned_configuration(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
