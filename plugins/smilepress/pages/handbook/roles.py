@@ -12,7 +12,7 @@ from .policy import footer
 def pages(book: Handbook) -> dict[str, str]:
     out = [
         "# 角色与职责\n",
-        "角色决定谁可以批准、发布哪些内容（`policies/roles.yml`、`policies/workflow.yml`）。\n",
+        "角色决定谁可以批准、发布哪些内容（由部门的角色与审批流程数据生成）。\n",
     ]
     for rid, name in book.policies.roles.items():
         out.append(f"## {name} {{#{rid}}}\n")
