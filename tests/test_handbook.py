@@ -542,8 +542,8 @@ def test_the_handbook_command_reports_problems_and_fails_on_errors(factory, caps
     assert "9/9 个制度文件可用" in out.out and "错误 0 个，已过复审日期 1 项" in out.out
     line = factory.replace(
         "policies/processes.yml",
-        "owner: analyst\n        inputs: [月度渠道数据（data/metrics/）]",
-        "owner: analyts\n        inputs: [月度渠道数据（data/metrics/）]",
+        "owner: analyst\n        inputs: [月度渠道数据]",
+        "owner: analyts\n        inputs: [月度渠道数据]",
     )
     assert main(["--as-of", "2026-11-28", "handbook"]) == 1
     err = capsys.readouterr().err
