@@ -656,7 +656,7 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
     ):  # which commit made each stale approval stale (preview only: costs git calls)
         notes += [
             f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
-            + stale_since(project, entry.article, v.approval)
+            + stale_since(project, entry.article, v.approval, subject=False)
             for v in entry.approvals.verdicts
             if v.code == "stale"
         ]
