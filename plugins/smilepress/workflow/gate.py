@@ -67,14 +67,9 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
     (cause, text)."""
     reasons = [("errors", e) for e in facts.errors]
     if facts.status not in facts.publishable_states:
-        reasons.append(
-            (
-                "status",
-                f"状态为“{facts.state_name(facts.status) if facts.status else '（无）'}”，"
-                f"只有{'、'.join(f'“{facts.state_name(s)}”' for s in sorted(facts.publishable_states))}"
-                "的文章可以发布",
-            )
-        )
+        live = "、".join(f"“{facts.state_name(s)}”" for s in sorted(facts.publishable_states))
+        now = facts.state_name(facts.status) if facts.status else "（无）"
+        reasons.append(("status", f"状态为“{now}”，只有{live}的文章可以发布"))
     if facts.missing_approvals or not facts.status_proven:
         if facts.missing_approvals:
             reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
@@ -87,8 +82,7 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
         reasons.append(
             (
                 "review-overdue",
-                f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，"
-                "请口腔医师复审",
+                f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，请口腔医师复审",
             )
         )
     if "website" not in facts.channels:
