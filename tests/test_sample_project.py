@@ -87,7 +87,7 @@ def test_strict_publish_of_the_sample_succeeds(tmp_path):
     ]
     assert _nav_sections(clone / "site/internal/index.html")[:3] == [
         "员工手册",
-        "编辑工作台",
+        "待办与编辑",
         "指标看板",
     ]
 
