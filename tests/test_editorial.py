@@ -93,6 +93,8 @@ def desk(factory, capsys):
         act(capsys, "wangliming", factory, "approve", "--role", "dentist", path)
     act(capsys, "chensiyuan", factory, "publish", OLD)
     act(capsys, "chensiyuan", factory, "archive", OLD)
+    factory.replace(OLD, "轻微不适", "轻微的不适")  # its approval is stale now: still nobody waits
+    factory.commit_all("改措辞", "wujia")
     act(capsys, "lixiaoyu", factory, "submit", REVIEW)
     return factory
 
@@ -195,6 +197,8 @@ def test_an_archived_article_waits_for_nobody(desk, capsys):
     project = project_at(desk)
     old = by_path(project)[OLD]
     assert old.stage == "已归档" and old.waiting_for == () and old.waiting_roles == ()
+    entry = next(e for e in project.entries if e.article.path == OLD)
+    assert entry.approvals.missing == ("dentist",)  # what the board once showed it waiting for
     pages = editorial.pages(project, on_site(project))
     assert _board_rows(pages[editorial.BOARD])["洗牙疼吗？"][5] == "—"
     assert all("洗牙疼吗" not in pages[editorial.person_page(pid)] for pid in ("wangliming",))
