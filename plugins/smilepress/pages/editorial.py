@@ -191,9 +191,12 @@ def calendar_page(project: Project, found: list[Item], on_site: set[str]) -> str
                 )
         out.append("")
     reviews = sorted(
-        (e.facts.review_by, by_path[e.article.path])
-        for e in project.entries
-        if e.facts.review_by and e.article.path in by_path
+        (
+            (e.facts.review_by, by_path[e.article.path])
+            for e in project.entries
+            if e.facts.review_by and e.article.path in by_path
+        ),
+        key=lambda pair: (pair[0], pair[1].path),
     )
     out += ["## 医学内容复审期限", ""]
     out += [

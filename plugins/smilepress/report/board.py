@@ -79,7 +79,7 @@ def stage(p: Policies, status: str, decision: Decision | None) -> str:
     return PLANNED
 
 
-def waiting(p: Policies, status: str, missing: tuple[str, ...], where: str) -> tuple[str, ...]:
+def waiting(p: Policies, missing: tuple[str, ...], where: str) -> tuple[str, ...]:
     """The roles an article waits for now: an archived article for nobody; a live one for nobody,
     unless its medical content is past its review date (the re-reviewer); else the missing
     approvals."""
@@ -87,7 +87,7 @@ def waiting(p: Policies, status: str, missing: tuple[str, ...], where: str) -> t
         return ()
     if where == OVERDUE:
         return (p.re_review.role,)
-    if status in p.publishable_states and where == LIVE:
+    if where == LIVE:
         return ()
     return missing
 
@@ -96,7 +96,7 @@ def _main_item(project: Project, entry: Entry) -> Item:
     p, a = project.policies, entry.article
     decision = entry.decision("public", project.today)
     where = stage(p, a.status, decision)
-    roles = waiting(p, a.status, tuple(entry.approvals.missing), where)
+    roles = waiting(p, tuple(entry.approvals.missing), where)
     since, days = _since(project, "HEAD", a.path)
     return Item(
         a.path,
@@ -165,7 +165,6 @@ def items(project: Project) -> list[Item]:
             where = stage(p, a.status, None)
             roles = waiting(
                 p,
-                a.status,
                 tuple(r for r in (rule.approvals if rule else ()) if r not in recorded),
                 where,
             )
