@@ -35,7 +35,8 @@ from .workflow import site_chrome
 
 THEME_FIELDS = ("title", "description", "tags")
 STAFF_PROFILES = ("internal", "preview")  # handbook, KPI pages and reports: staff only
-STAFF_HOME = {"internal": start.START_PAGE}  # the staff start page is the internal site's home
+START_PAGE = start.START_PAGE
+STAFF_HOME = {"internal": START_PAGE}  # the staff start page is the internal site's home
 
 
 def replaced_by_staff_home(profile: str, uri: str) -> bool:

@@ -370,7 +370,8 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
             jieba.add_word(term, freq=200000)
         for uri, markdown in pages.items():
             if files.get_file_from_path(uri):
-                log.warning("%s 与生成的页面同名：保留手写的页面", uri)
+                if uri != staging.START_PAGE:  # the preview keeps the welcome page on purpose
+                    log.warning("%s 与生成的页面同名：保留手写的页面", uri)
                 continue
             files.append(File.generated(config, uri, content=markdown))
             self.generated_uris.add(uri)
