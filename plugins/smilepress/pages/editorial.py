@@ -146,14 +146,12 @@ def people_pages(project: Project, found: list[Item], on_site: set[str]) -> dict
             "",
         ]
         rows = [
-            f"| {p.role_name(role)} | {title_of(i, here, on_site)} | {i.stage} | {i.days} |"
+            f"| {p.role_name(role)} | {title_of(i, here, on_site)} | {i.stage} | {i.days} | "
+            f"{why_not_public(i)} |"
             for role, i in queue
         ]
-        text += (
-            ["| 以何角色 | 文章 | 进度 | 已等天数 |", "|---|---|---|---|", *rows]
-            if rows
-            else ["（无）"]
-        )
+        head = ["| 以何角色 | 文章 | 进度 | 已等天数 | 为何未公开 |", "|---|---|---|---|---|"]
+        text += [*head, *rows] if rows else ["（无）"]
         text += [
             "",
             f"## 你的文章，尚未公开（{len(mine)}）",

@@ -127,7 +127,7 @@ def _since(project: Project, ref: str, path: str) -> tuple[str, int]:
     if not stamp:
         return "", 0
     day = dt.datetime.fromisoformat(stamp).date()
-    return day.isoformat(), (project.today - day).days
+    return day.isoformat(), max(0, (project.today - day).days)  # a build as of an earlier day
 
 
 def items(project: Project) -> list[Item]:
