@@ -51,7 +51,7 @@ def title_of(i: Item, here: str, on_site: set[str]) -> str:
 def why_not_public(i: Item) -> str:
     if i.public:
         return "已公开"
-    return "；".join(_cell(r) for r in i.reasons) or "未通过发布条件"
+    return "；".join(_cell(r) for r in i.why) or "未通过发布条件"
 
 
 def _row(p: Policies, i: Item, here: str, on_site: set[str]) -> str:

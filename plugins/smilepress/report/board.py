@@ -48,6 +48,12 @@ class Item:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def why(self) -> tuple[str, ...]:
+        """The reasons to show: all of them, but for an archived article only the first (its
+        state): what else it lacks asks nobody to act."""
+        return self.reasons[:1] if self.stage == ARCHIVED else self.reasons
+
 
 def state_after(p: Policies, event: str, default: str) -> str:
     """The state a workflow event leads to (submit: in review, archive: archived)."""
@@ -209,6 +215,6 @@ def render(project: Project, found: list[Item]) -> str:
             kind = p.types[i.type].name if i.type in p.types else i.type
             lines.append(f"  {kind} {i.title} — {i.path}{where}  ［{i.stage}］{wait}")
             lines += [f"    因检查发现需审核：{why}" for why in i.routed]
-            if not i.public and i.reasons:
-                lines.append(f"    未公开：{'；'.join(i.reasons)}")
+            if not i.public and i.why:
+                lines.append(f"    未公开：{'；'.join(i.why)}")
     return "\n".join(lines)
