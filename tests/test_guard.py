@@ -119,6 +119,7 @@ def test_a_passage_running_over_lines_is_read_in_order(tmp_path):
 
 def test_the_handbook_in_a_public_build_is_caught(site, caplog, monkeypatch):
     from mkdocs.structure.files import File
+
     from smilepress import staging
     from smilepress.mkdocs_plugin.plugin import SmilePressPlugin
 

@@ -85,7 +85,7 @@ def corpus(tmp_path_factory):
             title=t,
             body=b
             + "\n\n另见[草稿](draft.md)和[页面](../about.md)。"
-            + "\n\n再看[另一种写法][草]与<a href=\"draft.md\">网页写法</a>。\n\n[草]: draft.md",
+            + '\n\n再看[另一种写法][草]与<a href="draft.md">网页写法</a>。\n\n[草]: draft.md',
             extra=REVIEW_BY,
         )
         t, b = _case("faq/good.md", "合格的问答乙", True)
@@ -275,8 +275,11 @@ def test_links_to_hidden_pages_become_plain_text(corpus):
 def test_internal_profile_is_handbook_plus_public(corpus):
     text = site_text(corpus.root / "site/internal")
     for rel, (_title, marker, public) in CASES.items():
-        expected = public or rel == "handbook/rules.md"
+        # the home is the staff start page: the patients' welcome page is the public site's
+        expected = (public and rel != "index.md") or rel == "handbook/rules.md"
         assert (marker in text) is expected, rel
+    home = (corpus.root / "site/internal/index.html").read_text(encoding="utf-8")
+    assert "员工工作台" in home and "等待处理" in home
 
 
 def test_preview_has_everything_with_banners(corpus):
@@ -289,9 +292,9 @@ def test_preview_has_everything_with_banners(corpus):
         ):  # cannot be rendered: named in the build log
             assert marker in text, rel
     stale = (site / "education/stale/index.html").read_text(encoding="utf-8")
-    assert (
-        "smilepress-banner" in stale and "批准后内容又有改动" in stale and "批准后改正文" in stale
-    )
+    assert "smilepress-banner" in stale and "批准后内容又有改动" in stale
+    # the commit that changed it by id, author and date; never its message (a developer's words)
+    assert "（李晓雨，" in stale and "起内容已改变" in stale and "批准后改正文" not in stale
     typed = (site / "education/typed/index.html").read_text(encoding="utf-8")
     assert "李晓雨 签名，不是批准人本人" in typed
     good = (site / "education/good/index.html").read_text(encoding="utf-8")

@@ -85,9 +85,12 @@ def test_strict_publish_of_the_sample_succeeds(tmp_path):
         "病例故事",
         "推广广告",
     ]
+    # the internal site's home is the staff start page, not the patients' welcome page
+    home = (clone / "site/internal/index.html").read_text(encoding="utf-8")
+    assert "员工工作台" in home and "欢迎来到微笑口腔" not in home
     assert _nav_sections(clone / "site/internal/index.html")[:3] == [
         "员工手册",
-        "编辑工作台",
+        "待办与编辑",
         "指标看板",
     ]
 

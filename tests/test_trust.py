@@ -224,7 +224,7 @@ def test_less_public_needs_no_proof(published):
     edit_status(published, "archived")
     published.commit_all("下线", "lixiaoyu", signed=False)
     included, why = public(published)
-    assert not included and "archived" in why
+    assert not included and "已归档" in why
 
 
 def test_a_draft_retyped_as_a_published_page_needs_the_managers_approval(draft):

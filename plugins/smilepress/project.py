@@ -299,6 +299,7 @@ class Project:
             + tuple(f"合规检查：{f.message}（第 {f.line} 行，{f.rule}）" for f in checked.blocking),
             review_warning_days=p.review_warning_days,
             readable=article.readable,
+            state_names=p.states,
         )
         return Entry(article, approvals, checked, facts)
 

@@ -27,13 +27,23 @@ import yaml
 from .checks import assets, images
 from .errors import Problem
 from .load import markdown as structure
-from .pages import editorial, handbook, kpis
+from .pages import editorial, handbook, kpis, start
 from .project import Project
+from .report import board
 from .view.sanitise import GeneratedPieces, without_internal_numbers
 from .workflow import site_chrome
 
 THEME_FIELDS = ("title", "description", "tags")
 STAFF_PROFILES = ("internal", "preview")  # handbook, KPI pages and reports: staff only
+START_PAGE = start.START_PAGE
+STAFF_HOME = {"internal": START_PAGE}  # the staff start page is the internal site's home
+
+
+def replaced_by_staff_home(profile: str, uri: str) -> bool:
+    """The internal site's home is the staff start page, never the patients' welcome page
+    (content/index.md, which the public site shows; the preview keeps it, to be read before it
+    goes live)."""
+    return STAFF_HOME.get(profile) == uri
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,11 @@ class StagedSite:
 
 def stage(project: Project, profile: str, options: SiteOptions = SiteOptions()) -> StagedSite:
     """The staged site of `profile`, as of the project's day."""
-    decisions = project.decisions(profile)
+    decisions = [
+        (e, d)
+        for e, d in project.decisions(profile)
+        if not replaced_by_staff_home(profile, e.article.src_uri)
+    ]
     excluded = {e.article.src_uri for e, d in decisions if not d.included}
     site = StagedSite(profile, {}, {}, [], excluded, GeneratedPieces())
     generated: dict[str, str] = {}
@@ -106,18 +120,22 @@ def generated_pages(
 ) -> tuple[object, dict[str, str], list[str], list[Problem]]:
     """The staff sites' generated pages beside the profile's `articles` (uris): (the handbook,
     uri -> Markdown, the handbook's reading order, the problems of their data). A handwritten page
-    at a generated page's address wins (the caller keeps it)."""
+    at a generated page's address wins (the caller keeps it), except the staff start page on the
+    internal site (replaced_by_staff_home)."""
     figures, problems = kpis.internal_pages(project.root)
-    others = {**figures, **editorial.pages(project)}
+    found = board.items(project)
+    others = {**figures, **editorial.pages(project, articles, found)}
     book, more = handbook.load_handbook(
         project.root,
         project.policies,
         project.today,
         ledger=project.ledger,
-        site_pages=articles | set(others),
+        site_pages=articles | set(others) | {start.START_PAGE},
     )
     book_pages = handbook.pages(book)
-    return book, {**others, **book_pages}, list(book_pages), [*problems, *more]
+    home = start.page(project, found, articles | set(others) | set(book_pages))
+    pages = {start.START_PAGE: home, **others, **book_pages}
+    return book, pages, list(book_pages), [*problems, *more]
 
 
 def theme_meta(meta: Mapping) -> dict:
@@ -149,8 +167,8 @@ def unlink(markdown: str, page_uri: str, excluded: set[str]) -> str:
             cut = _link_cut(markdown, ref) if ref.kind == "link" else _href_cut(markdown, ref)
             if cut is not None:
                 cuts.append(cut)
-    for start, end, text in sorted(cuts, reverse=True):
-        markdown = markdown[:start] + text + markdown[end:]
+    for begin, end, text in sorted(cuts, reverse=True):
+        markdown = markdown[:begin] + text + markdown[end:]
     return markdown
 
 

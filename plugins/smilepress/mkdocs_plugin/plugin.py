@@ -139,7 +139,11 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         except BaseException as exc:  # refused, or a bug: the guard's process is not needed
             self.on_build_error(exc)
             raise
-        self.decisions = {e.article.src_uri: (e, d) for e, d in decisions}
+        self.decisions = {
+            e.article.src_uri: (e, d)
+            for e, d in decisions
+            if not staging.replaced_by_staff_home(self.profile, e.article.src_uri)
+        }
         self.excluded_uris = {uri for uri, (_, d) in self.decisions.items() if not d.included}
         if Path(config.site_dir) == root / "site":  # the default: keep each profile's site apart
             config.site_dir = str(root / "site" / self.profile)
@@ -497,7 +501,7 @@ def _banner(entry: Entry, decision: Decision, project: Project) -> str:
     ):  # which commit made each stale approval stale (preview only: costs git calls)
         notes += [
             f"{policies.people[v.approval.by].name}（{policies.role_name(v.approval.role)}）的批准："
-            + stale_since(project, entry.article, v.approval)
+            + stale_since(project, entry.article, v.approval, subject=False)
             for v in entry.approvals.verdicts
             if v.code == "stale"
         ]

@@ -113,9 +113,12 @@ ASSETS_CHANGED = (
 )
 
 
-def stale_since(project: Project, article: Article, approval: Approval) -> str:
+def stale_since(
+    project: Project, article: Article, approval: Approval, subject: bool = True
+) -> str:
     """What made `approval` stale, as far as git tells: the first commit after it that changed the
     text, or (the text being as approved) the article's pictures, licence sidecars or linked files.
+    `subject`: quote the commit's message (a developer's words, often English: not on staff pages).
     """
     key = approval.key
     approved = None  # the text digest of the version that added the approval
@@ -135,10 +138,8 @@ def stale_since(project: Project, article: Article, approval: Approval) -> str:
     if article.text_digest == approved:
         return ASSETS_CHANGED
     if changed is not None:
-        return (
-            f"自提交 {changed.short}（{changed.name}，{changed.date[:10]}，"
-            f"“{changed.subject}”）起内容已改变"
-        )
+        said = f"，“{changed.subject}”" if subject else ""
+        return f"自提交 {changed.short}（{changed.name}，{changed.date[:10]}{said}）起内容已改变"
     return "批准之后有尚未提交的改动"
 
 

@@ -8,7 +8,8 @@ MkDocs plugin, the CLI, reports, the leak guard's list) asks `decide`; nothing r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 PROFILES = ("public", "internal", "preview")
 # What keeps an article off a site. The last three are its schedule or its settings, not a problem.
@@ -31,6 +32,11 @@ class Facts:
     review_warning_days: int = 30
     readable: bool = True  # false: the file cannot even be rendered in a preview
     status_proven: bool = True  # false: no allowed person's signed commit made it public
+    # state id -> Chinese name (policies/workflow.yml): reasons are read by staff, never ids
+    state_names: Mapping[str, str] = field(default_factory=dict)
+
+    def state_name(self, state: str) -> str:
+        return self.state_names.get(state, state)
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,9 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
     (cause, text)."""
     reasons = [("errors", e) for e in facts.errors]
     if facts.status not in facts.publishable_states:
-        reasons.append(
-            (
-                "status",
-                f"状态为 {facts.status or '（无）'}，"
-                f"只有 {'/'.join(sorted(facts.publishable_states))} 的文章可以发布",
-            )
-        )
+        live = "、".join(f"“{facts.state_name(s)}”" for s in sorted(facts.publishable_states))
+        now = facts.state_name(facts.status) if facts.status else "（无）"
+        reasons.append(("status", f"状态为“{now}”，只有{live}的文章可以发布"))
     if facts.missing_approvals or not facts.status_proven:
         if facts.missing_approvals:
             reasons.append(("approvals", f"缺少有效批准：{'、'.join(facts.missing_approvals)}"))
@@ -75,13 +77,12 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
     if facts.publish_date and facts.publish_date > today:
         reasons.append(("scheduled", f"定时发布：{facts.publish_date.isoformat()} 起才公开"))
     if facts.expiry_date and facts.expiry_date < today:
-        reasons.append(("expired", f"已过期：expiry_date 为 {facts.expiry_date.isoformat()}"))
+        reasons.append(("expired", f"已过期：下线日期为 {facts.expiry_date.isoformat()}"))
     if facts.review_by and facts.review_by < today:
         reasons.append(
             (
                 "review-overdue",
-                f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，"
-                "请口腔医师复审（smilepress approve --role dentist --re-review）",
+                f"医学内容复审已逾期：复审期限为 {facts.review_by.isoformat()}，请口腔医师复审",
             )
         )
     if "website" not in facts.channels:

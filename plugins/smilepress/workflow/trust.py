@@ -356,7 +356,8 @@ class Ledger:
     def _role_not_held(policies: Policies | None, person_id: str, role: str) -> str:
         person = policies.people.get(person_id) if policies else None
         if person is None or role not in person.roles:
-            return f"提交时 {person_id} 并不担任“{role}”角色"
+            who = person.name if person else person_id  # unknown then: the id is all there is
+            return f"提交时 {who} 并不担任“{policies.role_name(role) if policies else role}”角色"
         return ""
 
     def _revoked_after(self, history: FileHistory, added: Version, approval: Approval) -> str:
