@@ -116,6 +116,25 @@ def test_gitlab_artifacts_are_for_developers_only_and_expire_soon():
         assert line.rstrip().endswith("|| failed=1"), line
 
 
+def test_gitlab_posts_the_review_summary_as_one_note_even_after_a_failed_check():
+    ci = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = ci["review-note"]
+    stages = ci["stages"]
+    assert stages.index(job["stage"]) > stages.index(ci["check"]["stage"])
+    assert job["needs"] == [{"job": "check", "artifacts": True}]  # the summary, from its artifacts
+    (rule,) = job["rules"]
+    assert "merge_request_event" in rule["if"] and rule["when"] == "always"  # after a failure too
+    assert job["allow_failure"] is True and "timeout" in job
+    # The token is scoped to an environment only this job names; the job runs no test or build.
+    assert job["environment"]["name"] == "smilepress-review-note"
+    others = [v for k, v in ci.items() if k != "review-note" and isinstance(v, dict)]
+    assert not [v for v in others if "smilepress-review-note" in str(v.get("environment"))]
+    script = "\n".join(job["script"])
+    assert "smilepress review-note review-summary.md" in script and "make " not in script
+    assert "pip install --quiet ." in script  # the light install: no extra
+    assert "SMILEPRESS_REVIEW_NOTE_TOKEN" in script and "CI_JOB_TOKEN" not in script
+
+
 def test_the_pre_commit_hook_prints_findings_on_a_commit_that_passes(factory, capsys):
     from smilepress.cli import main
 

@@ -104,6 +104,16 @@ def _run(args) -> int:
         return _check(args)
     if args.command in ("backup", "restore"):
         return _backup(args)
+    if args.command == "review-note":
+        from ..ops.review_note import post_file
+
+        done = post_file(Path(args.file), os.environ)
+        print(
+            "已更新合并请求中的审核摘要评论"
+            if done == "edited"
+            else "已在合并请求中发表审核摘要评论"
+        )
+        return 0
     project = _project(args)
     if args.command == "list":
         return _list(project, args)
