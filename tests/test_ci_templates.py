@@ -88,6 +88,14 @@ def test_nothing_is_uploaded_as_an_artifact_and_sarif_upload_cannot_fail_a_run()
     assert flow["jobs"]["publish"]["permissions"] == {"contents": "read"}
     if "pages" in flow["jobs"]:
         assert flow["jobs"]["pages"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # Every check runs after a failed one (the review summary and the preview included), and the
+    # files the pull request changes get the step's ten annotations before anything else does.
+    steps = check["steps"]
+    first_check = next(i for i, s in enumerate(steps) if "smilepress check" in s.get("run", ""))
+    assert "git diff --name-only" in steps[first_check]["run"]
+    assert "--format github" in steps[first_check]["run"]
+    for step in steps[first_check:]:
+        assert str(step.get("if", "")).startswith("always()"), step
     # The review summary is one comment, found by its marker and edited on every push.
     comment = next(s for s in check["steps"] if s.get("name", "").endswith("comment"))
     assert "--method PATCH" in comment["run"] and "smilepress:review-summary" in comment["run"]
