@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +142,14 @@ def test_gitlab_posts_the_review_summary_as_one_note_even_after_a_failed_check()
     assert "smilepress review-note review-summary.md" in script and "make " not in script
     assert "pip install --quiet ." in script  # the light install: no extra
     assert "SMILEPRESS_REVIEW_NOTE_TOKEN" in script and "CI_JOB_TOKEN" not in script
+
+
+def test_pre_commit_accepts_the_hook_manifest():
+    if not (BIN / "pre-commit").exists():  # the `test` extra installs it; CI must have it
+        assert not os.environ.get("CI"), "pre-commit is missing: pip install -e '.[site,test]'"
+        pytest.skip("pre-commit is not installed here")
+    done = lint("pre-commit", "validate-manifest", ".pre-commit-hooks.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_pre_commit_hook_prints_findings_on_a_commit_that_passes(factory, capsys):
