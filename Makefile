@@ -14,7 +14,7 @@ export SMILEPRESS_TRUST_ROOT ?= 78efdd3426c48246f3efb182078e9f91e9bff631
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[site,test]'
 	touch $(STAMP)
 
 build: $(STAMP)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,14 @@ def test_nothing_is_uploaded_as_an_artifact_and_sarif_upload_cannot_fail_a_run()
     assert flow["jobs"]["publish"]["permissions"] == {"contents": "read"}
     if "pages" in flow["jobs"]:
         assert flow["jobs"]["pages"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # Every check runs after a failed one (the review summary and the preview included), and the
+    # files the pull request changes get the step's ten annotations before anything else does.
+    steps = check["steps"]
+    first_check = next(i for i, s in enumerate(steps) if "smilepress check" in s.get("run", ""))
+    assert "git diff --name-only" in steps[first_check]["run"]
+    assert "--format github" in steps[first_check]["run"]
+    for step in steps[first_check:]:
+        assert str(step.get("if", "")).startswith("always()"), step
     # The review summary is one comment, found by its marker and edited on every push.
     comment = next(s for s in check["steps"] if s.get("name", "").endswith("comment"))
     assert "--method PATCH" in comment["run"] and "smilepress:review-summary" in comment["run"]
@@ -114,6 +123,33 @@ def test_gitlab_artifacts_are_for_developers_only_and_expire_soon():
     for command in ("smilepress check ||", "review-summary", "build --profile preview"):
         line = next(x for x in script.splitlines() if command in x)
         assert line.rstrip().endswith("|| failed=1"), line
+
+
+def test_gitlab_posts_the_review_summary_as_one_note_even_after_a_failed_check():
+    ci = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = ci["review-note"]
+    stages = ci["stages"]
+    assert stages.index(job["stage"]) > stages.index(ci["check"]["stage"])
+    assert job["needs"] == [{"job": "check", "artifacts": True}]  # the summary, from its artifacts
+    (rule,) = job["rules"]
+    assert "merge_request_event" in rule["if"] and rule["when"] == "always"  # after a failure too
+    assert job["allow_failure"] is True and "timeout" in job
+    # The token is scoped to an environment only this job names; the job runs no test or build.
+    assert job["environment"]["name"] == "smilepress-review-note"
+    others = [v for k, v in ci.items() if k != "review-note" and isinstance(v, dict)]
+    assert not [v for v in others if "smilepress-review-note" in str(v.get("environment"))]
+    script = "\n".join(job["script"])
+    assert "smilepress review-note review-summary.md" in script and "make " not in script
+    assert "pip install --quiet ." in script  # the light install: no extra
+    assert "SMILEPRESS_REVIEW_NOTE_TOKEN" in script and "CI_JOB_TOKEN" not in script
+
+
+def test_pre_commit_accepts_the_hook_manifest():
+    if not (BIN / "pre-commit").exists():  # the `test` extra installs it; CI must have it
+        assert not os.environ.get("CI"), "pre-commit is missing: pip install -e '.[site,test]'"
+        pytest.skip("pre-commit is not installed here")
+    done = lint("pre-commit", "validate-manifest", ".pre-commit-hooks.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_pre_commit_hook_prints_findings_on_a_commit_that_passes(factory, capsys):

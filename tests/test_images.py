@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-PIL = pytest.importorskip("PIL")
-pytest.importorskip("imagehash")
+PIL = pytest.importorskip("PIL")  # the extra `site`: the light install has no Pillow
 from PIL import Image, ImageDraw  # noqa: E402
 
 from smilepress.checks import images  # noqa: E402
@@ -374,6 +376,42 @@ def test_duplicate_images_by_perceptual_hash(project):
     assert [(x.name, y.name) for x, y, _ in pairs] == [("a.png", "b-small.jpg")]
     assert pairs[0][2] <= 6
     assert duplicate_images([a, c]) == []
+
+
+def _png(im: Image.Image) -> bytes:
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_phash_is_imagehash_s_bit_for_bit():
+    # Computed with imagehash 4.3 (scipy's DCT) before the numpy DCT replaced it: a hash stored
+    # or compared across versions keeps its meaning.
+    assert images._compute_phash(_png(pattern_image())) == 0xFAB781C8870E8778
+    assert images._compute_phash(_png(other_image())) == 0xB5B5B7484C44754B
+
+
+def test_the_phash_matches_imagehash_on_many_pictures():
+    imagehash = pytest.importorskip("imagehash")  # where it is still installed
+    rng = random.Random(7)
+    for _ in range(60):
+        w, h = rng.randint(8, 300), rng.randint(8, 300)
+        im = Image.frombytes("L", (w, h), rng.randbytes(w * h)).resize((w * 2, h * 2))
+        expected = int(str(imagehash.phash(im)), 16)
+        assert images.phash(im.resize((32, 32), Image.Resampling.LANCZOS)) == expected
+
+
+def test_without_pillow_duplicates_are_skipped_and_the_holder_says_so(project, monkeypatch):
+    project.image("images/a.png")
+    project.image("images/b.png")
+    monkeypatch.setitem(sys.modules, "PIL", None)  # the light install: `import PIL` fails
+    front = {"images": [{"src": "images/a.png", "licence": "own", "source": "本院"}]}
+    hashes = images.PictureHashes()
+    text = project.text("![a](images/a.png)\n![b](images/b.png)\n", **front)
+    meta = parse(text, ARTICLE)[0][1].data
+    found = image_findings(ARTICLE, text, meta, project.content, project.dir, hashes)
+    assert rules(found) == ["image/licence-missing"]  # b's licence: the other checks still ran
+    assert hashes.unavailable
 
 
 def test_hashes_are_cached_by_content_by_whoever_holds_them(project, monkeypatch):

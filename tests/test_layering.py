@@ -9,6 +9,7 @@ violation made up here, so a checker that stopped seeing anything would fail too
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import smilepress
@@ -215,3 +216,79 @@ def test_one_publication_predicate():
             assert "publishable_states" not in path.read_text(encoding="utf-8") or rel in readers, (
                 rel
             )
+
+
+# -- the light install: checking without the site stack ------------------------------------------
+
+# The extra `site` (pyproject.toml): what only building the sites needs. The pre-commit hook
+# installs SmilePress without it, so checking must not import any of it.
+SITE_STACK = ("mkdocs", "material", "zensical", "jieba", "jinja2", "PIL", "imagehash", "scipy")
+BLOCKER = """
+import importlib.abc, json, sys
+asked = []
+class NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {blocked}:
+            asked.append(name)
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+sys.meta_path.insert(0, NotInstalled())
+from smilepress.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({{"code": code, "asked": sorted(set(asked))}}), file=sys.stderr)
+"""
+
+
+def _without_site_stack(*argv: str) -> tuple[dict, str, str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKER.format(blocked=set(SITE_STACK)), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    *err, last = done.stderr.rstrip("\n").split("\n")
+    assert last.startswith('{"code"'), done.stderr  # else the command died: its traceback
+    return json.loads(last), done.stdout, "\n".join(err)
+
+
+def test_the_base_install_holds_nothing_of_the_site_stack():
+    import tomllib
+
+    pyproject = (PACKAGE.parent.parent / "pyproject.toml").read_text("utf-8")
+    project = tomllib.loads(pyproject)["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0] for r in requirements}
+
+    site = {"mkdocs", "mkdocs-material", "zensical", "jieba", "jinja2", "pillow"}
+    assert not names(project["dependencies"]) & (site | {"imagehash", "scipy"})
+    assert site <= names(project["optional-dependencies"]["site"])
+
+
+def test_checking_imports_nothing_of_the_site_stack(factory):
+    factory.article(
+        "education/a.md",
+        title="矫正",
+        body="隐形矫正是目前最好的矫正方式。\n\n![牙刷](images/brush.png)\n",
+        extra="images:\n  - src: images/brush.png\n    licence: own\n    source: 本院设计组\n",
+    )
+    picture = factory.root / "content/education/images/brush.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")  # never decoded: there is no Pillow here
+    done, out, err = _without_site_stack("check", "content/education/a.md")
+    assert "Traceback" not in err and done["code"] == 0, err
+    assert ": 需审核 [" in out and "1 处需审核" in out, out  # the text checks ran
+    assert set(done["asked"]) <= {"PIL"}, done["asked"]  # only the duplicate check asks, for Pillow
+    assert "重复图片由 CI 检查" in err, err  # and the writer is told
+
+
+def test_building_without_the_site_stack_names_the_extra(factory):
+    for engine in ("mkdocs", "zensical"):
+        done, out, err = _without_site_stack("build", "--engine", engine)
+        assert done["code"] == 2 and "Traceback" not in err, err
+        assert "pip install 'smilepress[site]'" in err and "make build" in err, err

@@ -20,8 +20,11 @@ an error; a patient photo without `consent_ref` (on the image or the article) is
 the same picture stored under two names is an `image-duplicate` warning, found by perceptual hash
 (pHash, robust to resizing and JPEG re-encoding), once per pair, on the later path.
 
-Pillow and imagehash are needed for the duplicate check only; they are imported on first use.
-Perceptual hashes are kept in a PictureHashes that the caller owns (a Project holds one per run).
+Pillow is needed for the duplicate check only, imported on first use: the light install (the
+pre-commit hook's) has no Pillow and skips it, and the PictureHashes says so (`unavailable`) for the
+command to tell the writer that CI checks it. The pHash itself is computed here with numpy
+(imagehash's algorithm, bit for bit: imagehash would bring scipy, ~113 MB). Perceptual hashes are
+kept in a PictureHashes that the caller owns (a Project holds one per run).
 """
 
 from __future__ import annotations
@@ -939,7 +942,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".ti
 
 
 def _compute_phash(data: bytes) -> int | None:
-    import imagehash
     from PIL import Image, ImageOps, ImageStat
 
     with warnings.catch_warnings():
@@ -955,7 +957,35 @@ def _compute_phash(data: bytes) -> int | None:
             gray = im.convert("L")
             if ImageStat.Stat(gray.resize((32, 32))).stddev[0] < 2.0:
                 return None  # a blank or flat image: every such image would hash alike
-            return int(str(imagehash.phash(gray)), 16)
+            return phash(gray.resize((PHASH_SIZE, PHASH_SIZE), Image.Resampling.LANCZOS))
+
+
+PHASH_SIZE = 32  # the picture is shrunk to 32x32; its 8x8 lowest frequencies make the 64 bits
+PHASH_BITS = 8
+
+
+@lru_cache(maxsize=1)
+def _dct_rows():
+    """The first 8 rows of the 32-point DCT-II matrix: cos(pi k (2n+1) / 64).
+
+    scipy's dct is this times 2; a positive factor does not move a value across the median."""
+    import numpy as np
+
+    k = np.arange(PHASH_BITS)[:, None]
+    n = np.arange(PHASH_SIZE)[None, :]
+    return np.cos(np.pi * k * (2 * n + 1) / (2 * PHASH_SIZE))
+
+
+def phash(small) -> int:
+    """imagehash.phash of a 32x32 grayscale picture: the low 8x8 block of its 2-D DCT, each
+    coefficient above the block's median a 1, read row by row, first bit highest."""
+    import numpy as np
+
+    pixels = np.asarray(small, dtype=np.float64)
+    dct = _dct_rows()
+    low = dct @ pixels @ dct.T
+    bits = (low > np.median(low)).ravel()
+    return int("".join("1" if b else "0" for b in bits), 2)
 
 
 class PictureHashes:
@@ -970,6 +1000,7 @@ class PictureHashes:
         self.hashes: dict[str, int | None] = {}
         self.digests: dict[tuple[str, int, int], str] = {}
         self.pairs: dict[str, tuple[tuple, list[tuple[Path, Path, int]]]] = {}
+        self.unavailable = False  # Pillow is not installed: duplicates were not looked for
 
     def phash(self, path: Path) -> int | None:
         """The picture's hash; None for a blank picture, or a file Pillow or SmilePress cannot read
@@ -1085,7 +1116,8 @@ def _duplicate_findings(
     shown = article.shown
     try:
         pairs = hashes.project_pairs(article.content_root, list(local))
-    except ImportError:  # Pillow or imagehash not installed: the licence checks still ran
+    except ImportError:  # Pillow not installed: the licence checks still ran
+        hashes.unavailable = True
         return []
     mine = {os.path.normpath(os.path.abspath(k)): r for k, r in local.items()}
     out = []

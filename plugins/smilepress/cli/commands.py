@@ -104,6 +104,16 @@ def _run(args) -> int:
         return _check(args)
     if args.command in ("backup", "restore"):
         return _backup(args)
+    if args.command == "review-note":
+        from ..ops.review_note import post_file
+
+        done = post_file(Path(args.file), os.environ)
+        print(
+            "已更新合并请求中的审核摘要评论"
+            if done == "edited"
+            else "已在合并请求中发表审核摘要评论"
+        )
+        return 0
     project = _project(args)
     if args.command == "list":
         return _list(project, args)
@@ -366,11 +376,38 @@ def _name(p, pid: str) -> str:
 
 def _build(args) -> int:
     """Run MkDocs with the SmilePress plugin for one profile."""
+    engine = getattr(args, "engine", "mkdocs")
+    if not _site_stack_installed(engine):
+        print(
+            "构建失败：这里安装的是只做检查的轻量版 SmilePress，没有构建网站的组件。"
+            "请安装网站组件：pip install 'smilepress[site]'（在本仓库中运行 make build 即可）",
+            file=sys.stderr,
+        )
+        return 2
     root = find_root(Path.cwd())
     as_of = parse_as_of(args.as_of, "--as-of") if args.as_of else None
-    if getattr(args, "engine", "mkdocs") == "zensical":
+    if engine == "zensical":
         return _run_zensical(args, root, as_of)
     return _run_mkdocs(args, root, as_of)
+
+
+# What each engine imports from the extra `site` (pyproject.toml): the light install, made for
+# checking (the pre-commit hook), has none of it.
+SITE_STACK = {
+    "mkdocs": ("mkdocs", "material", "jieba", "jinja2"),
+    "zensical": ("zensical", "jinja2"),
+}
+
+
+def _site_stack_installed(engine: str) -> bool:
+    from importlib import import_module
+
+    try:
+        for name in SITE_STACK.get(engine, ()):
+            import_module(name)  # the build imports them next anyway
+    except ImportError:
+        return False
+    return True
 
 
 def _run_zensical(args, root: Path, as_of: dt.date | None) -> int:
@@ -537,6 +574,12 @@ def _check(args) -> int:
     project.save_caches()
     tool = _sarif_tool(project.root) if args.format == "sarif" else None
     print(render(findings, args.format, sources, project.ruleset.by_id, tool=tool))
+    if "picture_hashes" in project.__dict__ and project.picture_hashes.unavailable:
+        print(
+            "提示：这里安装的是只做文字检查的轻量版 SmilePress，这次没有查找重复的图片；"
+            "图片的其余检查（版权、知情同意）已完成，重复图片由 CI 检查",
+            file=sys.stderr,
+        )
     for problem in project.rule_problems():
         print(f"规则包有问题：{problem}", file=sys.stderr)
     if any(p.level == "error" for p in project.rule_problems()):

@@ -179,6 +179,15 @@ def _report_commands(sub) -> None:
     )
     summ.add_argument("--base", default="main", help="比较的基准分支（默认 main）")
 
+    note = sub.add_parser(
+        "review-note",
+        help=(
+            "（CI 用）把审核摘要发到 GitLab 合并请求的一条评论里，每次推送更新同一条"
+            "（令牌：SMILEPRESS_REVIEW_NOTE_TOKEN）"
+        ),
+    )
+    note.add_argument("file", help="review-summary 写出的 Markdown 文件")
+
 
 def _maintenance_commands(sub) -> None:
     """codeowners and handbook: what the forge and the handbook's data need."""

@@ -1,8 +1,10 @@
 """Reading the forge's REST API (GitHub or GitLab): JSON over HTTPS with CI's token, or the same
 requests answered from JSON files (`--api-fixtures DIR`: tests and dry runs stay offline).
 
-Only GET requests, only to the configured API address; the token goes in a header and never into a
-message. Which requests to make and what the answers mean is workflow/forge_reviews.py's business.
+Only to the configured API address; the token goes in a header and never into a message. GET
+requests, and one kind of write: the review summary's note on a merge request.
+Which requests to make and what the answers mean is the callers' business
+(workflow/forge_reviews.py, ops/review_note.py).
 """
 
 from __future__ import annotations
@@ -42,20 +44,31 @@ class HttpApi:
         self.headers = {"User-Agent": "smilepress-recorder", **headers}
 
     def get(self, path: str) -> Any:
+        return self.send("GET", path)
+
+    def send(self, method: str, path: str, data: dict | None = None) -> Any:
+        """One request (a JSON body for a write); the JSON answer."""
         url = self.base + path
-        request = urllib.request.Request(url, headers=self.headers)
+        headers = dict(self.headers)
+        body = None
+        if data is not None:
+            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 return json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             raise refusal(
-                f"平台 API 拒绝了请求 GET {path}：HTTP {exc.code} {exc.reason}",
-                "检查令牌是否有效、是否有读取拉取请求（评审）的权限",
+                f"平台 API 拒绝了请求 {method} {path}：HTTP {exc.code} {exc.reason}",
+                "检查令牌是否有效、是否有读取拉取请求（评审）的权限"
+                if method == "GET"
+                else "检查令牌是否有效、是否有在合并请求中发表评论的权限",
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise refusal(f"无法访问平台 API {self.base}：{exc}", "检查网络和 API 地址") from None
         except ValueError:
-            raise refusal(f"平台 API 的回答不是 JSON：GET {path}") from None
+            raise refusal(f"平台 API 的回答不是 JSON：{method} {path}") from None
 
     def pages(self, path: str) -> list[Any]:
         """Every item of a paginated list (per_page=100, until a page is not full)."""
