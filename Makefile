@@ -45,6 +45,7 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_engines.py
 	$(BIN)/python scripts/bench_check.py --build
 	$(BIN)/python scripts/bench_originality.py
 	$(BIN)/python scripts/bench_kpis.py
