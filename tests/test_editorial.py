@@ -233,7 +233,7 @@ def test_every_row_links_to_its_page_on_the_staff_site_and_says_why_it_is_not_pu
     rows = _board_rows(pages[editorial.BOARD])
     assert rows["巴氏刷牙法"][-1] == "已公开" and rows["巴氏刷牙法"][0].startswith("[巴氏刷牙法](")
     # approved, kept off the website: the reason, not a dash
-    assert rows["种植牙能用多久？"][-1].startswith("发布渠道不含")
+    assert rows["种植牙能用多久？"][-1].startswith("发布渠道里没有网站")
     assert rows["牙线怎么用"][-1].startswith("状态为“审核中”")
 
 

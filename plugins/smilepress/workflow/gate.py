@@ -86,9 +86,8 @@ def blocking_reasons(facts: Facts, today: dt.date) -> list[tuple[str, str]]:
             )
         )
     if "website" not in facts.channels:
-        reasons.append(
-            ("channel", f"发布渠道不含 website（{', '.join(facts.channels)}），不上网站")
-        )
+        # the channels by name would be ids (wechat, douyin): the writer knows which they chose
+        reasons.append(("channel", "发布渠道里没有网站（只发在其他渠道），不上网站"))
     return reasons
 
 
