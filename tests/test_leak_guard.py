@@ -254,17 +254,23 @@ def test_data_shown_another_way_is_caught_by_its_strings(tmp_path, public):
 
 def test_monthly_figures_under_other_labels_are_caught(tmp_path, public):
     """A table of a month's figures, formatted as a page would (thousands separators, units)."""
-    row = "".join(f"<td>{v}</td>" for v in ("百度", "178,532", "5,137", "39922 元"))
-    table = f"<table><tr><th>渠道</th><th>展现</th><th>点击</th><th>花费</th></tr><tr>{row}</tr>"
+    rows = [("百度", "178,532", "5,137", "39922 元"), ("官网", "62,556", "2,351", "1,249 元")]
+    cells = ["".join(f"<td>{v}</td>" for v in row) for row in rows]
+    table = "<table><tr><th>渠道</th><th>展现</th><th>点击</th><th>花费</th></tr>"
+    table += "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
     (leak,) = [x for x in scan_files(tmp_path, public, {"m.html": table}) if "metrics" in x.source]
     assert leak.source == "data/metrics/2027-01.yml"
     assert "178532" in str(leak) and "m.html" in str(leak)
 
 
 def test_a_figure_or_two_and_common_numbers_are_no_leak(tmp_path, public):
-    """Two of a month's figures, years, small counts and a telephone number: no evidence."""
+    """Two of a month's figures, years, small counts, a telephone number; three figures far
+    apart in a script's table of numbers: no evidence."""
     text = "2027 年 1 月共 5137 次点击，花费 39922 元，咨询 510 次，142 人到院。电话 020-12345678。"
-    assert scan_files(tmp_path, public, {"a.html": page(text)}) == []
+    other = [str(10007 + 7919 * i) for i in range(30)]
+    table = ",".join(other[:10] + ["178532"] + other[10:20] + ["39922"] + other[20:] + ["62556"])
+    files = {"a.html": page(text), "tables.js": f"var t=[{table}];"}
+    assert scan_files(tmp_path, public, files) == []
 
 
 def test_an_internal_handbook_page_is_caught(tmp_path, public):

@@ -6,6 +6,7 @@ line of the site is normalised once: the navigation every page repeats costs one
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from itertools import compress
@@ -16,8 +17,8 @@ from ...checks.originality import content_characters
 from ...view.normalise import normalised_text
 from .cache import SeenTexts
 from .passages import Fingerprints, Passage
-from .site import decoded_texts, escaped_variants, shown_line
-from .watchlist import Watch
+from .site import decoded_texts, escaped_variants, shown_cells, shown_line
+from .watchlist import FIGURE_WINDOW, MIN_FIGURES, Watch, figures
 
 EXCERPT = 40  # characters of a passage shown in a message
 WHAT_TO_DO = (
@@ -40,11 +41,18 @@ class Leak:
     why: str = ""
     more: int = 0  # other files of the site holding it too
     staff: bool = False  # a name or an e-mail of staff, not a passage
+    figures: bool = False  # figures of a data file (the marker lists them), not a passage
 
     def __str__(self) -> str:
         where = self.site_file + (f"（另有 {self.more} 个文件）" if self.more else "")
         if self.staff:
             return f"{where}：含有{self.source}“{self.marker}”——{STAFF_TO_DO}"
+        if self.figures:
+            count = self.marker.count("、") + 1
+            return (
+                f"{where}：含有 {self.source} 中的 {count} 个数字（{self.marker}）"
+                f"——{self.why}；{WHAT_TO_DO}"
+            )
         title = f"《{self.title}》" if self.title else ""
         shown = self.marker[:EXCERPT] + ("…" if len(self.marker) > EXCERPT else "")
         return (
@@ -78,6 +86,9 @@ class Scanner:
         )
         self.markers = _staff_markers(watch, allowed)
         self.automaton = ahocorasick_rs.AhoCorasick(list(self.markers)) if self.markers else None
+        self.figures = _watched_figures(watch, allowed)  # number -> the data files that have it
+        self.numbered: dict[str, list[str]] = {}  # lines holding such a figure: their numbers
+        self.numbered_lines: set[str] = set()
         self.chars: dict[str, str] = {}  # each distinct line of the site: content characters
         self.decoded: dict[str, str] = {}  # lines with escapes: the decoded lines' characters
         self.escaped: set[str] = set()  # their keys, as a set (intersections iterate the smaller)
@@ -90,7 +101,7 @@ class Scanner:
     def feed(self, site_file: str, raw: bytes) -> None:
         """Read one file of the site (its bytes)."""
         started = time.perf_counter()
-        streams, markers = [], set()
+        streams, markers, numbers = [], set(), []
         for text in decoded_texts(raw):
             lines = text.split("\n")
             distinct = set(lines)
@@ -104,8 +115,13 @@ class Scanner:
                 streams.append("".join(map(self.decoded.__getitem__, in_order)))
             for line in distinct & self.marked_lines:
                 markers.update(self.marked[line])
+            if distinct & self.numbered_lines:  # their numbers, in the file's order
+                for line in lines:
+                    numbers.extend(self.numbered.get(line, ()))
         for passage in self.fingerprints.find("".join(streams)):
             self._passage(site_file, passage)
+        if numbers:
+            self._figures(site_file, numbers)
         for marker in sorted(markers):
             leak = Leak(site_file, marker, self.markers[marker], staff=True)
             self._add(("staff", marker), leak)
@@ -126,6 +142,16 @@ class Scanner:
                 self.decoded[line] = "".join(_content(decoded))
                 self.escaped.add(line)
                 normalised[k] += "\x00" + "\x00".join(decoded)
+        if self.figures:
+            for line, text in zip(ordered, normalised, strict=True):
+                if not _FIVE_DIGITS.search(text):
+                    continue  # most lines: no number that could be a figure
+                if _TAG_BETWEEN_DIGITS.search(line):  # <td>178,532</td><td>5,137</td>: apart
+                    text = normalised_text(shown_cells(line), entities=True)
+                found = figures(text)
+                if not self.figures.keys().isdisjoint(found):
+                    self.numbered[line] = found
+                    self.numbered_lines.add(line)
         if self.automaton is None:
             return
         for line, text in zip(ordered, normalised, strict=True):
@@ -133,6 +159,23 @@ class Scanner:
             if found:
                 self.marked[line] = found
                 self.marked_lines.add(line)
+
+    def _figures(self, site_file: str, numbers: list[str]) -> None:
+        """MIN_FIGURES figures of one data file among FIGURE_WINDOW numbers in a row: a leak."""
+        found: dict[int, set[str]] = {}
+        for i in range(len(numbers)):
+            window: dict[int, set[str]] = {}
+            for number in numbers[i : i + FIGURE_WINDOW]:
+                for k in self.figures.get(number, ()):
+                    window.setdefault(k, set()).add(number)
+            for k, held in window.items():
+                if len(held) >= MIN_FIGURES:
+                    found.setdefault(k, set()).update(held)
+        for k, held in sorted(found.items()):
+            watched = self.watch.figures[k]
+            shown = "、".join(sorted(held, key=lambda n: (-len(n), n)))
+            leak = Leak(site_file, shown, watched.source, why=watched.why, figures=True)
+            self._add(("figures", watched.source), leak)
 
     def _passage(self, site_file: str, passage: Passage) -> None:
         watched = self.watch.forbidden[self.owners[passage.doc]]
@@ -170,6 +213,21 @@ def _normalised(lines: list[str]) -> list[str]:
 def _content(normalised: list[str]) -> list[str]:
     """The content characters of each normalised line (in one pass)."""
     return content_characters("\n".join(normalised), keep="\n").split("\n")
+
+
+_FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
+_TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
+
+
+def _watched_figures(watch: Watch, allowed: list[str]) -> dict[str, tuple[int, ...]]:
+    """Each data file's figure -> the files (indices into watch.figures) that have it; numbers
+    the allowed texts show (a price in a public ad) are left out."""
+    shown = set(figures("\n".join(allowed))) if watch.figures else set()
+    out: dict[str, tuple[int, ...]] = {}
+    for k, entry in enumerate(watch.figures):
+        for number in entry.numbers - shown:
+            out[number] = (*out.get(number, ()), k)
+    return out
 
 
 def _staff_markers(watch: Watch, allowed: list[str]) -> dict[str, str]:
