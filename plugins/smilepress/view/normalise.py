@@ -13,8 +13,8 @@ not see changes nothing:
 4. Han characters split by spaces or decoration joined, within a line: whatever a reader reads
    past between two characters (最 好, 最*好, 最·好, 最_好, a backslash, 最★好, an emoji, a
    combining accent, a private-use glyph, U+2028), or after a word before its punctuation
-   (最好~。); a sentence's punctuation, quotes, brackets, % and / still separate (they carry
-   meaning), and so does | (the reader's table cells).
+   (最好~。); a sentence's punctuation, dashes, quotes, brackets, % and / still separate (they
+   carry meaning), and so does | (the reader's table cells).
 
 `entities=True` also decodes HTML character references first (for text that is HTML or may be:
 site files, chrome). A rendered page's text is already decoded by the HTML parser; decoding it
@@ -70,14 +70,14 @@ IGNORABLE = re.compile(
 )
 # What writers put between Han characters to split a word (step 4). Not across line breaks: a line
 # is a unit for some rules (a field of an ad).
-_DECORATION = frozenset("Zs Zl Zp Mn Mc Me Pc Pd Sm Sk So Co".split())
+_DECORATION = frozenset("Zs Zl Zp Mn Mc Me Pc Sm Sk So Co".split())  # not Pd: dashes (——)
 # Other punctuation (Po) is decoration too (\ * · • # @ &), but for what carries meaning:
 _MEANINGFUL = frozenset(",.;:?!…‥'\"%‰‱/|〃。、")
 # Radicals and strokes are look-alikes of characters (folded by NFKC or _TABLE), never decoration.
 _RADICALS = ((0x2E80, 0x2FDF), (0x31C0, 0x31EF))
 _EMOJI = "\U0001f000-\U0001faff"  # other planes: their own class (see _Folding)
 # ... and after a word, before its end (最好~。, 最好😀): a rule reads 最好 and then 。 either way.
-_WORD_END = r"""[,.;:?!…‥'"%/。、）」』】》〕〉”’)\]}]|\n|\Z"""
+_WORD_END = r"""[,.;:?!…‥'"%/。、）」』】》〕〉”’)\]}-]|\n|\Z"""
 
 
 def _is_decoration(ch: str) -> bool:
