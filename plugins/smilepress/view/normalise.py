@@ -42,6 +42,27 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The one full-width table: full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII,
 # one character for one. detectors.py reads numbers and e-mail addresses with it.
 HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Cyrillic and Greek letters drawn as Latin ones (ТОР1 reads TOP1), both cases, to lower-case
+# Latin. Not μ (10μg is a dose) nor η.
+_LOOK_ALIKES = (
+    ("АаΑα", "a"),
+    ("ВвΒβ", "b"),
+    ("СсϹϲ", "c"),
+    ("ЕеΕε", "e"),
+    ("Нн", "h"),
+    ("ІіΙι", "i"),
+    ("Јј", "j"),
+    ("КкΚκ", "k"),
+    ("Мм", "m"),
+    ("Νν", "v"),
+    ("ОоΟο", "o"),
+    ("РрΡρ", "p"),
+    ("Ѕѕ", "s"),
+    ("ТтΤτ", "t"),
+    ("Уу", "y"),
+    ("ХхΧχ", "x"),
+    ("Ζζ", "z"),
+)
 # For matching wording: that, a few look-alikes, and Latin in lower case, one character for one.
 _TABLE = (
     {code: chr(half).lower() for code, half in HALF_WIDTH.items()}
@@ -59,6 +80,7 @@ _TABLE = (
         ord("－"): ord("-"),
     }
     | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+    | {ord(c): ord(latin) for letters, latin in _LOOK_ALIKES for c in letters}
 )
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), all of it: a browser draws
@@ -299,6 +321,10 @@ class _Folding:
     astral: re.Pattern
 
 
+# Combining marks that decorate any letter or digit (accents, strokes, enclosing circles and
+# keycaps): not a script's own vowel signs.
+_DIACRITICS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+_DIACRITICS += ((0xFE20, 0xFE2F),)
 _OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -326,6 +352,10 @@ def _folding() -> _Folding:
                 table[ch] = folded
     for code in range(0xE0000, 0xE1000):  # tag characters, variation selectors supplement
         table[chr(code)] = ""
+    for first, last in _DIACRITICS:  # drawn on the character before: 1̶0⃝ reads 10
+        for code in range(first, last + 1):
+            if unicodedata.category(chr(code)) in ("Mn", "Me"):
+                table[chr(code)] = ""
     bmp = [c for c in table if ord(c) <= 0xFFFF]
     astral = [c for c in table if ord(c) > 0xFFFF]
     return _Folding(table, re.compile(_char_class(bmp)), re.compile(_char_class(astral)))
