@@ -103,10 +103,9 @@ _WORD_END = r"""[,.;:?!…‥'"%/。、）」』】》〕〉”’)\]}-]|\n|\Z""
 
 
 def _is_decoration(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    if ch in _MEANINGFUL or any(first <= ord(ch) <= last for first, last in _RADICALS):
-        return False
-    return category in _DECORATION or category == "Po" or ch in "\t丶"
+    if not (unicodedata.category(ch) in _DECORATION or unicodedata.category(ch) == "Po"):
+        return ch in "\t丶"
+    return ch not in _MEANINGFUL and not any(a <= ord(ch) <= b for a, b in _RADICALS)
 
 
 @lru_cache(maxsize=1)
