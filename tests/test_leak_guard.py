@@ -360,6 +360,21 @@ def test_staff_names_and_emails(tmp_path, public):
     assert all("public: true" in str(leak) for leak in leaks)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<svg><a href="mailto:zhaomin@example.com"><text>联系我们</text></a></svg>',
+        '<p data-owner="zhaomin&#64;example.com">联系我们</p>',
+        "<p>联系我们</p><!-- zhaomin@example.com -->",
+    ],
+    ids=["mailto", "attribute-with-entity", "comment"],
+)
+def test_a_staff_email_in_an_address_attribute_or_comment_is_caught(tmp_path, public, text):
+    """Shown or not, an address in a published file is harvested: it is a leak wherever it is."""
+    leaks = scan_files(tmp_path, public, {"a.html": text})
+    assert [leak.marker for leak in leaks] == ["zhaomin@example.com"]
+
+
 def test_a_message_names_the_file_the_source_why_and_what_to_do(tmp_path, public):
     (leak,) = scan_files(tmp_path, public, {"a.htm": page(P2), "b.txt": P2})
     text = str(leak)
