@@ -342,19 +342,23 @@ def _char_class(chars: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _folding() -> _Folding:
-    table = {}
+    # marks drawn on the character before (1̶0⃝ reads 10), also where NFKC writes one (´ → " ́")
+    marks = {
+        chr(code)
+        for first, last in _DIACRITICS
+        for code in range(first, last + 1)
+        if unicodedata.category(chr(code)) in ("Mn", "Me")
+    }
+    table = dict.fromkeys(marks, "")
     for code in _compatibility_candidates():
         ch = chr(code)
-        if IGNORABLE.match(ch) or unicodedata.decomposition(ch):
+        if ch not in marks and (IGNORABLE.match(ch) or unicodedata.decomposition(ch)):
             folded = IGNORABLE.sub("", unicodedata.normalize("NFKC", ch))
+            folded = "".join(c for c in folded if c not in marks)
             if folded != ch:
                 table[ch] = folded
     for code in range(0xE0000, 0xE1000):  # tag characters, variation selectors supplement
         table[chr(code)] = ""
-    for first, last in _DIACRITICS:  # drawn on the character before: 1̶0⃝ reads 10
-        for code in range(first, last + 1):
-            if unicodedata.category(chr(code)) in ("Mn", "Me"):
-                table[chr(code)] = ""
     bmp = [c for c in table if ord(c) <= 0xFFFF]
     astral = [c for c in table if ord(c) > 0xFFFF]
     return _Folding(table, re.compile(_char_class(bmp)), re.compile(_char_class(astral)))

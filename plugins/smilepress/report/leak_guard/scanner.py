@@ -155,6 +155,8 @@ class Scanner:
         if self.automaton is None:
             return
         for line, text in zip(ordered, normalised, strict=True):
+            if _AT.search(line):  # an address anywhere: mailto:, an attribute, a comment
+                text += "\x00" + normalised_text(line, entities=True)
             found = set(self.automaton.find_matches_as_strings(text)) if text else ()
             if found:
                 self.marked[line] = found
@@ -215,6 +217,9 @@ def _content(normalised: list[str]) -> list[str]:
     return content_characters("\n".join(normalised), keep="\n").split("\n")
 
 
+# An e-mail address is harvested from a page wherever it stands, shown or not: lines with an @
+# (typed, full width, a reference or an escape) are also read whole, tags and all.
+_AT = re.compile(r"@|＠|&#0*64;?|&#x0*40;?|&commat;|%40|\\u0040|\\x40", re.I)
 _FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
 _TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
 
