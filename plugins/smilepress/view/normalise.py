@@ -166,7 +166,7 @@ def _fold(text: str) -> str:
 
 # 〇 among digits is a zero (1〇〇% reads 100%); 二〇二六 is a year written in words. So is a
 # letter o (Latin, Cyrillic, Greek) after a digit: 1OO% reads 100% (NO1 stays a word).
-_NUMBER_WITH_ZEROS = re.compile(r"[0-9〇]*[0-9][0-9〇oоο]*")
+_NUMBER_WITH_ZEROS = re.compile(r"〇[0-9〇]*[0-9][0-9〇oоο]*|[0-9]+[〇oоο][0-9〇oоο]*")
 _ZERO_AFTER_DIGIT = re.compile(r"[0-9][oоο]")
 _ZEROS = str.maketrans("〇oоο", "0000")
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import compress
+from itertools import accumulate, compress
 
 import ahocorasick_rs
 
@@ -87,6 +88,8 @@ class Scanner:
         self.markers = _staff_markers(watch, allowed)
         self.automaton = ahocorasick_rs.AhoCorasick(list(self.markers)) if self.markers else None
         self.figures = _watched_figures(watch, allowed)  # number -> the data files that have it
+        spelled = {form for number in self.figures for form in _spellings(number)}
+        self.figure_finder = ahocorasick_rs.AhoCorasick(sorted(spelled)) if spelled else None
         self.numbered: dict[str, list[str]] = {}  # lines holding such a figure: their numbers
         self.numbered_lines: set[str] = set()
         self.chars: dict[str, str] = {}  # each distinct line of the site: content characters
@@ -142,10 +145,11 @@ class Scanner:
                 self.decoded[line] = "".join(_content(decoded))
                 self.escaped.add(line)
                 normalised[k] += "\x00" + "\x00".join(decoded)
-        if self.figures:
-            for line, text in zip(ordered, normalised, strict=True):
-                if not _FIVE_DIGITS.search(text):
-                    continue  # most lines: no number that could be a figure
+        if self.figure_finder is not None:
+            for k in _matching(_FIVE_DIGITS, normalised):  # most lines: no number of that size
+                line, text = ordered[k], normalised[k]
+                if not self.figure_finder.find_matches_as_strings(text):
+                    continue  # numbers, but none of the figures (a script's tables)
                 if _TAG_BETWEEN_DIGITS.search(line):  # <td>178,532</td><td>5,137</td>: apart
                     text = normalised_text(shown_cells(line), entities=True)
                 found = figures(text)
@@ -154,9 +158,9 @@ class Scanner:
                     self.numbered_lines.add(line)
         if self.automaton is None:
             return
+        for k in _matching(_AT, ordered):  # an address anywhere: mailto:, an attribute, a comment
+            normalised[k] += "\x00" + normalised_text(ordered[k], entities=True)
         for line, text in zip(ordered, normalised, strict=True):
-            if _AT.search(line):  # an address anywhere: mailto:, an attribute, a comment
-                text += "\x00" + normalised_text(line, entities=True)
             found = set(self.automaton.find_matches_as_strings(text)) if text else ()
             if found:
                 self.marked[line] = found
@@ -222,6 +226,25 @@ def _content(normalised: list[str]) -> list[str]:
 _AT = re.compile(r"@|＠|&#0*64;?|&#x0*40;?|&commat;|%40|\\u0040|\\x40", re.I)
 _FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
 _TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
+
+
+def _matching(pattern: re.Pattern, texts: list[str]) -> list[int]:
+    """The indices of the texts (lines: no line break in them) `pattern` finds something in,
+    searched as one text (a regex call per line costs more than the search)."""
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found, m = [], pattern.search(joined)
+    while m:
+        k = bisect_right(starts, m.start()) - 1
+        found.append(k)
+        m = pattern.search(joined, starts[k + 1]) if k + 1 < len(texts) else None
+    return found
+
+
+def _spellings(number: str) -> tuple[str, ...]:
+    """How a figure is written on a page: as it is, or with thousands separators (178,532)."""
+    whole, dot, fraction = number.partition(".")
+    return (number, f"{int(whole):,}{dot}{fraction}")
 
 
 def _watched_figures(watch: Watch, allowed: list[str]) -> dict[str, tuple[int, ...]]:

@@ -125,7 +125,8 @@ class Figures:
 
 MIN_FIGURES = 3
 FIGURE_WINDOW = 6  # numbers of five digits or more in a row, in the site file's order
-_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+# a number of five digits or more before its decimal point, with or without separators (178,532)
+_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d{5,})(?:\.\d+)?(?!\d)")
 
 
 def figures(text: str) -> list[str]:
