@@ -66,6 +66,12 @@ BUDGET = (
     "year: 2027\ncategories:\n  推广费用: {2027-01: 120000, 2027-02: 120000}\n"
     "  内容制作费用: {2027-01: 25000, 2027-02: 25000}\n"
 )
+# Monthly figures: what a page shows of them is numbers under other labels (no key, no string).
+METRICS = """month: 2027-01
+channels:
+  百度搜索推广: {impressions: 178532, clicks: 5137, consultations: 510, spend: 39922}
+  官网SEO: {impressions: 62556, clicks: 2351, consultations: 142, spend: 1249, revenue: 55134}
+"""
 PLAN = """# 2027 年第一季度推广计划（草案）
 period: 2027-Q1
 themes: [冬季种植牙科普, 儿童涂氟与窝沟封闭, 洗牙常见误区]
@@ -106,6 +112,7 @@ def dept(tmp_path_factory):
         f.write("data/reports/2026-11.md", REPORT + "\n")
         f.write("data/budget/2027.yml", BUDGET)
         f.write("data/plans/2027-Q1.yml", PLAN)
+        f.write("data/metrics/2027-01.yml", METRICS)
         f.commit_all("稿件和数据", "chensiyuan")
         f.approve("handbook/guide.md", "chensiyuan", "manager")
         yield f
@@ -245,6 +252,27 @@ def test_data_shown_another_way_is_caught_by_its_strings(tmp_path, public):
     assert "data/plans/2027-Q1.yml" in sources(scan_files(tmp_path, public, {"p.html": listed}))
 
 
+def test_monthly_figures_under_other_labels_are_caught(tmp_path, public):
+    """A table of a month's figures, formatted as a page would (thousands separators, units)."""
+    rows = [("百度", "178,532", "5,137", "39922 元"), ("官网", "62,556", "2,351", "1,249 元")]
+    cells = ["".join(f"<td>{v}</td>" for v in row) for row in rows]
+    table = "<table><tr><th>渠道</th><th>展现</th><th>点击</th><th>花费</th></tr>"
+    table += "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+    (leak,) = [x for x in scan_files(tmp_path, public, {"m.html": table}) if "metrics" in x.source]
+    assert leak.source == "data/metrics/2027-01.yml"
+    assert "178532" in str(leak) and "m.html" in str(leak)
+
+
+def test_a_figure_or_two_and_common_numbers_are_no_leak(tmp_path, public):
+    """Two of a month's figures, years, small counts, a telephone number; three figures far
+    apart in a script's table of numbers: no evidence."""
+    text = "2027 年 1 月共 5137 次点击，花费 39922 元，咨询 510 次，142 人到院。电话 020-12345678。"
+    other = [str(10007 + 7919 * i) for i in range(30)]
+    table = ",".join(other[:10] + ["178532"] + other[10:20] + ["39922"] + other[20:] + ["62556"])
+    files = {"a.html": page(text), "tables.js": f"var t=[{table}];"}
+    assert scan_files(tmp_path, public, files) == []
+
+
 def test_an_internal_handbook_page_is_caught(tmp_path, public):
     assert sources(scan_files(tmp_path, public, {"guide.html": page(HANDBOOK)})) == {
         "content/handbook/guide.md"
@@ -330,6 +358,21 @@ def test_staff_names_and_emails(tmp_path, public):
     leaks = scan_files(tmp_path, public, {"c.html": page("投稿请联系赵敏：zhaomin@example.com")})
     assert sorted(leak.marker for leak in leaks) == ["zhaomin@example.com", "赵敏"]
     assert all("public: true" in str(leak) for leak in leaks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<svg><a href="mailto:zhaomin@example.com"><text>联系我们</text></a></svg>',
+        '<p data-owner="zhaomin&#64;example.com">联系我们</p>',
+        "<p>联系我们</p><!-- zhaomin@example.com -->",
+    ],
+    ids=["mailto", "attribute-with-entity", "comment"],
+)
+def test_a_staff_email_in_an_address_attribute_or_comment_is_caught(tmp_path, public, text):
+    """Shown or not, an address in a published file is harvested: it is a leak wherever it is."""
+    leaks = scan_files(tmp_path, public, {"a.html": text})
+    assert [leak.marker for leak in leaks] == ["zhaomin@example.com"]
 
 
 def test_a_message_names_the_file_the_source_why_and_what_to_do(tmp_path, public):

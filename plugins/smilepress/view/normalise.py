@@ -10,7 +10,11 @@ not see changes nothing:
    for them, so they must not split a word;
 3. full width to ASCII, Latin to lower case, traditional to simplified characters, a few look-alikes
    (one character for one);
-4. Han characters split by spaces or decoration (最 好, 最*好, 最·好) joined, within a line.
+4. Han characters split by spaces or decoration joined, within a line: whatever a reader reads
+   past between two characters (最 好, 最*好, 最·好, 最_好, a backslash, 最★好, an emoji, a
+   combining accent, a private-use glyph, U+2028), or after a word before its punctuation
+   (最好~。); a sentence's punctuation, dashes, quotes, brackets, % and / still separate (they
+   carry meaning), and so does | (the reader's table cells).
 
 `entities=True` also decodes HTML character references first (for text that is HTML or may be:
 site files, chrome). A rendered page's text is already decoded by the HTML parser; decoding it
@@ -38,12 +42,37 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # The one full-width table: full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII,
 # one character for one. detectors.py reads numbers and e-mail addresses with it.
 HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Cyrillic and Greek letters drawn as Latin ones (ТОР1 reads TOP1), both cases, to lower-case
+# Latin. Not μ (10μg is a dose) nor η.
+_LOOK_ALIKES = (
+    ("АаΑα", "a"),
+    ("ВвΒβ", "b"),
+    ("СсϹϲ", "c"),
+    ("ЕеΕε", "e"),
+    ("Нн", "h"),
+    ("ІіΙι", "i"),
+    ("Јј", "j"),
+    ("КкΚκ", "k"),
+    ("Мм", "m"),
+    ("Νν", "v"),
+    ("ОоΟο", "o"),
+    ("РрΡρ", "p"),
+    ("Ѕѕ", "s"),
+    ("ТтΤτ", "t"),
+    ("Уу", "y"),
+    ("ХхΧχ", "x"),
+    ("Ζζ", "z"),
+)
 # For matching wording: that, a few look-alikes, and Latin in lower case, one character for one.
 _TABLE = (
     {code: chr(half).lower() for code, half in HALF_WIDTH.items()}
     | {
         0x00A0: 0x20,
         0x2800: 0x20,  # braille blank: drawn as a space
+        0x31D0: ord("一"),  # CJK strokes drawn exactly as the character (第㇐ reads 第一)
+        0x31D1: ord("丨"),
+        0x31D2: ord("丿"),
+        0x31D4: ord("丶"),
         ord("％"): ord("%"),
         ord("﹪"): ord("%"),
         ord("—"): ord("-"),
@@ -51,6 +80,7 @@ _TABLE = (
         ord("－"): ord("-"),
     }
     | {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+    | {ord(c): ord(latin) for letters, latin in _LOOK_ALIKES for c in letters}
 )
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), all of it: a browser draws
@@ -60,10 +90,31 @@ IGNORABLE = re.compile(
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-# What writers put between Han characters to split a word (最 好, 最*好, 最·好). Not across line
-# breaks: a line is a unit for some rules (a field of an ad).
-_SEP = r"[ \t*·•丶~]"
-_SPLITTER = re.compile(rf"(?<=[{_HAN}]){_SEP}+(?=[{_HAN}])")
+# What writers put between Han characters to split a word (step 4). Not across line breaks: a line
+# is a unit for some rules (a field of an ad).
+_DECORATION = frozenset("Zs Zl Zp Mn Mc Me Pc Sm Sk So Co".split())  # not Pd: dashes (——)
+# Other punctuation (Po) is decoration too (\ * · • # @ &), but for what carries meaning:
+_MEANINGFUL = frozenset(",.;:?!…‥'\"%‰‱/|〃。、")
+# Radicals and strokes are look-alikes of characters (folded by NFKC or _TABLE), never decoration.
+_RADICALS = ((0x2E80, 0x2FDF), (0x31C0, 0x31EF))
+_EMOJI = "\U0001f000-\U0001faff"  # other planes: their own class (see _Folding)
+# ... and after a word, before its end (最好~。, 最好😀): a rule reads 最好 and then 。 either way.
+_WORD_END = r"""[,.;:?!…‥'"%/。、）」』】》〕〉”’)\]}-]|\n|\Z"""
+
+
+def _is_decoration(ch: str) -> bool:
+    if not (unicodedata.category(ch) in _DECORATION or unicodedata.category(ch) == "Po"):
+        return ch in "\t丶"
+    return ch not in _MEANINGFUL and not any(a <= ord(ch) <= b for a, b in _RADICALS)
+
+
+@lru_cache(maxsize=1)
+def _splitter() -> re.Pattern:
+    """Runs of decoration between two Han characters (the BMP as one class: a bitmap in `re`)."""
+    bmp = _char_class([chr(c) for c in range(0x10000) if _is_decoration(chr(c))])
+    return re.compile(rf"(?<=[{_HAN}])(?:{bmp}|[{_EMOJI}])+(?=[{_HAN}]|{_WORD_END})")
+
+
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 
 
@@ -113,15 +164,18 @@ def _fold(text: str) -> str:
     return _NEEDS_FOLD.sub(lambda m: _FOLD[m.group()], lowered)
 
 
-# 〇 among digits is a zero (1〇〇% reads 100%); 二〇二六 is a year written in words.
-_NUMBER_WITH_ZEROS = re.compile(r"[0-9〇]*[0-9][0-9〇]*")
+# 〇 among digits is a zero (1〇〇% reads 100%); 二〇二六 is a year written in words. So is a
+# letter o (Latin, Cyrillic, Greek) after a digit: 1OO% reads 100% (NO1 stays a word).
+_NUMBER_WITH_ZEROS = re.compile(r"〇[0-9〇]*[0-9][0-9〇oоο]*|[0-9]+[〇oоο][0-9〇oоο]*")
+_ZERO_AFTER_DIGIT = re.compile(r"[0-9][oоο]")
+_ZEROS = str.maketrans("〇oоο", "0000")
 
 
 def fold(text: str) -> str:
     """Step 3 alone, one character for one (labels, field values, fingerprints)."""
     text = to_simplified(_fold(text))
-    if "〇" in text:
-        text = _NUMBER_WITH_ZEROS.sub(lambda m: m.group().replace("〇", "0"), text)
+    if "〇" in text or _ZERO_AFTER_DIGIT.search(text):
+        text = _NUMBER_WITH_ZEROS.sub(lambda m: m.group().translate(_ZEROS), text)
     return text
 
 
@@ -266,6 +320,10 @@ class _Folding:
     astral: re.Pattern
 
 
+# Combining marks that decorate any letter or digit (accents, strokes, enclosing circles and
+# keycaps): not a script's own vowel signs.
+_DIACRITICS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+_DIACRITICS += ((0xFE20, 0xFE2F),)
 _OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -284,11 +342,19 @@ def _char_class(chars: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _folding() -> _Folding:
-    table = {}
+    # marks drawn on the character before (1̶0⃝ reads 10), also where NFKC writes one (´ → " ́")
+    marks = {
+        chr(code)
+        for first, last in _DIACRITICS
+        for code in range(first, last + 1)
+        if unicodedata.category(chr(code)) in ("Mn", "Me")
+    }
+    table = dict.fromkeys(marks, "")
     for code in _compatibility_candidates():
         ch = chr(code)
-        if IGNORABLE.match(ch) or unicodedata.decomposition(ch):
+        if ch not in marks and (IGNORABLE.match(ch) or unicodedata.decomposition(ch)):
             folded = IGNORABLE.sub("", unicodedata.normalize("NFKC", ch))
+            folded = "".join(c for c in folded if c not in marks)
             if folded != ch:
                 table[ch] = folded
     for code in range(0xE0000, 0xE1000):  # tag characters, variation selectors supplement
@@ -345,7 +411,7 @@ def _unicode_step(text: str, entities: bool) -> tuple[str, Offsets | None]:
 
 def _join_step(text: str, then: Offsets | None) -> tuple[str, Offsets]:
     """Step 4: Han characters split by spaces or decoration joined."""
-    cuts = [m.span() for m in _SPLITTER.finditer(text)]
+    cuts = [m.span() for m in _splitter().finditer(text)]
     if not cuts:
         return text, identity(len(text), then)
     out = OffsetsBuilder()
@@ -402,7 +468,7 @@ def normalised_text(text: str, entities: bool = False) -> str:
         text = _ENTITY.sub(_decoded_entity, text)  # a match never holds another "&"
     if not text.isascii():  # no ASCII character folds or is ignorable
         text = text.translate(_translation())
-    return _SPLITTER.sub("", fold(text))
+    return _splitter().sub("", fold(text))
 
 
 def _decoded_entity(m: re.Match) -> str:

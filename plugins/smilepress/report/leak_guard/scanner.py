@@ -6,9 +6,11 @@ line of the site is normalised once: the navigation every page repeats costs one
 
 from __future__ import annotations
 
+import re
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import compress
+from itertools import accumulate, compress
 
 import ahocorasick_rs
 
@@ -16,8 +18,8 @@ from ...checks.originality import content_characters
 from ...view.normalise import normalised_text
 from .cache import SeenTexts
 from .passages import Fingerprints, Passage
-from .site import decoded_texts, escaped_variants, shown_line
-from .watchlist import Watch
+from .site import decoded_texts, escaped_variants, shown_cells, shown_line
+from .watchlist import FIGURE_WINDOW, MIN_FIGURES, Watch, figures
 
 EXCERPT = 40  # characters of a passage shown in a message
 WHAT_TO_DO = (
@@ -40,11 +42,18 @@ class Leak:
     why: str = ""
     more: int = 0  # other files of the site holding it too
     staff: bool = False  # a name or an e-mail of staff, not a passage
+    figures: bool = False  # figures of a data file (the marker lists them), not a passage
 
     def __str__(self) -> str:
         where = self.site_file + (f"（另有 {self.more} 个文件）" if self.more else "")
         if self.staff:
             return f"{where}：含有{self.source}“{self.marker}”——{STAFF_TO_DO}"
+        if self.figures:
+            count = self.marker.count("、") + 1
+            return (
+                f"{where}：含有 {self.source} 中的 {count} 个数字（{self.marker}）"
+                f"——{self.why}；{WHAT_TO_DO}"
+            )
         title = f"《{self.title}》" if self.title else ""
         shown = self.marker[:EXCERPT] + ("…" if len(self.marker) > EXCERPT else "")
         return (
@@ -78,6 +87,11 @@ class Scanner:
         )
         self.markers = _staff_markers(watch, allowed)
         self.automaton = ahocorasick_rs.AhoCorasick(list(self.markers)) if self.markers else None
+        self.figures = _watched_figures(watch, allowed)  # number -> the data files that have it
+        spelled = {form for number in self.figures for form in _spellings(number)}
+        self.figure_finder = ahocorasick_rs.AhoCorasick(sorted(spelled)) if spelled else None
+        self.numbered: dict[str, list[str]] = {}  # lines holding such a figure: their numbers
+        self.numbered_lines: set[str] = set()
         self.chars: dict[str, str] = {}  # each distinct line of the site: content characters
         self.decoded: dict[str, str] = {}  # lines with escapes: the decoded lines' characters
         self.escaped: set[str] = set()  # their keys, as a set (intersections iterate the smaller)
@@ -90,7 +104,7 @@ class Scanner:
     def feed(self, site_file: str, raw: bytes) -> None:
         """Read one file of the site (its bytes)."""
         started = time.perf_counter()
-        streams, markers = [], set()
+        streams, markers, numbers = [], set(), []
         for text in decoded_texts(raw):
             lines = text.split("\n")
             distinct = set(lines)
@@ -104,8 +118,13 @@ class Scanner:
                 streams.append("".join(map(self.decoded.__getitem__, in_order)))
             for line in distinct & self.marked_lines:
                 markers.update(self.marked[line])
+            if distinct & self.numbered_lines:  # their numbers, in the file's order
+                for line in lines:
+                    numbers.extend(self.numbered.get(line, ()))
         for passage in self.fingerprints.find("".join(streams)):
             self._passage(site_file, passage)
+        if numbers:
+            self._figures(site_file, numbers)
         for marker in sorted(markers):
             leak = Leak(site_file, marker, self.markers[marker], staff=True)
             self._add(("staff", marker), leak)
@@ -126,13 +145,43 @@ class Scanner:
                 self.decoded[line] = "".join(_content(decoded))
                 self.escaped.add(line)
                 normalised[k] += "\x00" + "\x00".join(decoded)
+        if self.figure_finder is not None:
+            for k in _matching(_FIVE_DIGITS, normalised):  # most lines: no number of that size
+                line, text = ordered[k], normalised[k]
+                if not self.figure_finder.find_matches_as_strings(text):
+                    continue  # numbers, but none of the figures (a script's tables)
+                if _TAG_BETWEEN_DIGITS.search(line):  # <td>178,532</td><td>5,137</td>: apart
+                    text = normalised_text(shown_cells(line), entities=True)
+                found = figures(text)
+                if not self.figures.keys().isdisjoint(found):
+                    self.numbered[line] = found
+                    self.numbered_lines.add(line)
         if self.automaton is None:
             return
+        for k in _matching(_AT, ordered):  # an address anywhere: mailto:, an attribute, a comment
+            normalised[k] += "\x00" + normalised_text(ordered[k], entities=True)
         for line, text in zip(ordered, normalised, strict=True):
             found = set(self.automaton.find_matches_as_strings(text)) if text else ()
             if found:
                 self.marked[line] = found
                 self.marked_lines.add(line)
+
+    def _figures(self, site_file: str, numbers: list[str]) -> None:
+        """MIN_FIGURES figures of one data file among FIGURE_WINDOW numbers in a row: a leak."""
+        found: dict[int, set[str]] = {}
+        for i in range(len(numbers)):
+            window: dict[int, set[str]] = {}
+            for number in numbers[i : i + FIGURE_WINDOW]:
+                for k in self.figures.get(number, ()):
+                    window.setdefault(k, set()).add(number)
+            for k, held in window.items():
+                if len(held) >= MIN_FIGURES:
+                    found.setdefault(k, set()).update(held)
+        for k, held in sorted(found.items()):
+            watched = self.watch.figures[k]
+            shown = "、".join(sorted(held, key=lambda n: (-len(n), n)))
+            leak = Leak(site_file, shown, watched.source, why=watched.why, figures=True)
+            self._add(("figures", watched.source), leak)
 
     def _passage(self, site_file: str, passage: Passage) -> None:
         watched = self.watch.forbidden[self.owners[passage.doc]]
@@ -170,6 +219,43 @@ def _normalised(lines: list[str]) -> list[str]:
 def _content(normalised: list[str]) -> list[str]:
     """The content characters of each normalised line (in one pass)."""
     return content_characters("\n".join(normalised), keep="\n").split("\n")
+
+
+# An e-mail address is harvested from a page wherever it stands, shown or not: lines with an @
+# (typed, full width, a reference or an escape) are also read whole, tags and all.
+_AT = re.compile(r"@|＠|&#0*64;?|&#x0*40;?|&commat;|%40|\\u0040|\\x40", re.I)
+_FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
+_TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
+
+
+def _matching(pattern: re.Pattern, texts: list[str]) -> list[int]:
+    """The indices of the texts (lines: no line break in them) `pattern` finds something in,
+    searched as one text (a regex call per line costs more than the search)."""
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found, m = [], pattern.search(joined)
+    while m:
+        k = bisect_right(starts, m.start()) - 1
+        found.append(k)
+        m = pattern.search(joined, starts[k + 1]) if k + 1 < len(texts) else None
+    return found
+
+
+def _spellings(number: str) -> tuple[str, ...]:
+    """How a figure is written on a page: as it is, or with thousands separators (178,532)."""
+    whole, dot, fraction = number.partition(".")
+    return (number, f"{int(whole):,}{dot}{fraction}")
+
+
+def _watched_figures(watch: Watch, allowed: list[str]) -> dict[str, tuple[int, ...]]:
+    """Each data file's figure -> the files (indices into watch.figures) that have it; numbers
+    the allowed texts show (a price in a public ad) are left out."""
+    shown = set(figures("\n".join(allowed))) if watch.figures else set()
+    out: dict[str, tuple[int, ...]] = {}
+    for k, entry in enumerate(watch.figures):
+        for number in entry.numbers - shown:
+            out[number] = (*out.get(number, ()), k)
+    return out
 
 
 def _staff_markers(watch: Watch, allowed: list[str]) -> dict[str, str]:

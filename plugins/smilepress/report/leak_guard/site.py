@@ -183,6 +183,12 @@ def _collect_strings(value, out: list[str]) -> None:
             _collect_strings(v, out)
 
 
+def shown_cells(line: str) -> str:
+    """One line of a site file with every tag read as a space: the numbers of a table's cells
+    (<td>178,532</td><td>5,137</td>) stay apart, as a reader sees them."""
+    return _TAG.sub(" ", line) if "<" in line else line
+
+
 def shown_line(line: str) -> str:
     """One line of a site file as a reader sees it: tags taken out; after it, the attributes a
     browser shows, and every tag with non-ASCII text in it whole."""

@@ -2,10 +2,11 @@
 
 public: every article the gate keeps off the website (drafts, handbook pages, articles expired or
 dropped), the staff handbook's generated pages and the KPI, report, plan and budget pages, every
-file under policies/ (people.yml too) and data/ (monthly reports, budgets, metrics), and the names
-and e-mails of staff not marked `public: true`. internal: every article the gate keeps off the
-handbook. Subtracted, because the site shows them: the articles the gate lets in, the site's frame
-(mkdocs.yml's texts) and the pages the build generates for the profile (internal only).
+file under policies/ (people.yml too) and data/ (monthly reports, budgets, metrics), the names
+and e-mails of staff not marked `public: true`, and the figures of data/ (three of one file close
+together in a site file). internal: every article the gate keeps off the handbook. Subtracted,
+because the site shows them: the articles the gate lets in, the site's frame (mkdocs.yml's texts)
+and the pages the build generates for the profile (internal only).
 
 Which articles are in is the gate's decision (project.decisions, the one predicate); nothing here
 reads a status. Texts are gathered here, in the build's process, as they are; making fingerprints of
@@ -110,6 +111,55 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """The figures of a data file under data/ (a month's impressions, spend, revenue): its numbers
+    of five digits or more, not round (figures(): a year, 20000 or a count of 510 could be
+    anyone's). A page shows them under labels and in an order of its own, so no passage holds
+    them: MIN_FIGURES of one file among FIGURE_WINDOW numbers in a row of a site file are a leak
+    (scanner.py); a number alone, or a few scattered through a script's tables, is none."""
+
+    source: str
+    numbers: frozenset[str]  # as figures() writes them: digits, a decimal point, no separators
+    why: str
+
+
+MIN_FIGURES = 3
+FIGURE_WINDOW = 6  # numbers of five digits or more in a row, in the site file's order
+# a number of five digits or more before its decimal point, with or without separators (178,532)
+_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d{5,})(?:\.\d+)?(?!\d)")
+
+
+def figures(text: str) -> list[str]:
+    """The numbers written in a text (178,532 and 178532 alike), in order, that could be a
+    department's figure: five digits or more, three of them significant."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        number = m.group().replace(",", "")
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        digits = number.replace(".", "").lstrip("0")
+        if len(digits) >= 5 and len(digits.rstrip("0")) >= 3:
+            out.append(number)
+    return out
+
+
+def data_figures(watched: Watched) -> Figures | None:
+    """The figures of a structured file under data/ (its numbers, and strings that are numbers)."""
+    if not watched.source.startswith("data/") or watched.form != "structured":
+        return None
+    found: set[str] = set()
+    for value in _structured_values(watched.source, watched.text):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            continue
+        if isinstance(value, float):
+            value = f"{value:f}"
+        if isinstance(value, str) and not _BARE_NUMBER.fullmatch(value):
+            continue
+        found.update(figures(str(value)))
+    return Figures(watched.source, frozenset(found), watched.why) if found else None
+
+
+@dataclass(frozen=True)
 class Watch:
     """What one profile's site must not show, and what it may."""
 
@@ -120,6 +170,7 @@ class Watch:
     min_passage: int = Policy.min_passage
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)  # how the site renders
     cache: Path | None = None  # where texts read in earlier builds are kept (cache.py)
+    figures: tuple[Figures, ...] = ()  # the data files' figures (public)
 
 
 def watch(
@@ -143,10 +194,13 @@ def watch(
             why = f"这篇文章不在{where}中：{_first_reason(decision.reasons)}"
             forbidden.append(Watched(a.path, a.text, "page", a.title, why))
     staff: tuple[Staff, ...] = ()
+    numbers: tuple[Figures, ...] = ()
     if profile == "public":
-        forbidden += internal_pages(project) + department_files(project)
+        department = department_files(project)
+        forbidden += internal_pages(project) + department
         people = project.policies.people.values()
         staff = tuple(Staff(p.id, p.name, p.email) for p in people if not p.public)
+        numbers = tuple(f for w in department if (f := data_figures(w)) is not None)
     elif profile == "internal":
         allowed += [Watched(uri, text, "source") for uri, text in (generated or {}).items()]
     return Watch(
@@ -157,6 +211,7 @@ def watch(
         policy.min_passage,
         project.markdown_config,
         project.cache_root / "leak-guard",
+        numbers,
     )
 
 
@@ -219,21 +274,25 @@ def structured_strings(source: str, text: str) -> str:
     """The string values of a YAML or JSON file or the cells of a CSV file, one a line, in order
     (what a page made from the data shows); keys, bare numbers, dates and booleans left out. Empty
     when the file does not parse (its text is still watched as it is)."""
+    values = _structured_values(source, text)
+    return "\n".join(
+        v for v in values if isinstance(v, str) and v.strip() and not _BARE_NUMBER.fullmatch(v)
+    )
+
+
+def _structured_values(source: str, text: str) -> list:
+    """The scalar values of a YAML, JSON, CSV or TSV file in order; none when it does not parse."""
     suffix = Path(source).suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
             rows = csv.reader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ",")
-            values: list = [cell for row in rows for cell in row]
-        elif suffix == ".json":
-            values = _scalars(json.loads(text))
-        else:  # strictly: no aliases (a "billion laughs" would expand here)
-            loaded, _ = load_yaml(text, source)
-            values = _scalars(loaded.data) if loaded is not None else []
+            return [cell for row in rows for cell in row]
+        if suffix == ".json":
+            return _scalars(json.loads(text))
+        loaded, _ = load_yaml(text, source)  # strictly: no aliases (a "billion laughs")
+        return _scalars(loaded.data) if loaded is not None else []
     except (ValueError, csv.Error, RecursionError):
-        return ""
-    return "\n".join(
-        v for v in values if isinstance(v, str) and v.strip() and not _BARE_NUMBER.fullmatch(v)
-    )
+        return []
 
 
 def _scalars(value) -> list:
