@@ -321,6 +321,7 @@ _OWN_SYNTAX = {
     "view/sanitise.py": "comments in a rendered page's HTML (ended as a browser ends them) and the "
     "marks around generated pieces, not an article's Markdown",
     "workflow/site_chrome.py": "comments in mkdocs.yml's copyright (HTML), not an article",
+    "ops/review_note.py": "the marker comment of its own merge-request note, not an article",
 }
 _STRUCTURE = ("\\]\\(", "!\\[", "<!--", "`{3", "-{3}", "---[", "\\.\\.\\.", "\\.{3}")
 
