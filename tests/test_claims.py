@@ -13,12 +13,13 @@ import pytest
 import yaml
 
 from smilepress.checks.engine import Checker, Document
-from smilepress.checks.rule_packs import load_rules
+from smilepress.checks.rule_packs import CATEGORIES, load_rules
 from smilepress.model.clinics import load_clinics
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}
 ROLES = {"writer", "dentist", "manager", "compliance"}
+CLAIM_CATEGORIES = CATEGORIES[: CATEGORIES.index("disguised-ad") + 1]
 
 
 def project(tmp_path: Path, packs: dict[str, str] | None = None, clinics: str | None = None):
@@ -206,3 +207,51 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
     for disguised in _disguises(text):
         got = {f.category for f in findings(checker, disguised) if f.level in ("error", "review")}
         assert category in got, (disguised, got)
+
+
+# -- paraphrases written here, none taken from a set: a writer rephrasing keeps the claim -------
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # comparison: other providers fall short, or are set against us, without 比
+        ("跑了好几家医院都说只能拔，到了我们这里保住了。", "comparison"),
+        ("之前的医生连片子都没仔细看，这位医生讲了整整半小时。", "comparison"),
+        ("外面的小诊所不敢做的即刻种植，我院每周都在做。", "comparison"),
+        ("在公立医院要排两个月的号，我们当天就能安排。", "comparison"),
+        ("论细致，别家都不如这里。", "comparison"),
+        ("普通冷光美白只能管半年，想要彻底白下去还得做贴面。", "comparison"),
+        ("传统拔智齿要用锤子敲，而超声骨刀避免了敲击的震动。", "comparison"),
+        ("这套隐形矫治器的精度不亚于进口品牌。", "comparison"),
+        ("相比外面的连锁机构，我们每一步都由主任亲自操作。", "comparison"),
+        ("我们是本市少数能开展穿颧种植的机构之一。", "comparison"),
+    ],
+)
+def test_a_rephrased_claim_is_still_caught(checker, text, category):
+    got = {f.category for f in findings(checker, text) if f.level in ("error", "review")}
+    assert category in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the false positives issue 16 lists: anatomy, timing, public programmes, a society's method
+        "牙釉质是人体所有组织中最坚硬的部分。",
+        "第一恒磨牙是口腔里最大的牙齿，也最容易蛀。",
+        "6 到 8 岁是做窝沟封闭的最佳时间。",
+        "牙齿脱落后 30 分钟内是再植的最好时机，应及时到口腔专科医院或综合医院口腔科就诊。",
+        "区卫健委联合社区卫生服务中心开展免费口腔筛查，适龄儿童可免费做窝沟封闭。",
+        "中华口腔医学会推荐使用巴氏刷牙法，每次刷牙不少于两分钟。",
+        # balanced comparisons and advice on choosing a provider
+        "专科口腔医院和综合医院口腔科各有特点，适合不同需求的人群。",
+        "普通的牙医也可以给孩子看牙，关键是有耐心、有儿童口腔的经验。",
+        "选择诊所时可以多咨询几家医院，确认机构有执业许可。",
+        "传统金属托槽价格较低，但美观性差；隐形矫治美观，但费用较高，适应证也有限。",
+    ],
+)
+def test_education_issue_16_calls_clean_stays_clean(checker, text):
+    claims = [
+        f
+        for f in findings(checker, text)
+        if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
+    ]
+    assert not claims, [(f.rule, f.match) for f in claims]
