@@ -224,6 +224,20 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("这套隐形矫治器的精度不亚于进口品牌。", "comparison"),
         ("相比外面的连锁机构，我们每一步都由主任亲自操作。", "comparison"),
         ("我们是本市少数能开展穿颧种植的机构之一。", "comparison"),
+        # efficacy: an outcome said as certain, total, instant, lasting or as good as nature
+        ("只需一个疗程，牙齿敏感的问题就能得到根本解决。", "efficacy-guarantee"),
+        ("只要来做一次，口臭问题立刻消失。", "efficacy-guarantee"),
+        ("专家团队确保每一颗种植体都能稳固。", "efficacy-guarantee"),
+        ("无论牙齿多松，我们都能帮你保住。", "efficacy-guarantee"),
+        ("只要按我们的方案做，效果有保障。", "efficacy-guarantee"),
+        ("一次治疗即可达到理想效果。", "efficacy-guarantee"),
+        ("全瓷冠美观耐用，戴上就和自己的牙一样。", "efficacy-guarantee"),
+        ("种牙一小时，咀嚼二十年。", "efficacy-guarantee"),
+        ("美白牙贴连续使用七天，牙齿就能白三到四个色号。", "efficacy-guarantee"),
+        ("经过系统治疗，牙齿稳固，五年未复发。", "efficacy-guarantee"),
+        ("快速矫正，最快半年就能看到明显变化。", "efficacy-guarantee"),
+        ("我们的矫正方案能让孩子的下巴发育得更好，脸型更漂亮。", "efficacy-guarantee"),
+        ("今天检查，明天种植，后天就能戴牙上班。", "efficacy-guarantee"),
     ],
 )
 def test_a_rephrased_claim_is_still_caught(checker, text, category):
@@ -246,6 +260,12 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "普通的牙医也可以给孩子看牙，关键是有耐心、有儿童口腔的经验。",
         "选择诊所时可以多咨询几家医院，确认机构有执业许可。",
         "传统金属托槽价格较低，但美观性差；隐形矫治美观，但费用较高，适应证也有限。",
+        # outcomes said as information: hedged, or about hygiene, or debunked
+        "洗牙能彻底去除牙结石，但不能让牙齿变白。",
+        "种植牙和真牙一样需要认真清洁，定期复查。",
+        "牙周炎经过规范治疗，多数人的牙龈出血可以明显改善，但需要长期维护。",
+        "隐形矫正一次到位率与病例难度有关，大部分人需要精调。",
+        "误区：种植牙可以终身使用，不用再管。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
