@@ -238,6 +238,15 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("快速矫正，最快半年就能看到明显变化。", "efficacy-guarantee"),
         ("我们的矫正方案能让孩子的下巴发育得更好，脸型更漂亮。", "efficacy-guarantee"),
         ("今天检查，明天种植，后天就能戴牙上班。", "efficacy-guarantee"),
+        # endorsement: an authority vouching, a famous patient, a title as the reason to come
+        ("我们的种植技术获得了行业协会的认证。", "endorsement"),
+        ("本院被市口腔质控中心评为示范单位。", "endorsement"),
+        ("某知名歌手的矫正就是在我们这里做的。", "endorsement"),
+        ("这套隐形矫治系统由多位院士联合推荐。", "endorsement"),
+        ("经三甲医院专家验证，这套方案安全有效。", "endorsement"),
+        ("主任曾在知名三甲医院工作十余年，现坐诊我院。", "endorsement"),
+        ("连很多牙医自己都选择来我们这里种牙。", "endorsement"),
+        ("院长亲自主刀，全程把关。", "endorsement"),
     ],
 )
 def test_a_rephrased_claim_is_still_caught(checker, text, category):
@@ -266,6 +275,11 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "牙周炎经过规范治疗，多数人的牙龈出血可以明显改善，但需要长期维护。",
         "隐形矫正一次到位率与病例难度有关，大部分人需要精调。",
         "误区：种植牙可以终身使用，不用再管。",
+        # authorities giving advice, and a byline
+        "选择机构时要查看是否有卫健委颁发的执业许可证。",
+        "世界卫生组织建议每天刷牙两次，每次两分钟。",
+        "有的家长盲目模仿明星做牙齿美白，其实并不一定适合孩子。",
+        "本文由口腔医学博士、主治医师王某审核。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
