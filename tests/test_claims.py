@@ -247,6 +247,11 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("主任曾在知名三甲医院工作十余年，现坐诊我院。", "endorsement"),
         ("连很多牙医自己都选择来我们这里种牙。", "endorsement"),
         ("院长亲自主刀，全程把关。", "endorsement"),
+        # testimonial: a patient's own story of a provider, a story's life outcome, reviews
+        ("我家孩子就是在这家诊所矫正的，医生特别耐心。", "patient-testimonial"),
+        ("病例分享：小周矫正一年后整个人都开朗了，还交了女朋友。", "patient-testimonial"),
+        ("我们在大众点评上有两千多条好评。", "patient-testimonial"),
+        ("很多患者的矫正记录都发在我们的公众号上，欢迎查看。", "patient-testimonial"),
     ],
 )
 def test_a_rephrased_claim_is_still_caught(checker, text, category):
@@ -280,6 +285,11 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "世界卫生组织建议每天刷牙两次，每次两分钟。",
         "有的家长盲目模仿明星做牙齿美白，其实并不一定适合孩子。",
         "本文由口腔医学博士、主治医师王某审核。",
+        # the doctor writing in the first person, and warnings about doctored pictures
+        "作为一名医生，我建议大家每年做一次口腔检查。",
+        "我在门诊经常遇到患者问：洗牙会不会伤牙？",
+        "不要轻信网上那些美白前后对比照，很多是修过图的。",
+        "如果孩子因为牙齿被同学起外号，家长要多给予心理支持。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
