@@ -252,6 +252,11 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("病例分享：小周矫正一年后整个人都开朗了，还交了女朋友。", "patient-testimonial"),
         ("我们在大众点评上有两千多条好评。", "patient-testimonial"),
         ("很多患者的矫正记录都发在我们的公众号上，欢迎查看。", "patient-testimonial"),
+        # disguised ad: a named clinic's case or doctor inside 科普, a call to click and book
+        ("去年在晨星口腔做完种植的李阿姨，现在吃什么都香。", "disguised-ad"),
+        ("美齿口腔的院长表示，隐形矫正适合大多数成年人。", "disguised-ad"),
+        ("想了解适合自己的方案，点击下方卡片预约面诊。", "disguised-ad"),
+        ("微信搜索“某某齿科”即可预约。", "disguised-ad"),
     ],
 )
 def test_a_rephrased_claim_is_still_caught(checker, text, category):
@@ -290,6 +295,10 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "我在门诊经常遇到患者问：洗牙会不会伤牙？",
         "不要轻信网上那些美白前后对比照，很多是修过图的。",
         "如果孩子因为牙齿被同学起外号，家长要多给予心理支持。",
+        # the mouth as a source, and advice to see any dentist
+        "口臭大多来源于口腔本身，如舌苔和牙周袋。",
+        "如果牙疼持续不缓解，请及时到附近的口腔诊所就诊。",
+        "孩子第一次看牙，可以先去正规口腔医院做个检查。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
