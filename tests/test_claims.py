@@ -257,6 +257,13 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("美齿口腔的院长表示，隐形矫正适合大多数成年人。", "disguised-ad"),
         ("想了解适合自己的方案，点击下方卡片预约面诊。", "disguised-ad"),
         ("微信搜索“某某齿科”即可预约。", "disguised-ad"),
+        # cure rate: a rate said with its figure, a zero count, N out of M
+        ("本院隐形矫正一次完成率在九成以上。", "cure-rate"),
+        ("我们诊所的种植体五年保留率高达98%，种植套餐6800元起。", "cure-rate"),
+        ("我们拔了上万颗智齿，没有一例伤过神经。", "cure-rate"),
+        ("主任做的种植牙，十个里面有九个一次成功。", "cure-rate"),
+        ("我们做过的三千多例种植中，只有两例需要返工。", "cure-rate"),
+        ("我们的种植成功率非常高，您完全可以放心。", "cure-rate"),
     ],
 )
 def test_a_rephrased_claim_is_still_caught(checker, text, category):
@@ -299,6 +306,9 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "口臭大多来源于口腔本身，如舌苔和牙周袋。",
         "如果牙疼持续不缓解，请及时到附近的口腔诊所就诊。",
         "孩子第一次看牙，可以先去正规口腔医院做个检查。",
+        # rates with their sources
+        "研究显示，种植牙十年存活率在90%以上[1]。",
+        "我国12岁儿童患龋率为38.5%，来源：第四次全国口腔健康流行病学调查。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
