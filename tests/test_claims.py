@@ -238,6 +238,9 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("快速矫正，最快半年就能看到明显变化。", "efficacy-guarantee"),
         ("我们的矫正方案能让孩子的下巴发育得更好，脸型更漂亮。", "efficacy-guarantee"),
         ("今天检查，明天种植，后天就能戴牙上班。", "efficacy-guarantee"),
+        ("三天见效，七天痊愈，无效全额退款。", "efficacy-guarantee"),
+        ("28天逆转牙龈萎缩，重现健康牙龈。", "efficacy-guarantee"),
+        ("坚持使用三个疗程，可使松动的牙齿重新稳固。", "efficacy-guarantee"),
         # endorsement: an authority vouching, a famous patient, a title as the reason to come
         ("我们的种植技术获得了行业协会的认证。", "endorsement"),
         ("本院被市口腔质控中心评为示范单位。", "endorsement"),
