@@ -224,6 +224,12 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("这套隐形矫治器的精度不亚于进口品牌。", "comparison"),
         ("相比外面的连锁机构，我们每一步都由主任亲自操作。", "comparison"),
         ("我们是本市少数能开展穿颧种植的机构之一。", "comparison"),
+        ("别人家要做三次的根管，我们一次就能完成。", "comparison"),
+        ("国产种植体用几年就容易出问题，还是进口的靠谱。", "comparison"),
+        ("跟连锁机构流水线式的服务不一样，我们每位患者都由主任全程负责。", "comparison"),
+        ("做贴面还是得找专业的美学中心，一般诊所做出来的颜色太假。", "comparison"),
+        ("本院的即刻种植技术，让你免受传统种植等待三到六个月的痛苦。", "comparison"),
+        ("大医院的医生每天看几十个号，根本没时间给你细讲。", "comparison"),
         # efficacy: an outcome said as certain, total, instant, lasting or as good as nature
         ("只需一个疗程，牙齿敏感的问题就能得到根本解决。", "efficacy-guarantee"),
         ("只要来做一次，口臭问题立刻消失。", "efficacy-guarantee"),
