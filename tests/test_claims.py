@@ -318,6 +318,12 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         # rates with their sources
         "研究显示，种植牙十年存活率在90%以上[1]。",
         "我国12岁儿童患龋率为38.5%，来源：第四次全国口腔健康流行病学调查。",
+        # a claim quoted to question it, a goal, a concession, the best way to brush
+        "听说有“无痛种牙”，是真的吗？",
+        "“完全无痛”的说法并不准确，术后仍可能有肿胀。",
+        "为患者提供最好的服务，是我们始终的追求。",
+        "即使是最有经验的医生，也可能遇到术中出血。",
+        "最好的刷牙方法是巴氏刷牙法，每次两分钟。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
