@@ -246,7 +246,7 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
         ("今天检查，明天种植，后天就能戴牙上班。", "efficacy-guarantee"),
         ("三天见效，七天痊愈，无效全额退款。", "efficacy-guarantee"),
         ("28天逆转牙龈萎缩，重现健康牙龈。", "efficacy-guarantee"),
-        ("拔完智齿当天就能吃饭，无需忌口。", "efficacy-guarantee"),   # 无需 is no hedge
+        ("拔完智齿当天就能吃饭，无需忌口。", "efficacy-guarantee"),  # 无需 is no hedge
         ("坚持使用三个疗程，可使松动的牙齿重新稳固。", "efficacy-guarantee"),
         # endorsement: an authority vouching, a famous patient, a title as the reason to come
         ("我们的种植技术获得了行业协会的认证。", "endorsement"),
