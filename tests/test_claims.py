@@ -13,12 +13,13 @@ import pytest
 import yaml
 
 from smilepress.checks.engine import Checker, Document
-from smilepress.checks.rule_packs import load_rules
+from smilepress.checks.rule_packs import CATEGORIES, load_rules
 from smilepress.model.clinics import load_clinics
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = {"education", "ad", "faq", "case", "page"}
 ROLES = {"writer", "dentist", "manager", "compliance"}
+CLAIM_CATEGORIES = CATEGORIES[: CATEGORIES.index("disguised-ad") + 1]
 
 
 def project(tmp_path: Path, packs: dict[str, str] | None = None, clinics: str | None = None):
@@ -206,3 +207,130 @@ def test_a_disguised_claim_is_the_same_claim(checker, text, category):
     for disguised in _disguises(text):
         got = {f.category for f in findings(checker, disguised) if f.level in ("error", "review")}
         assert category in got, (disguised, got)
+
+
+# -- paraphrases written here, none taken from a set: a writer rephrasing keeps the claim -------
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # comparison: other providers fall short, or are set against us, without 比
+        ("跑了好几家医院都说只能拔，到了我们这里保住了。", "comparison"),
+        ("之前的医生连片子都没仔细看，这位医生讲了整整半小时。", "comparison"),
+        ("外面的小诊所不敢做的即刻种植，我院每周都在做。", "comparison"),
+        ("在公立医院要排两个月的号，我们当天就能安排。", "comparison"),
+        ("论细致，别家都不如这里。", "comparison"),
+        ("普通冷光美白只能管半年，想要彻底白下去还得做贴面。", "comparison"),
+        ("传统拔智齿要用锤子敲，而超声骨刀避免了敲击的震动。", "comparison"),
+        ("这套隐形矫治器的精度不亚于进口品牌。", "comparison"),
+        ("相比外面的连锁机构，我们每一步都由主任亲自操作。", "comparison"),
+        ("我们是本市少数能开展穿颧种植的机构之一。", "comparison"),
+        ("别人家要做三次的根管，我们一次就能完成。", "comparison"),
+        ("国产种植体用几年就容易出问题，还是进口的靠谱。", "comparison"),
+        ("跟连锁机构流水线式的服务不一样，我们每位患者都由主任全程负责。", "comparison"),
+        ("做贴面还是得找专业的美学中心，一般诊所做出来的颜色太假。", "comparison"),
+        ("本院的即刻种植技术，让你免受传统种植等待三到六个月的痛苦。", "comparison"),
+        ("大医院的医生每天看几十个号，根本没时间给你细讲。", "comparison"),
+        # efficacy: an outcome said as certain, total, instant, lasting or as good as nature
+        ("只需一个疗程，牙齿敏感的问题就能得到根本解决。", "efficacy-guarantee"),
+        ("只要来做一次，口臭问题立刻消失。", "efficacy-guarantee"),
+        ("专家团队确保每一颗种植体都能稳固。", "efficacy-guarantee"),
+        ("无论牙齿多松，我们都能帮你保住。", "efficacy-guarantee"),
+        ("只要按我们的方案做，效果有保障。", "efficacy-guarantee"),
+        ("一次治疗即可达到理想效果。", "efficacy-guarantee"),
+        ("全瓷冠美观耐用，戴上就和自己的牙一样。", "efficacy-guarantee"),
+        ("种牙一小时，咀嚼二十年。", "efficacy-guarantee"),
+        ("美白牙贴连续使用七天，牙齿就能白三到四个色号。", "efficacy-guarantee"),
+        ("经过系统治疗，牙齿稳固，五年未复发。", "efficacy-guarantee"),
+        ("快速矫正，最快半年就能看到明显变化。", "efficacy-guarantee"),
+        ("我们的矫正方案能让孩子的下巴发育得更好，脸型更漂亮。", "efficacy-guarantee"),
+        ("今天检查，明天种植，后天就能戴牙上班。", "efficacy-guarantee"),
+        ("三天见效，七天痊愈，无效全额退款。", "efficacy-guarantee"),
+        ("28天逆转牙龈萎缩，重现健康牙龈。", "efficacy-guarantee"),
+        ("拔完智齿当天就能吃饭，无需忌口。", "efficacy-guarantee"),  # 无需 is no hedge
+        ("坚持使用三个疗程，可使松动的牙齿重新稳固。", "efficacy-guarantee"),
+        # endorsement: an authority vouching, a famous patient, a title as the reason to come
+        ("我们的种植技术获得了行业协会的认证。", "endorsement"),
+        ("本院被市口腔质控中心评为示范单位。", "endorsement"),
+        ("某知名歌手的矫正就是在我们这里做的。", "endorsement"),
+        ("这套隐形矫治系统由多位院士联合推荐。", "endorsement"),
+        ("经三甲医院专家验证，这套方案安全有效。", "endorsement"),
+        ("主任曾在知名三甲医院工作十余年，现坐诊我院。", "endorsement"),
+        ("连很多牙医自己都选择来我们这里种牙。", "endorsement"),
+        ("院长亲自主刀，全程把关。", "endorsement"),
+        # testimonial: a patient's own story of a provider, a story's life outcome, reviews
+        ("我家孩子就是在这家诊所矫正的，医生特别耐心。", "patient-testimonial"),
+        ("病例分享：小周矫正一年后整个人都开朗了，还交了女朋友。", "patient-testimonial"),
+        ("我们在大众点评上有两千多条好评。", "patient-testimonial"),
+        ("很多患者的矫正记录都发在我们的公众号上，欢迎查看。", "patient-testimonial"),
+        # disguised ad: a named clinic's case or doctor inside 科普, a call to click and book
+        ("去年在晨星口腔做完种植的李阿姨，现在吃什么都香。", "disguised-ad"),
+        ("美齿口腔的院长表示，隐形矫正适合大多数成年人。", "disguised-ad"),
+        ("想了解适合自己的方案，点击下方卡片预约面诊。", "disguised-ad"),
+        ("微信搜索“某某齿科”即可预约。", "disguised-ad"),
+        # cure rate: a rate said with its figure, a zero count, N out of M
+        ("本院隐形矫正一次完成率在九成以上。", "cure-rate"),
+        ("我们诊所的种植体五年保留率高达98%，种植套餐6800元起。", "cure-rate"),
+        ("我们拔了上万颗智齿，没有一例伤过神经。", "cure-rate"),
+        ("主任做的种植牙，十个里面有九个一次成功。", "cure-rate"),
+        ("我们做过的三千多例种植中，只有两例需要返工。", "cure-rate"),
+        ("我们的种植成功率非常高，您完全可以放心。", "cure-rate"),
+    ],
+)
+def test_a_rephrased_claim_is_still_caught(checker, text, category):
+    got = {f.category for f in findings(checker, text) if f.level in ("error", "review")}
+    assert category in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the false positives issue 16 lists: anatomy, timing, public programmes, a society's method
+        "牙釉质是人体所有组织中最坚硬的部分。",
+        "第一恒磨牙是口腔里最大的牙齿，也最容易蛀。",
+        "6 到 8 岁是做窝沟封闭的最佳时间。",
+        "牙齿脱落后 30 分钟内是再植的最好时机，应及时到口腔专科医院或综合医院口腔科就诊。",
+        "区卫健委联合社区卫生服务中心开展免费口腔筛查，适龄儿童可免费做窝沟封闭。",
+        "中华口腔医学会推荐使用巴氏刷牙法，每次刷牙不少于两分钟。",
+        # balanced comparisons and advice on choosing a provider
+        "专科口腔医院和综合医院口腔科各有特点，适合不同需求的人群。",
+        "普通的牙医也可以给孩子看牙，关键是有耐心、有儿童口腔的经验。",
+        "选择诊所时可以多咨询几家医院，确认机构有执业许可。",
+        "传统金属托槽价格较低，但美观性差；隐形矫治美观，但费用较高，适应证也有限。",
+        # outcomes said as information: hedged, or about hygiene, or debunked
+        "洗牙能彻底去除牙结石，但不能让牙齿变白。",
+        "种植牙和真牙一样需要认真清洁，定期复查。",
+        "牙周炎经过规范治疗，多数人的牙龈出血可以明显改善，但需要长期维护。",
+        "隐形矫正一次到位率与病例难度有关，大部分人需要精调。",
+        "误区：种植牙可以终身使用，不用再管。",
+        # authorities giving advice, and a byline
+        "选择机构时要查看是否有卫健委颁发的执业许可证。",
+        "世界卫生组织建议每天刷牙两次，每次两分钟。",
+        "有的家长盲目模仿明星做牙齿美白，其实并不一定适合孩子。",
+        "本文由口腔医学博士、主治医师王某审核。",
+        # the doctor writing in the first person, and warnings about doctored pictures
+        "作为一名医生，我建议大家每年做一次口腔检查。",
+        "我在门诊经常遇到患者问：洗牙会不会伤牙？",
+        "不要轻信网上那些美白前后对比照，很多是修过图的。",
+        "如果孩子因为牙齿被同学起外号，家长要多给予心理支持。",
+        # the mouth as a source, and advice to see any dentist
+        "口臭大多来源于口腔本身，如舌苔和牙周袋。",
+        "如果牙疼持续不缓解，请及时到附近的口腔诊所就诊。",
+        "孩子第一次看牙，可以先去正规口腔医院做个检查。",
+        # rates with their sources
+        "研究显示，种植牙十年存活率在90%以上[1]。",
+        "我国12岁儿童患龋率为38.5%，来源：第四次全国口腔健康流行病学调查。",
+        # a claim quoted to question it, a goal, a concession, the best way to brush
+        "听说有“无痛种牙”，是真的吗？",
+        "“完全无痛”的说法并不准确，术后仍可能有肿胀。",
+        "为患者提供最好的服务，是我们始终的追求。",
+        "即使是最有经验的医生，也可能遇到术中出血。",
+        "最好的刷牙方法是巴氏刷牙法，每次两分钟。",
+    ],
+)
+def test_education_issue_16_calls_clean_stays_clean(checker, text):
+    claims = [
+        f
+        for f in findings(checker, text)
+        if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
+    ]
+    assert not claims, [(f.rule, f.match) for f in claims]

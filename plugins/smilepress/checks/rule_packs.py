@@ -769,7 +769,8 @@ def alternatives(pattern: re.Pattern) -> list[re.Pattern]:
     a class; compiled apart, each branch gets its own (and its own required literals).
     """
     source = pattern.pattern
-    if source.startswith("(?:") and closing_paren(source, 0) == len(source) - 1:
+    # a named pattern used whole (`${other_providers}`) arrives wrapped twice: unwrap every level
+    while source.startswith("(?:") and closing_paren(source, 0) == len(source) - 1:
         source = source[3:-1]
     cuts = [i for i, ch, depth in _syntax(source) if ch == "|" and depth == 0]
     parts = [source[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(source)], strict=True)]
