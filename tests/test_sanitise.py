@@ -411,3 +411,21 @@ def test_sanitising_twice_changes_nothing_and_leaves_nothing_to_report(html):
     assert sanitise(once) == once
     assert removals(once) == []
     _assert_harmless(once)
+
+
+_SPELLINGS = st.sampled_from(
+    ["<hr />", "&quot;", "<br />", " />", '<p title="a&quot;b">', "<div />"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _SPELLINGS, st.text(max_size=6)), max_size=30).map("".join))
+def test_nh3_spelling_shortcut_decides_as_the_full_comparison(text):
+    """The shortcut (nh3's spelling of `&quot;` and `<hr />`) never keeps a page the slow,
+    token-by-token comparison would have cleaned."""
+    from smilepress.view import sanitise as s
+
+    clean = s._cleaner().clean(text)
+    if clean != text and s._nh3_spelling(text) == clean:
+        walked = s._walk(text)
+        assert walked.faithful and walked.tokens == s._walk(clean).tokens, (text, clean)
