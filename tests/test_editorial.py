@@ -154,6 +154,21 @@ def test_live_archived_overdue_and_planned_articles_are_named_for_what_they_are(
     assert live.waiting_for == ("口腔医师",) and not live.public  # the re-review waits
 
 
+def test_the_list_command_queues_what_the_board_queues(desk, capsys):
+    """`smilepress list --reviewer` asks the board whose queue an article is in: a live article
+    past its review date waits for the dentists, an archived one for nobody."""
+    code, out, _ = run(
+        capsys, "--as-of", LATER.isoformat(), "list", "--reviewer", "wangliming", "--format", "json"
+    )
+    assert code == 0
+    paths = {row["path"] for row in json.loads(out)}
+    assert LIVE in paths and OLD not in paths
+    later = by_path(project_at(desk, LATER))
+    assert {p for p, i in later.items() if "口腔医师" in i.waiting_for} <= paths | {
+        p for p, i in later.items() if "wangliming" in i.authors
+    }
+
+
 # -- the board: one function for the page and the command -----------------------------------------
 
 

@@ -41,7 +41,7 @@ TABLE = [
     (facts(expiry_date=D("2026-11-27")), False, False, "已过期"),
     (facts(review_by=D("2026-11-28")), True, True, None),
     (facts(review_by=D("2026-11-27")), False, False, "复审已逾期"),
-    (facts(channels=("wechat",)), False, False, "website"),
+    (facts(channels=("wechat",)), False, False, "发布渠道里没有网站"),
     (facts(channels=("wechat", "website")), True, True, None),
     (facts(audience="internal"), False, True, "内部页面"),
     (facts(audience="internal", status="draft"), False, False, "draft"),

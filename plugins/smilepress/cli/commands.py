@@ -194,6 +194,8 @@ def _run(args) -> int:
 
 
 def _row(project: Project, entry) -> dict:
+    from ..report import board
+
     a, p = entry.article, project.policies
     public = entry.decision("public", project.today)
     return {
@@ -208,14 +210,15 @@ def _row(project: Project, entry) -> dict:
         "missing_approvals": list(entry.approvals.missing),
         "missing_named": list(entry.approvals.missing_named(p.role_name)),
         "routed": {role: why for role, why in entry.approvals.routed},
+        # whose queue it is in: the board's answer (an overdue re-review, a missing approval)
         "waiting_for": [
-            pid
-            for r in entry.approvals.missing
-            for pid in (h.id for h in p.holders(r))
-            if pid not in a.authors
-        ]
-        if a.status == "review"
-        else [],
+            h.id
+            for role in board.waiting(
+                p, tuple(entry.approvals.missing), board.stage(p, a.status, public)
+            )
+            for h in p.holders(role)
+            if h.id not in a.authors
+        ],
         "publish_date": a.publish_date.isoformat() if a.publish_date else None,
         "review_by": entry.facts.review_by.isoformat() if entry.facts.review_by else None,
         "problems": [str(x) for x in a.problems],

@@ -86,10 +86,10 @@ def stage(p: Policies, status: str, decision: Decision | None) -> str:
 
 
 def waiting(p: Policies, missing: tuple[str, ...], where: str) -> tuple[str, ...]:
-    """The roles an article waits for now: an archived article for nobody; a live one for nobody,
-    unless its medical content is past its review date (the re-reviewer); else the missing
-    approvals."""
-    if where == ARCHIVED:
+    """The roles an article waits for now: an archived article for nobody; a planned one (a draft,
+    not submitted) for nobody but its writer; a live one for nobody, unless its medical content is
+    past its review date (the re-reviewer); else the missing approvals."""
+    if where in (ARCHIVED, PLANNED):
         return ()
     if where == OVERDUE:
         return (p.re_review.role,)
@@ -169,10 +169,10 @@ def items(project: Project) -> list[Item]:
             rule = p.types.get(a.type)
             recorded = {x.role for x in a.approvals}  # on a branch: recorded, proven once merged
             where = stage(p, a.status, None)
-            roles = waiting(
+            roles = waiting(  # a content branch is a proposal put to its reviewers, draft or not
                 p,
                 tuple(r for r in (rule.approvals if rule else ()) if r not in recorded),
-                where,
+                IN_REVIEW if where == PLANNED else where,
             )
             since, days = _since(project, branch, rel)
             out.append(
