@@ -18,7 +18,7 @@ import html
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,8 +35,7 @@ from .workflow import site_chrome
 
 THEME_FIELDS = ("title", "description", "tags")
 STAFF_PROFILES = ("internal", "preview")  # handbook, KPI pages and reports: staff only
-START_PAGE = start.START_PAGE
-STAFF_HOME = {"internal": START_PAGE}  # the staff start page is the internal site's home
+STAFF_HOME = {"internal": start.START_PAGE}  # the staff start page is the internal site's home
 
 
 def replaced_by_staff_home(profile: str, uri: str) -> bool:
@@ -88,6 +87,12 @@ class StagedSite:
     def generated(self) -> dict[str, str]:
         """uri -> Markdown of the generated pages (what the leak guard allows the staff site)."""
         return {u: p.text() for u, p in self.pages.items() if p.source is None}
+
+
+def site_options(options: Mapping) -> SiteOptions:
+    """The SiteOptions in the SmilePress plugin's options (as mkdocs.yml writes them, or as MkDocs
+    parsed them)."""
+    return SiteOptions(**{f.name: dict(options.get(f.name) or {}) for f in fields(SiteOptions)})
 
 
 def stage(project: Project, profile: str, options: SiteOptions = SiteOptions()) -> StagedSite:

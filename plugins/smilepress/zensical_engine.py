@@ -93,14 +93,7 @@ def plugin_options(data: dict) -> staging.SiteOptions:
     """The SmilePress plugin's options in mkdocs.yml's data."""
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("smilepress"), dict):
-            opts = plugin["smilepress"]
-            return staging.SiteOptions(
-                section_titles=opts.get("section_titles") or {},
-                section_order=opts.get("section_order") or {},
-                search_boosts=opts.get("search_boosts") or {},
-                site_names=opts.get("site_names") or {},
-                site_urls=opts.get("site_urls") or {},
-            )
+            return staging.site_options(plugin["smilepress"])
     return staging.SiteOptions()
 
 

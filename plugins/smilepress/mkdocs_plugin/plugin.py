@@ -304,7 +304,7 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         profile, each page as the theme should see it, the staff sites' generated pages among
         them. MkDocs reads them from memory, never the writer's file. A file of docs_dir at a
         page's address wins (it is the department's own, signed with the configuration)."""
-        self.site = staging.stage(self.project, self.profile, self._site_options())
+        self.site = staging.stage(self.project, self.profile, staging.site_options(self.config))
         self._report(self.site.data_problems, "员工手册、指标、计划或预算数据")
         for problem in self.site.problems:  # one page's problem, never the build's
             log.info("%s", problem)
@@ -321,15 +321,6 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
         for uri in self.site.assets:
             if not files.get_file_from_path(uri):
                 files.append(File(uri, root, config.site_dir, config.use_directory_urls))
-
-    def _site_options(self) -> staging.SiteOptions:
-        return staging.SiteOptions(
-            section_titles=dict(self.config.section_titles),
-            section_order=dict(self.config.section_order),
-            search_boosts=dict(self.config.search_boosts),
-            site_names=dict(self.config.site_names),
-            site_urls=dict(self.config.site_urls),
-        )
 
     def _report(self, problems, what: str) -> None:
         """Each problem of generated pages' data in the log; in strict mode an error stops the
