@@ -310,7 +310,13 @@ class Project:
         if not pool.wanted(len(paths)):
             return {}
         return pool.check_ahead(
-            paths, self.load, self.checker, self.findings_cache, self.today, self.originality
+            paths,
+            self.load,
+            self.checker,
+            self.findings_cache,
+            self.today,
+            self.originality,
+            meanwhile=lambda: self.ledger,  # the signed history: git's work, not the articles'
         )
 
     @cached_property

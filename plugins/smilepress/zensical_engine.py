@@ -41,6 +41,7 @@ class BuildError(Exception):
 def build(project: Project, profile: str, site_dir: Path, log) -> None:
     """Build the `profile` site into `site_dir` with Zensical; raises BuildError, leaving
     `site_dir` as it was."""
+    project.decisions(profile)  # the checks first: their workers run while the history is read
     refusals = project.config_refusals() if profile != "preview" else []
     if refusals:  # the branch does not change the rules it is judged by (fails closed)
         raise BuildError(

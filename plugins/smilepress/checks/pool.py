@@ -96,10 +96,12 @@ def check_ahead(
     cache: FindingsCache,
     today: dt.date,
     library: Library,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> dict[Path, Article]:
     """The articles at `paths`, loaded, with their findings (into `cache`) and the fingerprints and
     content of the library's texts (into `library`) that were not known, computed by workers. Empty
-    when the run is served in this process as before (small, or no fork)."""
+    when the run is served in this process as before (small, or no fork). `meanwhile` is called
+    in this process while the workers run (work of the run that needs no article's results)."""
     if not wanted(len(paths)):
         return {}
     count = workers()
@@ -111,7 +113,9 @@ def check_ahead(
     structures = []
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            for done in pool.imap_unordered(_work, tasks):
+            results = pool.imap_unordered(_work, tasks)
+            meanwhile()  # the workers are forked: this process may start threads and processes
+            for done in results:
                 for k, result in done:
                     _keep(result, cache, library)
                     if k is not None and result.article is not None:

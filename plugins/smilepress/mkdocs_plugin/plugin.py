@@ -124,11 +124,12 @@ class SmilePressPlugin(BasePlugin[SmilePressConfig]):
                 content_dir=self.config.content_dir,
                 trust_root=self.trust_root,
             )
+            # the checks first: their worker processes are forked from this process, which must
+            # not run other threads then (the guard's pool runs one); they use every core, while
+            # this process reads the signed history that the refusal below needs
+            decisions = self.project.decisions(self.profile)
             self._refuse_unsigned_configuration()
             self._note_exposed_keys()
-            # the checks first: their worker processes are forked from this process, which must
-            # not run other threads then (the guard's pool runs one); they use every core anyway
-            decisions = self.project.decisions(self.profile)
             self._start_guard_process()  # it loads while MkDocs reads and renders the pages
             self._check_site_config(
                 config, root, [e.article.src_uri for e, d in decisions if d.included]
