@@ -102,6 +102,9 @@ def test_zensical_sites_keep_the_protections(sites):
     assert '<link rel="canonical" href="https://handbook.example.com/handbook/finance/">' in page
     assert 'id="费用报销"' in page  # Chinese anchors under Zensical too
     assert "页面不存在" in (public / "404.html").read_text(encoding="utf-8")
+    # a writer's page through the allow-list, the theme's skip-link target kept (not the writer's)
+    article = (public / "education/shuaya-fangfa/index.html").read_text(encoding="utf-8")
+    assert '<a id="__skip" tabindex="-1"></a>' in article
 
 
 def test_zensical_fails_closed_on_a_leak_and_keeps_the_last_site(sites, tmp_path):

@@ -30,7 +30,13 @@ from .report import leak_guard
 from .workflow import site_chrome, site_config
 
 SLUGIFY = "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
-ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+# A page's content in Zensical's HTML: after the theme's skip-link target (the theme's markup, not
+# the writer's: the allow-list would strip its id and tabindex)
+ARTICLE = re.compile(
+    r'(<article class="md-content__inner md-typeset">\s*(?:<a id="__skip" tabindex="-1"></a>)?)'
+    r"(.*?)(</article>)",
+    re.S,
+)
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
@@ -70,15 +76,21 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
         )
     work = site_dir.parent / f".{site_dir.name}.zensical"
     shutil.rmtree(work, ignore_errors=True)
+    # The guard's process fingerprints what must not be public while Zensical builds, then reads
+    # each file as it is final (the writers' pages once finished), as in the MkDocs build.
+    guard = _Guard(project, profile, staged, chrome, work / "site")
     try:
         out = _build_staged(project, site, staged, resolved, work)
-        _finish_pages(project, staged, out)
         if profile != "public":
             for name in SITEMAPS:
                 (out / name).unlink(missing_ok=True)
-        _guard(project, profile, staged, chrome, out, log)
+        pages = {uri: out / _page_path(uri) for uri, p in staged.pages.items() if p.source}
+        guard.written_before(set(pages.values()))
+        _finish_pages(project, staged, pages, guard.written)
+        guard.finish(log)
         _replace(site_dir, out)
     finally:
+        guard.cancel()
         if not os.environ.get("SMILEPRESS_KEEP_STAGE"):  # kept for a developer who asks
             shutil.rmtree(work, ignore_errors=True)
     log.info(
@@ -222,13 +234,11 @@ def _zensical() -> str:
     return found
 
 
-def _finish_pages(project: Project, staged: staging.StagedSite, out: Path) -> None:
-    """What the MkDocs plugin does to each writer's page, done to the HTML Zensical wrote."""
+def _finish_pages(project: Project, staged: staging.StagedSite, pages: dict, written) -> None:
+    """What the MkDocs plugin does to each writer's page (`pages`: src_uri -> the HTML file
+    Zensical wrote), done to the page's content; `written(path)` once each is final."""
     entries = {e.article.src_uri: e for e, d in project.decisions(staged.profile) if d.included}
-    for uri, page in staged.pages.items():
-        if page.source is None:
-            continue
-        path = out / _page_path(uri)
+    for uri, path in pages.items():
         html = path.read_text(encoding="utf-8")
 
         def finish(m: re.Match, uri=uri) -> str:
@@ -238,6 +248,7 @@ def _finish_pages(project: Project, staged: staging.StagedSite, out: Path) -> No
             return m.group(1) + body + m.group(3)
 
         path.write_text(ARTICLE.sub(finish, html, count=1), encoding="utf-8")
+        written(path)
 
 
 def _page_path(uri: str) -> str:
@@ -248,21 +259,58 @@ def _page_path(uri: str) -> str:
     return stem + "/index.html"
 
 
-def _guard(project, profile: str, staged, chrome: list[str], out: Path, log) -> None:
-    if profile not in site_config.CHECKED_PROFILES:
-        return
-    started = time.perf_counter()
-    watch = leak_guard.watch(project, profile, chrome, staged.generated())
-    leaks = leak_guard.scan(out, watch)
-    log.info("防泄漏检查（%s 版，Zensical）：用时 %.2f 秒", profile, time.perf_counter() - started)
-    if leaks:
-        more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
-        raise BuildError(
-            f"防泄漏检查失败：{profile} 版网站中出现了不应出现的内容"
-            "（没有替换现有网站，请勿部署）：\n"
-            + "\n".join(f"  {leak}" for leak in leaks[:50])
-            + more
-        )
+class _Guard:
+    """The leak guard of a Zensical build (report/leak_guard's BackgroundScan): none for the
+    preview, whose pages are for staff who may see everything."""
+
+    def __init__(self, project, profile: str, staged, chrome: list[str], out: Path):
+        self.profile, self.scan = profile, None
+        if profile in site_config.CHECKED_PROFILES:
+            self.scan = leak_guard.BackgroundScan()
+            self.scan.begin(out, leak_guard.watch(project, profile, chrome, staged.generated()))
+
+    def written_before(self, pages: set[Path]) -> None:
+        """Every file Zensical wrote but the writers' pages, which are finished first."""
+        if self.scan:
+            self.scan.written_before_pages(pages)
+
+    def written(self, path: Path) -> None:
+        if self.scan:
+            self.scan.written(path)
+
+    def finish(self, log) -> None:
+        """Raises BuildError on a leak, or when the guard could not look (never passes then)."""
+        if self.scan is None:
+            return
+        scan, self.scan = self.scan, None
+        waited = time.perf_counter()
+        try:
+            leaks = scan.finish()
+        except Exception as exc:  # noqa: BLE001 (deliberate: a guard that failed fails the build)
+            raise BuildError(
+                f"防泄漏检查未能完成（{type(exc).__name__}: {exc}），构建视为失败"
+            ) from None
+        if scan.stats is not None:
+            log.info(
+                "防泄漏检查（%s 版，Zensical）：读了 %d 个文件，扫描进程用时 %.2f 秒，"
+                "页面完成后等待 %.2f 秒",
+                self.profile,
+                scan.stats.files,
+                scan.stats.seconds,
+                time.perf_counter() - waited,
+            )
+        if leaks:
+            more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
+            raise BuildError(
+                f"防泄漏检查失败：{self.profile} 版网站中出现了不应出现的内容"
+                "（没有替换现有网站，请勿部署）：\n"
+                + "\n".join(f"  {leak}" for leak in leaks[:50])
+                + more
+            )
+
+    def cancel(self) -> None:
+        if self.scan is not None:
+            self.scan.cancel()
 
 
 def _replace(site_dir: Path, built: Path) -> None:
