@@ -14,6 +14,7 @@ Zensical is pre-1.0: the version measured here is pinned in pyproject.toml.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import staging
+from .checks import pool
 from .project import Project
 from .report import leak_guard
 from .workflow import site_chrome, site_config
@@ -78,6 +80,8 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
     shutil.rmtree(work, ignore_errors=True)
     # The guard's process fingerprints what must not be public while Zensical builds, then reads
     # each file as it is final (the writers' pages once finished), as in the MkDocs build.
+    # The finishing workers are forked before the guard starts its process (and threads).
+    finisher = _Finisher(project, staged)
     guard = _Guard(project, profile, staged, chrome, work / "site")
     try:
         out = _build_staged(project, site, staged, resolved, work)
@@ -86,10 +90,12 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
                 (out / name).unlink(missing_ok=True)
         pages = {uri: out / _page_path(uri) for uri, p in staged.pages.items() if p.source}
         guard.written_before(set(pages.values()))
-        _finish_pages(project, staged, pages, guard.written)
+        for path in finisher.finish(pages):
+            guard.written(path)
         guard.finish(log)
         _replace(site_dir, out)
     finally:
+        finisher.close()
         guard.cancel()
         if not os.environ.get("SMILEPRESS_KEEP_STAGE"):  # kept for a developer who asks
             shutil.rmtree(work, ignore_errors=True)
@@ -234,21 +240,51 @@ def _zensical() -> str:
     return found
 
 
-def _finish_pages(project: Project, staged: staging.StagedSite, pages: dict, written) -> None:
-    """What the MkDocs plugin does to each writer's page (`pages`: src_uri -> the HTML file
-    Zensical wrote), done to the page's content; `written(path)` once each is final."""
-    entries = {e.article.src_uri: e for e, d in project.decisions(staged.profile) if d.included}
-    for uri, path in pages.items():
-        html = path.read_text(encoding="utf-8")
+class _Finisher:
+    """What the MkDocs plugin does to each writer's page, done to the HTML Zensical wrote, by
+    worker processes when there are many pages (forked now, before the guard's process starts:
+    they inherit the project and the staged site, and wait while Zensical builds)."""
 
-        def finish(m: re.Match, uri=uri) -> str:
-            body = staging.finish_html(
-                m.group(2), entries.get(uri), project, staged.profile, staged.pieces
-            )
-            return m.group(1) + body + m.group(3)
+    def __init__(self, project: Project, staged: staging.StagedSite):
+        global _FINISHING
+        entries = {e.article.src_uri: e for e, d in project.decisions(staged.profile) if d.included}
+        _FINISHING = (project, staged, entries)
+        self.pool = None
+        if pool.wanted(sum(1 for p in staged.pages.values() if p.source)):
+            self.pool = multiprocessing.get_context("fork").Pool(pool.workers())
 
-        path.write_text(ARTICLE.sub(finish, html, count=1), encoding="utf-8")
-        written(path)
+    def finish(self, pages: dict[str, Path]):
+        """Each page (src_uri -> the HTML file) finished in place; yields its path once it is."""
+        items = list(pages.items())
+        if self.pool is None:
+            yield from map(_finish_page, items)
+        else:
+            yield from self.pool.imap_unordered(_finish_page, items, chunksize=8)
+
+    def close(self) -> None:
+        global _FINISHING
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+        _FINISHING = None
+
+
+_FINISHING: tuple | None = None  # (project, staged site, entries): what the workers inherit
+
+
+def _finish_page(item: tuple[str, Path]) -> Path:
+    uri, path = item
+    project, staged, entries = _FINISHING
+    html = path.read_text(encoding="utf-8")
+
+    def finish(m: re.Match) -> str:
+        body = staging.finish_html(
+            m.group(2), entries.get(uri), project, staged.profile, staged.pieces
+        )
+        return m.group(1) + body + m.group(3)
+
+    path.write_text(ARTICLE.sub(finish, html, count=1), encoding="utf-8")
+    return path
 
 
 def _page_path(uri: str) -> str:
