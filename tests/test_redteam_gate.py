@@ -1,0 +1,72 @@
+"""The publication gate, played by the attacker (a writer with their own sample key, committing to a
+branch CI builds). Each test below is an attack that WORKS today: it is marked xfail(strict=True)
+so the suite stays green, and starts failing (XPASS) the day the hole is closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from smilepress.cli import main
+from smilepress.project import Project
+
+A = "content/faq/a.md"
+BODY = "洗牙后牙齿敏感一般一两周就会缓解，可以用抗敏感牙膏。"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def act(factory, capsys, person, *argv) -> tuple[int, str, str]:
+    with factory.acting_as(person):
+        return run(capsys, *argv)
+
+
+def in_public_site(factory, capsys, text: str) -> bool:
+    """Build the public site (MkDocs engine) and say whether `text` is in any file of it."""
+    code, out, err = run(capsys, "build", "--profile", "public")
+    assert code == 0, out + err
+    site = factory.root / "site" / "public"
+    return any(text in p.read_text("utf-8", "replace") for p in site.rglob("*") if p.is_file())
+
+
+def public(factory, path=A) -> tuple[bool, str]:
+    project = Project(factory.root)
+    e = project.entry(project.load(factory.root / path))
+    decision = e.decision("public", project.today)
+    return decision.included, decision.summary
+
+
+@pytest.fixture
+def published(factory, capsys):
+    """A FAQ through the whole workflow (dentist approves, manager publishes), every step signed."""
+    factory.article("faq/a.md", title="洗牙后牙齿敏感怎么办", type="faq", body=BODY)
+    factory.commit_all("写稿", "lixiaoyu")
+    assert act(factory, capsys, "lixiaoyu", "submit", A)[0] == 0
+    assert act(factory, capsys, "wangliming", "approve", "--role", "dentist", A)[0] == 0
+    assert act(factory, capsys, "chensiyuan", "publish", A)[0] == 0
+    assert public(factory) == (True, "")
+    return factory
+
+
+# -- 1. the ledger reads a file's history as one line; a merge that keeps one side is invisible ----
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger.status reads the last version in topological order, not the version on "
+    "disk: a merge that keeps the writer's side of the file (git --cc shows no change) undoes the "
+    "manager's archive without any signature",
+)
+def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys):
+    f = published
+    f.git("branch", "writer", "HEAD")  # the writer's branch, forked while the FAQ was published
+    assert act(f, capsys, "chensiyuan", "archive", A)[0] == 0  # the manager takes it down
+    assert public(f)[0] is False
+    # The writer brings main into the branch, keeping the branch's side of every file.
+    f.git("checkout", "-q", "writer")
+    f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
+    assert "status: published" in (f.root / A).read_text(encoding="utf-8")
+    assert public(f)[0], "the gate lets the archived FAQ through again"
+    assert not in_public_site(f, capsys, BODY), "archived by the manager, back online by a merge"
