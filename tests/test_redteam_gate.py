@@ -70,3 +70,19 @@ def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys):
     assert "status: published" in (f.root / A).read_text(encoding="utf-8")
     assert public(f)[0], "the gate lets the archived FAQ through again"
     assert not in_public_site(f, capsys, BODY), "archived by the manager, back online by a merge"
+
+
+# -- 2. a rename keeps the approvals: the folder's name is unapproved text on every public page ----
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger._read_articles carries a file's approvals across a rename and the digest "
+    "does not cover the path: a writer's `git mv` into a folder they name puts that name (a nav "
+    "section title, the address) on every public page with nobody's approval",
+)
+def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(published, capsys):
+    f = published
+    folder = "牙医不会告诉你的洗牙真相"
+    (f.root / "content" / folder).mkdir()
+    f.git("mv", A, f"content/{folder}/index.md")
+    f.commit_all("换个栏目", "lixiaoyu")
+    assert not in_public_site(f, capsys, folder), "a section title nobody approved"
