@@ -25,11 +25,12 @@ def act(factory, capsys, person, *argv) -> tuple[int, str, str]:
         return run(capsys, *argv)
 
 
-def in_public_site(factory, capsys, text: str) -> bool:
-    """Build the public site (MkDocs engine) and say whether `text` is in any file of it."""
-    code, out, err = run(capsys, "build", "--profile", "public")
+def in_public_site(factory, capsys, text: str, engine: str = "mkdocs") -> bool:
+    """Build the public site with `engine` and say whether `text` is in any file of it."""
+    site = factory.root / "site" / f"public-{engine}"
+    argv = ["build", "--profile", "public", "--engine", engine, "--site-dir", str(site)]
+    code, out, err = run(capsys, *argv)
     assert code == 0, out + err
-    site = factory.root / "site" / "public"
     return any(text in p.read_text("utf-8", "replace") for p in site.rglob("*") if p.is_file())
 
 
@@ -86,3 +87,40 @@ def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(publishe
     f.git("mv", A, f"content/{folder}/index.md")
     f.commit_all("换个栏目", "lixiaoyu")
     assert not in_public_site(f, capsys, folder), "a section title nobody approved"
+
+
+# -- 3. a page's downloads are approved by their bytes, but no check reads them -------------------
+CLAIM = "本院种植牙治愈率百分之百，全市最好，无效退款"
+DOWNLOADS = {
+    "x.html": f"<html><body><script>alert(document.cookie)</script><p>{CLAIM}</p></body></html>",
+    "x.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="15">{CLAIM}</text></svg>',
+    "x.txt": CLAIM,
+    "x.json": f'{{"note": "{CLAIM}"}}',
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checks/assets.py hashes a linked file (or a picture) for the digest and staging.py "
+    "publishes it byte for byte, but no compliance check reads its text and the sanitiser never "
+    "sees it: banned claims, and in an .html file scripts, reach the public site",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("name", sorted(DOWNLOADS))
+def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, name, engine):
+    f = factory
+    f.write(f"content/pages/{name}", DOWNLOADS[name])
+    if name == "x.svg":
+        body, extra = (
+            "![示意图](x.svg)",
+            "images:\n  - {src: x.svg, licence: own, source: 本院设计组}\n",
+        )
+    else:
+        body, extra = f"下载资料：[资料]({name})", ""
+    f.article("pages/p.md", title="资料下载", type="page", status="review", body=body, extra=extra)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    assert not in_public_site(f, capsys, CLAIM, engine)
