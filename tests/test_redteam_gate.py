@@ -124,3 +124,24 @@ def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, n
     )
     assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
     assert not in_public_site(f, capsys, CLAIM, engine)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger._governed_refusals sees a merge's changes through git --cc, which shows "
+    "nothing when the merge keeps one parent's file: a writer's merge that keeps the old "
+    "policies/workflow.yml reverts the manager's signed change with no signature, and no build "
+    "refuses",
+)
+def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, capsys):
+    f = published
+    f.git("branch", "writer", "HEAD")
+    # the manager, signed: from now on a FAQ needs the manager's approval too
+    f.replace("policies/workflow.yml", "approvals: [dentist]\n", "approvals: [dentist, manager]\n")
+    f.commit_all("问答也要部门经理批准", "chensiyuan")
+    assert public(f)[0] is False
+    f.git("checkout", "-q", "writer")
+    f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
+    assert "approvals: [dentist]\n" in (f.root / "policies/workflow.yml").read_text("utf-8")
+    assert Project(f.root).config_refusals() == []  # nobody signed the revert, nothing refuses
+    assert not in_public_site(f, capsys, BODY), "the manager's rule undone by the writer's merge"
