@@ -145,3 +145,31 @@ def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, 
     assert "approvals: [dentist]\n" in (f.root / "policies/workflow.yml").read_text("utf-8")
     assert Project(f.root).config_refusals() == []  # nobody signed the revert, nothing refuses
     assert not in_public_site(f, capsys, BODY), "the manager's rule undone by the writer's merge"
+
+
+# -- 4. a trust root named by a short id is whatever ref the branch names so -----------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.resolve_trust_root passes the named root to `git rev-parse`, which prefers a ref "
+    "over a short commit id: a writer who pushes a tag named like a short trust root chooses the "
+    "commit whose policies are trusted (their own, granting themselves a reviewer's role)",
+)
+def test_a_tag_named_like_a_short_trust_root_moves_the_root(factory, capsys, monkeypatch):
+    f = factory
+    short = f.trust_root[:12]
+    monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", short)  # as a department might write it
+    # The writer grants themselves the dentist's role (their own signature: proves nothing) ...
+    f.replace("policies/people.yml", "roles: [writer]", "roles: [writer, dentist]")
+    f.commit_all("顺手改一下", "lixiaoyu")
+    f.git("tag", short, "HEAD")  # ... and names that commit as the trust root
+    f.article(
+        "faq/a.md",
+        title="洗牙后牙齿敏感怎么办",
+        type="faq",
+        status="review",
+        author="wujia",
+        body=BODY,
+    )
+    f.commit_all("写稿", "lixiaoyu")
+    assert act(f, capsys, "lixiaoyu", "approve", "--role", "dentist", A)[0] == 0
+    assert not in_public_site(f, capsys, BODY), "approved by the writer, trusted from their root"
