@@ -173,3 +173,23 @@ def test_a_tag_named_like_a_short_trust_root_moves_the_root(factory, capsys, mon
     f.commit_all("写稿", "lixiaoyu")
     assert act(f, capsys, "lixiaoyu", "approve", "--role", "dentist", A)[0] == 0
     assert not in_public_site(f, capsys, BODY), "approved by the writer, trusted from their root"
+
+
+# -- 5. a heading's data-toc-label is shown in the page's table of contents, and no check reads it -
+@pytest.mark.xfail(
+    strict=True,
+    reason="the toc extension takes data-toc-label off the heading before the HTML is checked "
+    "(view/reader.py reads the rendered page, which no longer has it), but both engines print it "
+    "in the page's table of contents: a banned claim passes `smilepress check` and the gate",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, engine):
+    f = factory
+    body = f'## 术后护理 {{ data-toc-label="{CLAIM}" }}\n\n正文。\n\n## 注意事项\n\n正文。\n'
+    f.article("pages/p.md", title="术后护理须知", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    assert not in_public_site(f, capsys, CLAIM, engine)
