@@ -4,6 +4,11 @@ so the suite stays green, and starts failing (XPASS) the day the hole is closed.
 
 from __future__ import annotations
 
+import base64
+import io
+import lzma
+import zipfile
+
 import pytest
 
 from smilepress.cli import main
@@ -193,3 +198,51 @@ def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, 
     )
     assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
     assert not in_public_site(f, capsys, CLAIM, engine)
+
+
+# -- 6. the leak guard reads what it can decode; a download in another form passes it --------------
+STAFF = "内部通讯录：赵敏 zhaomin@example.com，孙浩 sunhao@example.com，周婷 zhouting@example.com"
+
+
+def _zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("通讯录.txt", data)
+    return buffer.getvalue()
+
+
+LEAKY_DOWNLOADS = {
+    "contacts.txt": STAFF.encode(),  # the control: the guard stops this one
+    "contacts.zip": _zipped(STAFF.encode()),
+    "contacts.xz": lzma.compress(STAFF.encode()),
+    "contacts.b64.txt": base64.b64encode(STAFF.encode()),
+    "contacts.lines.txt": "\n".join(STAFF).encode(),  # one character a line
+}
+
+
+def _build_with_download(f, capsys, name: str) -> int:
+    (f.root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (f.root / "content/pages" / name).write_bytes(LEAKY_DOWNLOADS[name])
+    body = f"下载：[资料]({name})"
+    f.article("pages/p.md", title="资料下载页面", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert public(f, "content/pages/p.md")[0]
+    return run(capsys, "build", "--profile", "public")[0]
+
+
+def test_the_guard_stops_staff_contacts_in_a_plain_download(factory, capsys):
+    assert _build_with_download(factory, capsys, "contacts.txt") != 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report/leak_guard reads text, gzip, UTF-16/GBK and escapes, line by line: a zip, xz or "
+    "base64 download, or the text one character a line, carries non-public staff names and "
+    "e-mails past it (with attack 3: no check reads a download either)",
+)
+@pytest.mark.parametrize("name", [n for n in sorted(LEAKY_DOWNLOADS) if n != "contacts.txt"])
+def test_staff_contacts_in_an_encoded_download_pass_the_guard(factory, capsys, name):
+    assert _build_with_download(factory, capsys, name) != 0, "the guard let it through"
