@@ -65,7 +65,8 @@ def published(factory, capsys):
     "disk: a merge that keeps the writer's side of the file (git --cc shows no change) undoes the "
     "manager's archive without any signature",
 )
-def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys):
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys, engine):
     f = published
     f.git("branch", "writer", "HEAD")  # the writer's branch, forked while the FAQ was published
     assert act(f, capsys, "chensiyuan", "archive", A)[0] == 0  # the manager takes it down
@@ -75,7 +76,7 @@ def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys):
     f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
     assert "status: published" in (f.root / A).read_text(encoding="utf-8")
     assert public(f)[0], "the gate lets the archived FAQ through again"
-    assert not in_public_site(f, capsys, BODY), "archived by the manager, back online by a merge"
+    assert not in_public_site(f, capsys, BODY, engine), "archived, back online by a merge"
 
 
 # -- 2. a rename keeps the approvals: the folder's name is unapproved text on every public page ----
@@ -85,13 +86,14 @@ def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys):
     "does not cover the path: a writer's `git mv` into a folder they name puts that name (a nav "
     "section title, the address) on every public page with nobody's approval",
 )
-def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(published, capsys):
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(published, capsys, engine):
     f = published
     folder = "牙医不会告诉你的洗牙真相"
     (f.root / "content" / folder).mkdir()
     f.git("mv", A, f"content/{folder}/index.md")
     f.commit_all("换个栏目", "lixiaoyu")
-    assert not in_public_site(f, capsys, folder), "a section title nobody approved"
+    assert not in_public_site(f, capsys, folder, engine), "a section title nobody approved"
 
 
 # -- 3. a page's downloads are approved by their bytes, but no check reads them -------------------
@@ -138,7 +140,8 @@ def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, n
     "policies/workflow.yml reverts the manager's signed change with no signature, and no build "
     "refuses",
 )
-def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, capsys):
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, capsys, engine):
     f = published
     f.git("branch", "writer", "HEAD")
     # the manager, signed: from now on a FAQ needs the manager's approval too
@@ -149,7 +152,7 @@ def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, 
     f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
     assert "approvals: [dentist]\n" in (f.root / "policies/workflow.yml").read_text("utf-8")
     assert Project(f.root).config_refusals() == []  # nobody signed the revert, nothing refuses
-    assert not in_public_site(f, capsys, BODY), "the manager's rule undone by the writer's merge"
+    assert not in_public_site(f, capsys, BODY, engine), "the rule undone by the writer's merge"
 
 
 # -- 4. a trust root named by a short id is whatever ref the branch names so -----------------------
