@@ -286,3 +286,22 @@ def test_an_approved_readme_page_builds_with_zensical(factory, capsys):
         == 0
     )
     assert in_public_site(f, capsys, body, "zensical")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a heading's id ({ #… } with attr_list) is no text to view/reader.py, but the page "
+    "shows it in the address bar once its table-of-contents entry is followed: the claim passes "
+    "the check (minor: an address, not the page's text)",
+)
+def test_a_banned_claim_as_a_heading_id_reaches_the_public_site(factory, capsys):
+    f = factory
+    claim = "本院种植牙治愈率百分之百全市最好"
+    body = f"## 术后护理 {{ #{claim} }}\n\n正文。\n"
+    f.article("pages/p.md", title="术后护理须知", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0
+    assert not in_public_site(f, capsys, claim)
