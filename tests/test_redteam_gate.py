@@ -1,0 +1,307 @@
+"""The publication gate, played by the attacker (a writer with their own sample key, committing to a
+branch CI builds). Each test below is an attack that WORKS today: it is marked xfail(strict=True)
+so the suite stays green, and starts failing (XPASS) the day the hole is closed."""
+
+from __future__ import annotations
+
+import base64
+import io
+import lzma
+import zipfile
+
+import pytest
+
+from smilepress.cli import main
+from smilepress.project import Project
+
+A = "content/faq/a.md"
+BODY = "洗牙后牙齿敏感一般一两周就会缓解，可以用抗敏感牙膏。"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def act(factory, capsys, person, *argv) -> tuple[int, str, str]:
+    with factory.acting_as(person):
+        return run(capsys, *argv)
+
+
+def in_public_site(factory, capsys, text: str, engine: str = "mkdocs") -> bool:
+    """Build the public site with `engine` and say whether `text` is in any file of it."""
+    site = factory.root / "site" / f"public-{engine}"
+    argv = ["build", "--profile", "public", "--engine", engine, "--site-dir", str(site)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, out + err
+    return any(text in p.read_text("utf-8", "replace") for p in site.rglob("*") if p.is_file())
+
+
+def public(factory, path=A) -> tuple[bool, str]:
+    project = Project(factory.root)
+    e = project.entry(project.load(factory.root / path))
+    decision = e.decision("public", project.today)
+    return decision.included, decision.summary
+
+
+@pytest.fixture
+def published(factory, capsys):
+    """A FAQ through the whole workflow (dentist approves, manager publishes), every step signed."""
+    factory.article("faq/a.md", title="洗牙后牙齿敏感怎么办", type="faq", body=BODY)
+    factory.commit_all("写稿", "lixiaoyu")
+    assert act(factory, capsys, "lixiaoyu", "submit", A)[0] == 0
+    assert act(factory, capsys, "wangliming", "approve", "--role", "dentist", A)[0] == 0
+    assert act(factory, capsys, "chensiyuan", "publish", A)[0] == 0
+    assert public(factory) == (True, "")
+    return factory
+
+
+# -- 1. the ledger reads a file's history as one line; a merge that keeps one side is invisible ----
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger.status reads the last version in topological order, not the version on "
+    "disk: a merge that keeps the writer's side of the file (git --cc shows no change) undoes the "
+    "manager's archive without any signature",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys, engine):
+    f = published
+    f.git("branch", "writer", "HEAD")  # the writer's branch, forked while the FAQ was published
+    assert act(f, capsys, "chensiyuan", "archive", A)[0] == 0  # the manager takes it down
+    assert public(f)[0] is False
+    # The writer brings main into the branch, keeping the branch's side of every file.
+    f.git("checkout", "-q", "writer")
+    f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
+    assert "status: published" in (f.root / A).read_text(encoding="utf-8")
+    assert public(f)[0], "the gate lets the archived FAQ through again"
+    assert not in_public_site(f, capsys, BODY, engine), "archived, back online by a merge"
+
+
+# -- 2. a rename keeps the approvals: the folder's name is unapproved text on every public page ----
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger._read_articles carries a file's approvals across a rename and the digest "
+    "does not cover the path: a writer's `git mv` into a folder they name puts that name (a nav "
+    "section title, the address) on every public page with nobody's approval",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(published, capsys, engine):
+    f = published
+    folder = "牙医不会告诉你的洗牙真相"
+    (f.root / "content" / folder).mkdir()
+    f.git("mv", A, f"content/{folder}/index.md")
+    f.commit_all("换个栏目", "lixiaoyu")
+    assert not in_public_site(f, capsys, folder, engine), "a section title nobody approved"
+
+
+# -- 3. a page's downloads are approved by their bytes, but no check reads them -------------------
+CLAIM = "本院种植牙治愈率百分之百，全市最好，无效退款"
+DOWNLOADS = {
+    "x.html": f"<html><body><script>alert(document.cookie)</script><p>{CLAIM}</p></body></html>",
+    "x.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="15">{CLAIM}</text></svg>',
+    "x.txt": CLAIM,
+    "x.json": f'{{"note": "{CLAIM}"}}',
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checks/assets.py hashes a linked file (or a picture) for the digest and staging.py "
+    "publishes it byte for byte, but no compliance check reads its text and the sanitiser never "
+    "sees it: banned claims, and in an .html file scripts, reach the public site",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("name", sorted(DOWNLOADS))
+def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, name, engine):
+    f = factory
+    f.write(f"content/pages/{name}", DOWNLOADS[name])
+    if name == "x.svg":
+        body, extra = (
+            "![示意图](x.svg)",
+            "images:\n  - {src: x.svg, licence: own, source: 本院设计组}\n",
+        )
+    else:
+        body, extra = f"下载资料：[资料]({name})", ""
+    f.article("pages/p.md", title="资料下载", type="page", status="review", body=body, extra=extra)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    assert not in_public_site(f, capsys, CLAIM, engine)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.Ledger._governed_refusals sees a merge's changes through git --cc, which shows "
+    "nothing when the merge keeps one parent's file: a writer's merge that keeps the old "
+    "policies/workflow.yml reverts the manager's signed change with no signature, and no build "
+    "refuses",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_merge_keeping_the_old_side_reverts_a_signed_policy_change(published, capsys, engine):
+    f = published
+    f.git("branch", "writer", "HEAD")
+    # the manager, signed: from now on a FAQ needs the manager's approval too
+    f.replace("policies/workflow.yml", "approvals: [dentist]\n", "approvals: [dentist, manager]\n")
+    f.commit_all("问答也要部门经理批准", "chensiyuan")
+    assert public(f)[0] is False
+    f.git("checkout", "-q", "writer")
+    f.git("merge", "-q", "-s", "ours", "-m", "合并 main", "main", env=f.identity("lixiaoyu"))
+    assert "approvals: [dentist]\n" in (f.root / "policies/workflow.yml").read_text("utf-8")
+    assert Project(f.root).config_refusals() == []  # nobody signed the revert, nothing refuses
+    assert not in_public_site(f, capsys, BODY, engine), "the rule undone by the writer's merge"
+
+
+# -- 4. a trust root named by a short id is whatever ref the branch names so -----------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="trust.resolve_trust_root passes the named root to `git rev-parse`, which prefers a ref "
+    "over a short commit id: a writer who pushes a tag named like a short trust root chooses the "
+    "commit whose policies are trusted (their own, granting themselves a reviewer's role)",
+)
+def test_a_tag_named_like_a_short_trust_root_moves_the_root(factory, capsys, monkeypatch):
+    f = factory
+    short = f.trust_root[:12]
+    monkeypatch.setenv("SMILEPRESS_TRUST_ROOT", short)  # as a department might write it
+    # The writer grants themselves the dentist's role (their own signature: proves nothing) ...
+    f.replace("policies/people.yml", "roles: [writer]", "roles: [writer, dentist]")
+    f.commit_all("顺手改一下", "lixiaoyu")
+    f.git("tag", short, "HEAD")  # ... and names that commit as the trust root
+    f.article(
+        "faq/a.md",
+        title="洗牙后牙齿敏感怎么办",
+        type="faq",
+        status="review",
+        author="wujia",
+        body=BODY,
+    )
+    f.commit_all("写稿", "lixiaoyu")
+    assert act(f, capsys, "lixiaoyu", "approve", "--role", "dentist", A)[0] == 0
+    assert not in_public_site(f, capsys, BODY), "approved by the writer, trusted from their root"
+
+
+# -- 5. a heading's data-toc-label is shown in the page's table of contents, and no check reads it -
+@pytest.mark.xfail(
+    strict=True,
+    reason="the toc extension takes data-toc-label off the heading before the HTML is checked "
+    "(view/reader.py reads the rendered page, which no longer has it), but both engines print it "
+    "in the page's table of contents: a banned claim passes `smilepress check` and the gate",
+)
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, engine):
+    f = factory
+    body = f'## 术后护理 {{ data-toc-label="{CLAIM}" }}\n\n正文。\n\n## 注意事项\n\n正文。\n'
+    f.article("pages/p.md", title="术后护理须知", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    assert not in_public_site(f, capsys, CLAIM, engine)
+
+
+# -- 6. the leak guard reads what it can decode; a download in another form passes it --------------
+STAFF = "内部通讯录：赵敏 zhaomin@example.com，孙浩 sunhao@example.com，周婷 zhouting@example.com"
+
+
+def _zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("通讯录.txt", data)
+    return buffer.getvalue()
+
+
+LEAKY_DOWNLOADS = {
+    "contacts.txt": STAFF.encode(),  # the control: the guard stops this one
+    "contacts.zip": _zipped(STAFF.encode()),
+    "contacts.xz": lzma.compress(STAFF.encode()),
+    "contacts.b64.txt": base64.b64encode(STAFF.encode()),
+    "contacts.lines.txt": "\n".join(STAFF).encode(),  # one character a line
+}
+
+
+def _build_with_download(f, capsys, name: str) -> int:
+    (f.root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (f.root / "content/pages" / name).write_bytes(LEAKY_DOWNLOADS[name])
+    body = f"下载：[资料]({name})"
+    f.article("pages/p.md", title="资料下载页面", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert public(f, "content/pages/p.md")[0]
+    return run(capsys, "build", "--profile", "public")[0]
+
+
+def test_the_guard_stops_staff_contacts_in_a_plain_download(factory, capsys):
+    assert _build_with_download(factory, capsys, "contacts.txt") != 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="report/leak_guard reads text, gzip, UTF-16/GBK and escapes, line by line: a zip, xz or "
+    "base64 download, or the text one character a line, carries non-public staff names and "
+    "e-mails past it (with attack 3: no check reads a download either)",
+)
+@pytest.mark.parametrize("name", [n for n in sorted(LEAKY_DOWNLOADS) if n != "contacts.txt"])
+def test_staff_contacts_in_an_encoded_download_pass_the_guard(factory, capsys, name):
+    assert _build_with_download(factory, capsys, name) != 0, "the guard let it through"
+
+
+# -- 7. four eyes: a page needs no author field, so its writer can approve it ----------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="model/article.py requires `author` for every type but page, and four eyes compares the "
+    "approver with that field only (not with who committed the text): the manager writes a page, "
+    "leaves `author` out and approves it alone",
+)
+def test_a_page_without_an_author_is_approved_by_the_one_who_wrote_it(factory, capsys):
+    f = factory
+    text = "---\ntitle: 本院简介页面\ntype: page\nstatus: review\n---\n\n部门经理自己写的页面。\n"
+    f.write("content/pages/p.md", text)
+    f.commit_all("经理写页", "chensiyuan")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert not public(f, "content/pages/p.md")[0], "the manager approved their own page"
+
+
+# -- 8. the Zensical engine's page addresses: README.md is an index to Zensical, not to the glue ---
+@pytest.mark.xfail(
+    strict=True,
+    reason="zensical_engine._page_path maps pages/README.md to pages/README/index.html, where "
+    "Zensical wrote pages/index.html: the finishing step raises FileNotFoundError and one approved "
+    "README.md page stops every Zensical build (MkDocs builds it as pages/index.html)",
+)
+def test_an_approved_readme_page_builds_with_zensical(factory, capsys):
+    f = factory
+    body = "资料下载的说明。"
+    f.article("pages/README.md", title="资料下载页面", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/README.md")[0]
+        == 0
+    )
+    assert in_public_site(f, capsys, body, "zensical")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a heading's id ({ #… } with attr_list) is no text to view/reader.py, but the page "
+    "shows it in the address bar once its table-of-contents entry is followed: the claim passes "
+    "the check (minor: an address, not the page's text)",
+)
+def test_a_banned_claim_as_a_heading_id_reaches_the_public_site(factory, capsys):
+    f = factory
+    claim = "本院种植牙治愈率百分之百全市最好"
+    body = f"## 术后护理 {{ #{claim} }}\n\n正文。\n"
+    f.article("pages/p.md", title="术后护理须知", type="page", status="review", body=body)
+    f.commit_all("资料页", "lixiaoyu")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    assert run(capsys, "check", "content/pages/p.md")[0] == 0
+    assert not in_public_site(f, capsys, claim)
