@@ -17,6 +17,7 @@ from .git import GitError
 # One record per commit: a record separator, then the fields separated by unit separators.
 _LOG_FORMAT = "--format=%x1e%H%x1f%ae%x1f%an%x1f%aI%x1f%s%x1f%P"
 _NO_BLOB = "0" * 40
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,9 @@ class History:
     def changes_since(self, root: str, pathspecs: list[str]) -> list[tuple[Commit, list[Change]]]:
         """Every commit after `root` (reachable from HEAD, not from `root`; with `pathspecs`, those
         that changed a file under them), parents before children, with its changes against its first
-        parent
-        (renames followed). A merge lists only what it changed beyond all its parents (--cc),
-        so an "evil merge" is seen and a clean one is not."""
+        parent (renames followed). A merge lists what it changed beyond all its parents (--cc), so
+        an "evil merge" is seen and a clean one is not, and what it undid of one parent's changes
+        (`_undone`)."""
         out = []
         log = self._log(
             "--reverse",
@@ -131,8 +132,37 @@ class History:
             *pathspecs,
         )
         for commit, raw in log:
-            out.append((commit, [c for c in map(_raw_change, raw.splitlines()) if c]))
+            changes = [c for c in map(_raw_change, raw.splitlines()) if c]
+            if len(commit.parents) > 1:
+                changes += self._undone(commit, {c.path for c in changes}, pathspecs)
+            out.append((commit, changes))
         return out
+
+    def _undone(self, merge: Commit, seen: set[str], pathspecs: list[str]) -> list[Change]:
+        """The files in which `merge` undid what one of its parents had changed since their common
+        base: it kept another parent's text (`git merge -s ours`, or a conflict resolved by taking
+        one side). --cc shows no change there, but the merge made one: it removed that parent's
+        work (an archive, a signed policy change), as a revert would, and answers for it as its
+        own change from that parent's text. A clean merge, which takes each parent's changes,
+        undoes nothing."""
+        try:
+            base = git.run(self.root, "merge-base", "--octopus", *merge.parents).strip()
+        except GitError:  # unrelated histories: everything each parent has is its change
+            base = ""
+        found = []
+        for parent in merge.parents:
+            changed = self._diff(base or _EMPTY_TREE, parent, pathspecs)
+            differs = self._diff(parent, merge.sha, pathspecs)
+            for path in sorted(changed.keys() & differs.keys() - seen):
+                found.append(differs[path])
+                seen.add(path)
+        return found
+
+    def _diff(self, old: str, new: str, pathspecs: list[str]) -> dict[str, Change]:
+        raw = git.run(
+            self.root, "diff", "--raw", "--no-renames", "--no-abbrev", old, new, "--", *pathspecs
+        )
+        return {c.path: c for c in map(_raw_change, raw.splitlines()) if c}
 
     def is_ancestor(self, older: str, newer: str = "HEAD") -> bool:
         try:
