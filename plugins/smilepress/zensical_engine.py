@@ -89,6 +89,10 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
             for name in SITEMAPS:
                 (out / name).unlink(missing_ok=True)
         pages = {uri: out / _page_path(uri) for uri, p in staged.pages.items() if p.source}
+        indexes = {p for u, p in pages.items() if not u.endswith("README.md")}
+        pages = {  # a README.md beside an index.md is no page (MkDocs keeps the index too)
+            u: p for u, p in pages.items() if not u.endswith("README.md") or p not in indexes
+        }
         guard.written_before(set(pages.values()))
         for path in finisher.finish(pages):
             guard.written(path)
@@ -288,11 +292,12 @@ def _finish_page(item: tuple[str, Path]) -> Path:
 
 
 def _page_path(uri: str) -> str:
-    """Where a page is written with directory URLs: education/a.md -> education/a/index.html."""
-    stem = uri[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        return stem + ".html"
-    return stem + "/index.html"
+    """Where a page is written with directory URLs: education/a.md -> education/a/index.html; an
+    index.md or README.md is its folder's index (as MkDocs names them)."""
+    folder, _, name = uri[: -len(".md")].rpartition("/")
+    if name in ("index", "README"):
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{folder}/{name}/index.html" if folder else f"{name}/index.html"
 
 
 class _Guard:

@@ -20,6 +20,7 @@ History before the root is legacy and proves nothing.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,13 @@ def resolve_trust_root(history: History, named: str | None) -> tuple[str | None,
         return None, (
             "没有指定信任根：无法证明任何批准。请用 --trust-root 提交号、环境变量 "
             f"{TRUST_ROOT_ENV}（CI 的受保护设置）或 git config {TRUST_ROOT_GIT_CONFIG} 指定"
+        )
+    if not re.fullmatch(r"[0-9a-f]{40}", named):  # a short id or a name is whatever ref the
+        # branch names so (git prefers a tag or branch called like a short id): the branch would
+        # choose its own root
+        return None, (
+            f"信任根 {named}（{source}）必须写成完整的 40 位提交号（git rev-parse 提交 可以查到），"
+            "不能是缩写、分支或标签名：分支里的标签可以冒充它"
         )
     sha = history.resolve(named)
     if sha is None:
