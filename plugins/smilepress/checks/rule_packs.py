@@ -698,7 +698,9 @@ def _implications(
             reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
             ok = False
         if spec.get("level", "") not in ("", *LEVELS):
-            reader.fail((*where, "level"), f"级别 '{spec.get('level')}' 无效", f"可用：{', '.join(LEVELS)}")
+            reader.fail(
+                (*where, "level"), f"级别 '{spec.get('level')}' 无效", f"可用：{', '.join(LEVELS)}"
+            )
             ok = False
         if ok:
             implications.append(
