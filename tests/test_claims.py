@@ -334,3 +334,113 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
         if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
     ]
     assert not claims, [(f.rule, f.match) for f in claims]
+
+
+# -- shapes in general words (session 10): each with a positive and its clean twin -----------------
+@pytest.mark.parametrize(
+    "rule, claim, twin",
+    [
+        # a treatment + the absence of pain or risk, with no 完全 or 零 to give it away
+        (
+            "claim/no-pain-no-risk",
+            "我们的隐形矫治技术无创无风险，适合所有人。",
+            "种植牙不是无痛的，术后会有肿胀。",
+        ),
+        (
+            "claim/no-pain-no-risk",
+            "种植牙术中不疼，术后也不肿，放心来做。",
+            "拔牙前会打局部麻醉，所以拔牙时一般不痛，麻药过后可能会有些疼。",
+        ),
+        # a treatment + how soon it is done: 当天就能, 第二天就可以
+        (
+            "claim/soon-done",
+            "种完第二天就可以去面试了。",
+            "种植后一般 3 到 6 个月就可以戴牙，具体因人而异。",
+        ),
+        (
+            "claim/soon-done",
+            "做完全瓷冠当天就能正常吃饭。",
+            "拔牙后 24 小时才可以刷牙。",
+        ),
+        # a comparison that never says 比
+        (
+            "claim/not-every-provider",
+            "不是每家医院都能做即刻种植。",
+            "不是所有医院都能做种植，建议选择有资质的机构。",
+        ),
+        (
+            "claim/not-every-provider",
+            "这才是真正的无痛拔牙。",
+            "预防才是真正的治疗。",
+        ),
+        # an authority or a famous person + an endorsing act or quoted praise
+        (
+            "claim/authority-backs-offer",
+            "好几位明星都选择了这个牌子的隐形牙套。",
+            "中华口腔医学会推荐使用含氟牙膏。",
+        ),
+        (
+            "claim/authority-speaks-well",
+            "一位教授说：“这家诊所的种植水平在省里是一流的。”",
+            "专家表示：“种植牙并非适合所有人，应先做检查。”",
+        ),
+        # a patient's own words about the result, quoted in a 科普 page
+        (
+            "claim/first-person-quote",
+            "“我做完一点都不疼，早知道就早点来了。”一位患者这样说。",
+            "很多人问：“我洗完牙为什么更敏感了？”",
+        ),
+        # an appearance defect + what others will think, or a "再……也" threat
+        (
+            "claim/looks-threat",
+            "牙不白，再贵的衣服也撑不起来。",
+            "如果孩子因为牙齿被同学取笑，家长要多给予心理支持。",
+        ),
+        (
+            "claim/looks-threat",
+            "面试官第一眼就会注意到你的牙。",
+            "面试官第一眼看的是你的简历。",
+        ),
+    ],
+)
+def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
+    category = next(r.category for r in checker.rules if r.id == rule)
+    got = {f.category for f in findings(checker, claim) if f.level in ("error", "review")}
+    assert category in got, got
+    clean = [
+        (f.rule, f.match)
+        for f in findings(checker, twin)
+        if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
+    ]
+    assert not clean, clean
+
+
+def test_a_shape_rule_blocks_only_when_the_clinic_says_it_of_itself(checker):
+    """Outside an ad a shape is a review (routes to the dentist); the clinic saying it of itself
+    makes it an error, and in an ad it is always one."""
+    said = "种植牙术中不疼，术后也不肿。"
+    levels = {f.level for f in findings(checker, said) if f.rule == "claim/no-pain-no-risk"}
+    assert levels == {"review"}
+    ours = {f.level for f in findings(checker, "本院" + said) if f.rule == "claim/no-pain-no-risk"}
+    assert ours == {"error"}
+    in_ad = {f.level for f in findings(checker, said, "ad") if f.rule == "claim/no-pain-no-risk"}
+    assert in_ad == {"error"}
+
+
+def test_an_implied_finding_takes_the_level_its_implication_names(tmp_path):
+    """The clinic's own claim on a 科普 page blocks; that the page is therefore a disguised ad is
+    routed to compliance (implies: level: review), not a second error."""
+    checker = Checker(load_rules(project(tmp_path), TYPES, ROLES))
+    found = findings(checker, "本院种植牙术中不疼，术后也不肿。")
+    implied = [f for f in found if f.rule == "net-ad/self-promotion"]
+    assert implied and {f.level for f in implied} == {"review"}
+    assert {f.level for f in found if f.rule == "claim/no-pain-no-risk"} == {"error"}
+    bad = project(
+        tmp_path / "bad",
+        {
+            "zz.yml": "implies:\n  - categories: [comparison]\n    in: [faq]\n"
+            "    rule: net-ad/self-promotion\n    level: loud\n"
+        },
+    )
+    problems = load_rules(bad, TYPES, ROLES).problems
+    assert any("loud" in p.message and "zz.yml" in p.path for p in problems), problems
