@@ -325,6 +325,9 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "为患者提供最好的服务，是我们始终的追求。",
         "即使是最有经验的医生，也可能遇到术中出血。",
         "最好的刷牙方法是巴氏刷牙法，每次两分钟。",
+        # a news source cited for a public-health fact; a concession naming the drawback
+        "据央视报道，我国 12 岁儿童患龋率有所下降。",
+        "冷光美白见效快，但维持时间较短，可能引起敏感。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
@@ -400,6 +403,39 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "claim/looks-threat",
             "面试官第一眼就会注意到你的牙。",
             "面试官第一眼看的是你的简历。",
+        ),
+        # the effect praised as sure, and a result that will not come back
+        (
+            "claim/effect-praised",
+            "这款美白牙膏效果非常明显，用一周就能看到变化。",
+            "冷光美白见效快，但维持时间较短，可能引起敏感。",
+        ),
+        (
+            "claim/no-relapse",
+            "隐形矫正做完以后绝不反弹。",
+            "矫正结束后要坚持戴保持器，否则牙齿可能反弹。",
+        ),
+        # comparisons without 比: a fraction of the others' price, their months and our week
+        (
+            "claim/fraction-of-others",
+            "这里种一颗牙的价格只有公立医院的一半。",
+            "乳牙的牙根只有恒牙的一半长。",
+        ),
+        (
+            "claim/they-need-we-dont",
+            "别人要三个月才能戴牙，我们这里只需一周。",
+            "传统种植需要切开牙龈，而微创种植只需一个小孔，但并不适合所有人。",
+        ),
+        # a patient's diary, and "the most … of its kind"
+        (
+            "claim/treatment-diary",
+            "小雅的矫正日记：第 30 天，牙缝已经合上了。",
+            "医生会在病历里记录每次复诊的情况。",
+        ),
+        (
+            "claim/most-of-its-kind",
+            "这是全市最专业的种植团队，没有之一。",
+            "选牙膏时最重要的是含氟。",
         ),
     ],
 )
