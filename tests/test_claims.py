@@ -437,6 +437,33 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "这是全市最专业的种植团队，没有之一。",
             "选牙膏时最重要的是含氟。",
         ),
+        # a named clinic's team or system in a 科普 page, a public programme fronting a clinic
+        (
+            "claim/named-clinic-offer",
+            "明远齿科的种植团队采用全程数字化设计。",
+            "北京大学口腔医院的专家建议每年检查一次。",
+        ),
+        (
+            "claim/charity-front",
+            "本次公益行动由安和口腔全程提供援助卡。",
+            "区卫健委联合社区卫生服务中心开展公益口腔筛查。",
+        ),
+        # a patient's words attributed, a rate with no source, "the first"
+        (
+            "claim/patient-quoted",
+            "“戴上以后吃什么都香，真后悔没早点做。”——来自一位种植顾客",
+            "患者说：“我最近刷牙总出血，怎么办？”",
+        ),
+        (
+            "claim/outcome-rate",
+            "成功率高达 99.6%，让您放心种牙。",
+            "研究显示，种植牙十年成功率达到 95% 以上[1]。",
+        ),
+        (
+            "claim/first-of-its-kind",
+            "本院在全市率先开展数字化导板种植。",
+            "我国首个儿童口腔健康指南于今年发布。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
