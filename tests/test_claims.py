@@ -464,6 +464,17 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "本院在全市率先开展数字化导板种植。",
             "我国首个儿童口腔健康指南于今年发布。",
         ),
+        # a price offered, and a promotion in a public-welfare frame; reports and public talks
+        (
+            "ad-law/inducement-discount",
+            "洁牙套餐 99 元，本周有效。",
+            "某机构广告宣传“种植套餐价 3999 元”，实际另收多项费用。",
+        ),
+        (
+            "ad-law/inducement",
+            "爱牙公益行：当天预约种植，再享买一送一。",
+            "市口腔医学会主办公益讲座，免费入场。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
