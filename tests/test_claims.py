@@ -475,6 +475,17 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "爱牙公益行：当天预约种植，再享买一送一。",
             "市口腔医学会主办公益讲座，免费入场。",
         ),
+        # one method's gains over the ordinary one, and the same weighed against its drawback
+        (
+            "claim/method-advantage",
+            "与普通牙刷相比，这款声波牙刷的清洁力提升 3 倍。",
+            "与传统托槽相比，隐形矫治更美观。它的缺点是费用较高，而且需要自觉佩戴。",
+        ),
+        (
+            "claim/method-advantage",
+            "较传统种植，数字化导板种植手术时间缩短一半。",
+            "与传统种植相比，即刻种植可以减少手术次数。然而它对骨量的要求更高。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
