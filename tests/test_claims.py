@@ -529,3 +529,20 @@ def test_an_implied_finding_takes_the_level_its_implication_names(tmp_path):
     )
     problems = load_rules(bad, TYPES, ROLES).problems
     assert any("loud" in p.message and "zz.yml" in p.path for p in problems), problems
+
+
+def test_an_effect_word_in_an_ad_is_a_review_and_a_service_name_is_none(checker):
+    """In an ad a result verb alone (消肿, 见效) names efficacy for the reviewer without blocking
+    (the whitelist blocks the ad); the names of services an ad may list are no claim."""
+    said = {
+        (f.rule, f.level)
+        for f in findings(checker, "术后第三天基本消肿，欢迎来电。", "ad")
+        if f.category == "efficacy-guarantee"
+    }
+    assert ("claim/effect-word-in-ad", "review") in said, said
+    listed = [
+        f.rule
+        for f in findings(checker, "诊疗科目：口腔科。服务项目：洁牙、牙齿美白、脱敏治疗。", "ad")
+        if f.category == "efficacy-guarantee"
+    ]
+    assert not listed, listed
