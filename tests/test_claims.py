@@ -486,6 +486,12 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "较传统种植，数字化导板种植手术时间缩短一半。",
             "与传统种植相比，即刻种植可以减少手术次数。然而它对骨量的要求更高。",
         ),
+        # the patient's own voice in a case page, and the doctor's
+        (
+            "claim/patient-voice",
+            "我从小就是地包天，拍照只敢拍正脸。",
+            "作为医生，我一直建议患者每半年洗一次牙。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
