@@ -492,6 +492,12 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "我从小就是地包天，拍照只敢拍正脸。",
             "作为医生，我一直建议患者每半年洗一次牙。",
         ),
+        # looks tied to fate, money, love or career; and that link denied
+        (
+            "claim/looks-decide-life",
+            "一口整齐的白牙，决定了你在职场上能走多远。",
+            "牙齿颜色和一个人的运势并无关联，那只是民间的说法。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
