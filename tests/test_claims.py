@@ -498,6 +498,12 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
             "一口整齐的白牙，决定了你在职场上能走多远。",
             "牙齿颜色和一个人的运势并无关联，那只是民间的说法。",
         ),
+        # the old way's faults, then the new one's gains after a ；, and the same with its drawbacks
+        (
+            "claim/old-versus-new",
+            "传统钢牙套容易磨嘴、影响美观；隐形矫正美观舒适，适合成年人。",
+            "传统钢牙套会磨嘴；隐形矫正更美观，但费用较高，也不适合复杂病例。",
+        ),
     ],
 )
 def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
