@@ -450,8 +450,13 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
         ),
         # a patient's words attributed, a rate with no source, "the first"
         (
-            "claim/patient-quoted",
+            "claim/patient-attributed",
             "“戴上以后吃什么都香，真后悔没早点做。”——来自一位种植顾客",
+            "“早晚刷牙，饭后漱口。”——摘自社区口腔健康宣传页",
+        ),
+        (
+            "claim/patient-quoted",
+            "王女士笑着说：“种完一点都不疼，吃饭香多了。”",
             "患者说：“我最近刷牙总出血，怎么办？”",
         ),
         (
