@@ -325,6 +325,9 @@ def test_a_rephrased_claim_is_still_caught(checker, text, category):
         "为患者提供最好的服务，是我们始终的追求。",
         "即使是最有经验的医生，也可能遇到术中出血。",
         "最好的刷牙方法是巴氏刷牙法，每次两分钟。",
+        # a news source cited for a public-health fact; a concession naming the drawback
+        "据央视报道，我国 12 岁儿童患龋率有所下降。",
+        "冷光美白见效快，但维持时间较短，可能引起敏感。",
     ],
 )
 def test_education_issue_16_calls_clean_stays_clean(checker, text):
@@ -334,3 +337,235 @@ def test_education_issue_16_calls_clean_stays_clean(checker, text):
         if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
     ]
     assert not claims, [(f.rule, f.match) for f in claims]
+
+
+# -- shapes in general words (session 10): each with a positive and its clean twin -----------------
+@pytest.mark.parametrize(
+    "rule, claim, twin",
+    [
+        # a treatment + the absence of pain or risk, with no 完全 or 零 to give it away
+        (
+            "claim/no-pain-no-risk",
+            "我们的隐形矫治技术无创无风险，适合所有人。",
+            "种植牙不是无痛的，术后会有肿胀。",
+        ),
+        (
+            "claim/no-pain-no-risk",
+            "种植牙术中不疼，术后也不肿，放心来做。",
+            "拔牙前会打局部麻醉，所以拔牙时一般不痛，麻药过后可能会有些疼。",
+        ),
+        # a treatment + how soon it is done: 当天就能, 第二天就可以
+        (
+            "claim/soon-done",
+            "种完第二天就可以去面试了。",
+            "种植后一般 3 到 6 个月就可以戴牙，具体因人而异。",
+        ),
+        (
+            "claim/soon-done",
+            "做完全瓷冠当天就能正常吃饭。",
+            "拔牙后 24 小时才可以刷牙。",
+        ),
+        # a comparison that never says 比
+        (
+            "claim/not-every-provider",
+            "不是每家医院都能做即刻种植。",
+            "不是所有医院都能做种植，建议选择有资质的机构。",
+        ),
+        (
+            "claim/not-every-provider",
+            "这才是真正的无痛拔牙。",
+            "预防才是真正的治疗。",
+        ),
+        # an authority or a famous person + an endorsing act or quoted praise
+        (
+            "claim/authority-backs-offer",
+            "好几位明星都选择了这个牌子的隐形牙套。",
+            "中华口腔医学会推荐使用含氟牙膏。",
+        ),
+        (
+            "claim/authority-speaks-well",
+            "一位教授说：“这家诊所的种植水平在省里是一流的。”",
+            "专家表示：“种植牙并非适合所有人，应先做检查。”",
+        ),
+        # a patient's own words about the result, quoted in a 科普 page
+        (
+            "claim/first-person-quote",
+            "“我做完一点都不疼，早知道就早点来了。”一位患者这样说。",
+            "很多人问：“我洗完牙为什么更敏感了？”",
+        ),
+        # an appearance defect + what others will think, or a "再……也" threat
+        (
+            "claim/looks-threat",
+            "牙不白，再贵的衣服也撑不起来。",
+            "如果孩子因为牙齿被同学取笑，家长要多给予心理支持。",
+        ),
+        (
+            "claim/looks-threat",
+            "面试官第一眼就会注意到你的牙。",
+            "面试官第一眼看的是你的简历。",
+        ),
+        # the effect praised as sure, and a result that will not come back
+        (
+            "claim/effect-praised",
+            "这款美白牙膏效果非常明显，用一周就能看到变化。",
+            "冷光美白见效快，但维持时间较短，可能引起敏感。",
+        ),
+        (
+            "claim/no-relapse",
+            "隐形矫正做完以后绝不反弹。",
+            "矫正结束后要坚持戴保持器，否则牙齿可能反弹。",
+        ),
+        # comparisons without 比: a fraction of the others' price, their months and our week
+        (
+            "claim/fraction-of-others",
+            "这里种一颗牙的价格只有公立医院的一半。",
+            "乳牙的牙根只有恒牙的一半长。",
+        ),
+        (
+            "claim/they-need-we-dont",
+            "别人要三个月才能戴牙，我们这里只需一周。",
+            "传统种植需要切开牙龈，而微创种植只需一个小孔，但并不适合所有人。",
+        ),
+        # a patient's diary, and "the most … of its kind"
+        (
+            "claim/treatment-diary",
+            "小雅的矫正日记：第 30 天，牙缝已经合上了。",
+            "医生会在病历里记录每次复诊的情况。",
+        ),
+        (
+            "claim/most-of-its-kind",
+            "这是全市最专业的种植团队，没有之一。",
+            "选牙膏时最重要的是含氟。",
+        ),
+        # a named clinic's team or system in a 科普 page, a public programme fronting a clinic
+        (
+            "claim/named-clinic-offer",
+            "明远齿科的种植团队采用全程数字化设计。",
+            "北京大学口腔医院的专家建议每年检查一次。",
+        ),
+        (
+            "claim/charity-front",
+            "本次公益行动由安和口腔全程提供援助卡。",
+            "区卫健委联合社区卫生服务中心开展公益口腔筛查。",
+        ),
+        # a patient's words attributed, a rate with no source, "the first"
+        (
+            "claim/patient-attributed",
+            "“戴上以后吃什么都香，真后悔没早点做。”——来自一位种植顾客",
+            "“早晚刷牙，饭后漱口。”——摘自社区口腔健康宣传页",
+        ),
+        (
+            "claim/patient-quoted",
+            "王女士笑着说：“种完一点都不疼，吃饭香多了。”",
+            "患者说：“我最近刷牙总出血，怎么办？”",
+        ),
+        (
+            "claim/outcome-rate",
+            "成功率高达 99.6%，让您放心种牙。",
+            "研究显示，种植牙十年成功率达到 95% 以上[1]。",
+        ),
+        (
+            "claim/first-of-its-kind",
+            "本院在全市率先开展数字化导板种植。",
+            "我国首个儿童口腔健康指南于今年发布。",
+        ),
+        # a price offered, and a promotion in a public-welfare frame; reports and public talks
+        (
+            "ad-law/inducement-discount",
+            "洁牙套餐 99 元，本周有效。",
+            "某机构广告宣传“种植套餐价 3999 元”，实际另收多项费用。",
+        ),
+        (
+            "ad-law/inducement",
+            "爱牙公益行：当天预约种植，再享买一送一。",
+            "市口腔医学会主办公益讲座，免费入场。",
+        ),
+        # one method's gains over the ordinary one, and the same weighed against its drawback
+        (
+            "claim/method-advantage",
+            "与普通牙刷相比，这款声波牙刷的清洁力提升 3 倍。",
+            "与传统托槽相比，隐形矫治更美观。它的缺点是费用较高，而且需要自觉佩戴。",
+        ),
+        (
+            "claim/method-advantage",
+            "较传统种植，数字化导板种植手术时间缩短一半。",
+            "与传统种植相比，即刻种植可以减少手术次数。然而它对骨量的要求更高。",
+        ),
+        # the patient's own voice in a case page, and the doctor's
+        (
+            "claim/patient-voice",
+            "我从小就是地包天，拍照只敢拍正脸。",
+            "作为医生，我一直建议患者每半年洗一次牙。",
+        ),
+        # looks tied to fate, money, love or career; and that link denied
+        (
+            "claim/looks-decide-life",
+            "一口整齐的白牙，决定了你在职场上能走多远。",
+            "牙齿颜色和一个人的运势并无关联，那只是民间的说法。",
+        ),
+        # the old way's faults, then the new one's gains after a ；, and the same with its drawbacks
+        (
+            "claim/old-versus-new",
+            "传统钢牙套容易磨嘴、影响美观；隐形矫正美观舒适，适合成年人。",
+            "传统钢牙套会磨嘴；隐形矫正更美观，但费用较高，也不适合复杂病例。",
+        ),
+    ],
+)
+def test_a_claim_shape_and_its_clean_twin(checker, rule, claim, twin):
+    category = next(r.category for r in checker.rules if r.id == rule)
+    got = {f.category for f in findings(checker, claim) if f.level in ("error", "review")}
+    assert category in got, got
+    clean = [
+        (f.rule, f.match)
+        for f in findings(checker, twin)
+        if f.category in CLAIM_CATEGORIES and f.level in ("error", "review")
+    ]
+    assert not clean, clean
+
+
+def test_a_shape_rule_blocks_only_when_the_clinic_says_it_of_itself(checker):
+    """Outside an ad a shape is a review (routes to the dentist); the clinic saying it of itself
+    makes it an error, and in an ad it is always one."""
+    said = "种植牙术中不疼，术后也不肿。"
+    levels = {f.level for f in findings(checker, said) if f.rule == "claim/no-pain-no-risk"}
+    assert levels == {"review"}
+    ours = {f.level for f in findings(checker, "本院" + said) if f.rule == "claim/no-pain-no-risk"}
+    assert ours == {"error"}
+    in_ad = {f.level for f in findings(checker, said, "ad") if f.rule == "claim/no-pain-no-risk"}
+    assert in_ad == {"error"}
+
+
+def test_an_implied_finding_takes_the_level_its_implication_names(tmp_path):
+    """The clinic's own claim on a 科普 page blocks; that the page is therefore a disguised ad is
+    routed to compliance (implies: level: review), not a second error."""
+    checker = Checker(load_rules(project(tmp_path), TYPES, ROLES))
+    found = findings(checker, "本院种植牙术中不疼，术后也不肿。")
+    implied = [f for f in found if f.rule == "net-ad/self-promotion"]
+    assert implied and {f.level for f in implied} == {"review"}
+    assert {f.level for f in found if f.rule == "claim/no-pain-no-risk"} == {"error"}
+    bad = project(
+        tmp_path / "bad",
+        {
+            "zz.yml": "implies:\n  - categories: [comparison]\n    in: [faq]\n"
+            "    rule: net-ad/self-promotion\n    level: loud\n"
+        },
+    )
+    problems = load_rules(bad, TYPES, ROLES).problems
+    assert any("loud" in p.message and "zz.yml" in p.path for p in problems), problems
+
+
+def test_an_effect_word_in_an_ad_is_a_review_and_a_service_name_is_none(checker):
+    """In an ad a result verb alone (消肿, 见效) names efficacy for the reviewer without blocking
+    (the whitelist blocks the ad); the names of services an ad may list are no claim."""
+    said = {
+        (f.rule, f.level)
+        for f in findings(checker, "术后第三天基本消肿，欢迎来电。", "ad")
+        if f.category == "efficacy-guarantee"
+    }
+    assert ("claim/effect-word-in-ad", "review") in said, said
+    listed = [
+        f.rule
+        for f in findings(checker, "诊疗科目：口腔科。服务项目：洁牙、牙齿美白、脱敏治疗。", "ad")
+        if f.category == "efficacy-guarantee"
+    ]
+    assert not listed, listed

@@ -312,7 +312,7 @@ class Checker:
             if level is None or content_type not in imp.types:
                 continue
             out += [
-                Hit(target, level, h.start, h.end)
+                Hit(target, imp.level or level, h.start, h.end)
                 for h in hits
                 if h.rule.category in imp.categories and (h.escalated or not imp.when_self)
             ]

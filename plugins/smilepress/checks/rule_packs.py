@@ -188,6 +188,9 @@ class Implication:
     types: frozenset[str]
     rule: str
     when_self: bool = False  # only when the clinic says it of itself (the rule's `escalate` held)
+    # The implied finding's level ("" = the rule's own): an implied category is a reading of the
+    # finding that implies it, so it may route to a reviewer instead of blocking a second time.
+    level: str = ""
 
 
 @dataclass(frozen=True)
@@ -677,7 +680,7 @@ def _implications(
     for i, spec in enumerate(specs):
         where = ("implies", i)
         spec = reader.mapping(spec, where, "implies")
-        reader.unknown_keys(spec, {"categories", "in", "rule", "when"}, where)
+        reader.unknown_keys(spec, {"categories", "in", "rule", "when", "level"}, where)
         categories = reader.strings(
             spec.get("categories", []), (*where, "categories"), "categories"
         )
@@ -694,6 +697,11 @@ def _implications(
         if spec.get("when", "always") not in ("always", "self"):
             reader.fail((*where, "when"), "when 只能是 always 或 self（本机构自己说的）")
             ok = False
+        if spec.get("level", "") not in ("", *LEVELS):
+            reader.fail(
+                (*where, "level"), f"级别 '{spec.get('level')}' 无效", f"可用：{', '.join(LEVELS)}"
+            )
+            ok = False
         if ok:
             implications.append(
                 Implication(
@@ -701,6 +709,7 @@ def _implications(
                     frozenset(types),
                     str(spec["rule"]),
                     spec.get("when") == "self",
+                    str(spec.get("level", "")),
                 )
             )
     problems.extend(p for p in reader.problems if p not in problems)
