@@ -92,7 +92,7 @@ def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(publishe
     assert not in_public_site(f, capsys, folder, engine), "a section title nobody approved"
 
 
-# -- 3. a page's downloads are approved by their bytes, but no check reads them -------------------
+# -- 3. a page's downloads: only pictures are published (no check reads other files) ------------
 CLAIM = "本院种植牙治愈率百分之百，全市最好，无效退款"
 DOWNLOADS = {
     "x.html": f"<html><body><script>alert(document.cookie)</script><p>{CLAIM}</p></body></html>",
@@ -102,15 +102,9 @@ DOWNLOADS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checks/assets.py hashes a linked file (or a picture) for the digest and staging.py "
-    "publishes it byte for byte, but no compliance check reads its text and the sanitiser never "
-    "sees it: banned claims, and in an .html file scripts, reach the public site",
-)
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 @pytest.mark.parametrize("name", sorted(DOWNLOADS))
-def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, name, engine):
+def test_a_linked_file_no_check_reads_is_not_published(factory, capsys, name, engine):
     f = factory
     f.write(f"content/pages/{name}", DOWNLOADS[name])
     if name == "x.svg":
@@ -125,7 +119,8 @@ def test_banned_claims_in_a_linked_file_reach_the_public_site(factory, capsys, n
     assert (
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
-    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    code, out, _ = run(capsys, "check", "content/pages/p.md")
+    assert code == 1 and "file/kind-not-published" in out  # only pictures are published
     assert not in_public_site(f, capsys, CLAIM, engine)
 
 
@@ -208,7 +203,8 @@ def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, 
     assert (
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
-    assert run(capsys, "check", "content/pages/p.md")[0] == 0  # the check finds nothing
+    code, out, _ = run(capsys, "check", "content/pages/p.md")
+    assert code == 1 and "file/kind-not-published" in out  # only pictures are published
     assert not in_public_site(f, capsys, CLAIM, engine)
 
 

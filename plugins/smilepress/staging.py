@@ -262,8 +262,9 @@ def _generated_page(uri: str, markdown: str, options: SiteOptions) -> StagedPage
 
 def covered_assets(project: Project, entry) -> dict[str, Path]:
     """Images and downloads under content/ that the page links to and its approvals cover (a
-    symlink, or a file outside content/, is not published: what renders is what was approved)."""
-    covered = {a.path for a in entry.article.assets if a.sha256}
+    symlink, or a file outside content/, is not published: what renders is what was approved), of
+    the kinds a site may carry (images.publishable: the check reports the others)."""
+    covered = {a.path for a in entry.article.assets if a.sha256 and images.publishable(a.path)}
     out = {}
     for ref in structure.references(structure.read(entry.article.text)):
         target = assets.resolve_link(entry.article.src_uri, ref.value)

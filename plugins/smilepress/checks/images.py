@@ -158,6 +158,7 @@ RULE_IDS = (
     "image/unknown-field",
     "image/duplicate",
     "link/file-unusable",
+    "file/kind-not-published",
 )
 
 BASIS_COPYRIGHT = "《著作权法》第十条、第二十四条、第五十二条"
@@ -670,7 +671,33 @@ def _unusable_source(
                 f"路径相对于文章所在目录，以 / 开头时相对于 {shown(article.content_root)}/",
                 BASIS_COPYRIGHT,
             )
+        if not publishable(file.name):
+            return _kind_finding(article, r, name)
     return None
+
+
+# What a site may carry of the files a writer shows or links to: pictures a browser shows as
+# pictures, nothing else. An SVG, an HTML page, a text, data or archive file carries text no check
+# reads (and an SVG or HTML file opened at its own address runs its scripts on the site's origin).
+PUBLISHED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+def publishable(name: str) -> bool:
+    """Whether a file under content/ that an article shows or links to may be on a site."""
+    return name.lower().endswith(PUBLISHED_SUFFIXES)
+
+
+def _kind_finding(article: _Article, r: ImageRef, name: str) -> Finding:
+    return article.finding(
+        r,
+        "file/kind-not-published",
+        "file",
+        "error",
+        f"文件 {name} 的类型不能发布到网站：只有 PNG、JPEG、GIF、WebP、AVIF 图片可以；"
+        "SVG、HTML、文本、表格、压缩包等文件里的文字没有检查能读到（SVG 和 HTML 还能运行脚本）",
+        "图片请另存为 PNG 或 JPEG；资料的内容请写进文章正文，经审核后发布",
+        "SmilePress 内容模型",
+    )
 
 
 def _file_problems(article: _Article, file: Path) -> list[Problem]:
@@ -700,6 +727,8 @@ def _linked_file_findings(article: _Article, st: markdown.Structure) -> list[Fin
         if file in seen or not os.path.lexists(file) or (file.is_dir() and not file.is_symlink()):
             continue
         seen.add(file)
+        if not _file_problems(article, file) and not publishable(file.name):
+            out.append(_kind_finding(article, r, clipped(r.src.strip(), 80)))
         for p in _file_problems(article, file):
             out.append(
                 article.finding(
