@@ -118,6 +118,9 @@ def test_claims_in_wording_no_word_list_holds(checker, text, category):
         "牙齿不齐可能影响咬合和清洁，建议请正畸医生评估。",
         "拔牙前一晚要保证充足睡眠。",
         "研究发现，牙周炎患者患心血管疾病的风险是普通人的 2 倍左右。",
+        # the rules themselves, as a writing guide states them: prohibitions are no claims
+        "不得使用患者的名义或形象作证明，不得利用医生、专家的形象作推荐。",
+        "禁止借明星、协会或媒体之口推荐某个品牌或机构。",
     ],
 )
 def test_education_that_makes_no_claim_gets_none(checker, text):
