@@ -27,7 +27,7 @@ from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
 from ..view.normalise import View, fold, identity, normalise
 from ..view.reader import read_page, shown_field
-from ..view.reading import Reading, names_separators, reading
+from ..view.reading import Reading, reading
 from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
@@ -52,6 +52,8 @@ _WINDOW_REACH = {
     "sentence": 300,
     "paragraph": 1500,
 }  # characters either side of a hit
+# How far from a place where the reading took separators out a pattern's hit across it reaches.
+_MATCH_REACH = 30
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
@@ -108,31 +110,30 @@ class _Windows:
         """Whether a condition that makes a hit (a claim's part, `requires`, `escalate`) holds
         around view span [start, end): in the view or in the reading (本-院 is 本院 to a reader).
         Conditions that cancel a hit are weighed on the view alone (quote marks, brackets)."""
-        if holds(self.text_around(kind, start, end)):
+        left, right = self.around(kind, start, end)
+        if holds(self.text[left:right]):
             return True
-        if self.joined is None:
+        if self.joined is None or not self.read.differs(left, right):
             return False
         return holds(self.joined.text_around(kind, *self.read.to_reading(start, end)))
 
     def beside(self, start: int, end: int, reach: int = 12) -> list[tuple[str, str]]:
         """The `reach` characters before and after the span, in the view (and the reading)."""
         out = [(self.text[max(0, start - reach) : start], self.text[end : end + reach])]
-        if self.joined is not None:
+        if self.joined is not None and self.read.differs(start - 2 * reach, end + 2 * reach):
             s, e = self.read.to_reading(start, end)
             out.append((self.joined.text[max(0, s - reach) : s], self.joined.text[e : e + reach]))
         return out
 
-    def matches(self, find, reading_only: bool = False) -> list[tuple[Any, int, int]]:
+    def matches(self, find) -> list[tuple[Any, int, int]]:
         """`find(text)`'s (key, start, end) in the view, and those only the reading shows, mapped
-        to the view; with `reading_only`, every hit of the reading and none of the view (one pass:
-        for a rule whose pattern reads no separator, what the view shows the reading shows)."""
-        if self.joined is None:
-            return list(find(self.text))
-        read = self.read
-        if reading_only:
-            return [(key, *read.to_view(s, e)) for key, s, e in find(read.text)]
+        to the view."""
         found = list(find(self.text))
-        found += [(key, *read.to_view(s, e)) for key, s, e in find(read.text) if read.split(s, e)]
+        if self.joined is not None:
+            read = self.read
+            found += [
+                (key, *read.to_view(s, e)) for key, s, e in find(read.text) if read.split(s, e)
+            ]
         return found
 
 
@@ -189,11 +190,6 @@ class Checker:
         # Each rule's pattern as its top-level alternatives, each with the strings it cannot match
         # without (one automaton pass per document tells which of those strings occur).
         self._parts = {r.id: [_Part.of(p) for p in alternatives(r.pattern)] for r in self._patterns}
-        # Patterns that name a separator (a quote mark, a bracket, a dash): they also read the view
-        # (the reading has none of them between two Han characters); the others read the reading.
-        self._reads_separators = {
-            r.id for r in self._patterns if names_separators(r.pattern.pattern)
-        }
         anchors = sorted(
             {
                 a
@@ -308,21 +304,22 @@ class Checker:
         return hits
 
     def _pattern_hits(self, doc: Document, view: View, scope: str, windows: _Windows) -> list[Hit]:
-        texts = [view.text] if windows.joined is None else [view.text, windows.joined.text]
-        present = {c for t in texts for c in set(t)}
-        if self._anchor_automaton:
-            for t in texts:
-                present.update(self._anchor_automaton.find_matches_as_strings(t, overlapping=True))
+        present = self._present(view.text)
+        read = windows.read
+        # the reading: only a part with its anchors near a cut can find what the view does not show
+        near = read.near(_MATCH_REACH) if read is not None else None
+        near_present = self._present(near.text) if near is not None else ("", set())
         hits = []
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
-            for _, start, end in windows.matches(
-                lambda text, rule=rule: (
-                    (None, s, e) for s, e in self._pattern_spans(rule, text, present)
-                ),
-                reading_only=rule.id not in self._reads_separators,
-            ):
+            spans = list(self._pattern_spans(rule, view.text, present))
+            if near is not None:
+                for s, e in self._pattern_spans(rule, near.text, near_present):
+                    span = near.to_reading(s, e)
+                    if span is not None and read.split(*span):
+                        spans.append(read.to_view(*span))
+            for start, end in spans:
                 if end == start:
                     continue
                 if rule.exceptions and self._excepted(rule, windows, start, end):
@@ -341,13 +338,20 @@ class Checker:
                     )
         return hits
 
-    def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
-        """The rule's spans in `text`; `present`: the anchors (and characters) the texts hold."""
+    def _present(self, text: str) -> tuple[str, set[str]]:
+        """`text` and the patterns' anchors it holds."""
+        if not self._anchor_automaton or not text:
+            return text, set()
+        return text, set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
+
+    def _pattern_spans(self, rule: Rule, text: str, present: tuple[str, set[str]]):
+        """The rule's spans in `text`, for each part whose anchors are present (`_present`)."""
+        searched, anchors = present
         for part in self._parts[rule.id]:
             if (
                 part.anchors
-                and present.isdisjoint(part.long_anchors)
-                and present.isdisjoint(part.short_anchors)
+                and anchors.isdisjoint(part.long_anchors)
+                and not any(c in searched for c in part.short_anchors)
             ):
                 continue
             yield from part.spans(text)
