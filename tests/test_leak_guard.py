@@ -263,6 +263,58 @@ def test_monthly_figures_under_other_labels_are_caught(tmp_path, public):
     assert "178532" in str(leak) and "m.html" in str(leak)
 
 
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda n: f"{n:,}".replace(",", " "),  # 178 532
+        lambda n: f"{n:,}".replace(",", "\u2009"),  # a thin space
+        lambda n: f"{n:,}".replace(",", "\u00a0"),  # a no-break space
+        lambda n: f"{n:,}".replace(",", "'"),  # 178'532
+        lambda n: f"{n:,}".replace(",", "’"),
+        lambda n: f"{n:,}".replace(",", "_"),
+        lambda n: f"{n:,}".replace(",", "，"),  # a full-width comma
+        lambda n: str(n).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}),
+        lambda n: "".join(f"&#{ord(d)};" for d in str(n)),
+        lambda n: f"<span>{str(n)[:3]}</span>{str(n)[3:]}",
+    ],
+    ids=[
+        "space",
+        "thin",
+        "nbsp",
+        "apostrophe",
+        "right-quote",
+        "underscore",
+        "fw-comma",
+        "fw-digits",
+        "entities",
+        "span",
+    ],
+)
+def test_monthly_figures_however_grouped_are_caught(tmp_path, public, spell):
+    """The same figures written another way: the guard compares their digits."""
+    shown = "，".join(
+        f"{label} {spell(n)}"
+        for label, n in [("展现", 178532), ("花费", 39922), ("收入", 55134), ("展现", 62556)]
+    )
+    leaks = scan_files(tmp_path, public, {"m.html": page(shown)})
+    assert "data/metrics/2027-01.yml" in sources(leaks)
+
+
+def test_telephone_numbers_of_a_data_file_however_grouped_are_caught(tmp_path, public):
+    """Leads with their telephone numbers in data/ (a CSV); a page listing them grouped."""
+    leads = leak_guard.Watched(
+        "data/leads/2027-01.csv",
+        "姓名,电话\n张,13800138000\n李,13912345678\n王,02087654321\n",
+        "structured",
+        why="部门数据",
+    )
+    figures = leak_guard.watchlist.data_figures(leads)
+    assert figures is not None and "13800138000" in figures.numbers
+    watch = Watch("public", (), (), figures=(figures,))
+    shown = page("预约电话：138-0013-8000、139 1234 5678、020-87654321")
+    assert sources(scan_files(tmp_path, watch, {"a.html": shown})) == {"data/leads/2027-01.csv"}
+
+
 def test_a_figure_or_two_and_common_numbers_are_no_leak(tmp_path, public):
     """Two of a month's figures, years, small counts, a telephone number; three figures far
     apart in a script's table of numbers: no evidence."""

@@ -19,7 +19,7 @@ from ...view.normalise import normalised_text
 from .cache import SeenTexts
 from .passages import Fingerprints, Passage
 from .site import decoded_texts, escaped_variants, shown_cells, shown_line
-from .watchlist import FIGURE_WINDOW, MIN_FIGURES, Watch, figures
+from .watchlist import DIGIT_GROUPS, FIGURE_WINDOW, MIN_FIGURES, Watch, figures
 
 EXCERPT = 40  # characters of a passage shown in a message
 WHAT_TO_DO = (
@@ -148,7 +148,7 @@ class Scanner:
         if self.figure_finder is not None:
             for k in _matching(_FIVE_DIGITS, normalised):  # most lines: no number of that size
                 line, text = ordered[k], normalised[k]
-                if not self.figure_finder.find_matches_as_strings(text):
+                if not self.figure_finder.find_matches_as_strings(DIGIT_GROUPS.sub("", text)):
                     continue  # numbers, but none of the figures (a script's tables)
                 if _TAG_BETWEEN_DIGITS.search(line):  # <td>178,532</td><td>5,137</td>: apart
                     text = normalised_text(shown_cells(line), entities=True)
@@ -224,7 +224,7 @@ def _content(normalised: list[str]) -> list[str]:
 # An e-mail address is harvested from a page wherever it stands, shown or not: lines with an @
 # (typed, full width, a reference or an escape) are also read whole, tags and all.
 _AT = re.compile(r"@|＠|&#0*64;?|&#x0*40;?|&commat;|%40|\\u0040|\\x40", re.I)
-_FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
+_FIVE_DIGITS = re.compile(r"[0-9](?:[,' _’-]?[0-9]){4}")
 _TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
 
 
@@ -242,9 +242,9 @@ def _matching(pattern: re.Pattern, texts: list[str]) -> list[int]:
 
 
 def _spellings(number: str) -> tuple[str, ...]:
-    """How a figure is written on a page: as it is, or with thousands separators (178,532)."""
-    whole, dot, fraction = number.partition(".")
-    return (number, f"{int(whole):,}{dot}{fraction}")
+    """What the figure finder looks for: the figure's digits (lines are looked at with the
+    separators between digits taken out: DIGIT_GROUPS)."""
+    return (number,)
 
 
 def _watched_figures(watch: Watch, allowed: list[str]) -> dict[str, tuple[int, ...]]:
