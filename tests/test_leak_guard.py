@@ -374,6 +374,19 @@ def test_shared_text_and_short_pieces_are_no_leak(tmp_path, public):
     assert scan_files(tmp_path, public, files) == []
 
 
+@pytest.mark.parametrize("size", [18, 22, 29])
+def test_a_draft_cut_into_pieces_shorter_than_a_passage_is_caught(tmp_path, public, size):
+    """Every piece under min_passage, each in a paragraph of its own among other text: the
+    pieces of one text together are a leak, and the message says how many."""
+    draft = P1 + P2 + P3
+    pieces = [draft[i : i + size] for i in range(0, len(draft), size)]
+    filler = "欢迎来到微笑口腔科普网站。"
+    text = "</p><p>".join(f"{filler}{piece}" for piece in pieces)
+    (leak,) = scan_files(tmp_path, public, {"a.html": page(text)})
+    assert leak.source == "content/education/draft.md"
+    assert leak.pieces > 1 and f"{leak.pieces} 段文字" in str(leak)
+
+
 def test_a_shorter_minimum_passage_catches_a_shorter_piece(tmp_path, dept):
     dept.write("policies/leak-guard.yml", "version: 1\nmin_passage: 16\n")
     try:

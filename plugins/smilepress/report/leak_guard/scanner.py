@@ -43,6 +43,7 @@ class Leak:
     more: int = 0  # other files of the site holding it too
     staff: bool = False  # a name or an e-mail of staff, not a passage
     figures: bool = False  # figures of a data file (the marker lists them), not a passage
+    pieces: int = 1  # a passage's text cut into pieces: how many (the marker: them, apart by …)
 
     def __str__(self) -> str:
         where = self.site_file + (f"（另有 {self.more} 个文件）" if self.more else "")
@@ -56,10 +57,11 @@ class Leak:
             )
         title = f"《{self.title}》" if self.title else ""
         shown = self.marker[:EXCERPT] + ("…" if len(self.marker) > EXCERPT else "")
-        return (
-            f"{where}：含有 {self.source}{title} 的一段文字（{len(self.marker)} 个字）"
-            f"“{shown}”——{self.why}；{WHAT_TO_DO}"
-        )
+        if self.pieces > 1:
+            size = f"的 {self.pieces} 段文字（共 {len(self.marker) - self.pieces + 1} 个字）"
+        else:
+            size = f"的一段文字（{len(self.marker)} 个字）"
+        return f"{where}：含有 {self.source}{title} {size}“{shown}”——{self.why}；{WHAT_TO_DO}"
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,14 @@ class Scanner:
 
     def _passage(self, site_file: str, passage: Passage) -> None:
         watched = self.watch.forbidden[self.owners[passage.doc]]
-        leak = Leak(site_file, passage.text, watched.source, watched.title, watched.why)
+        leak = Leak(
+            site_file,
+            passage.text,
+            watched.source,
+            watched.title,
+            watched.why,
+            pieces=passage.pieces,
+        )
         self._add(("text", watched.source), leak)
 
     def _add(self, key: tuple[str, str], leak: Leak) -> None:
