@@ -53,7 +53,7 @@ _WINDOW_REACH = {
     "paragraph": 1500,
 }  # characters either side of a hit
 # How far from a place where the reading took separators out a pattern's hit across it reaches.
-_MATCH_REACH = 30
+_MATCH_REACH = 20
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
