@@ -387,6 +387,29 @@ def test_a_draft_cut_into_pieces_shorter_than_a_passage_is_caught(tmp_path, publ
     assert leak.pieces > 1 and f"{leak.pieces} 段文字" in str(leak)
 
 
+def test_pieces_of_english_boilerplate_a_draft_shares_with_the_theme_are_no_leak():
+    """A draft quoting a licence, and a theme's script holding that licence's phrases (seen on
+    OI-wiki's build: a JavaScript source map); pieces of Chinese text of a draft are a leak."""
+    from smilepress.checks.originality import content_characters
+    from smilepress.report.leak_guard.passages import Fingerprints
+    from smilepress.view.normalise import normalised_text
+
+    licence = (
+        "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, "
+        "INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A "
+        "PARTICULAR PURPOSE AND NONINFRINGEMENT."
+    )
+    chars = [content_characters(normalised_text(f"{P1}{P2}{licence}{P3}"))]
+    prints = Fingerprints(chars, [], 30)
+    english = content_characters(normalised_text(licence))
+    cut = "".join(f"{english[i : i + 25]}var x=1;" for i in range(0, len(english), 29))
+    assert prints.find(content_characters(normalised_text(cut))) == []
+    chinese = content_characters(normalised_text(P1 + P2 + P3))
+    cut = "".join(f"{chinese[i : i + 22]}欢迎" for i in range(0, len(chinese), 22))
+    (found,) = prints.find(cut)
+    assert found.pieces >= 3
+
+
 def test_a_shorter_minimum_passage_catches_a_shorter_piece(tmp_path, dept):
     dept.write("policies/leak-guard.yml", "version: 1\nmin_passage: 16\n")
     try:

@@ -35,8 +35,8 @@ from .textview import MASK, markup_mask, prose_mask
 from .unsafe_html import removed_html
 
 # Part of the cache key: bump when a change (here, or in what the views read) changes findings.
-ENGINE_VERSION = "4"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's;
-# 4: review findings name their reviewer
+ENGINE_VERSION = "5"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's;
+# 4: review findings name their reviewer; 5: words read across separators (view/reading.py)
 LEVEL_ORDER = {"error": 0, "review": 1, "warning": 2, "info": 3}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
@@ -623,14 +623,13 @@ class _Part:
                     pass
         return cls(pattern, None, anchors, *split)
 
-    def spans(self, text: str, start: int = 0, end: int | None = None):
-        end = len(text) if end is None else end
+    def spans(self, text: str):
         if self.lookbehind is None:
-            for m in self.scan.finditer(text, start, end):
+            for m in self.scan.finditer(text):
                 yield m.span()
             return
-        pos = start
-        while (m := self.scan.search(text, pos, end)) is not None:
+        pos = 0
+        while (m := self.scan.search(text, pos)) is not None:
             if self.lookbehind.match(text, m.start()):
                 yield m.span()
                 pos = max(m.end(), m.start() + 1)

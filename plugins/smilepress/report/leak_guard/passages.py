@@ -23,10 +23,13 @@ import numpy as np
 from ...checks.originality import shingle_hashes, winnow
 
 NGRAM = 8  # the originality check's default shingle
-# A text cut into pieces each shorter than a passage, spread through a file: pieces of at least
-# PIECE content characters of one text that together hold PIECES_TOGETHER passages' worth are a
-# leak too (a phrase or two in common with a draft are not).
+# A text cut into pieces each shorter than a passage, spread through a file: MIN_PIECES or more
+# pieces of Chinese text (Han characters at least half of each), each of PIECE content characters
+# or more, of one text, together holding PIECES_TOGETHER passages' worth, are a leak too. A phrase
+# or two in common with a draft are not, nor English boilerplate or code a draft shares with the
+# theme's files (a licence text in a script's source map).
 PIECE = 2 * NGRAM
+MIN_PIECES = 3
 PIECES_TOGETHER = 1.5
 _NO_EVIDENCE = np.uint64(1 << 32)  # above every 32-bit hash: never a window's minimum
 _SIEVE = 1 << 24  # slots of the first look-up (16 MB)
@@ -45,6 +48,11 @@ class Passage:
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+def _is_chinese(chars: str) -> bool:
+    """Han characters are at least half of these content characters."""
+    return 2 * sum(1 for ch in chars if ch >= "\u3400") >= len(chars)
 
 
 def _sorted_unique(arrays: list[np.ndarray]) -> np.ndarray:
@@ -116,7 +124,7 @@ class Fingerprints:
             if self._is_text(passage, self.min_passage):
                 if doc not in best or len(passage) > len(best[doc]):
                     best[doc] = passage
-            elif self._is_text(passage, PIECE):
+            elif self._is_text(passage, PIECE) and _is_chinese(passage.text):
                 pieces.setdefault(doc, []).append(passage)
         for doc, found in pieces.items():
             if doc not in best and (together := self._together(found)) is not None:
@@ -132,7 +140,7 @@ class Fingerprints:
             if piece.start >= end:  # a piece of the text not already counted
                 kept.append(piece)
                 end = piece.end
-        if sum(map(len, kept)) < PIECES_TOGETHER * self.min_passage:
+        if len(kept) < MIN_PIECES or sum(map(len, kept)) < PIECES_TOGETHER * self.min_passage:
             return None
         text = "…".join(p.text for p in kept)
         return Passage(kept[0].doc, kept[0].start, kept[-1].end, kept[0].at, text, len(kept))
