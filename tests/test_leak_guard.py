@@ -263,6 +263,58 @@ def test_monthly_figures_under_other_labels_are_caught(tmp_path, public):
     assert "178532" in str(leak) and "m.html" in str(leak)
 
 
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda n: f"{n:,}".replace(",", " "),  # 178 532
+        lambda n: f"{n:,}".replace(",", "\u2009"),  # a thin space
+        lambda n: f"{n:,}".replace(",", "\u00a0"),  # a no-break space
+        lambda n: f"{n:,}".replace(",", "'"),  # 178'532
+        lambda n: f"{n:,}".replace(",", "’"),
+        lambda n: f"{n:,}".replace(",", "_"),
+        lambda n: f"{n:,}".replace(",", "，"),  # a full-width comma
+        lambda n: str(n).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}),
+        lambda n: "".join(f"&#{ord(d)};" for d in str(n)),
+        lambda n: f"<span>{str(n)[:3]}</span>{str(n)[3:]}",
+    ],
+    ids=[
+        "space",
+        "thin",
+        "nbsp",
+        "apostrophe",
+        "right-quote",
+        "underscore",
+        "fw-comma",
+        "fw-digits",
+        "entities",
+        "span",
+    ],
+)
+def test_monthly_figures_however_grouped_are_caught(tmp_path, public, spell):
+    """The same figures written another way: the guard compares their digits."""
+    shown = "，".join(
+        f"{label} {spell(n)}"
+        for label, n in [("展现", 178532), ("花费", 39922), ("收入", 55134), ("展现", 62556)]
+    )
+    leaks = scan_files(tmp_path, public, {"m.html": page(shown)})
+    assert "data/metrics/2027-01.yml" in sources(leaks)
+
+
+def test_telephone_numbers_of_a_data_file_however_grouped_are_caught(tmp_path, public):
+    """Leads with their telephone numbers in data/ (a CSV); a page listing them grouped."""
+    leads = leak_guard.Watched(
+        "data/leads/2027-01.csv",
+        "姓名,电话\n张,13800138000\n李,13912345678\n王,02087654321\n",
+        "structured",
+        why="部门数据",
+    )
+    figures = leak_guard.watchlist.data_figures(leads)
+    assert figures is not None and "13800138000" in figures.numbers
+    watch = Watch("public", (), (), figures=(figures,))
+    shown = page("预约电话：138-0013-8000、139 1234 5678、020-87654321")
+    assert sources(scan_files(tmp_path, watch, {"a.html": shown})) == {"data/leads/2027-01.csv"}
+
+
 def test_a_figure_or_two_and_common_numbers_are_no_leak(tmp_path, public):
     """Two of a month's figures, years, small counts, a telephone number; three figures far
     apart in a script's table of numbers: no evidence."""
@@ -320,6 +372,42 @@ def test_shared_text_and_short_pieces_are_no_leak(tmp_path, public):
         "b.html": page("".join(P2[i] for i in range(0, len(P2), 2))),  # every other character
     }
     assert scan_files(tmp_path, public, files) == []
+
+
+@pytest.mark.parametrize("size", [18, 22, 29])
+def test_a_draft_cut_into_pieces_shorter_than_a_passage_is_caught(tmp_path, public, size):
+    """Every piece under min_passage, each in a paragraph of its own among other text: the
+    pieces of one text together are a leak, and the message says how many."""
+    draft = P1 + P2 + P3
+    pieces = [draft[i : i + size] for i in range(0, len(draft), size)]
+    filler = "欢迎来到微笑口腔科普网站。"
+    text = "</p><p>".join(f"{filler}{piece}" for piece in pieces)
+    (leak,) = scan_files(tmp_path, public, {"a.html": page(text)})
+    assert leak.source == "content/education/draft.md"
+    assert leak.pieces > 1 and f"{leak.pieces} 段文字" in str(leak)
+
+
+def test_pieces_of_english_boilerplate_a_draft_shares_with_the_theme_are_no_leak():
+    """A draft quoting a licence, and a theme's script holding that licence's phrases (seen on
+    OI-wiki's build: a JavaScript source map); pieces of Chinese text of a draft are a leak."""
+    from smilepress.checks.originality import content_characters
+    from smilepress.report.leak_guard.passages import Fingerprints
+    from smilepress.view.normalise import normalised_text
+
+    licence = (
+        "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, "
+        "INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A "
+        "PARTICULAR PURPOSE AND NONINFRINGEMENT."
+    )
+    chars = [content_characters(normalised_text(f"{P1}{P2}{licence}{P3}"))]
+    prints = Fingerprints(chars, [], 30)
+    english = content_characters(normalised_text(licence))
+    cut = "".join(f"{english[i : i + 25]}var x=1;" for i in range(0, len(english), 29))
+    assert prints.find(content_characters(normalised_text(cut))) == []
+    chinese = content_characters(normalised_text(P1 + P2 + P3))
+    cut = "".join(f"{chinese[i : i + 22]}欢迎" for i in range(0, len(chinese), 22))
+    (found,) = prints.find(cut)
+    assert found.pieces >= 3
 
 
 def test_a_shorter_minimum_passage_catches_a_shorter_piece(tmp_path, dept):

@@ -27,6 +27,7 @@ from ..load.markdown import Lines, body_start, lf
 from ..model.findings import Finding
 from ..view.normalise import View, fold, identity, normalise
 from ..view.reader import read_page, shown_field
+from ..view.reading import Reading, reading
 from ..view.render import MarkdownConfig
 from .detectors import DETECTORS
 from .rule_packs import Context, Rule, RuleSet, alternatives, closing_paren, required_literals
@@ -34,8 +35,8 @@ from .textview import MASK, markup_mask, prose_mask
 from .unsafe_html import removed_html
 
 # Part of the cache key: bump when a change (here, or in what the views read) changes findings.
-ENGINE_VERSION = "4"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's;
-# 4: review findings name their reviewer
+ENGINE_VERSION = "5"  # 2: the views read load/markdown.py; 3: unsafe HTML is the sanitiser's;
+# 4: review findings name their reviewer; 5: words read across separators (view/reading.py)
 LEVEL_ORDER = {"error": 0, "review": 1, "warning": 2, "info": 3}
 MAX_PER_RULE = 100  # findings listed per rule and file; the rest are counted in one more
 # Lexicons the engine itself uses (policies/compliance/*.yml, `lexicons:`): a sentence naming the
@@ -51,6 +52,8 @@ _WINDOW_REACH = {
     "sentence": 300,
     "paragraph": 1500,
 }  # characters either side of a hit
+# How far from a place where the reading took separators out a pattern's hit across it reaches.
+_MATCH_REACH = 20
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’", "《": "》"}
 _QUOTE_MARKS = set(_QUOTES) | set(_QUOTES.values())
 _NO_CONTEXT = Context()
@@ -71,9 +74,12 @@ def _norm_word(word: str) -> str:
 class _Windows:
     """Clause, sentence and paragraph bounds of a normalised text, computed once per document."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, read: Reading | None = None):
         self.text = text
         self._ends: dict[str, list[int]] = {}
+        # the reading (separators inside words taken out), when it differs from the text
+        self.read = read if read is not None and read.index is not None else None
+        self.joined = _Windows(read.text) if self.read else None
 
     def _bounds(self, kind: str) -> list[int]:
         if kind not in self._ends:
@@ -99,6 +105,36 @@ class _Windows:
     def text_around(self, kind: str, start: int, end: int) -> str:
         left, right = self.around(kind, start, end)
         return self.text[left:right]
+
+    def supports(self, holds, kind: str, start: int, end: int) -> bool:
+        """Whether a condition that makes a hit (a claim's part, `requires`, `escalate`) holds
+        around view span [start, end): in the view or in the reading (本-院 is 本院 to a reader).
+        Conditions that cancel a hit are weighed on the view alone (quote marks, brackets)."""
+        left, right = self.around(kind, start, end)
+        if holds(self.text[left:right]):
+            return True
+        if self.joined is None or not self.read.differs(left, right):
+            return False
+        return holds(self.joined.text_around(kind, *self.read.to_reading(start, end)))
+
+    def beside(self, start: int, end: int, reach: int = 12) -> list[tuple[str, str]]:
+        """The `reach` characters before and after the span, in the view (and the reading)."""
+        out = [(self.text[max(0, start - reach) : start], self.text[end : end + reach])]
+        if self.joined is not None and self.read.differs(start - 2 * reach, end + 2 * reach):
+            s, e = self.read.to_reading(start, end)
+            out.append((self.joined.text[max(0, s - reach) : s], self.joined.text[e : e + reach]))
+        return out
+
+    def matches(self, find) -> list[tuple[Any, int, int]]:
+        """`find(text)`'s (key, start, end) in the view, and those only the reading shows, mapped
+        to the view."""
+        found = list(find(self.text))
+        if self.joined is not None:
+            read = self.read
+            found += [
+                (key, *read.to_view(s, e)) for key, s, e in find(read.text) if read.split(s, e)
+            ]
+        return found
 
 
 class Checker:
@@ -222,8 +258,11 @@ class Checker:
         ]
 
     def _wording(self, doc: Document, view: View, scope: str) -> list[Hit]:
-        """The wording rules' hits in one view: terms (prose only) and the scope's patterns."""
-        windows = _Windows(view.text)
+        """The wording rules' hits in one view: terms (prose only) and the scope's patterns. The
+        prose is also read across separators inside words (view/reading.py): a hit only the reading
+        shows counts at its place in the view, weighed there."""
+        read = reading(view.text) if scope == "prose" else Reading(view.text, None)
+        windows = _Windows(view.text, read)
         hits = self._term_hits(doc, view, windows) if scope == "prose" else []
         return hits + self._pattern_hits(doc, view, scope, windows)
 
@@ -233,8 +272,9 @@ class Checker:
         exceptions: dict[str, list[tuple[int, int]]] = {}
         terms = []
         applies: dict[str, bool] = {}
-        for index, start, end in self._automaton.find_matches_as_indexes(
-            view.text, overlapping=True
+        automaton = self._automaton
+        for index, start, end in windows.matches(
+            lambda text: automaton.find_matches_as_indexes(text, overlapping=True)
         ):
             for rule, role, original in self._hits_of[index]:
                 if rule.id not in applies:
@@ -264,20 +304,25 @@ class Checker:
         return hits
 
     def _pattern_hits(self, doc: Document, view: View, scope: str, windows: _Windows) -> list[Hit]:
-        text = view.text
-        present = (
-            set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
-            if self._anchor_automaton
-            else set()
-        )
+        present = self._present(view.text)
+        read = windows.read
+        # the reading: only a part with its anchors near a cut can find what the view does not show
+        near = read.near(_MATCH_REACH) if read is not None else None
+        near_present = self._present(near.text) if near is not None else ("", set())
         hits = []
         for rule in self._patterns:
             if rule.scope != scope or rule.level_for(doc.content_type) is None:
                 continue
-            for start, end in self._pattern_spans(rule, text, present):
+            spans = list(self._pattern_spans(rule, view.text, present))
+            if near is not None:
+                for s, e in self._pattern_spans(rule, near.text, near_present):
+                    span = near.to_reading(s, e)
+                    if span is not None and read.split(*span):
+                        spans.append(read.to_view(*span))
+            for start, end in spans:
                 if end == start:
                     continue
-                if rule.exceptions and self._excepted(rule, text, start, end):
+                if rule.exceptions and self._excepted(rule, windows, start, end):
                     continue
                 weighed = self._level(rule, doc.content_type, windows, start, end)
                 if weighed:
@@ -293,12 +338,20 @@ class Checker:
                     )
         return hits
 
-    def _pattern_spans(self, rule: Rule, text: str, present: set[str]):
+    def _present(self, text: str) -> tuple[str, set[str]]:
+        """`text` and the patterns' anchors it holds."""
+        if not self._anchor_automaton or not text:
+            return text, set()
+        return text, set(self._anchor_automaton.find_matches_as_strings(text, overlapping=True))
+
+    def _pattern_spans(self, rule: Rule, text: str, present: tuple[str, set[str]]):
+        """The rule's spans in `text`, for each part whose anchors are present (`_present`)."""
+        searched, anchors = present
         for part in self._parts[rule.id]:
             if (
                 part.anchors
-                and present.isdisjoint(part.long_anchors)
-                and not any(c in text for c in part.short_anchors)
+                and anchors.isdisjoint(part.long_anchors)
+                and not any(c in searched for c in part.short_anchors)
             ):
                 continue
             yield from part.spans(text)
@@ -318,8 +371,16 @@ class Checker:
             ]
         return out
 
-    def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
-        """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一)."""
+    def _excepted(self, rule: Rule, windows: _Windows, start: int, end: int) -> bool:
+        """A pattern hit inside one of the rule's exception phrases (第一磨牙 covers 第一), in the
+        view or in the reading (第-一磨牙)."""
+        if self._excepted_in(rule, windows.text, start, end):
+            return True
+        if windows.joined is None:
+            return False
+        return self._excepted_in(rule, windows.joined.text, *windows.read.to_reading(start, end))
+
+    def _excepted_in(self, rule: Rule, text: str, start: int, end: int) -> bool:
         for exception in rule.exceptions:
             word = _norm_word(exception)
             lo = max(0, end - len(word))
@@ -337,7 +398,7 @@ class Checker:
         None."""
         ctx, text = rule.context, windows.text
         for part in rule.parts:  # a claim's other parts, in the same clause or sentence
-            if not part.holds(windows.text_around(part.within, start, end)):
+            if not windows.supports(part.holds, part.within, start, end):
                 return None
         if ctx == _NO_CONTEXT and not self.meta_words:
             return rule.level_for(content_type), False
@@ -345,17 +406,18 @@ class Checker:
             left = text[windows.around("clause", start, end)[0] : start]
             if any(w in left for w in ctx.negated_by):
                 return None
-        left12, right12 = text[max(0, start - 12) : start], text[end : end + 12]
-        if ctx.before and not ctx.before.search(left12):
+        beside = windows.beside(start, end)
+        left12, right12 = beside[0]
+        if ctx.before and not any(ctx.before.search(left) for left, _ in beside):
             return None
         if ctx.not_before and ctx.not_before.search(left12):
             return None
-        if ctx.after and not ctx.after.search(right12):
+        if ctx.after and not any(ctx.after.search(right) for _, right in beside):
             return None
         if ctx.not_after and ctx.not_after.search(right12):
             return None
         for window in ctx.requires:
-            if not window.holds(windows.text_around(window.within, start, end)):
+            if not windows.supports(window.holds, window.within, start, end):
                 return None
         for window in ctx.unless:
             if window.holds(windows.text_around(window.within, start, end)):
@@ -363,7 +425,7 @@ class Checker:
         if ctx.quotable and self._quotes_the_law(windows, start, end):
             return None
         for window in ctx.escalate:
-            if window.holds(windows.text_around(window.within, start, end)):
+            if windows.supports(window.holds, window.within, start, end):
                 return window.level, True
         return rule.level_for(content_type), False
 

@@ -171,11 +171,19 @@ _ZERO_AFTER_DIGIT = re.compile(r"[0-9][oоο]")
 _ZEROS = str.maketrans("〇oоο", "0000")
 
 
+# The katakana prolonged sound mark (a letter, drawn as a horizontal line) alone between two Han
+# characters is drawn as 一 (第ー reads 第一). Dashes and box-drawing lines there are separators
+# (reading.py: 第—一 reads 第一, 治─愈 reads 治愈), so they are not read as 一.
+_ONE_LIKE = re.compile(f"(?<=[{_HAN}])ー(?=[{_HAN}])")
+
+
 def fold(text: str) -> str:
     """Step 3 alone, one character for one (labels, field values, fingerprints)."""
     text = to_simplified(_fold(text))
     if "〇" in text or _ZERO_AFTER_DIGIT.search(text):
         text = _NUMBER_WITH_ZEROS.sub(lambda m: m.group().translate(_ZEROS), text)
+    if "ー" in text:
+        text = _ONE_LIKE.sub("一", text)
     return text
 
 

@@ -183,7 +183,7 @@ class _Shown(HTMLParser):
         self._break(_separator(tag))
         texts = self._attribute_texts(tag, attrs)
         if tag in _VOID:
-            self._read_attributes(texts)
+            self._attributes_of(tag, texts)
         else:
             self._pending.append((tag, texts))
 
@@ -191,7 +191,7 @@ class _Shown(HTMLParser):
         if tag.lower() in _UNSEEN:
             return
         self._break(_separator(tag.lower()))
-        self._read_attributes(self._attribute_texts(tag.lower(), attrs))
+        self._attributes_of(tag.lower(), self._attribute_texts(tag.lower(), attrs))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
@@ -209,8 +209,17 @@ class _Shown(HTMLParser):
         if tag in _VOID:
             return
         if self._pending:
-            self._read_attributes(self._pending.pop()[1])
+            self._attributes_of(*self._pending.pop())
         self._break(_separator(tag))
+
+    def _attributes_of(self, tag: str, texts: list[str]) -> None:
+        """An element's attribute texts: a block's where it ends; an inline element's (a tooltip,
+        a picture's alt) at the end of its line, like <rt>, so that <span title="…">最</span>好
+        and 最<img alt="…">好 still read 最好 (a tooltip is no break in the line)."""
+        if _separator(tag) is None:
+            self._deferred.extend(texts)
+        else:
+            self._read_attributes(texts)
 
     def _read_attributes(self, texts: list[str]) -> None:
         for text in texts:
@@ -243,6 +252,8 @@ class _Shown(HTMLParser):
         self._break()
         while self._pending:  # elements never closed: their attribute texts are still shown
             self._read_attributes(self._pending.pop()[1])
+        self._read_attributes(self._deferred)
+        self._deferred = []
 
 
 # Right-to-left overrides and isolates (RLO, RLE, RLI) up to their end (PDF, PDI) or the text's:

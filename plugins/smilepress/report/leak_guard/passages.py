@@ -23,6 +23,14 @@ import numpy as np
 from ...checks.originality import shingle_hashes, winnow
 
 NGRAM = 8  # the originality check's default shingle
+# A text cut into pieces each shorter than a passage, spread through a file: MIN_PIECES or more
+# pieces of Chinese text (Han characters at least half of each), each of PIECE content characters
+# or more, of one text, together holding PIECES_TOGETHER passages' worth, are a leak too. A phrase
+# or two in common with a draft are not, nor English boilerplate or code a draft shares with the
+# theme's files (a licence text in a script's source map).
+PIECE = 2 * NGRAM
+MIN_PIECES = 3
+PIECES_TOGETHER = 1.5
 _NO_EVIDENCE = np.uint64(1 << 32)  # above every 32-bit hash: never a window's minimum
 _SIEVE = 1 << 24  # slots of the first look-up (16 MB)
 
@@ -36,9 +44,15 @@ class Passage:
     end: int
     at: int
     text: str
+    pieces: int = 1  # a text cut into pieces: how many were found (text: them, apart by "…")
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+def _is_chinese(chars: str) -> bool:
+    """Han characters are at least half of these content characters."""
+    return 2 * sum(1 for ch in chars if ch >= "\u3400") >= len(chars)
 
 
 def _sorted_unique(arrays: list[np.ndarray]) -> np.ndarray:
@@ -97,6 +111,7 @@ class Fingerprints:
         """The longest passage of each forbidden text found in a file's content characters."""
         seeds = self._seeds(shingle_hashes(site_chars, NGRAM))
         best: dict[int, Passage] = {}
+        pieces: dict[int, list[Passage]] = {}
         reached: dict[tuple[int, int], int] = {}  # (text, diagonal) -> shingle a run reached
         for doc, start, at in seeds:
             diagonal = (doc, at - start)
@@ -106,9 +121,29 @@ class Fingerprints:
             if passage is None:
                 continue
             reached[diagonal] = passage.end - NGRAM  # the run's last shingle
-            if self._is_text(passage) and (doc not in best or len(passage) > len(best[doc])):
-                best[doc] = passage
+            if self._is_text(passage, self.min_passage):
+                if doc not in best or len(passage) > len(best[doc]):
+                    best[doc] = passage
+            elif self._is_text(passage, PIECE) and _is_chinese(passage.text):
+                pieces.setdefault(doc, []).append(passage)
+        for doc, found in pieces.items():
+            if doc not in best and (together := self._together(found)) is not None:
+                best[doc] = together
         return [best[doc] for doc in sorted(best)]
+
+    def _together(self, found: list[Passage]) -> Passage | None:
+        """Pieces of one text (each shorter than a passage) as one finding, if the distinct
+        characters of the text they hold make PIECES_TOGETHER passages."""
+        found = sorted(found, key=lambda p: (p.start, -len(p)))
+        kept, end = [], -1
+        for piece in found:
+            if piece.start >= end:  # a piece of the text not already counted
+                kept.append(piece)
+                end = piece.end
+        if len(kept) < MIN_PIECES or sum(map(len, kept)) < PIECES_TOGETHER * self.min_passage:
+            return None
+        text = "…".join(p.text for p in kept)
+        return Passage(kept[0].doc, kept[0].start, kept[-1].end, kept[0].at, text, len(kept))
 
     def _seeds(self, site_hashes: np.ndarray) -> list[tuple[int, int, int]]:
         """(text, shingle in the text, shingle in the file) for every fingerprint the file has,
@@ -149,9 +184,10 @@ class Fingerprints:
         end = last + NGRAM
         return Passage(doc, first, end, at - (start - first), chars[first:end])
 
-    def _is_text(self, passage: Passage) -> bool:
+    @staticmethod
+    def _is_text(passage: Passage, minimum: int) -> bool:
         """Long enough, and text rather than a run of digits (figures alone are no passage)."""
-        if len(passage) < self.min_passage:
+        if len(passage) < minimum:
             return False
         digits = sum(1 for ch in passage.text if ch.isdigit())
-        return (len(passage) - digits) * 2 >= self.min_passage
+        return (len(passage) - digits) * 2 >= minimum

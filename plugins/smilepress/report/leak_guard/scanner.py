@@ -19,7 +19,7 @@ from ...view.normalise import normalised_text
 from .cache import SeenTexts
 from .passages import Fingerprints, Passage
 from .site import decoded_texts, escaped_variants, shown_cells, shown_line
-from .watchlist import FIGURE_WINDOW, MIN_FIGURES, Watch, figures
+from .watchlist import DIGIT_GROUPS, FIGURE_WINDOW, MIN_FIGURES, Watch, figures
 
 EXCERPT = 40  # characters of a passage shown in a message
 WHAT_TO_DO = (
@@ -43,6 +43,7 @@ class Leak:
     more: int = 0  # other files of the site holding it too
     staff: bool = False  # a name or an e-mail of staff, not a passage
     figures: bool = False  # figures of a data file (the marker lists them), not a passage
+    pieces: int = 1  # a passage's text cut into pieces: how many (the marker: them, apart by …)
 
     def __str__(self) -> str:
         where = self.site_file + (f"（另有 {self.more} 个文件）" if self.more else "")
@@ -56,10 +57,11 @@ class Leak:
             )
         title = f"《{self.title}》" if self.title else ""
         shown = self.marker[:EXCERPT] + ("…" if len(self.marker) > EXCERPT else "")
-        return (
-            f"{where}：含有 {self.source}{title} 的一段文字（{len(self.marker)} 个字）"
-            f"“{shown}”——{self.why}；{WHAT_TO_DO}"
-        )
+        if self.pieces > 1:
+            size = f"的 {self.pieces} 段文字（共 {len(self.marker) - self.pieces + 1} 个字）"
+        else:
+            size = f"的一段文字（{len(self.marker)} 个字）"
+        return f"{where}：含有 {self.source}{title} {size}“{shown}”——{self.why}；{WHAT_TO_DO}"
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class Scanner:
         if self.figure_finder is not None:
             for k in _matching(_FIVE_DIGITS, normalised):  # most lines: no number of that size
                 line, text = ordered[k], normalised[k]
-                if not self.figure_finder.find_matches_as_strings(text):
+                if not self.figure_finder.find_matches_as_strings(DIGIT_GROUPS.sub("", text)):
                     continue  # numbers, but none of the figures (a script's tables)
                 if _TAG_BETWEEN_DIGITS.search(line):  # <td>178,532</td><td>5,137</td>: apart
                     text = normalised_text(shown_cells(line), entities=True)
@@ -185,7 +187,14 @@ class Scanner:
 
     def _passage(self, site_file: str, passage: Passage) -> None:
         watched = self.watch.forbidden[self.owners[passage.doc]]
-        leak = Leak(site_file, passage.text, watched.source, watched.title, watched.why)
+        leak = Leak(
+            site_file,
+            passage.text,
+            watched.source,
+            watched.title,
+            watched.why,
+            pieces=passage.pieces,
+        )
         self._add(("text", watched.source), leak)
 
     def _add(self, key: tuple[str, str], leak: Leak) -> None:
@@ -224,7 +233,7 @@ def _content(normalised: list[str]) -> list[str]:
 # An e-mail address is harvested from a page wherever it stands, shown or not: lines with an @
 # (typed, full width, a reference or an escape) are also read whole, tags and all.
 _AT = re.compile(r"@|＠|&#0*64;?|&#x0*40;?|&commat;|%40|\\u0040|\\x40", re.I)
-_FIVE_DIGITS = re.compile(r"[0-9][0-9,]{4}")
+_FIVE_DIGITS = re.compile(r"[0-9](?:[,' _’-]?[0-9]){4}")
 _TAG_BETWEEN_DIGITS = re.compile(r"[0-9０-９;](?:\s*<[^<>\n]*>)+\s*[0-9０-９&]")
 
 
@@ -242,9 +251,9 @@ def _matching(pattern: re.Pattern, texts: list[str]) -> list[int]:
 
 
 def _spellings(number: str) -> tuple[str, ...]:
-    """How a figure is written on a page: as it is, or with thousands separators (178,532)."""
-    whole, dot, fraction = number.partition(".")
-    return (number, f"{int(whole):,}{dot}{fraction}")
+    """What the figure finder looks for: the figure's digits (lines are looked at with the
+    separators between digits taken out: DIGIT_GROUPS)."""
+    return (number,)
 
 
 def _watched_figures(watch: Watch, allowed: list[str]) -> dict[str, tuple[int, ...]]:

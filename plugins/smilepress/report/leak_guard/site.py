@@ -183,10 +183,20 @@ def _collect_strings(value, out: list[str]) -> None:
             _collect_strings(v, out)
 
 
+# Elements drawn inside a line of text (<span>178</span>532 reads 178532); any other tag (a table's
+# cell, a list item, a line break) sets what is on either side of it apart.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    r"strong|time|u|var|wbr)(?:\s[^<>\n]*)?/?>",
+    re.I,
+)
+
+
 def shown_cells(line: str) -> str:
-    """One line of a site file with every tag read as a space: the numbers of a table's cells
-    (<td>178,532</td><td>5,137</td>) stay apart, as a reader sees them."""
-    return _TAG.sub(" ", line) if "<" in line else line
+    """One line of a site file with every tag but an inline one read as a space: the numbers of a
+    table's cells (<td>178,532</td><td>5,137</td>) stay apart, as a reader sees them, and a number
+    split by <span> is one."""
+    return _TAG.sub(" ", _INLINE_TAG.sub("", line)) if "<" in line else line
 
 
 def shown_line(line: str) -> str:

@@ -125,16 +125,26 @@ class Figures:
 
 MIN_FIGURES = 3
 FIGURE_WINDOW = 6  # numbers of five digits or more in a row, in the site file's order
-# a number of five digits or more before its decimal point, with or without separators (178,532)
-_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d{5,})(?:\.\d+)?(?!\d)")
+# A number of five digits or more before its decimal point, as it is written: plain (178532), in
+# groups of three apart by one and the same separator (178,532; 1 234 567; 1'234'567; 1_234_567;
+# the text is normalised: full-width digits and commas, thin and no-break spaces are plain ones), or
+# as a telephone number is grouped (138-0013-8000, 138 0013 8000, 020-12345678). Two numbers apart
+# by two spaces or a tag (a table's cells: site.shown_cells) stay two.
+_GROUPS = r"\d{1,3}(?P<sep>[,' _’])\d{3}(?:(?P=sep)\d{3})*"
+_PHONE = r"1\d{2}(?P<dash>[- ])\d{4}(?P=dash)\d{4}|0\d{2,3}[- ]\d{7,8}"
+_NUMBER = re.compile(rf"(?<![\d.])(?:{_GROUPS}|{_PHONE}|\d{{5,}})(?:\.\d+)?(?![\d])")
+_NOT_DIGIT = re.compile(r"[^\d.]")
+# Digits apart by one separator, taken together: what may hold a figure, however grouped.
+DIGIT_GROUPS = re.compile(r"(?<=\d)[,' _’-](?=\d)")
 
 
 def figures(text: str) -> list[str]:
-    """The numbers written in a text (178,532 and 178532 alike), in order, that could be a
-    department's figure: five digits or more, three of them significant."""
+    """The numbers written in a text (178,532, 178 532 and 178532 alike; a telephone number
+    however grouped), in order, that could be a department's figure: five digits or more, three
+    of them significant."""
     out = []
     for m in _NUMBER.finditer(text):
-        number = m.group().replace(",", "")
+        number = _NOT_DIGIT.sub("", m.group())
         if "." in number:
             number = number.rstrip("0").rstrip(".")
         digits = number.replace(".", "").lstrip("0")
