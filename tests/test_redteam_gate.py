@@ -188,14 +188,8 @@ def test_a_tag_named_like_a_short_trust_root_moves_the_root(factory, capsys, mon
 
 
 # -- 5. a heading's data-toc-label is shown in the page's table of contents, and no check reads it -
-@pytest.mark.xfail(
-    strict=True,
-    reason="the toc extension takes data-toc-label off the heading before the HTML is checked "
-    "(view/reader.py reads the rendered page, which no longer has it), but both engines print it "
-    "in the page's table of contents: a banned claim passes `smilepress check` and the gate",
-)
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, engine):
+def test_a_banned_claim_as_a_toc_label_is_checked(factory, capsys, engine):
     f = factory
     body = f'## 术后护理 {{ data-toc-label="{CLAIM}" }}\n\n正文。\n\n## 注意事项\n\n正文。\n'
     f.article("pages/p.md", title="术后护理须知", type="page", status="review", body=body)
@@ -204,7 +198,7 @@ def test_a_banned_claim_as_a_toc_label_reaches_the_public_site(factory, capsys, 
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
     code, out, _ = run(capsys, "check", "content/pages/p.md")
-    assert code == 1 and "file/kind-not-published" in out  # only pictures are published
+    assert code == 1 and "最好" in out  # the label is checked like the page's text
     assert not in_public_site(f, capsys, CLAIM, engine)
 
 
@@ -287,13 +281,7 @@ def test_an_approved_readme_page_builds_with_zensical(factory, capsys):
     assert in_public_site(f, capsys, body, "zensical")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a heading's id ({ #… } with attr_list) is no text to view/reader.py, but the page "
-    "shows it in the address bar once its table-of-contents entry is followed: the claim passes "
-    "the check (minor: an address, not the page's text)",
-)
-def test_a_banned_claim_as_a_heading_id_reaches_the_public_site(factory, capsys):
+def test_a_banned_claim_as_a_heading_id_is_checked(factory, capsys):
     f = factory
     claim = "本院种植牙治愈率百分之百全市最好"
     body = f"## 术后护理 {{ #{claim} }}\n\n正文。\n"
@@ -302,5 +290,6 @@ def test_a_banned_claim_as_a_heading_id_reaches_the_public_site(factory, capsys)
     assert (
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
-    assert run(capsys, "check", "content/pages/p.md")[0] == 0
+    code, out, _ = run(capsys, "check", "content/pages/p.md")
+    assert code == 1 and "最好" in out  # the id is checked like the page's text
     assert not in_public_site(f, capsys, claim)

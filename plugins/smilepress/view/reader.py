@@ -118,7 +118,12 @@ def _css_char(m: re.Match) -> str:
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else "\ufffd"
 
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+# An escape that shows one character: an HTML entity (leading zeros as a browser reads them), or a
+# CSS escape in a stylesheet's string (\6700 is 最)
+_ENTITY = re.compile(
+    r"&(?:#0*[0-9]{1,7};?|#[xX]0*[0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
+    r"|\\(?:[0-9a-fA-F]{1,6}[ \t\n]?|[^0-9a-fA-F\n])"
+)
 _NEAR = 2048  # how far ahead the next shown run is looked for before the whole file is searched
 _CHAR_REACH = 256  # ... and the next character of a run that is not in the file verbatim
 _GLOBAL_SEARCHES = 400  # searches of the whole file per page (a page of ten thousand entities)
@@ -358,13 +363,17 @@ class _Aligner:
         limit = min(self.end, at + _CHAR_REACH)
         literal = self.source.find(ch, at, limit)
         stop = literal if literal >= 0 else limit
-        amp = self.source.find("&", at, stop)
-        while amp >= 0:
-            m = _ENTITY.match(self.source, amp)
-            if m and html.unescape(m.group()) == ch:
+        for m in _ENTITY.finditer(self.source, at, stop):
+            if _escaped_char(m.group()) == ch:
                 return m.span()
-            amp = self.source.find("&", amp + 1, stop)
         return (literal, literal + 1) if literal >= 0 else None
+
+
+def _escaped_char(escape: str) -> str:
+    """The character an HTML entity or a CSS escape shows."""
+    if escape.startswith("&"):
+        return html.unescape(escape)
+    return _CSS_ESCAPE.sub(_css_char, escape)
 
 
 @dataclass(frozen=True)
@@ -450,5 +459,8 @@ def _read_page(text: str, config: MarkdownConfig) -> ReaderView:
             aligner.add_break(piece)
         else:
             aligner.add_text(piece)
+    for label in renderer(config).toc_texts(text[body:]):  # the table of contents, the address
+        aligner.add_break()
+        aligner.add_text(label)
     shown, offsets = aligner.out.build()
     return ReaderView(shown, offsets, normalise(shown, then=offsets), body_at)

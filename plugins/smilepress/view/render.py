@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -128,15 +129,25 @@ class Renderer:
 
     def body_html(self, body: str) -> str:
         """The HTML of a page body (universal newlines, as MkDocs reads files)."""
+        return self._render(body)[0]
+
+    def toc_texts(self, body: str) -> tuple[str, ...]:
+        """What the page shows of its headings outside its HTML: a table-of-contents label written
+        for a heading (`data-toc-label`, which the toc extension takes off the heading) and a
+        heading id written by hand (`{ #… }`: the address bar shows it once its entry is
+        followed). A label or id made from the heading's own text adds nothing."""
+        return self._render(body)[1]
+
+    def _render(self, body: str) -> tuple[str, tuple[str, ...]]:
         key = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
         self._md.reset()
         try:
-            rendered = self._md.convert(universal(body))
+            rendered = self._md.convert(universal(body)), _toc_texts(self._md)
         except Exception:  # noqa: BLE001 (an extension's bug must not hide the text: show it raw)
-            rendered = f"<pre>{html.escape(universal(body))}</pre>"
+            rendered = f"<pre>{html.escape(universal(body))}</pre>", ()
         self._cache[key] = rendered
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -145,6 +156,27 @@ class Renderer:
     def page_html(self, text: str) -> str:
         """The HTML of a whole file's page: its body after the front matter."""
         return self.body_html(text[body_start(text) :])
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _toc_texts(md: markdown.Markdown) -> tuple[str, ...]:
+    """The labels and hand-written ids of the rendered page's headings (Renderer.toc_texts)."""
+    out: list[str] = []
+
+    def walk(tokens: list[dict]) -> None:
+        for token in tokens:
+            heading = html.unescape(re.sub(r"<[^>]*>", "", token.get("html", token["name"])))
+            words = "".join(_WORDS.findall(heading)).lower()
+            texts = [html.unescape(token["name"])]
+            if not token["id"].isascii():  # an ASCII id (from the text, or _1) says nothing here
+                texts.append(token["id"])
+            out.extend(t for t in texts if t and "".join(_WORDS.findall(t)).lower() not in words)
+            walk(token.get("children", []))
+
+    walk(getattr(md, "toc_tokens", []))
+    return tuple(dict.fromkeys(out))
 
 
 _RENDERERS: dict[str, Renderer] = {}
