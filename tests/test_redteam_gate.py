@@ -202,7 +202,7 @@ def test_a_banned_claim_as_a_toc_label_is_checked(factory, capsys, engine):
     assert not in_public_site(f, capsys, CLAIM, engine)
 
 
-# -- 6. the leak guard reads what it can decode; a download in another form passes it --------------
+# -- 6. the leak guard reads what it can decode: downloads it cannot read are never published
 STAFF = "内部通讯录：赵敏 zhaomin@example.com，孙浩 sunhao@example.com，周婷 zhouting@example.com"
 
 
@@ -222,7 +222,11 @@ LEAKY_DOWNLOADS = {
 }
 
 
-def _build_with_download(f, capsys, name: str) -> int:
+@pytest.mark.parametrize("name", sorted(LEAKY_DOWNLOADS))
+def test_a_download_the_guard_cannot_read_is_never_published(factory, capsys, name):
+    """Only pictures are published of what a page links to (attack 3), so a download in any form
+    keeps its page off the site, approved or not, and is never written to it."""
+    f = factory
     (f.root / "content/pages").mkdir(parents=True, exist_ok=True)
     (f.root / "content/pages" / name).write_bytes(LEAKY_DOWNLOADS[name])
     body = f"下载：[资料]({name})"
@@ -231,23 +235,11 @@ def _build_with_download(f, capsys, name: str) -> int:
     assert (
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
-    assert public(f, "content/pages/p.md")[0]
-    return run(capsys, "build", "--profile", "public")[0]
-
-
-def test_the_guard_stops_staff_contacts_in_a_plain_download(factory, capsys):
-    assert _build_with_download(factory, capsys, "contacts.txt") != 0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="report/leak_guard reads text, gzip, UTF-16/GBK and escapes, line by line: a zip, xz or "
-    "base64 download, or the text one character a line, carries non-public staff names and "
-    "e-mails past it (with attack 3: no check reads a download either)",
-)
-@pytest.mark.parametrize("name", [n for n in sorted(LEAKY_DOWNLOADS) if n != "contacts.txt"])
-def test_staff_contacts_in_an_encoded_download_pass_the_guard(factory, capsys, name):
-    assert _build_with_download(factory, capsys, name) != 0, "the guard let it through"
+    included, why = public(f, "content/pages/p.md")
+    assert not included and "file/kind-not-published" in why
+    site = f.root / "site" / "public"
+    assert run(capsys, "build", "--profile", "public", "--site-dir", str(site))[0] == 0
+    assert not any(p.name == name for p in site.rglob("*"))
 
 
 # -- 7. four eyes: a page needs no author field, so its writer can approve it ----------------------
