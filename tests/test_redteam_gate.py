@@ -242,22 +242,18 @@ def test_a_download_the_guard_cannot_read_is_never_published(factory, capsys, na
     assert not any(p.name == name for p in site.rglob("*"))
 
 
-# -- 7. four eyes: a page needs no author field, so its writer can approve it ----------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/article.py requires `author` for every type but page, and four eyes compares the "
-    "approver with that field only (not with who committed the text): the manager writes a page, "
-    "leaves `author` out and approves it alone",
-)
-def test_a_page_without_an_author_is_approved_by_the_one_who_wrote_it(factory, capsys):
+# -- 7. four eyes: a page names its author like every other type -----------------------------------
+def test_a_page_without_an_author_cannot_be_approved(factory, capsys):
     f = factory
     text = "---\ntitle: 本院简介页面\ntype: page\nstatus: review\n---\n\n部门经理自己写的页面。\n"
     f.write("content/pages/p.md", text)
     f.commit_all("经理写页", "chensiyuan")
-    assert (
-        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    code, out, err = act(
+        f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md"
     )
-    assert not public(f, "content/pages/p.md")[0], "the manager approved their own page"
+    assert code != 0 and "author" in out + err  # the page must first say who wrote it
+    included, why = public(f, "content/pages/p.md")
+    assert not included and "缺少字段 author" in why, "the manager approved their own page"
 
 
 # -- 8. the Zensical engine's page addresses: README.md is an index to Zensical, not to the glue ---
