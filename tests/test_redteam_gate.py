@@ -75,20 +75,16 @@ def test_a_merge_keeping_the_old_side_undoes_an_archive(published, capsys, engin
     assert not in_public_site(f, capsys, BODY, engine), "archived, back online by a merge"
 
 
-# -- 2. a rename keeps the approvals: the folder's name is unapproved text on every public page ----
-@pytest.mark.xfail(
-    strict=True,
-    reason="trust.Ledger._read_articles carries a file's approvals across a rename and the digest "
-    "does not cover the path: a writer's `git mv` into a folder they name puts that name (a nav "
-    "section title, the address) on every public page with nobody's approval",
-)
+# -- 2. a move to another folder (a section, its name shown) needs the approvals again ------------
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
-def test_a_rename_puts_a_folder_name_nobody_approved_on_the_public_site(published, capsys, engine):
+def test_a_move_to_a_folder_nobody_approved_needs_the_approvals_again(published, capsys, engine):
     f = published
     folder = "牙医不会告诉你的洗牙真相"
     (f.root / "content" / folder).mkdir()
     f.git("mv", A, f"content/{folder}/index.md")
     f.commit_all("换个栏目", "lixiaoyu")
+    included, why = public(f, f"content/{folder}/index.md")
+    assert not included and "未经证明" in why
     assert not in_public_site(f, capsys, folder, engine), "a section title nobody approved"
 
 

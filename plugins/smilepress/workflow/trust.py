@@ -20,6 +20,7 @@ History before the root is legacy and proves nothing.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -315,7 +316,14 @@ class Ledger:
             history = self.files.pop(change.old_path, None) if change.old_path else None
             if change.new_blob is None:
                 continue  # deleted: what it proved goes with it
-            if history is None:
+            # Moved to another folder: another section of the site, whose name may be shown (a
+            # section title, the address): what was proven at the old place is not proven here
+            moved = posixpath.dirname(change.old_path or change.path) != posixpath.dirname(
+                change.path
+            )
+            if moved:
+                history = FileHistory()
+            elif history is None:
                 history = FileHistory()
                 if change.old_blob:
                     history.start = version(change.old_blob, change.old_path, -1, None)
