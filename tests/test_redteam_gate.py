@@ -1,6 +1,8 @@
 """The publication gate, played by the attacker (a writer with their own sample key, committing to a
-branch CI builds). Each test below is an attack that WORKS today: it is marked xfail(strict=True)
-so the suite stays green, and starts failing (XPASS) the day the hole is closed."""
+branch CI builds). Each test is an attack a red team found working on 2026-12-04 (merges that undo
+a signed change, a move into a new section, files no check reads, a heading's label and id, a short
+trust root, a page without an author, a README page under Zensical), now a regression test that it
+stays closed."""
 
 from __future__ import annotations
 
@@ -277,3 +279,19 @@ def test_a_banned_claim_as_a_heading_id_is_checked(factory, capsys):
     code, out, _ = run(capsys, "check", "content/pages/p.md")
     assert code == 1 and "最好" in out  # the id is checked like the page's text
     assert not in_public_site(f, capsys, claim)
+
+
+def test_who_signed_the_text_is_its_author_whatever_the_field_says(factory, capsys):
+    """The manager writes a page, names a writer as its author and approves it: the signed commit
+    that wrote the text makes the manager an author, so the approval does not count."""
+    f = factory
+    f.article("pages/p.md", title="本院简介页面", type="page", status="review", author="lixiaoyu")
+    f.commit_all("经理写页", "chensiyuan")
+    assert (
+        act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
+    )
+    project = Project(f.root)
+    entry = project.entry(project.load(f.root / "content/pages/p.md"))
+    (verdict,) = entry.approvals.verdicts
+    assert verdict.code == "self-approval" and "四眼原则" in verdict.reason
+    assert not entry.decision("public", project.today).included

@@ -88,11 +88,7 @@ def build(project: Project, profile: str, site_dir: Path, log) -> None:
         if profile != "public":
             for name in SITEMAPS:
                 (out / name).unlink(missing_ok=True)
-        pages = {uri: out / _page_path(uri) for uri, p in staged.pages.items() if p.source}
-        indexes = {p for u, p in pages.items() if not u.endswith("README.md")}
-        pages = {  # a README.md beside an index.md is no page (MkDocs keeps the index too)
-            u: p for u, p in pages.items() if not u.endswith("README.md") or p not in indexes
-        }
+        pages = _writers_pages(staged, out)
         guard.written_before(set(pages.values()))
         for path in finisher.finish(pages):
             guard.written(path)
@@ -289,6 +285,14 @@ def _finish_page(item: tuple[str, Path]) -> Path:
 
     path.write_text(ARTICLE.sub(finish, html, count=1), encoding="utf-8")
     return path
+
+
+def _writers_pages(staged: staging.StagedSite, out: Path) -> dict[str, Path]:
+    """src_uri -> the HTML file Zensical wrote, of each writer's page (a README.md beside an
+    index.md is no page: MkDocs keeps the index too)."""
+    pages = {uri: out / _page_path(uri) for uri, p in staged.pages.items() if p.source}
+    indexes = {path for uri, path in pages.items() if not uri.endswith("README.md")}
+    return {u: p for u, p in pages.items() if not u.endswith("README.md") or p not in indexes}
 
 
 def _page_path(uri: str) -> str:

@@ -84,6 +84,15 @@ def judge(approval: Approval, article: Article, policies: Policies, ledger: Ledg
         return Verdict(
             approval, False, f"{person.name} 是本文作者，不能批准自己的文章", "self-approval"
         )
+    wrote = ledger.text_writers(article.path).get(approval.by)
+    if wrote is not None:
+        return Verdict(
+            approval,
+            False,
+            f"{person.name} 签名的提交 {wrote.short} 改过本文的文字，"
+            "不能批准自己写的内容（四眼原则）",
+            "self-approval",
+        )
     if approval.role not in person.roles:
         return Verdict(
             approval,

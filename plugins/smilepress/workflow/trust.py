@@ -396,6 +396,20 @@ class Ledger:
             previous = v
         return ""
 
+    def text_writers(self, path: str) -> dict[str, Commit]:
+        """The people whose signed commits wrote the text of the article at `path` since the
+        trust root (person id -> the first such commit): authors whatever the `author` field says,
+        so four eyes holds for them too. An unsigned change names nobody."""
+        history = self.files.get(path)
+        out: dict[str, Commit] = {}
+        last = history.start if history else None
+        for v in history.versions if history else ():
+            signer = self.signers.get(v.commit.sha) if v.commit else None
+            if (last is None or v.text_digest != last.text_digest) and signer and signer.person:
+                out.setdefault(signer.person.id, v.commit)
+            last = v
+        return out
+
     def status(self, path: str, status: str, public: frozenset[str]) -> Proof:
         """Whether the history proves that the article at `path` may have `status`; only a status
         in `public` (the gate's publishable states) needs proof."""
