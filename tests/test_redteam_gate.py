@@ -118,7 +118,7 @@ def test_a_linked_file_no_check_reads_is_not_published(factory, capsys, name, en
         act(f, capsys, "chensiyuan", "approve", "--role", "manager", "content/pages/p.md")[0] == 0
     )
     code, out, _ = run(capsys, "check", "content/pages/p.md")
-    assert code == 1 and "file/kind-not-published" in out  # only pictures are published
+    assert code == 1 and "file/kind-not-published" in out  # only pictures and PDFs are published
     assert not in_public_site(f, capsys, CLAIM, engine)
 
 
@@ -222,7 +222,7 @@ LEAKY_DOWNLOADS = {
 
 @pytest.mark.parametrize("name", sorted(LEAKY_DOWNLOADS))
 def test_a_download_the_guard_cannot_read_is_never_published(factory, capsys, name):
-    """Only pictures are published of what a page links to (attack 3), so a download in any form
+    """Only pictures and PDFs are published of what a page links to (attack 3), so a download in a form
     keeps its page off the site, approved or not, and is never written to it."""
     f = factory
     (f.root / "content/pages").mkdir(parents=True, exist_ok=True)

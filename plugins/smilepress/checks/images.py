@@ -677,9 +677,10 @@ def _unusable_source(
 
 
 # What a site may carry of the files a writer shows or links to: pictures a browser shows as
-# pictures, nothing else. An SVG, an HTML page, a text, data or archive file carries text no check
-# reads (and an SVG or HTML file opened at its own address runs its scripts on the site's origin).
-PUBLISHED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+# pictures, and PDF documents (a leaflet: no check reads its text, so its reviewers read it; their
+# approval covers its bytes). An SVG or HTML file opened at its own address runs its scripts on the
+# site's origin; text, data and archive files carry text no check reads and no patient needs.
+PUBLISHED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf")
 
 
 def publishable(name: str) -> bool:
@@ -693,9 +694,9 @@ def _kind_finding(article: _Article, r: ImageRef, name: str) -> Finding:
         "file/kind-not-published",
         "file",
         "error",
-        f"文件 {name} 的类型不能发布到网站：只有 PNG、JPEG、GIF、WebP、AVIF 图片可以；"
+        f"文件 {name} 的类型不能发布到网站：只有 PNG、JPEG、GIF、WebP、AVIF 图片和 PDF 文档可以；"
         "SVG、HTML、文本、表格、压缩包等文件里的文字没有检查能读到（SVG 和 HTML 还能运行脚本）",
-        "图片请另存为 PNG 或 JPEG；资料的内容请写进文章正文，经审核后发布",
+        "图片请另存为 PNG 或 JPEG，资料请另存为 PDF（审核人须逐页读过），或把内容写进文章正文",
         "SmilePress 内容模型",
     )
 
