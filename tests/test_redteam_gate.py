@@ -222,8 +222,8 @@ LEAKY_DOWNLOADS = {
 
 @pytest.mark.parametrize("name", sorted(LEAKY_DOWNLOADS))
 def test_a_download_the_guard_cannot_read_is_never_published(factory, capsys, name):
-    """Only pictures and PDFs are published of what a page links to (attack 3), so a download in a form
-    keeps its page off the site, approved or not, and is never written to it."""
+    """Only pictures and PDFs are published of what a page links to (attack 3), so a download in
+    any of these forms keeps its page off the site, approved or not, and is never written to it."""
     f = factory
     (f.root / "content/pages").mkdir(parents=True, exist_ok=True)
     (f.root / "content/pages" / name).write_bytes(LEAKY_DOWNLOADS[name])
