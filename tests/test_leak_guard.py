@@ -109,11 +109,12 @@ def dept(tmp_path_factory):
             body=HANDBOOK,
             extra="audience: internal\n",
         )
+        f.commit_all("稿件", "lixiaoyu")  # the writer's text: the manager may approve it
         f.write("data/reports/2026-11.md", REPORT + "\n")
         f.write("data/budget/2027.yml", BUDGET)
         f.write("data/plans/2027-Q1.yml", PLAN)
         f.write("data/metrics/2027-01.yml", METRICS)
-        f.commit_all("稿件和数据", "chensiyuan")
+        f.commit_all("数据", "chensiyuan")
         f.approve("handbook/guide.md", "chensiyuan", "manager")
         yield f
     finally:
